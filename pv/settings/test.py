@@ -1,0 +1,19 @@
+"""Tests: whatever DATABASE_URL / CELERY_BROKER_URL say (CI: PostgreSQL + Redis), else SQLite."""
+
+from __future__ import annotations
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+# A fixed Fernet key for tests only.
+PV_VAULT_KEY = "MTRvlR5-7sw7kXNObZGWnSqyWyvm6HlbENzGqbBUhME="
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Unit tests always run tasks eagerly; the integration tests start a real worker on the broker.
+PV_TEST_BROKER_URL = env("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = "memory://"
+CELERY_TASK_ALWAYS_EAGER = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
