@@ -1,0 +1,142 @@
+"""Intake writes: posts and reports, idempotent on the community's source id."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+from intake.models import AEReport, Post, ScreeningStatus
+from pv.audit import audit_record
+from pv.core.exceptions import DomainError
+from pv.models import Member
+
+MAX_BATCH = 1000
+
+
+@dataclass
+class BatchResult:
+    created: list[dict] = field(default_factory=list)
+    existing: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "existing": self.existing,
+            "counts": {"created": len(self.created), "existing": len(self.existing)},
+        }
+
+
+def _members_by_source_id(source_ids: set[str]) -> dict[str, Member]:
+    members = Member.objects.filter(source_id__in=source_ids)
+    return {m.source_id: m for m in members}
+
+
+def _enqueue_screening(kind: str, ids: list[str]) -> None:
+    from intake.tasks import intake_items_received_task  # noqa: PLC0415 (tasks import services)
+
+    if ids:
+        transaction.on_commit(lambda: intake_items_received_task.delay(kind, ids))
+
+
+def _batch_create(
+    *,
+    actor,
+    model: type[Post] | type[AEReport],
+    kind: str,
+    items: list[dict],
+    content_fields: tuple[str, ...],
+) -> BatchResult:
+    """Create the items whose source id is new; report the others as existing.
+
+    All-or-nothing for validation (the caller validated every item first). Concurrent requests
+    carrying the same source id are settled by the unique constraint: `ignore_conflicts` skips
+    the loser's row, and rows are told apart by the ids generated here.
+    """
+    if len(items) > MAX_BATCH:
+        raise DomainError(f"A batch holds at most {MAX_BATCH} items.", code="batch_too_large")
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if item["source_id"] in seen:
+            raise DomainError(
+                "The same source_id appears twice in this batch.",
+                code="invalid",
+                extra={"fields": {f"items[{index}].source_id": ["duplicate in batch"]}},
+            )
+        seen.add(item["source_id"])
+    members = _members_by_source_id({i["member_source_id"] for i in items})
+    unknown = [
+        (index, i["member_source_id"]) for index, i in enumerate(items) if i["member_source_id"] not in members
+    ]
+    if unknown:
+        raise DomainError(
+            "Unknown member.",
+            code="unknown_member",
+            extra={"fields": {f"items[{idx}].member_source_id": [f"no member {sid!r}"] for idx, sid in unknown}},
+        )
+    result = BatchResult()
+    with transaction.atomic():
+        existing = dict(
+            model.objects.filter(source_id__in=seen).values_list("source_id", "id")
+        )
+        rows = []
+        for item in items:
+            if item["source_id"] in existing:
+                continue
+            rows.append(
+                model(
+                    id=uuid.uuid4(),
+                    source_id=item["source_id"],
+                    member=members[item["member_source_id"]],
+                    **{f: item[f] for f in content_fields if f in item},
+                )
+            )
+        model.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        ours = set(model.objects.filter(id__in=[r.id for r in rows]).values_list("id", flat=True))
+        created = [r for r in rows if r.id in ours]
+        if created:
+            audit_record(
+                actor=actor,
+                action=f"intake.{kind}s_created",
+                object_type=model._meta.label_lower,
+                object_id=str(created[0].id) if len(created) == 1 else f"batch:{len(created)}",
+                after={"source_ids": [r.source_id for r in created]},
+            )
+        _enqueue_screening(kind, [str(r.id) for r in created])
+    result.created = [{"source_id": r.source_id, "id": str(r.id)} for r in created]
+    lost_race = [r for r in rows if r.id not in ours]
+    late = dict(model.objects.filter(source_id__in=[r.source_id for r in lost_race]).values_list("source_id", "id"))
+    existing.update(late)
+    result.existing = [
+        {"source_id": i["source_id"], "id": str(existing[i["source_id"]])}
+        for i in items
+        if i["source_id"] in existing
+    ]
+    return result
+
+
+POST_FIELDS = ("forum", "thread", "text", "posted_at")
+REPORT_FIELDS = (
+    "drugs", "events", "death", "life_threatening", "hospitalisation", "disability",
+    "congenital_anomaly", "other_medically_important", "free_text", "submitted_at",
+)
+
+
+def post_batch_create(*, actor, items: list[dict]) -> BatchResult:
+    return _batch_create(actor=actor, model=Post, kind="post", items=items, content_fields=POST_FIELDS)
+
+
+def report_batch_create(*, actor, items: list[dict]) -> BatchResult:
+    return _batch_create(
+        actor=actor, model=AEReport, kind="report", items=items, content_fields=REPORT_FIELDS
+    )
+
+
+def intake_items_mark_awaiting_screening(*, kind: str, ids: list[str]) -> int:
+    """received -> awaiting_screening. Conditional update: running it twice changes nothing."""
+    model: type[models.Model] = Post if kind == "post" else AEReport
+    return model.objects.filter(id__in=ids, screening_status=ScreeningStatus.RECEIVED).update(
+        screening_status=ScreeningStatus.AWAITING
+    )

@@ -1,0 +1,341 @@
+"""pv's own API: who am I, members (Shared Data only), partners, products, cases."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pv.core.api import DefaultPagination
+from pv.core.permissions import IsAdmin, IsReviewer, IsStaffOrPartner
+from pv.models import AuditEvent, Case, CaseDrug, CaseReaction, Member, User
+from pv.privacy.pseudonyms import partner_pseudonym
+from pv.selectors import (
+    case_get_visible,
+    case_list_visible_to,
+    member_get,
+    partner_list_visible_to,
+    product_list_visible_to,
+)
+from pv.services.cases import case_create, case_version_create
+from pv.services.members import member_register
+
+
+def _paginate(view: APIView, request, queryset, serializer_cls, context=None):
+    paginator = DefaultPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    data = serializer_cls(page, many=True, context=context or {}).data
+    return paginator.get_paginated_response(data)
+
+
+class MeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        username = serializers.CharField()
+        role = serializers.CharField()
+        partner = serializers.CharField(source="partner.name", default=None)
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request):
+        return Response(self.OutputSerializer(request.user).data)
+
+
+class MemberProfileOutput(serializers.Serializer):
+    public_id = serializers.CharField()
+    birth_year = serializers.IntegerField(allow_null=True)
+    age_band = serializers.CharField()
+    sex = serializers.CharField()
+    country = serializers.CharField()
+    conditions = serializers.ListField(child=serializers.CharField())
+    treatments = serializers.ListField(child=serializers.CharField())
+    status = serializers.CharField()
+    contact_opt_out = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class MemberRegisterApi(APIView):
+    """The community platform registers a member: Restricted Data goes only to the vault."""
+
+    permission_classes = [IsAdmin]
+
+    class InputSerializer(serializers.Serializer):
+        source_id = serializers.CharField(max_length=100)
+        name = serializers.CharField(max_length=200)
+        email = serializers.EmailField(max_length=254)
+        phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+        birth_year = serializers.IntegerField(min_value=1900, max_value=2100, required=False, allow_null=True)
+        age_band = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+        sex = serializers.ChoiceField(choices=Member.Sex.values, default=Member.Sex.UNKNOWN)
+        country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_blank=True, default="")
+        conditions = serializers.ListField(
+            child=serializers.CharField(max_length=200), max_length=100, required=False, default=list
+        )
+        treatments = serializers.ListField(
+            child=serializers.CharField(max_length=200), max_length=100, required=False, default=list
+        )
+        contact_opt_out = serializers.BooleanField(default=False)
+
+        def validate_birth_year(self, value):
+            from django.utils import timezone  # noqa: PLC0415
+
+            if value is not None and value > timezone.now().year:
+                raise serializers.ValidationError("Birth year is in the future.")
+            return value
+
+    @extend_schema(request=InputSerializer, responses={201: MemberProfileOutput})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = member_register(actor=request.user, **data.validated_data)
+        return Response(MemberProfileOutput(member).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetailApi(APIView):
+    permission_classes = [IsReviewer]
+
+    @extend_schema(responses=MemberProfileOutput)
+    def get(self, request, public_id: str):
+        return Response(MemberProfileOutput(member_get(public_id=public_id)).data)
+
+
+class PartnerOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    country = serializers.CharField()
+    region = serializers.CharField()
+    e2b_receiver_id = serializers.CharField()
+    e2b_profile = serializers.CharField()
+
+
+class PartnerListApi(APIView):
+    permission_classes = [IsStaffOrPartner]
+
+    @extend_schema(responses=PartnerOutput(many=True))
+    def get(self, request):
+        return _paginate(self, request, partner_list_visible_to(user=request.user), PartnerOutput)
+
+
+class PartnerDetailApi(APIView):
+    permission_classes = [IsStaffOrPartner]
+
+    @extend_schema(responses=PartnerOutput)
+    def get(self, request, partner_id):
+        partner = partner_list_visible_to(user=request.user).filter(id=partner_id).first()
+        if partner is None:
+            from pv.core.exceptions import NotFound  # noqa: PLC0415
+
+            raise NotFound("Partner not found.")
+        return Response(PartnerOutput(partner).data)
+
+
+class ProductOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    ingredients = serializers.ListField(child=serializers.CharField())
+    sponsor = serializers.CharField(source="sponsor.name")
+
+
+class ProductListApi(APIView):
+    permission_classes = [IsStaffOrPartner]
+
+    @extend_schema(responses=ProductOutput(many=True))
+    def get(self, request):
+        return _paginate(self, request, product_list_visible_to(user=request.user), ProductOutput)
+
+
+class ProductDetailApi(APIView):
+    permission_classes = [IsStaffOrPartner]
+
+    @extend_schema(responses=ProductOutput)
+    def get(self, request, product_id):
+        product = product_list_visible_to(user=request.user).filter(id=product_id).first()
+        if product is None:
+            from pv.core.exceptions import NotFound  # noqa: PLC0415
+
+            raise NotFound("Product not found.")
+        return Response(ProductOutput(product).data)
+
+
+# ---- cases ------------------------------------------------------------------------------------
+
+
+class CaseDrugSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=CaseDrug.Role.values, default=CaseDrug.Role.SUSPECT)
+    name_reported = serializers.CharField(max_length=250)
+    ingredients = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+    dose_text = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    route = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    start_date = serializers.DateField(required=False, allow_null=True)
+    stop_date = serializers.DateField(required=False, allow_null=True)
+    action_taken = serializers.ChoiceField(
+        choices=CaseDrug.ActionTaken.values, required=False, allow_blank=True, default=""
+    )
+    indication_reported = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        start, stop = attrs.get("start_date"), attrs.get("stop_date")
+        if start and stop and stop < start:
+            raise serializers.ValidationError({"stop_date": "Stop date is before start date."})
+        return attrs
+
+
+class CaseReactionSerializer(serializers.Serializer):
+    reported_term = serializers.CharField(max_length=250)
+    code = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    term = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
+    pt_code = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    pt = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
+    soc = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
+    terminology = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    terminology_version = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    onset_date = serializers.DateField(required=False, allow_null=True)
+    duration = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    outcome = serializers.ChoiceField(choices=CaseReaction.Outcome.values, default=CaseReaction.Outcome.UNKNOWN)
+
+
+class CaseOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    worldwide_case_id = serializers.CharField()
+    sender_report_id = serializers.CharField()
+    version = serializers.IntegerField()
+    is_latest = serializers.BooleanField()
+    status = serializers.CharField()
+    report_type = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    latest_info_at = serializers.DateTimeField()
+    day_zero = serializers.DateField(allow_null=True)
+    member = serializers.SerializerMethodField()
+    patient_age = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    patient_age_unit = serializers.CharField()
+    patient_age_group = serializers.CharField()
+    patient_sex = serializers.CharField()
+    patient_weight_kg = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    medical_history = serializers.ListField()
+    reporter_qualification = serializers.CharField()
+    reporter_country = serializers.CharField()
+    is_serious = serializers.BooleanField()
+    seriousness_criteria = serializers.ListField(child=serializers.CharField())
+    narrative = serializers.CharField()
+    drugs = CaseDrugSerializer(many=True)
+    reactions = CaseReactionSerializer(many=True)
+
+    def get_member(self, case: Case) -> str:
+        """Reviewers see the internal pseudonym; each partner its own, unlinkable one."""
+        user = self.context["user"]
+        if user.is_partner:
+            return partner_pseudonym(
+                key=settings.SECRET_KEY, partner_id=str(user.partner_id), member_id=str(case.member_id)
+            )
+        return case.member.public_id
+
+
+class CaseListApi(APIView):
+    permission_classes = [IsStaffOrPartner]
+
+    class InputSerializer(serializers.Serializer):
+        member_public_id = serializers.CharField(max_length=20)
+        drugs = CaseDrugSerializer(many=True, allow_empty=False)
+        reactions = CaseReactionSerializer(many=True, allow_empty=False)
+        patient_age = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, min_value=0, max_value=150)
+        patient_sex = serializers.ChoiceField(choices=Case.Sex.values, required=False)
+        patient_weight_kg = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, min_value=0, max_value=700)
+        medical_history = serializers.ListField(child=serializers.CharField(max_length=250), required=False)
+        death = serializers.BooleanField(default=False)
+        life_threatening = serializers.BooleanField(default=False)
+        hospitalisation = serializers.BooleanField(default=False)
+        disability = serializers.BooleanField(default=False)
+        congenital_anomaly = serializers.BooleanField(default=False)
+        other_medically_important = serializers.BooleanField(default=False)
+        narrative = serializers.CharField(max_length=100_000, required=False, allow_blank=True)
+        reporter_comments = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
+
+    @extend_schema(responses=CaseOutput(many=True))
+    def get(self, request):
+        qs = case_list_visible_to(user=request.user).filter(is_latest=True)
+        return _paginate(self, request, qs, CaseOutput, {"user": request.user})
+
+    @extend_schema(request=InputSerializer, responses={201: CaseOutput})
+    def post(self, request):
+        if not IsReviewer().has_permission(request, self):
+            self.permission_denied(request)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        member = member_get(public_id=fields.pop("member_public_id"))
+        case = case_create(actor=request.user, member=member, **fields)
+        return Response(CaseOutput(case, context={"user": request.user}).data, status=status.HTTP_201_CREATED)
+
+
+class CaseDetailApi(APIView):
+    permission_classes = [IsStaffOrPartner]
+
+    @extend_schema(responses=CaseOutput)
+    def get(self, request, case_id):
+        case = case_get_visible(user=request.user, case_id=case_id)
+        return Response(CaseOutput(case, context={"user": request.user}).data)
+
+
+class CaseVersionCreateApi(APIView):
+    permission_classes = [IsReviewer]
+
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=["followup", "amendment"], default="followup")
+        reason = serializers.CharField(max_length=2000)
+        narrative = serializers.CharField(max_length=100_000, required=False, allow_blank=True)
+        patient_weight_kg = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, min_value=0, max_value=700)
+        drugs = CaseDrugSerializer(many=True, required=False)
+        reactions = CaseReactionSerializer(many=True, required=False)
+        death = serializers.BooleanField(required=False)
+        life_threatening = serializers.BooleanField(required=False)
+        hospitalisation = serializers.BooleanField(required=False)
+        disability = serializers.BooleanField(required=False)
+        congenital_anomaly = serializers.BooleanField(required=False)
+        other_medically_important = serializers.BooleanField(required=False)
+
+    @extend_schema(request=InputSerializer, responses={201: CaseOutput})
+    def post(self, request, case_id):
+        case = case_get_visible(user=request.user, case_id=case_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        new = case_version_create(
+            actor=request.user,
+            case=case,
+            kind=fields.pop("kind"),
+            reason=fields.pop("reason"),
+            drugs=fields.pop("drugs", None),
+            reactions=fields.pop("reactions", None),
+            changes=fields,
+        )
+        return Response(CaseOutput(new, context={"user": request.user}).data, status=status.HTTP_201_CREATED)
+
+
+class AuditEventOutput(serializers.Serializer):
+    seq = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    actor_label = serializers.CharField()
+    action = serializers.CharField()
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
+    before = serializers.JSONField()
+    after = serializers.JSONField()
+    reason = serializers.CharField()
+
+
+class CaseAuditApi(APIView):
+    permission_classes = [IsReviewer]
+
+    @extend_schema(responses=AuditEventOutput(many=True))
+    def get(self, request, case_id):
+        case = case_get_visible(user=request.user, case_id=case_id)
+        ids = [str(pk) for pk in Case.objects.filter(worldwide_case_id=case.worldwide_case_id).values_list("id", flat=True)]
+        events = AuditEvent.objects.filter(object_type="pv.case", object_id__in=ids).order_by("seq")
+        return _paginate(self, request, events, AuditEventOutput)
+
+
+__all__ = ["User"]

@@ -1,0 +1,45 @@
+"""Append-only audit trail, hash-chained so an edited or deleted row is detectable."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from pv.core.models import TimeStampedModel
+
+
+class AuditEvent(TimeStampedModel):
+    seq = models.BigIntegerField(unique=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True, help_text="'system' for tasks")
+    action = models.CharField(max_length=100, db_index=True)
+    object_type = models.CharField(max_length=100, db_index=True)
+    object_id = models.CharField(max_length=64, db_index=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+
+    def save(self, *args, **kwargs):
+        # Append-only: rows are created by pv.audit.audit_record and never changed.
+        if not self._state.adding:
+            raise RuntimeError("AuditEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("AuditEvent is append-only")
+
+
+class AuditChainHead(models.Model):
+    """One row holding the last seq and hash; locked while appending so the chain never forks."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)

@@ -1,0 +1,196 @@
+"""The case (ICSR): versioned, de-identified, changed only through `pv.services.cases`.
+
+Each version is its own row with its own drugs and reactions, so a version never changes after
+it is superseded, E2B follow-ups can be built from any version, and versions can be diffed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from pv.core.models import TimeStampedModel
+
+
+class Case(TimeStampedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ASSESSED = "assessed", "Assessed"
+        CLOSED = "closed", "Closed"
+        NULLIFIED = "nullified", "Nullified"
+
+    class ReportType(models.TextChoices):  # E2B C.1.3
+        SPONTANEOUS = "1", "Spontaneous report"
+        STUDY = "2", "Report from study"
+        OTHER = "3", "Other"
+        NOT_AVAILABLE = "4", "Not available to sender"
+
+    class Qualification(models.TextChoices):  # E2B C.2.r.4
+        PHYSICIAN = "1", "Physician"
+        PHARMACIST = "2", "Pharmacist"
+        OTHER_HCP = "3", "Other health professional"
+        LAWYER = "4", "Lawyer"
+        CONSUMER = "5", "Consumer or other non health professional"
+
+    class Sex(models.TextChoices):
+        MALE = "M", "Male"
+        FEMALE = "F", "Female"
+        UNKNOWN = "U", "Unknown"
+
+    worldwide_case_id = models.CharField(max_length=100, db_index=True)  # C.1.8.1
+    sender_report_id = models.CharField(max_length=100, db_index=True)  # C.1.1
+    version = models.PositiveIntegerField(default=1)
+    predecessor = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="successor"
+    )
+    is_latest = models.BooleanField(default=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    report_type = models.CharField(
+        max_length=1, choices=ReportType.choices, default=ReportType.SPONTANEOUS
+    )
+    received_at = models.DateTimeField(help_text="C.1.4: first received from the source")
+    day_zero = models.DateField(null=True, blank=True, help_text="All four criteria first known")
+    latest_info_at = models.DateTimeField(help_text="C.1.5: most recent information received")
+
+    member = models.ForeignKey("pv.Member", on_delete=models.PROTECT, related_name="cases")
+    # De-identified patient block (E2B D): never a name.
+    patient_age = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    patient_age_unit = models.CharField(max_length=10, default="a", help_text="UCUM: a, mo, wk, d")
+    patient_age_group = models.CharField(max_length=1, blank=True, help_text="D.2.3 code 0-6")
+    patient_sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    patient_weight_kg = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    medical_history = models.JSONField(default=list, blank=True)
+    reporter_qualification = models.CharField(
+        max_length=1, choices=Qualification.choices, default=Qualification.CONSUMER
+    )
+    reporter_country = models.CharField(max_length=2, blank=True)
+
+    # Seriousness (E.i.3.2 rolled up to the case).
+    death = models.BooleanField(default=False)
+    life_threatening = models.BooleanField(default=False)
+    hospitalisation = models.BooleanField(default=False)
+    disability = models.BooleanField(default=False)
+    congenital_anomaly = models.BooleanField(default=False)
+    other_medically_important = models.BooleanField(default=False)
+
+    narrative = models.TextField(blank=True)
+    reporter_comments = models.TextField(blank=True)
+    amendment_reason = models.TextField(blank=True, help_text="C.1.11.2 for amendments")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source_posts = models.ManyToManyField("intake.Post", blank=True, related_name="cases")
+    source_reports = models.ManyToManyField("intake.AEReport", blank=True, related_name="cases")
+
+    SERIOUSNESS_FIELDS = (
+        "death",
+        "life_threatening",
+        "hospitalisation",
+        "disability",
+        "congenital_anomaly",
+        "other_medically_important",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worldwide_case_id", "version"], name="case_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["worldwide_case_id"],
+                condition=models.Q(is_latest=True),
+                name="case_one_latest_version",
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="case_version_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worldwide_case_id} v{self.version}"
+
+    @property
+    def is_serious(self) -> bool:
+        return any(getattr(self, f) for f in self.SERIOUSNESS_FIELDS)
+
+    @property
+    def seriousness_criteria(self) -> list[str]:
+        return [f for f in self.SERIOUSNESS_FIELDS if getattr(self, f)]
+
+
+class CaseDrug(TimeStampedModel):
+    class Role(models.TextChoices):  # G.k.1
+        SUSPECT = "suspect", "Suspect"
+        CONCOMITANT = "concomitant", "Concomitant"
+        INTERACTING = "interacting", "Interacting"
+
+    class ActionTaken(models.TextChoices):  # G.k.8
+        WITHDRAWN = "1", "Drug withdrawn"
+        DOSE_REDUCED = "2", "Dose reduced"
+        DOSE_INCREASED = "3", "Dose increased"
+        NOT_CHANGED = "4", "Dose not changed"
+        UNKNOWN = "0", "Unknown"
+        NOT_APPLICABLE = "9", "Not applicable"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="drugs")
+    position = models.PositiveSmallIntegerField(default=1)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.SUSPECT)
+    name_reported = models.CharField(max_length=250)
+    ingredients = models.JSONField(
+        default=list, blank=True, help_text='[{"name", "code", "dictionary", "version"}]'
+    )
+    product = models.ForeignKey(
+        "pv.Product", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dose_text = models.CharField(max_length=100, blank=True)
+    dose_value = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    dose_unit = models.CharField(max_length=20, blank=True, help_text="UCUM, e.g. mg")
+    route = models.CharField(max_length=50, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    stop_date = models.DateField(null=True, blank=True)
+    action_taken = models.CharField(max_length=1, choices=ActionTaken.choices, blank=True)
+    indication_reported = models.CharField(max_length=250, blank=True)
+    indication_code = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_date__isnull=True)
+                | models.Q(stop_date__isnull=True)
+                | models.Q(stop_date__gte=models.F("start_date")),
+                name="casedrug_stop_after_start",
+            )
+        ]
+
+
+class CaseReaction(TimeStampedModel):
+    class Outcome(models.TextChoices):  # E.i.7
+        RECOVERED = "1", "Recovered/resolved"
+        RECOVERING = "2", "Recovering/resolving"
+        NOT_RECOVERED = "3", "Not recovered/not resolved/ongoing"
+        SEQUELAE = "4", "Recovered/resolved with sequelae"
+        FATAL = "5", "Fatal"
+        UNKNOWN = "0", "Unknown"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reactions")
+    position = models.PositiveSmallIntegerField(default=1)
+    reported_term = models.CharField(max_length=250)
+    code = models.CharField(max_length=50, blank=True, help_text="LLT/PT code in `terminology`")
+    term = models.CharField(max_length=250, blank=True)
+    pt_code = models.CharField(max_length=50, blank=True)
+    pt = models.CharField(max_length=250, blank=True)
+    soc = models.CharField(max_length=250, blank=True)
+    terminology = models.CharField(max_length=100, blank=True)
+    terminology_version = models.CharField(max_length=50, blank=True)
+    onset_date = models.DateField(null=True, blank=True)
+    duration = models.CharField(max_length=50, blank=True)
+    outcome = models.CharField(max_length=1, choices=Outcome.choices, default=Outcome.UNKNOWN)
+    death = models.BooleanField(default=False)
+    life_threatening = models.BooleanField(default=False)
+    hospitalisation = models.BooleanField(default=False)
+    disability = models.BooleanField(default=False)
+    congenital_anomaly = models.BooleanField(default=False)
+    other_medically_important = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["case", "position"]

@@ -1,0 +1,233 @@
+"""Case (ICSR) writes. Nothing else saves a Case, CaseDrug or CaseReaction.
+
+Every change is a new version row (the old one is kept, never edited), audited in the same
+transaction with a before/after snapshot.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from pv.audit import audit_record
+from pv.core.exceptions import DomainError
+from pv.models import Case, CaseDrug, CaseReaction, Member
+from pv.selectors import case_snapshot
+
+CASE_FIELDS = {
+    "report_type",
+    "patient_age",
+    "patient_age_unit",
+    "patient_age_group",
+    "patient_sex",
+    "patient_weight_kg",
+    "medical_history",
+    "reporter_qualification",
+    "reporter_country",
+    *Case.SERIOUSNESS_FIELDS,
+    "narrative",
+    "reporter_comments",
+}
+DRUG_FIELDS = {f.name for f in CaseDrug._meta.concrete_fields} - {
+    "id", "case", "created_at", "updated_at", "position"
+}
+REACTION_FIELDS = {f.name for f in CaseReaction._meta.concrete_fields} - {
+    "id", "case", "created_at", "updated_at", "position"
+}
+
+
+def minimum_criteria(*, case: Case) -> dict[str, bool]:
+    """The four minimum criteria for a valid ICSR (DESIGN.md: regulatory rules)."""
+    return {
+        # A registered member can be contacted by the platform: an identifiable reporter.
+        "reporter": case.member_id is not None,
+        "patient": bool(
+            case.patient_age is not None
+            or case.patient_age_group
+            or case.patient_sex in (Case.Sex.MALE, Case.Sex.FEMALE)
+        ),
+        "product": case.drugs.filter(role__in=[CaseDrug.Role.SUSPECT, CaseDrug.Role.INTERACTING]).exists(),
+        "event": case.reactions.exists(),
+    }
+
+
+def _new_case_ids(country: str) -> tuple[str, str]:
+    sender = getattr(settings, "PV_SENDER_ID", "PVCOMMUNITY")
+    number = secrets.token_hex(5).upper()
+    report_id = f"{(country or 'XX').upper()}-{sender}-{number}"
+    # First version: worldwide case id is the sender's own id (C.1.8.1 = C.1.1).
+    return report_id, report_id
+
+
+def _clean_children(rows: list[dict], allowed: set[str], label: str) -> list[dict]:
+    cleaned = []
+    for index, row in enumerate(rows):
+        unknown = set(row) - allowed
+        if unknown:
+            raise DomainError(
+                f"Unknown {label} field(s): {', '.join(sorted(unknown))}.",
+                code="invalid",
+                extra={"fields": {f"{label}s[{index}]": sorted(unknown)}},
+            )
+        cleaned.append(dict(row))
+    return cleaned
+
+
+def _write_children(case: Case, drugs: list[dict], reactions: list[dict]) -> None:
+    drug_rows = [CaseDrug(case=case, position=i, **d) for i, d in enumerate(drugs, start=1)]
+    reaction_rows = [
+        CaseReaction(case=case, position=i, **r) for i, r in enumerate(reactions, start=1)
+    ]
+    for row in (*drug_rows, *reaction_rows):
+        row.full_clean(exclude=["case"])
+    CaseDrug.objects.bulk_create(drug_rows)
+    CaseReaction.objects.bulk_create(reaction_rows)
+
+
+def _age_from_member(member: Member, on: date) -> int | None:
+    return on.year - member.birth_year if member.birth_year else None
+
+
+def _mark_day_zero(case: Case, today: date) -> None:
+    if case.day_zero is None and all(minimum_criteria(case=case).values()):
+        Case.objects.filter(pk=case.pk).update(day_zero=today)
+        case.day_zero = today
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor,
+    member: Member,
+    drugs: list[dict],
+    reactions: list[dict],
+    received_at=None,
+    source_posts=(),
+    source_reports=(),
+    **fields: Any,
+) -> Case:
+    unknown = set(fields) - CASE_FIELDS
+    if unknown:
+        raise DomainError(f"Unknown case field(s): {', '.join(sorted(unknown))}.", code="invalid")
+    drugs = _clean_children(drugs, DRUG_FIELDS, "drug")
+    reactions = _clean_children(reactions, REACTION_FIELDS, "reaction")
+    now = timezone.now()
+    report_id, worldwide_id = _new_case_ids(fields.get("reporter_country") or member.country)
+    defaults = {
+        "patient_sex": member.sex,
+        "patient_age": _age_from_member(member, now.date()),
+        "reporter_country": member.country,
+    }
+    case = Case(
+        worldwide_case_id=worldwide_id,
+        sender_report_id=report_id,
+        member=member,
+        received_at=received_at or now,
+        latest_info_at=now,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **{**defaults, **fields},
+    )
+    case.full_clean(exclude=["created_by"])
+    case.save()
+    _write_children(case, drugs, reactions)
+    case.source_posts.set(source_posts)
+    case.source_reports.set(source_reports)
+    _mark_day_zero(case, now.date())
+    audit_record(actor=actor, action="case.created", obj=case, after=case_snapshot(case=case))
+    return case
+
+
+@transaction.atomic
+def case_version_create(
+    *,
+    actor,
+    case: Case,
+    reason: str,
+    kind: str = "followup",
+    changes: dict[str, Any] | None = None,
+    drugs: list[dict] | None = None,
+    reactions: list[dict] | None = None,
+    source_posts=(),
+    source_reports=(),
+) -> Case:
+    """A new version of `case`: follow-up information (restarts the clock) or an amendment."""
+    if kind not in {"followup", "amendment"}:
+        raise DomainError("kind must be followup or amendment.", code="invalid")
+    if not reason.strip():
+        raise DomainError("A new case version needs a reason.", code="reason_required")
+    changes = dict(changes or {})
+    unknown = set(changes) - CASE_FIELDS
+    if unknown:
+        raise DomainError(f"Unknown case field(s): {', '.join(sorted(unknown))}.", code="invalid")
+    # Claim "latest" atomically so two reviewers cannot both extend the same version.
+    claimed = Case.objects.filter(pk=case.pk, is_latest=True).update(is_latest=False)
+    if claimed != 1:
+        raise DomainError(
+            "This is not the latest version of the case.", code="stale_version", extra={"case": str(case.pk)}
+        )
+    before = case_snapshot(case=case)
+    old_drugs = _child_rows(case.drugs.all(), DRUG_FIELDS)
+    old_reactions = _child_rows(case.reactions.all(), REACTION_FIELDS)
+    now = timezone.now()
+    copied = {f: getattr(case, f) for f in CASE_FIELDS}
+    new = Case(
+        worldwide_case_id=case.worldwide_case_id,
+        sender_report_id=case.sender_report_id,
+        version=case.version + 1,
+        predecessor=case,
+        is_latest=True,
+        status=case.status,
+        received_at=case.received_at,
+        day_zero=case.day_zero,
+        # Follow-up information is new information: C.1.5 moves and the clock restarts.
+        # An amendment corrects what was already known and keeps the clock.
+        latest_info_at=now if kind == "followup" else case.latest_info_at,
+        member=case.member,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        amendment_reason=reason if kind == "amendment" else "",
+        **{**copied, **changes},
+    )
+    new.full_clean(exclude=["created_by", "predecessor"])
+    new.save()
+    _write_children(
+        new,
+        _clean_children(drugs, DRUG_FIELDS, "drug") if drugs is not None else old_drugs,
+        _clean_children(reactions, REACTION_FIELDS, "reaction") if reactions is not None else old_reactions,
+    )
+    new.source_posts.set([*case.source_posts.all(), *source_posts])
+    new.source_reports.set([*case.source_reports.all(), *source_reports])
+    _mark_day_zero(new, now.date())
+    audit_record(
+        actor=actor,
+        action=f"case.{kind}",
+        obj=new,
+        before=before,
+        after=case_snapshot(case=new),
+        reason=reason,
+    )
+    return new
+
+
+def _child_rows(rows, fields: set[str]) -> list[dict]:
+    return [{f: getattr(row, f) for f in fields} for row in rows]
+
+
+@transaction.atomic
+def case_set_status(*, actor, case: Case, status: str, reason: str = "") -> Case:
+    if status not in Case.Status.values:
+        raise DomainError(f"Unknown case status {status!r}.", code="invalid")
+    if status == Case.Status.NULLIFIED and not reason.strip():
+        raise DomainError("Nullifying a case needs a reason (C.1.11.2).", code="reason_required")
+    before = {"status": case.status}
+    Case.objects.filter(pk=case.pk).update(status=status, updated_at=timezone.now())
+    case.refresh_from_db()
+    audit_record(
+        actor=actor, action="case.status_changed", obj=case, before=before,
+        after={"status": status}, reason=reason,
+    )
+    return case

@@ -1,0 +1,111 @@
+"""The Restricted Data vault: the only code that encrypts, decrypts or looks up a member's name,
+email and phone. Every read needs a purpose and writes an audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.db import transaction
+
+from pv.audit import audit_record
+from pv.core.exceptions import DomainError
+from pv.models import Member, RestrictedIdentity
+
+# Reads are only for these reasons; anything else is refused (and so never audited as "misc").
+READ_PURPOSES = {
+    "follow-up",  # relay a partner's follow-up questions to the member
+    "scrubbing",  # remove the member's own values from outbound free text
+    "member-self-service",  # the member looks at their own account
+    "admin-support",  # platform staff with vault access helping a member
+}
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    email: str
+    phone: str
+
+    def values(self) -> list[str]:
+        return [v for v in (self.name, self.email, self.phone) if v]
+
+    def __repr__(self) -> str:  # never let Restricted Data reach a log through repr()
+        return "Identity(<restricted>)"
+
+
+@lru_cache(maxsize=4)
+def _fernet(key: str) -> Fernet:
+    if not key:
+        raise DomainError("The vault key (PV_VAULT_KEY) is not configured.", code="vault_unconfigured")
+    return Fernet(key.encode())
+
+
+def _cipher() -> Fernet:
+    return _fernet(settings.PV_VAULT_KEY)
+
+
+def email_digest(email: str) -> str:
+    normalised = email.strip().lower().encode()
+    return hmac.new(settings.PV_VAULT_KEY.encode(), normalised, hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def vault_identity_store(*, member: Member, name: str, email: str, phone: str = "", actor) -> None:
+    """Store (or replace) a member's Restricted Data, encrypted. Audits the write, not the values."""
+    digest = email_digest(email)
+    clash = RestrictedIdentity.objects.filter(email_digest=digest).exclude(member=member).exists()
+    if clash:
+        raise DomainError(
+            "A member with this email is already registered.",
+            code="email_taken",
+            extra={"fields": {"email": ["already registered"]}},
+        )
+    cipher = _cipher()
+    RestrictedIdentity.objects.update_or_create(
+        member=member,
+        defaults={
+            "name_encrypted": cipher.encrypt(name.strip().encode()),
+            "email_encrypted": cipher.encrypt(email.strip().encode()),
+            "phone_encrypted": cipher.encrypt(phone.strip().encode()) if phone else b"",
+            "email_digest": digest,
+        },
+    )
+    audit_record(actor=actor, action="vault.identity_stored", obj=member)
+
+
+@transaction.atomic
+def vault_identity_read(*, member: Member, purpose: str, actor) -> Identity | None:
+    """Decrypt a member's Restricted Data for `purpose`; the read is audited before it returns."""
+    if purpose not in READ_PURPOSES:
+        raise DomainError(
+            f"Vault reads need a known purpose, got {purpose!r}.",
+            code="vault_purpose",
+            extra={"allowed": sorted(READ_PURPOSES)},
+        )
+    row = RestrictedIdentity.objects.filter(member=member).first()
+    audit_record(
+        actor=actor, action="vault.identity_read", obj=member, after={"purpose": purpose}
+    )
+    if row is None:
+        return None
+    cipher = _cipher()
+    try:
+        return Identity(
+            name=cipher.decrypt(bytes(row.name_encrypted)).decode(),
+            email=cipher.decrypt(bytes(row.email_encrypted)).decode(),
+            phone=cipher.decrypt(bytes(row.phone_encrypted)).decode() if row.phone_encrypted else "",
+        )
+    except InvalidToken as exc:
+        raise DomainError("Vault data cannot be decrypted with the configured key.", code="vault_key") from exc
+
+
+def vault_restricted_values(*, member: Member, actor) -> list[str]:
+    """The member's own Restricted values, for scrubbing outbound free text (audited read)."""
+    identity = vault_identity_read(member=member, purpose="scrubbing", actor=actor)
+    return identity.values() if identity else []
