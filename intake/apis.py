@@ -158,9 +158,11 @@ class _IntakeApi(APIView):
     def _create(self, request, raw_items: list, *, batch: bool) -> Response:
         many = self.input_serializer(data=raw_items, many=True)
         if not many.is_valid():
+            # DRF gives a list per item, or (3.16+) a dict of the failing indexes only.
+            per_item = many.errors if isinstance(many.errors, dict) else dict(enumerate(many.errors))
             if not batch:
-                raise serializers.ValidationError(many.errors[0])
-            errors = {f"items[{i}]": e for i, e in enumerate(many.errors) if e}
+                raise serializers.ValidationError(per_item[0])
+            errors = {f"items[{i}]": e for i, e in per_item.items() if e}
             raise DomainError("Invalid items.", code="invalid", extra={"fields": errors})
         items = _bind_member(request.user, [dict(i) for i in many.validated_data])
         result = self.batch_create(actor=request.user, items=items)

@@ -140,3 +140,81 @@ def intake_items_mark_awaiting_screening(*, kind: str, ids: list[str]) -> int:
     return model.objects.filter(id__in=ids, screening_status=ScreeningStatus.RECEIVED).update(
         screening_status=ScreeningStatus.AWAITING
     )
+
+
+_OUTCOME_CODES = {
+    "recovered": "1",
+    "recovering": "2",
+    "not_recovered": "3",
+    "recovered_with_sequelae": "4",
+    "fatal": "5",
+    "unknown": "0",
+}
+
+
+def _report_narrative(report: AEReport, age: int | None, sex: str) -> str:
+    who = f"A {age}-year-old" if age else "A"
+    sex_word = {"M": "male", "F": "female"}.get(sex, "")
+    drugs = ", ".join(d["name"] + (f" {d['dose']}" if d.get("dose") else "") for d in report.drugs)
+    events = ", ".join(e["text"] for e in report.events)
+    serious = [f.replace("_", " ") for f in SERIOUSNESS if getattr(report, f)]
+    text = (
+        f"{who} {sex_word} patient (online community member, consumer) reported {events} "
+        f"while taking {drugs}."
+    ).replace("  ", " ")
+    if serious:
+        text += f" Seriousness: {', '.join(serious)}."
+    return text
+
+
+SERIOUSNESS = (
+    "death", "life_threatening", "hospitalisation", "disability", "congenital_anomaly",
+    "other_medically_important",
+)
+
+
+def case_create_from_report(*, actor, report: AEReport, coded_drugs=None, coded_reactions=None):
+    """A reviewer confirms a structured report: a case with its drugs and events, day 0 recorded.
+
+    `coded_drugs` / `coded_reactions` (same order as the report's) carry coding when known.
+    """
+    from pv.services.cases import case_create  # noqa: PLC0415
+
+    member = report.member
+    age = report.submitted_at.year - member.birth_year if member.birth_year else None
+    drugs = []
+    for index, d in enumerate(report.drugs):
+        drug = {
+            "role": "suspect",
+            "name_reported": d["name"],
+            "dose_text": d.get("dose", ""),
+            "route": d.get("route", ""),
+            "start_date": d.get("start_date") or None,
+            "stop_date": d.get("stop_date") or None,
+            "indication_reported": d.get("indication", ""),
+        }
+        if coded_drugs and index < len(coded_drugs):
+            drug.update(coded_drugs[index])
+        drugs.append(drug)
+    reactions = []
+    for index, e in enumerate(report.events):
+        reaction = {
+            "reported_term": e["text"][:250],
+            "onset_date": e.get("onset_date") or None,
+            "outcome": _OUTCOME_CODES.get(e.get("outcome", "unknown"), "0"),
+            **{f: getattr(report, f) for f in SERIOUSNESS},
+        }
+        if coded_reactions and index < len(coded_reactions):
+            reaction.update(coded_reactions[index])
+        reactions.append(reaction)
+    return case_create(
+        actor=actor,
+        member=member,
+        drugs=drugs,
+        reactions=reactions,
+        received_at=report.submitted_at,
+        source_reports=[report],
+        narrative=_report_narrative(report, age, member.sex),
+        reporter_comments=report.free_text,
+        **{f: getattr(report, f) for f in SERIOUSNESS},
+    )

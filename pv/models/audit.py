@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from pv.core.models import TimeStampedModel
 
 
 class AuditEvent(TimeStampedModel):
+    # Not auto_now_add: the timestamp is part of the hashed content, so it is set before hashing.
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     seq = models.BigIntegerField(unique=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

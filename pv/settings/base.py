@@ -144,6 +144,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Pharmacovigilance for online patient communities.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema describes endpoints, never data: readable without a token.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     # Swagger UI assets ship in drf-spectacular-sidecar: the docs work with no internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

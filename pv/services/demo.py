@@ -1,0 +1,113 @@
+"""Seed the embedded demo from the synthetic community (pv.demo): partners, products, members
+(Restricted Data through the vault), posts and reports through the intake services, one
+account per role, and cases confirmed from a sample of the structured reports."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from intake.models import AEReport, Post
+from intake.services import case_create_from_report, post_batch_create, report_batch_create
+from pv.models import Case, Member, Partner, Product, User
+from pv.services.members import member_register
+from pv.services.users import user_create
+
+ACCOUNTS_FILE = "demo_accounts.json"
+DEMO_CASES = 30
+
+
+def _dt(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _accounts_path() -> Path:
+    return Path(settings.VAR_DIR) / ACCOUNTS_FILE
+
+
+def demo_is_seeded() -> bool:
+    return Member.objects.exists() and _accounts_path().exists()
+
+
+def demo_accounts() -> list[dict]:
+    return json.loads(_accounts_path().read_text())
+
+
+def _write_accounts(accounts: list[dict]) -> None:
+    path = _accounts_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(accounts, fh, indent=2)
+
+
+@transaction.atomic
+def demo_seed(*, community: dict, actor: str = "demo-seed") -> list[dict]:
+    partners = {}
+    for p in community["partners"]:
+        partner = Partner.objects.create(
+            name=p["name"], kind=p["kind"], country=p.get("country", ""), region=p.get("region", ""),
+            e2b_receiver_id=p.get("e2b_receiver_id", ""), e2b_profile=p.get("e2b_profile", "ich"),
+        )
+        partners[p["name"]] = partner
+        for product in p.get("products", []):
+            Product.objects.create(sponsor=partner, name=product["name"], ingredients=product["ingredients"])
+    members = {}
+    for m in community["members"]:
+        member = member_register(
+            actor=actor, source_id=m["source_id"], name=m["name"], email=m["email"],
+            phone=m.get("phone", ""), birth_year=m.get("birth_year"), sex=m.get("sex", "U"),
+            country=m.get("country", ""), conditions=m.get("conditions", []),
+            treatments=m.get("treatments", []), contact_opt_out=m.get("opted_out", False),
+        )
+        if m.get("status") == "deactivated":
+            Member.objects.filter(pk=member.pk).update(status=Member.Status.DEACTIVATED)
+        members[m["source_id"]] = member
+    posts = [{**p, "posted_at": _dt(p["posted_at"])} for p in community["posts"]]
+    for start in range(0, len(posts), 1000):
+        post_batch_create(actor=actor, items=posts[start : start + 1000])
+    reports = [{**r, **r.get("seriousness", {}), "submitted_at": _dt(r["submitted_at"])} for r in community["reports"]]
+    for r in reports:
+        r.pop("seriousness", None)
+    for start in range(0, len(reports), 1000):
+        report_batch_create(actor=actor, items=reports[start : start + 1000])
+
+    accounts = []
+
+    def account(username: str, role: str, partner: Partner | None = None, member: Member | None = None):
+        user, password, token = user_create(
+            actor=actor, username=username, role=role, partner=partner, member=member
+        )
+        accounts.append({
+            "username": username, "role": role, "password": password, "token": token,
+            "partner": partner.name if partner else None,
+        })
+        return user
+
+    account("admin", User.Role.ADMIN)
+    reviewer = account("reviewer", User.Role.REVIEWER)
+    for p in community["partners"]:
+        slug = p["name"].split()[0].lower()
+        account(f"{p['kind']}-{slug}", p["kind"], partners[p["name"]])
+    first_active = Member.objects.filter(status=Member.Status.ACTIVE).order_by("source_id").first()
+    account("member", User.Role.MEMBER, member=first_active)
+    # A reviewer has already confirmed some structured reports into cases.
+    for report in AEReport.objects.order_by("source_id")[:DEMO_CASES]:
+        case_create_from_report(actor=reviewer, report=report)
+    _write_accounts(accounts)
+    return accounts
+
+
+def demo_summary() -> dict[str, int]:
+    return {
+        "members": Member.objects.count(),
+        "partners": Partner.objects.count(),
+        "posts": Post.objects.count(),
+        "reports": AEReport.objects.count(),
+        "cases": Case.objects.filter(is_latest=True).count(),
+    }
