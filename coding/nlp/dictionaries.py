@@ -1,0 +1,145 @@
+"""Drug and event dictionaries as plain in-memory objects (no Django).
+
+The embedded open defaults load from the gzip'd JSON that `python -m coding.nlp.build`
+generates; `coding.nlp.loaders` builds the same objects from licensed files a user brings
+(MedDRA, RxNorm, WHODrug). Everything downstream (matching, suggestions, screening) only sees
+these two classes, so a licensed dictionary drops in without code changes.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+
+def _read_json_gz(name: str):
+    with gzip.open(DATA / name, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@dataclass
+class DrugDictionary:
+    """Drug concepts and the names that point at them.
+
+    concepts: code -> {"code", "name", "kind": ingredient|combination|class|product,
+                       "drugbank_id", "ingredients": [codes], "members": [codes] (classes)}
+    names:    normalised name -> [[code, is_brand], ...]
+    """
+
+    meta: dict
+    concepts: dict[str, dict]
+    names: dict[str, list]
+    _first_words: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        # Longest name (in tokens) starting with each first token: bounds the phrase lookups.
+        for key in self.names:
+            parts = key.split(" ")
+            if len(parts[0]) > 1:
+                self._first_words[parts[0]] = max(self._first_words.get(parts[0], 0), len(parts))
+
+    @property
+    def terminology(self) -> dict:
+        return {"name": self.meta["name"], "version": self.meta["version"]}
+
+    def lookup(self, norm: str) -> list[dict]:
+        """Concepts for an exact normalised name, each with `brand` set when it is a brand."""
+        return [dict(self.concepts[code], brand=bool(brand)) for code, brand in
+                self.names.get(norm, ()) if code in self.concepts]
+
+    def max_len(self, first_token: str) -> int:
+        return self._first_words.get(first_token, 0)
+
+
+@dataclass
+class EventDictionary:
+    """A five-level event terminology (LLT -> PT -> HLT -> HLGT -> SOC).
+
+    llts:  normalised LLT text -> [pt_code, llt_text, source, llt_code]
+    names: any code -> its term name
+    paths: pt_code -> [hlt_code, hlgt_code, soc_code] (the primary path), or
+    parents: code -> parent code, from which paths are derived on demand (HPO default).
+    """
+
+    meta: dict
+    llts: dict[str, list]
+    names: dict[str, str]
+    paths: dict[str, list] = field(default_factory=dict)
+    parents: dict[str, str] = field(default_factory=dict)
+    root: str = ""
+    _first_words: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for key in self.llts:
+            parts = key.split(" ")
+            self._first_words[parts[0]] = max(self._first_words.get(parts[0], 0), len(parts))
+
+    @property
+    def terminology(self) -> dict:
+        return {"name": self.meta["name"], "version": self.meta["version"]}
+
+    def max_len(self, first_token: str) -> int:
+        return self._first_words.get(first_token, 0)
+
+    def path(self, pt_code: str) -> list[str]:
+        """[hlt, hlgt, soc] codes for a PT along its one fixed path."""
+        if pt_code in self.paths:
+            return self.paths[pt_code]
+        chain = [pt_code]
+        while chain[-1] in self.parents and self.parents[chain[-1]] != self.root:
+            chain.append(self.parents[chain[-1]])
+            if len(chain) > 50:  # cycles cannot happen in HPO; do not hang if a file has one
+                break
+        # chain = [pt, parent, ..., soc]; shallow PTs reuse the level above for missing levels.
+        soc = chain[-1]
+        hlgt = chain[-2] if len(chain) >= 3 else soc
+        hlt = chain[1] if len(chain) >= 4 else hlgt
+        path = [hlt, hlgt, soc]
+        self.paths[pt_code] = path
+        return path
+
+    def code(self, pt_code: str, llt_text: str | None = None, llt_code: str | None = None) -> dict:
+        """The full five-level coding of a PT (and the LLT it was reached by)."""
+        hlt, hlgt, soc = self.path(pt_code)
+        return {
+            "llt": llt_text or self.names.get(pt_code, pt_code), "llt_code": llt_code or pt_code,
+            "pt": self.names.get(pt_code, pt_code), "pt_code": pt_code,
+            "hlt": self.names.get(hlt, hlt), "hlt_code": hlt,
+            "hlgt": self.names.get(hlgt, hlgt), "hlgt_code": hlgt,
+            "soc": self.names.get(soc, soc), "soc_code": soc,
+            "terminology": self.meta["name"], "terminology_version": self.meta["version"],
+        }
+
+
+@functools.cache
+def default_drugs() -> DrugDictionary:
+    """The embedded open drug dictionary (loaded once per process)."""
+    raw = _read_json_gz("drugs.json.gz")
+    return DrugDictionary(meta=raw["meta"], concepts=raw["concepts"], names=raw["names"])
+
+
+@functools.cache
+def default_events() -> EventDictionary:
+    """The embedded HPO-derived event dictionary (loaded once per process)."""
+    raw = _read_json_gz("events.json.gz")
+    names = {code: v[0] for code, v in raw["terms"].items()}
+    parents = {code: v[1] for code, v in raw["terms"].items()}
+    llts = {k: [v[0], v[1], v[2], v[0]] for k, v in raw["llts"].items()}
+    return EventDictionary(meta=raw["meta"], llts=llts, names=names, parents=parents,
+                           root="HP:0000118")
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """Ordinary English words: the guard that keeps fuzzy matching off normal text."""
+    return frozenset(_read_json_gz("english_words.json.gz"))
+
+
+def dictionary_versions() -> dict:
+    """Terminology name + version of the embedded defaults, for storing with results."""
+    return {"drugs": default_drugs().terminology, "events": default_events().terminology}

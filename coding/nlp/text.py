@@ -1,0 +1,65 @@
+"""Token normalisation shared by the dictionaries and the screening pipeline.
+
+Dictionary phrases and post text go through the same tokenizer and the same normalisation, so
+"can't sleep", "cant sleep" and "Can’t  sleep" all become ("can", "not", "sleep"). Keeping this
+in one place is what makes exact phrase lookups work without a lemmatiser.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import spacy
+
+# spaCy's English tokenizer splits contractions ("can't" -> "ca" "n't", "cant" -> "ca" "nt");
+# map the pieces back to plain words so lexicon entries can be written the way people type.
+_NORM = {
+    "n't": "not", "nt": "not", "n’t": "not", "ca": "can", "wo": "will", "sha": "shall",
+    "'m": "am", "’m": "am", "'ve": "have", "’ve": "have", "'re": "are", "’re": "are",
+    "'ll": "will", "’ll": "will", "'d": "would", "’d": "would", "u": "you", "ur": "your",
+    "im": "i", "ive": "i", "nite": "night", "wks": "weeks", "wk": "week", "hrs": "hours",
+    "lbs": "lbs", "lb": "lbs", "pounds": "lbs", "pound": "lbs", "kgs": "kg", "&": "and",
+    "thru": "through", "w/": "with", "b/c": "because", "bc": "because", "cuz": "because",
+    "coz": "because", "tho": "though", "altho": "although", "prolly": "probably",
+}
+# Tokens left out of the normalised sequence: hyphens and quotes inside phrases
+# ("flu-like", "short - term") must not break a match.
+_SKIP = frozenset({"-", "–", "—", "‐", "'", "’", '"', "“", "”", "*", "~"})
+_APOS = re.compile(r"['’]")
+
+
+@functools.cache
+def tokenizer():
+    """The one spaCy English tokenizer (blank pipeline, no model download)."""
+    return spacy.blank("en").tokenizer
+
+
+def norm_token(lower: str) -> str:
+    mapped = _NORM.get(lower)
+    if mapped is not None:
+        return mapped
+    if "'" in lower or "’" in lower:
+        return _APOS.sub("", lower)
+    return lower
+
+
+def norm_sequence(tokens) -> tuple[list[str], list[int]]:
+    """(normalised token strings, index of each in `tokens`), skipping hyphens and quotes.
+
+    `tokens` is any sequence of spaCy tokens (a Doc or a Span).
+    """
+    norms: list[str] = []
+    index: list[int] = []
+    for i, tok in enumerate(tokens):
+        low = tok.lower_
+        if low in _SKIP or tok.is_space:
+            continue
+        norms.append(norm_token(low))
+        index.append(i)
+    return norms, index
+
+
+def norm_phrase(text: str) -> str:
+    """A phrase as the space-joined normalised tokens used as dictionary keys."""
+    return " ".join(norm_sequence(tokenizer()(text))[0])
