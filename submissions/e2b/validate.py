@@ -1,0 +1,189 @@
+"""Validate an E2B(R3) ICSR batch: the ICH XSD, then a business-rule layer per profile.
+
+Profiles: "ich" (core rules), "fda" (ich + FDA regional elements, receiver ids and FDA rejection
+rules R/Wxxxx), "ema" (ich + EU receiver ids and EU-specific checks). Each failure names its rule
+and element, so a rejected message says exactly what to fix. Only `severity == "error"` makes a
+message invalid; warnings mirror FDA's Wxxxx rules and soft ICH guidance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+
+from lxml import etree
+
+from . import constants as k
+from .extract import Extract, Hit, extract, group_id
+from .rules import DATA_DIR, ElementSpec, element_specs
+from .safexml import MAX_BYTES, E2BParseError, parse_xml
+from .timefmt import is_valid_ts, ts_precision, ts_to_datetime
+
+PROFILES = ("ich", "fda", "ema")
+SCHEMA_DIR = DATA_DIR / "schema" / "multicacheschemas"
+_NUMERIC = frozenset({"N"})
+_FULL_PRECISION = frozenset({"N.1.5", "N.2.r.4", "C.1.2"})
+_DAY_PRECISION = frozenset({"C.1.4", "C.1.5"})
+_XP_MESSAGES = etree.XPath("h:PORR_IN049016UV", namespaces=k.XP_NS)
+_XP_BATCH = {
+    "N.1.1": etree.XPath(f"h:name[@codeSystem='{k.CL_MESSAGE_TYPE}']/@code", namespaces=k.XP_NS),
+    "N.1.2": etree.XPath(f"h:id[@root='{k.OID_BATCH_NO}']/@extension", namespaces=k.XP_NS),
+    "N.1.3": etree.XPath("h:sender/h:device/h:id/@extension", namespaces=k.XP_NS),
+    "N.1.4": etree.XPath("h:receiver/h:device/h:id/@extension", namespaces=k.XP_NS),
+    "N.1.5": etree.XPath("h:creationTime/@value", namespaces=k.XP_NS),
+}
+
+
+@dataclass(frozen=True)
+class Failure:
+    rule: str  # "XSD", "ICH-REQ", "ICH-NF", ..., FDA "R0019", versions "VER-C.1.8.1"
+    element: str  # E2B element id ("C.1.1"), or "line N" for schema errors
+    message: str
+    severity: str = "error"
+    message_index: int | None = None  # 1-based position of the ICSR in the batch
+
+    def __str__(self) -> str:
+        where = f" (message {self.message_index})" if self.message_index else ""
+        prefix = "warning " if self.severity == "warning" else ""
+        return f"{prefix}[{self.rule}] {self.element}: {self.message}{where}"
+
+
+def errors(failures: list[Failure]) -> list[Failure]:
+    return [f for f in failures if f.severity == "error"]
+
+
+@lru_cache(maxsize=2)
+def schema(kind: str = "icsr") -> etree.XMLSchema:
+    """The ICH schema, loaded once per process (about 30 ms)."""
+    name = "MCCI_IN200100UV01.xsd" if kind == "icsr" else "MCCI_IN200101UV01.xsd"
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
+    return etree.XMLSchema(etree.parse(str(SCHEMA_DIR / name), parser))
+
+
+def validate(document: bytes | etree._Element | etree._ElementTree, profile: str = "ich", *,
+             initial: bool | None = None, now: datetime | None = None) -> list[Failure]:
+    """XSD then business rules. `document` is XML bytes or an lxml tree (built or parsed).
+
+    `initial` says whether this is the first transmission of the case (FDA R0011, R0101);
+    None means unknown (R0011 is then applied, R0101 is not).
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}; expected one of {', '.join(PROFILES)}")
+    if isinstance(document, bytes | bytearray):
+        if len(document) > MAX_BYTES:
+            return [Failure("PARSE", "document", f"larger than {MAX_BYTES} bytes")]
+        try:
+            root = parse_xml(bytes(document))
+        except E2BParseError as exc:
+            return [Failure("PARSE", "document", str(exc))]
+    else:
+        root = document.getroot() if isinstance(document, etree._ElementTree) else document
+    xsd = schema("icsr")
+    if not xsd.validate(root):
+        return [Failure("XSD", f"line {e.line}", e.message) for e in xsd.error_log]
+    return business_rules(root, profile, initial=initial, now=now)
+
+
+def business_rules(root: etree._Element, profile: str = "ich", *, initial: bool | None = None,
+                   now: datetime | None = None) -> list[Failure]:
+    from .checks_ich import check_message
+    from .checks_regional import check_ema, check_fda
+
+    now = now or datetime.now(UTC)
+    specs = element_specs()
+    batch = {element: (xp(root) or [None])[0] for element, xp in _XP_BATCH.items()}
+    out: list[Failure] = []
+    for element, value in batch.items():
+        if not value:
+            out.append(Failure("ICH-REQ", element, f"{specs[element].name} is required"))
+    if batch["N.1.1"] and batch["N.1.1"] != "1":
+        out.append(Failure("ICH-CODE", "N.1.1", f"value {batch['N.1.1']!r} is not allowed"))
+    if batch["N.1.5"]:
+        out.extend(check_date("N.1.5", batch["N.1.5"], now, None))
+    messages = _XP_MESSAGES(root)
+    if not messages:
+        out.append(Failure("ICH-REQ", "N.2.r", "the batch holds no ICSR message"))
+    for index, message in enumerate(messages, start=1):
+        data = extract(message)
+        found = generic_checks(data, profile, now, index) + check_message(data, index, now)
+        if profile == "fda":
+            found += check_fda(data, batch, index, initial=initial)
+        elif profile == "ema":
+            found += check_ema(data, batch, index)
+        out.extend(found)
+    return out
+
+
+def generic_checks(data: Extract, profile: str, now: datetime, index: int) -> list[Failure]:
+    """Table-driven checks on every extracted value: nullFlavor, length, code list, dates."""
+    specs = element_specs()
+    out: list[Failure] = []
+    for group in data.groups():
+        for element, hits in group.fields.items():
+            spec = specs.get(element)
+            if spec is None:
+                continue
+            for hit in hits:
+                out.extend(_check_hit(spec, hit, profile, now, index))
+    return out
+
+
+def _check_hit(spec: ElementSpec, hit: Hit, profile: str, now: datetime,
+               index: int) -> list[Failure]:
+    out: list[Failure] = []
+    if hit.null_flavor:
+        allowed = spec.null_flavors | (spec.fda_null_flavors if profile == "fda" else frozenset())
+        if spec.id.startswith("FDA."):
+            allowed = spec.fda_null_flavors
+        if hit.null_flavor not in allowed:
+            shown = ", ".join(sorted(allowed)) or "none"
+            out.append(Failure("ICH-NF", spec.id, f"nullFlavor {hit.null_flavor} is not allowed "
+                               f"for {spec.name} (allowed: {shown})", message_index=index))
+        return out
+    value = hit.value
+    if value is None:
+        return out
+    if spec.max_length and spec.data_type in {"AN", "N", "A"} and len(value) > spec.max_length:
+        out.append(Failure("ICH-LEN", spec.id, f"{len(value)} characters, maximum "
+                           f"{spec.max_length}", message_index=index))
+    if spec.codes is not None and value not in spec.codes:
+        out.append(Failure("ICH-CODE", spec.id, f"value {value!r} is not in the allowed list "
+                           f"({', '.join(sorted(spec.codes))})", message_index=index))
+    elif spec.data_type in _NUMERIC and spec.codes is None and not _is_number(value):
+        out.append(Failure("ICH-CODE", spec.id, f"value {value!r} is not numeric",
+                           message_index=index))
+    if spec.data_type == "Date/Time":
+        out.extend(check_date(spec.id, value, now, index))
+    return out
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def check_date(element: str, value: str, now: datetime, index: int | None) -> list[Failure]:
+    if not is_valid_ts(value):
+        return [Failure("ICH-DATE", element, f"{value!r} is not a valid date/time "
+                        "(CCYY[MM[DD[hh[mm[ss]]]]][+/-ZZzz])", message_index=index)]
+    out = []
+    digits = ts_precision(value)
+    if element in _FULL_PRECISION and digits < 14:
+        out.append(Failure("ICH-DATE", element, f"{value!r} must be precise to the second",
+                           message_index=index))
+    elif element in _DAY_PRECISION and digits < 8:
+        out.append(Failure("ICH-DATE", element, f"{value!r} must be precise to the day",
+                           message_index=index))
+    moment = ts_to_datetime(value)
+    # A value without a zone may be local time anywhere: allow the largest UTC offset (+14h).
+    if moment is not None and moment > now + timedelta(hours=14):
+        out.append(Failure("ICH-FUTURE", element, f"{value!r} is in the future",
+                           message_index=index))
+    return out
+
+
+__all__ = ["Failure", "PROFILES", "business_rules", "errors", "schema", "validate", "group_id"]
