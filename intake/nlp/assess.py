@@ -1,0 +1,113 @@
+"""Seriousness cues, the four minimum criteria, drug-event pairs, candidate flag and priority.
+
+Plain functions over the mentions the pipeline found; the regulatory meaning lives here so the
+service and the command line agree on it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ICH E2A seriousness criteria, as patients write them. Order = priority weight (highest first).
+SERIOUSNESS: dict[str, tuple[float, str]] = {
+    "death": (100.0, r"\b(?:died|dies|death|passed away|fatal|killed (?:him|her|my)|"
+                     r"(?:is|was) dead\b(?! inside))"),
+    "life_threatening": (90.0, r"\b(?:life[- ]threatening|almost died|nearly died|could have "
+                               r"died|overdosed?|od'?d|icu|intensive care|resuscitated|"
+                               r"anaphyla\w*|stopped breathing|heart stopped|suicide attempt|"
+                               r"attempted suicide|tried to kill myself|code blue)\b"),
+    "congenital_anomaly": (80.0, r"\b(?:birth defects?|congenital|born with|cleft (?:lip|palate)"
+                                 r"|heart defect|spina bifida)\b"),
+    "disability": (70.0, r"\b(?:disabled|disability|permanent(?:ly)? (?:damage|disabled|"
+                         r"blind|deaf)|bedridden|bed-ridden|wheelchair|paralyz\w*|paralys\w*|"
+                         r"lost my job|can(?:'|no)?t work anymore|went blind|lost my (?:sight|"
+                         r"hearing|vision))\b"),
+    "hospitalisation": (60.0, r"\b(?:hospitali[sz]\w*|(?:in|to) (?:the )?hospital|admitted|"
+                              r"emergency room|(?:the|to) er\b|a&e|ambulance|inpatient|"
+                              r"psych ward|intensive care)"),
+    "other_medically_important": (50.0, r"\b(?:seizures?|convulsions?|suicidal|suicide|stroke|"
+                                        r"liver (?:failure|damage)|kidney failure|pancreatitis|"
+                                        r"serotonin syndrome|stevens[- ]johnson|psychosis|"
+                                        r"psychotic|blood clots?|heart attack|miscarr\w*|"
+                                        r"self[- ]harm\w*|cutting myself|passed out|"
+                                        r"fainted|arrhythmia|mania|manic episode)\b"),
+}
+_SERIOUS_RE = {k: re.compile(v, re.IGNORECASE) for k, (_, v) in SERIOUSNESS.items()}
+_NEG_BEFORE = re.compile(r"\b(?:no|not|never|didn'?t|don'?t|wasn'?t|without|avoid\w*|"
+                         r"if|could|might|may|risk of|worried|afraid)\b[^.;!?]{0,25}$",
+                         re.IGNORECASE)
+_AGE_RE = re.compile(
+    r"\b(?:(?:i am|i'm|im|i’m)\s+(?:a\s+)?(?P<a>\d{1,2})(?!\s*(?:mg|%|weeks?|days?|months?))\b|"
+    r"(?P<b>\d{1,2})\s*(?:yo|y/o|y\.o\.|yrs? old|years? old|year-old|yr old)\b|"
+    r"[(\[](?P<c>\d{1,2})\s*[mfMF][)\]]|\b(?P<d>\d{1,2})[mfMF]\b)", re.IGNORECASE)
+_SEX_RE = re.compile(r"\b(?:i am|i'm|im|i’m|as)\s+(?:a\s+)?(?:\d{1,2}\s*(?:yo|year old)?\s*)?"
+                     r"(?:woman|man|female|male|girl|guy|mother|mom|mum|dad|father|wife|"
+                     r"husband|lady|gal|dude)\b", re.IGNORECASE)
+
+
+def seriousness(text: str) -> list[str]:
+    """Seriousness criteria cued in `text`, most serious first (negated/hypothetical cues skipped)."""
+    found = []
+    for name, rx in _SERIOUS_RE.items():
+        for m in rx.finditer(text):
+            if not _NEG_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+                found.append(name)
+                break
+    return found
+
+
+def patient_from_text(text: str) -> bool:
+    return bool(_AGE_RE.search(text) or _SEX_RE.search(text))
+
+
+def patient_from_profile(profile: dict | None) -> bool:
+    if not profile:
+        return False
+    return any(profile.get(k) not in (None, "") for k in ("age", "birth_year", "sex",
+                                                          "date_of_birth", "initials"))
+
+
+def pair_mentions(mentions: list[dict], sentence_of: list[int]) -> list[list[int]]:
+    """[drug_index, event_index] for each reaction: the drugs of its sentence, else the
+    closest drug mentioned before it, else the post's only drug."""
+    drugs = [i for i, m in enumerate(mentions) if m["kind"] == "drug"]
+    pairs: list[list[int]] = []
+    if not drugs:
+        return pairs
+    for ei, m in enumerate(mentions):
+        if not is_reportable_reaction(m):
+            continue
+        same = [di for di in drugs if sentence_of[di] == sentence_of[ei]]
+        if not same:
+            before = [di for di in drugs if mentions[di]["start"] < m["start"]]
+            same = [before[-1]] if before else [drugs[0]]
+        pairs.extend([di, ei] for di in same)
+    return pairs
+
+
+def is_reportable_reaction(m: dict) -> bool:
+    return (m["kind"] == "event" and m["role"] == "reaction" and not m["negated"]
+            and not m["hypothetical"] and not m["family"] and not m["historical"])
+
+
+def assess(text: str, mentions: list[dict], pairs: list[list[int]], *, profile: dict | None,
+           reporter_known: bool) -> dict:
+    """Seriousness, criteria, candidate flag and priority for one screened text."""
+    reactions = [m for m in mentions if is_reportable_reaction(m)]
+    reaction_idx = {i for i, m in enumerate(mentions) if is_reportable_reaction(m)}
+    suspect = {d for d, e in pairs if e in reaction_idx}
+    serious = seriousness(text) if reactions else []
+    criteria = {
+        "patient": patient_from_profile(profile) or patient_from_text(text),
+        "reporter": bool(reporter_known),
+        "product": bool(suspect),
+        "event": bool(reactions),
+    }
+    candidate = criteria["product"] and criteria["event"]
+    # Seriousness first, then how complete and how rich the report is.
+    priority = max((SERIOUSNESS[s][0] for s in serious), default=0.0)
+    priority += 5.0 * sum(criteria.values()) + min(len(reactions), 5)
+    if not candidate:
+        priority /= 10.0
+    return {"candidate": candidate, "priority": round(priority, 2), "serious": serious,
+            "criteria": criteria}

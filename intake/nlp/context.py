@@ -1,0 +1,173 @@
+"""ConText-style attributes for event mentions, written for forum phrasing.
+
+Each event gets `negated`, `hypothetical`, `historical`, `family`, `withdrawal` and a `role`
+(reaction | indication | other). Triggers are looked up on normalised tokens around the
+mention, inside its clause: a clause ends at ";", "but", "though"/"tho", "except", "however",
+"?", "!" or "." (so "no nausea tho" negates nausea and nothing after it, and
+"no side effects except headaches" does not negate the headaches). Triggers that sit inside
+another mention ("no appetite", "not sleeping") are part of that mention, not context.
+"""
+
+from __future__ import annotations
+
+TERMINATORS = frozenset({";", "but", "though", "although", "however", "except", "?", "!", ".",
+                         "yet", "whereas", "besides", "apart", "other", "aside", "otherwise",
+                         "still", "until", "unfortunately", "now", "then", "only", "instead"})
+NEGATIONS = frozenset({"no", "not", "never", "without", "nor", "zero", "none", "denies",
+                       "denied", "neither", "free", "lack", "absence"})
+# "not only", "no doubt", "not sure" ... look like negation but are not.
+PSEUDO_NEGATIONS = frozenset({"only", "just", "doubt", "sure", "idea", "wonder", "longer",
+                              "matter", "joke", "kidding", "bad", "certain", "know", "even",
+                              "able", "until", "because", "realize", "realise", "expect",
+                              "believe", "mention", "forget", "to"})
+HYPOTHETICAL = frozenset({"if", "could", "might", "may", "would", "should", "worried", "worry",
+                          "worrying", "afraid", "scared", "fear", "fearful", "concerned",
+                          "risk", "risks", "chance", "possible", "possibly", "potential",
+                          "warned", "warn", "warning", "warnings", "prevent", "avoid", "hope",
+                          "hoping", "hopefully", "wonder", "wondering", "anyone", "anybody",
+                          "supposed", "expect", "expecting", "likely", "unless", "whether",
+                          "include", "includes", "including", "list", "read", "heard",
+                          "cause", "causes", "can", "rare", "common", "commonly", "potentially",
+                          "incase", "case", "what", "does", "did"})
+# After these, "could"/"can" is about what happened, not what might ("could barely sleep").
+_REAL_AFTER_MODAL = frozenset({"not", "barely", "hardly", "only", "feel", "tell", "see",
+                               "definitely", "really", "actually", "literally"})
+HISTORICAL_PRE = frozenset({"used", "history", "previously", "past", "formerly", "childhood",
+                            "younger", "teen", "teenager"})
+HISTORICAL_POST = frozenset({"past", "ago", "younger", "childhood", "kid", "child", "college",
+                             "teens", "teenager", "before"})
+FAMILY = frozenset({"mom", "mother", "mum", "dad", "father", "sister", "brother", "husband",
+                    "wife", "son", "daughter", "friend", "friends", "grandmother", "grandma",
+                    "grandpa", "grandfather", "aunt", "uncle", "cousin", "boyfriend",
+                    "girlfriend", "partner", "kid", "kids", "child", "children", "niece",
+                    "nephew", "fiance", "fiancee", "roommate", "coworker", "neighbor",
+                    "neighbour", "family", "parents", "parent", "sibling", "siblings", "bf",
+                    "gf", "hubby", "he", "she", "his", "him", "her", "they", "their", "them",
+                    "relative", "relatives", "baby", "dog", "cat"})
+INDICATION_PRE = frozenset({"for", "treat", "treating", "treats", "treatment", "diagnosed",
+                            "diagnosis", "suffer", "suffering", "suffered", "suffers",
+                            "struggle", "struggled", "struggling", "struggles", "battling",
+                            "battled", "prescribed", "helps", "helped", "help", "helping",
+                            "control", "controls", "manage", "managing", "cure", "cured",
+                            "relieve", "relieved", "relieves", "improve", "improved",
+                            "improves", "cope", "coping", "deal", "dealing", "combat",
+                            "fight", "fighting", "ease", "eased", "eases", "reduce",
+                            "reduced", "lessen", "lessened", "alleviate", "alleviated",
+                            "generalized", "postpartum", "ptsd", "ocd", "bipolar", "gad",
+                            "mdd"})
+INDICATION_POST = frozenset({"better", "improved", "improving", "lifted", "gone", "disappeared",
+                             "helped", "helps", "control", "controlled", "manageable",
+                             "bearable", "lessened", "eased", "subsided", "relieved", "less",
+                             "decreased", "reduced", "improvement", "cured", "lifting",
+                             "vanished", "fine", "good", "great", "okay", "ok"})
+REACTION_CUES = frozenset({"side", "effect", "effects", "caused", "causes", "causing", "gave",
+                           "giving", "gives", "made", "makes", "making", "since", "after",
+                           "started", "starting", "developed", "experienced", "experiencing",
+                           "experience", "noticed", "noticing", "increased", "increase",
+                           "more", "worse", "worsened", "worsening", "got", "get", "getting",
+                           "having", "had", "have", "feel", "felt", "feeling", "terrible",
+                           "horrible", "extreme", "severe", "bad", "awful", "constant"})
+WITHDRAWAL = frozenset({"withdrawal", "withdrawals", "withdrawl", "withdrawls", "withdraw",
+                        "withdrawing", "quit", "quitting", "stopped", "stopping", "weaning",
+                        "weaned", "wean", "tapering", "tapered", "taper", "discontinued",
+                        "discontinuing", "discontinuation", "turkey", "missed", "skipped",
+                        "skip", "coming", "came", "off"})
+_WITHDRAWAL_NEEDS_NEXT = {"coming": "off", "came": "off", "off": None, "missed": "dose",
+                          "skipped": "dose", "skip": "dose"}
+
+
+def _clause_back(norms: list[str], start: int, sent_start: int) -> int:
+    """First position of the clause that ends just before `start`."""
+    p = start - 1
+    while p >= sent_start:
+        tok = norms[p]
+        if tok in TERMINATORS:
+            return p + 1
+        if tok == "i" and p > sent_start and norms[p - 1] in ("and", ",", "so"):
+            return p  # a new "and I ..." clause: earlier triggers do not reach over it
+        p -= 1
+    return sent_start
+
+
+def _clause_forward(norms: list[str], end: int, sent_end: int) -> tuple[int, str]:
+    """(end of clause, the token that ended it or "")."""
+    p = end
+    while p < sent_end:
+        if norms[p] in TERMINATORS:
+            return p, norms[p]
+        p += 1
+    return sent_end, ""
+
+
+def _has_withdrawal(sentence: list[str]) -> bool:
+    for i, tok in enumerate(sentence):
+        if tok in WITHDRAWAL:
+            need = _WITHDRAWAL_NEEDS_NEXT.get(tok, "")
+            if need == "":
+                return True
+            nxt = sentence[i + 1:i + 3]
+            if need is None:
+                if tok == "off" and i and sentence[i - 1] in ("came", "coming", "come", "got",
+                                                              "get", "getting", "went", "go"):
+                    return True
+            elif need in nxt:
+                return True
+    return False
+
+
+def assign_context(norms: list[str], sentences: list[tuple[int, int]],
+                   events: list[tuple[int, int]], inside: set[int], *, has_drug: bool,
+                   indication_prior: dict[str, float], pt_codes: list[str]) -> list[dict]:
+    """Context attributes for each (start, end) event span in `events` (norm positions).
+
+    `inside`: positions covered by any mention (their words are not triggers).
+    `indication_prior`: PT code -> share of annotated mentions that were the treated condition.
+    """
+    out = []
+    for (start, end), pt in zip(events, pt_codes, strict=True):
+        s_start, s_end = next(((a, b) for a, b in sentences if a <= start < b), (0, len(norms)))
+        c_start = _clause_back(norms, start, s_start)
+        c_end, ended_by = _clause_forward(norms, end, s_end)
+        pre = [(p, norms[p]) for p in range(c_start, start) if p not in inside]
+        post = [norms[p] for p in range(end, c_end) if p not in inside]
+        negated = any(tok in NEGATIONS and start - p <= 6 and not (
+            p + 1 < len(norms) and norms[p + 1] in PSEUDO_NEGATIONS) for p, tok in pre)
+        if negated and "before" in post and any(t == "never" for _, t in pre):
+            negated = False  # "never had headaches before (taking X)": new, not absent
+        if not negated and "not" in post[:4] and any(t in ("issue", "problem") for t in post[:8]):
+            negated = True  # "weight gain has not been an issue"
+        hypothetical = ended_by == "?" or any(
+            tok in HYPOTHETICAL and start - p <= 8 and not (
+                tok in ("could", "can") and p + 1 < len(norms)
+                and norms[p + 1] in _REAL_AFTER_MODAL)
+            for p, tok in pre)
+        historical = any(tok in HISTORICAL_PRE and (tok != "used" or (
+            p + 1 < len(norms) and norms[p + 1] == "to")) for p, tok in pre) or any(
+            tok in HISTORICAL_POST and (tok != "before" or any(
+                t in ("started", "starting", "taking", "took", "began") for t in post))
+            for tok in post[:6])
+        family = any(tok in FAMILY and start - p <= 8 for p, tok in pre) or (
+            "runs" in post[:3] and "family" in post[:6])
+        sentence = norms[s_start:s_end]
+        withdrawal = _has_withdrawal(sentence)
+        role = _role(pre, post, start, has_drug=has_drug,
+                     prior=indication_prior.get(pt, 0.0))
+        if family or negated and role == "indication":
+            role = "other"
+        out.append({"negated": negated, "hypothetical": hypothetical, "historical": historical,
+                    "family": family, "withdrawal": withdrawal, "role": role})
+    return out
+
+
+def _role(pre: list[tuple[int, str]], post: list[str], start: int, *, has_drug: bool,
+          prior: float) -> str:
+    near_pre = [tok for p, tok in pre if start - p <= 4]
+    if any(tok in INDICATION_PRE for tok in near_pre) and not any(
+            tok in ("side", "effect", "effects", "caused", "gave", "made") for _, tok in pre):
+        return "indication"
+    if any(tok in INDICATION_POST for tok in post[:4]) and prior >= 0.3:
+        return "indication"
+    cue = any(tok in REACTION_CUES for _, tok in pre) or "from" in post[:3]
+    if prior >= 0.5 and not cue:
+        return "indication"
+    return "reaction" if has_drug or cue else "other"

@@ -1,0 +1,162 @@
+"""Drug and event mention finding over normalised tokens (no Django, no models to download).
+
+Exact matching is a longest-match lookup of token n-grams in the dictionaries' name tables,
+which costs a few dict probes per token. Fuzzy matching (rapidfuzz) only looks at tokens that
+are not ordinary English words, and its results are cached per token, so misspellings cost
+once per process rather than once per post.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rapidfuzz import fuzz, process
+
+from coding.nlp.dictionaries import DrugDictionary, EventDictionary
+
+# Words put in front of an event that belong to the patient's description of it
+# ("extreme fatigue", "a bit of nausea"): annotators include them, so spans do too.
+MODIFIERS = frozenset("""
+extreme extremely severe severely slight slightly mild mildly very terrible terribly horrible
+horribly major intense intensely bad really constant constantly excessive significant profuse
+heavy awful little bit lot lots occasional frequent chronic persistent huge massive strange
+weird crazy insane minor serious sudden random uncontrollable unbearable horrendous horrific
+increased decreased incredible incredibly unbelievable super so such some a of noticeable
+moderate debilitating crippling painful annoying nasty violent tremendous total complete
+absolute absolutely sever severly extream
+""".split())
+_BAD_SPAN_START = frozenset({"of", "so", "such", "a"})
+# Tokens that may stand between the fuzzy candidate and a drug (and never are drugs).
+_MIN_FUZZY_DRUG_LEN = 5
+_MIN_FUZZY_EVENT_LEN = 6
+
+
+class Matcher:
+    """Finds drug and event mentions in a normalised token sequence."""
+
+    def __init__(self, drugs: DrugDictionary, events: EventDictionary, english: frozenset[str],
+                 learned: dict | None = None) -> None:
+        learned = learned or {}
+        self.drugs = drugs
+        self.events = events
+        self.english = english | frozenset(learned.get("forum_words", ()))
+        blocked = set(learned.get("blocked", ()))
+        # Event phrase table: dictionary LLTs minus phrases that training found to be noise,
+        # plus phrases learned from annotated posts ([pt_code, surface, "learned", pt_code]).
+        self.event_table: dict[str, list] = {k: v for k, v in events.llts.items()
+                                             if k not in blocked}
+        for phrase, pt in learned.get("phrases", {}).items():
+            self.event_table.setdefault(phrase, [pt, phrase, "learned", pt])
+        self.event_first: dict[str, int] = defaultdict(int)
+        for key in self.event_table:
+            parts = key.split(" ")
+            self.event_first[parts[0]] = max(self.event_first[parts[0]], len(parts))
+        self.drug_first = drugs._first_words
+        # Fuzzy targets: single-word names of real drugs and classes, bucketed by first letter.
+        self._fuzzy_drugs: dict[str, list[str]] = defaultdict(list)
+        for name, entries in drugs.names.items():
+            if " " in name or len(name) < _MIN_FUZZY_DRUG_LEN or not name.isalpha():
+                continue
+            if any(drugs.concepts.get(code, {}).get("drugbank_id") or code.startswith("class:")
+                   for code, _ in entries):
+                self._fuzzy_drugs[name[0]].append(name)
+        self._fuzzy_events: dict[str, list[str]] = defaultdict(list)
+        for name, value in self.event_table.items():
+            if " " not in name and len(name) >= _MIN_FUZZY_EVENT_LEN and value[2] in (
+                    "lay", "label", "layperson", "learned"):
+                self._fuzzy_events[name[0]].append(name)
+        self._drug_cache: dict[str, str | None] = {}
+        self._event_cache: dict[str, str | None] = {}
+
+    # -- drugs -------------------------------------------------------------------------------
+    def find_drugs(self, norms: list[str], texts: list[str]) -> list[tuple[int, int, str, bool]]:
+        """[(first, last+1, matched name, fuzzy)] over positions in `norms`."""
+        out = []
+        i, n = 0, len(norms)
+        names = self.drugs.names
+        while i < n:
+            tok = norms[i]
+            longest = self.drug_first.get(tok, 0)
+            hit = None
+            for length in range(min(longest, n - i), 0, -1):
+                key = tok if length == 1 else " ".join(norms[i:i + length])
+                if key in names:
+                    hit = (i, i + length, key, False)
+                    break
+            if hit and hit[1] - hit[0] == 1 and self._guarded(tok, texts[i]):
+                hit = None
+            if hit is None and len(tok) >= _MIN_FUZZY_DRUG_LEN and tok.isalpha() \
+                    and tok not in self.english and tok not in self.event_table:
+                name = self._fuzzy_drug(tok)
+                if name:
+                    hit = (i, i + 1, name, True)
+            if hit:
+                out.append(hit)
+                i = hit[1]
+            else:
+                i += 1
+        return out
+
+    def _guarded(self, norm: str, text: str) -> bool:
+        # An exact single-word drug name that is also an ordinary word ("ambien" is not,
+        # "lithium" is not, "today" would be) only counts when written with a capital.
+        return norm in self.english and not text[:1].isupper()
+
+    def _fuzzy_drug(self, tok: str) -> str | None:
+        if tok in self._drug_cache:
+            return self._drug_cache[tok]
+        best = process.extractOne(tok, self._fuzzy_drugs.get(tok[0], ()), scorer=fuzz.ratio,
+                                  score_cutoff=84)
+        name = best[0] if best and abs(len(best[0]) - len(tok)) <= 2 else None
+        self._drug_cache[tok] = name
+        return name
+
+    # -- events ------------------------------------------------------------------------------
+    def find_events(self, norms: list[str], taken: set[int]) -> list[tuple[int, int, str, bool]]:
+        """[(first, last+1, phrase key, fuzzy)]; positions in `taken` (drugs) are skipped."""
+        out = []
+        i, n = 0, len(norms)
+        table = self.event_table
+        while i < n:
+            if i in taken:
+                i += 1
+                continue
+            tok = norms[i]
+            longest = self.event_first.get(tok, 0)
+            hit = None
+            for length in range(min(longest, n - i), 0, -1):
+                if any(j in taken for j in range(i, i + length)):
+                    continue
+                key = tok if length == 1 else " ".join(norms[i:i + length])
+                if key in table:
+                    hit = (i, i + length, key, False)
+                    break
+            if hit is None and len(tok) >= _MIN_FUZZY_EVENT_LEN and tok.isalpha() \
+                    and tok not in self.english:
+                key = self._fuzzy_event(tok)
+                if key:
+                    hit = (i, i + 1, key, True)
+            if hit:
+                start = hit[0]
+                # Take in the describing words in front ("extreme fatigue").
+                while start > 0 and norms[start - 1] in MODIFIERS and start - 1 not in taken \
+                        and hit[0] - start < 3 and (not out or out[-1][1] <= start - 1):
+                    start -= 1
+                while start < hit[0] and norms[start] in _BAD_SPAN_START and not (
+                        norms[start] == "a" and start + 1 < hit[0] and norms[start + 1] in (
+                            "bit", "little", "lot")):
+                    start += 1
+                out.append((start, hit[1], hit[2], hit[3]))
+                i = hit[1]
+            else:
+                i += 1
+        return out
+
+    def _fuzzy_event(self, tok: str) -> str | None:
+        if tok in self._event_cache:
+            return self._event_cache[tok]
+        best = process.extractOne(tok, self._fuzzy_events.get(tok[0], ()), scorer=fuzz.ratio,
+                                  score_cutoff=86)
+        key = best[0] if best else None
+        self._event_cache[tok] = key
+        return key
