@@ -31,19 +31,26 @@ _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{3,}")
 # Phone candidates: 7-15 digits with the usual separators. Dates and plain decimals are let
 # through by _looks_like_phone, because "2024-01-15" or "1000.5" are clinical data, not contacts.
-_PHONE = re.compile(r"(?<![\w])(?:\+|00)?\d[\d\s().\-/]{5,}\d(?![\w])")
+_PHONE = re.compile(r"(?<![\w])(?:\+|00|\()?\d[\d\s().\-/]{5,}\d(?![\w])")
 _DATE_LIKE = re.compile(
     r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{8}|\d{4}\s*[-/]\s*\d{4}"
 )
-_STREET_SUFFIX = (
-    r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
-    r"terrace|close|square|sq|crescent|highway|hwy|parkway|pkwy|strasse|straße|rue|via|calle"
+# Street suffixes that are unambiguous words match in any case ("13 elm street"); short or
+# everyday ones ("St", "Dr", "Way", "Place") only in Capitalised addresses, so "2 pills as told
+# by dr" or "3 days all the way" stay readable.
+_STREET_WORDS = (
+    r"street|avenue|road|boulevard|lane|drive|court|terrace|square|crescent|highway|parkway|"
+    r"strasse|straße|gardens|grove"
 )
+_STREET_CAPITALISED = r"St|Rd|Dr|Ln|Ct|Ave|Sq|Blvd|Hwy|Pkwy|Way|Place|Pl|Close|Row|Walk|Mews"
 # "13 Elm St.", "221B Baker Street", "49 Main St. Building 2030A": a house number, one to four
 # words, a street suffix. Street names without a number are not detectable without a gazetteer.
 _STREET = re.compile(
-    rf"\b\d{{1,5}}[A-Za-z]?,?\s+(?:[^\W\d_][\w'.-]*\s+){{1,4}}(?:{_STREET_SUFFIX})\b\.?",
+    rf"\b\d{{1,5}}[A-Za-z]?,?\s+(?:[^\W\d_][\w'.-]*\s+){{1,4}}(?:{_STREET_WORDS})\b\.?",
     re.IGNORECASE | re.UNICODE,
+)
+_STREET_CAPS = re.compile(
+    rf"\b\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][\w'.-]*\s+){{1,4}}(?:{_STREET_CAPITALISED})\b\.?"
 )
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b")
 
@@ -67,6 +74,7 @@ def scrub_text(text: str, restricted_values: Iterable[str] = ()) -> str:
         text = pattern.sub(MARKER, text)
     text = _HANDLE.sub(MARKER, text)
     text = _STREET.sub(MARKER, text)
+    text = _STREET_CAPS.sub(MARKER, text)
     text = _UK_POSTCODE.sub(MARKER, text)
     return _PHONE.sub(_phone_replacement, text)
 
@@ -80,7 +88,7 @@ def _looks_like_phone(candidate: str) -> bool:
     digits = sum(ch.isdigit() for ch in candidate)
     if not 7 <= digits <= 15:
         return False
-    stripped = candidate.strip()
+    stripped = candidate.strip().lstrip("(")
     if _DATE_LIKE.fullmatch(stripped):
         return False
     # A decimal number ("12345.67") is a lab value, not a phone number.

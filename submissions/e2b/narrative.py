@@ -23,6 +23,8 @@ _OUTCOME_WORDS = {
     "5": "fatal",
 }
 _SEX_WORDS = {"1": "male", "2": "female"}
+_AGE_UNITS = {"a": "years", "mo": "months", "wk": "weeks", "d": "days", "h": "hours",
+              "10.a": "decades"}
 
 
 def generate_narrative(case: CaseSnapshot) -> str:
@@ -31,7 +33,8 @@ def generate_narrative(case: CaseSnapshot) -> str:
     if patient.sex in _SEX_WORDS:
         who = f"A {_SEX_WORDS[patient.sex]} patient"
     if patient.age is not None:
-        who += f" aged {patient.age.value} {patient.age.unit}"
+        unit = _AGE_UNITS.get(patient.age.unit, patient.age.unit)
+        who += f" aged {patient.age.value} {unit}"
     parts = [f"{who} reported via an online patient community."]
     drugs = [f"{d.name} ({_ROLE_WORDS.get(d.role, 'drug')})" for d in case.drugs if d.name]
     if drugs:
