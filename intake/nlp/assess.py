@@ -46,7 +46,7 @@ _SEX_RE = re.compile(r"\b(?:i am|i'm|im|i’m|as)\s+(?:a\s+)?(?:\d{1,2}\s*(?:yo|
 
 
 def seriousness(text: str) -> list[str]:
-    """Seriousness criteria cued in `text`, most serious first (negated/hypothetical cues skipped)."""
+    """Seriousness criteria cued in `text`, most serious first (negated/hypothetical skipped)."""
     found = []
     for name, rx in _SERIOUS_RE.items():
         for m in rx.finditer(text):

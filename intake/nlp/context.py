@@ -54,7 +54,11 @@ INDICATION_PRE = frozenset({"for", "treat", "treating", "treats", "treatment", "
                             "fight", "fighting", "ease", "eased", "eases", "reduce",
                             "reduced", "lessen", "lessened", "alleviate", "alleviated",
                             "generalized", "postpartum", "ptsd", "ocd", "bipolar", "gad",
-                            "mdd"})
+                            "mdd", "less"})
+STRONG_REACTION_CUES = frozenset({"side", "effect", "effects", "caused", "causing", "gave",
+                                  "giving", "made", "makes", "increased", "increase", "more",
+                                  "worse", "worsened", "worsening", "developed", "extreme",
+                                  "severe", "terrible", "horrible", "from"})
 INDICATION_POST = frozenset({"better", "improved", "improving", "lifted", "gone", "disappeared",
                              "helped", "helps", "control", "controlled", "manageable",
                              "bearable", "lessened", "eased", "subsided", "relieved", "less",
@@ -68,12 +72,11 @@ REACTION_CUES = frozenset({"side", "effect", "effects", "caused", "causes", "cau
                            "having", "had", "have", "feel", "felt", "feeling", "terrible",
                            "horrible", "extreme", "severe", "bad", "awful", "constant"})
 WITHDRAWAL = frozenset({"withdrawal", "withdrawals", "withdrawl", "withdrawls", "withdraw",
-                        "withdrawing", "quit", "quitting", "stopped", "stopping", "weaning",
-                        "weaned", "wean", "tapering", "tapered", "taper", "discontinued",
-                        "discontinuing", "discontinuation", "turkey", "missed", "skipped",
-                        "skip", "coming", "came", "off"})
-_WITHDRAWAL_NEEDS_NEXT = {"coming": "off", "came": "off", "off": None, "missed": "dose",
-                          "skipped": "dose", "skip": "dose"}
+                        "withdrawing", "weaning", "weaned", "wean", "tapering", "tapered",
+                        "taper", "discontinued", "discontinuing", "discontinuation", "turkey",
+                        "missed", "skipped", "skip", "miss", "forget", "forgot", "off"})
+_WITHDRAWAL_NEEDS_NEXT = {"off": None, "missed": "dose", "skipped": "dose", "skip": "dose",
+                          "miss": "dose", "forget": "take", "forgot": "take"}
 
 
 def _clause_back(norms: list[str], start: int, sent_start: int) -> int:
@@ -110,21 +113,22 @@ def _has_withdrawal(sentence: list[str]) -> bool:
                 if tok == "off" and i and sentence[i - 1] in ("came", "coming", "come", "got",
                                                               "get", "getting", "went", "go"):
                     return True
-            elif need in nxt:
+            elif need in nxt or (need == "dose" and "a" in nxt and need in sentence[i + 2:i + 4]):
                 return True
     return False
 
 
 def assign_context(norms: list[str], sentences: list[tuple[int, int]],
                    events: list[tuple[int, int]], inside: set[int], *, has_drug: bool,
-                   indication_prior: dict[str, float], pt_codes: list[str]) -> list[dict]:
+                   indication_prior: dict[str, float], keys: list[str]) -> list[dict]:
     """Context attributes for each (start, end) event span in `events` (norm positions).
 
     `inside`: positions covered by any mention (their words are not triggers).
-    `indication_prior`: PT code -> share of annotated mentions that were the treated condition.
+    `indication_prior`: phrase key -> share of its annotated matches that were the treated
+    condition; `keys` gives each event's phrase key.
     """
     out = []
-    for (start, end), pt in zip(events, pt_codes, strict=True):
+    for (start, end), key in zip(events, keys, strict=True):
         s_start, s_end = next(((a, b) for a, b in sentences if a <= start < b), (0, len(norms)))
         c_start = _clause_back(norms, start, s_start)
         c_end, ended_by = _clause_forward(norms, end, s_end)
@@ -150,8 +154,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
             "runs" in post[:3] and "family" in post[:6])
         sentence = norms[s_start:s_end]
         withdrawal = _has_withdrawal(sentence)
-        role = _role(pre, post, start, has_drug=has_drug,
-                     prior=indication_prior.get(pt, 0.0))
+        role = _role(pre, post, start, has_drug=has_drug, prior=indication_prior.get(key, 0.0))
         if family or negated and role == "indication":
             role = "other"
         out.append({"negated": negated, "hypothetical": hypothetical, "historical": historical,
@@ -168,6 +171,8 @@ def _role(pre: list[tuple[int, str]], post: list[str], start: int, *, has_drug: 
     if any(tok in INDICATION_POST for tok in post[:4]) and prior >= 0.3:
         return "indication"
     cue = any(tok in REACTION_CUES for _, tok in pre) or "from" in post[:3]
-    if prior >= 0.5 and not cue:
+    strong = any(tok in STRONG_REACTION_CUES for _, tok in pre) or any(
+        tok in ("worse", "increased", "increasing", "from") for tok in post[:3])
+    if prior >= 0.5 and not strong:
         return "indication"
     return "reaction" if has_drug or cue else "other"

@@ -16,15 +16,18 @@ from coding.nlp.dictionaries import DrugDictionary, EventDictionary
 
 # Words put in front of an event that belong to the patient's description of it
 # ("extreme fatigue", "a bit of nausea"): annotators include them, so spans do too.
-MODIFIERS = frozenset("""
+_MODIFIER_WORDS = """
 extreme extremely severe severely slight slightly mild mildly very terrible terribly horrible
 horribly major intense intensely bad really constant constantly excessive significant profuse
 heavy awful little bit lot lots occasional frequent chronic persistent huge massive strange
 weird crazy insane minor serious sudden random uncontrollable unbearable horrendous horrific
 increased decreased incredible incredibly unbelievable super so such some a of noticeable
 moderate debilitating crippling painful annoying nasty violent tremendous total complete
-absolute absolutely sever severly extream
-""".split())
+absolute absolutely sever severly extream greatly almost seriously always general big pretty
+"""
+MODIFIERS = frozenset(_MODIFIER_WORDS.split())
+# Words after an event that annotators keep in the span ("anxiety worsened").
+TRAILERS = frozenset({"worse", "worsened", "worsening", "increased", "increasing", "returned"})
 _BAD_SPAN_START = frozenset({"of", "so", "such", "a"})
 # Tokens that may stand between the fuzzy candidate and a drug (and never are drugs).
 _MIN_FUZZY_DRUG_LEN = 5
@@ -146,8 +149,11 @@ class Matcher:
                         norms[start] == "a" and start + 1 < hit[0] and norms[start + 1] in (
                             "bit", "little", "lot")):
                     start += 1
-                out.append((start, hit[1], hit[2], hit[3]))
-                i = hit[1]
+                end = hit[1]
+                if end < n and norms[end] in TRAILERS:
+                    end += 1
+                out.append((start, end, hit[2], hit[3]))
+                i = end
             else:
                 i += 1
         return out

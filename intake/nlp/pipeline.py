@@ -95,7 +95,7 @@ class ContextComponent:
         pv["context"] = assign_context(
             pv["norms"], pv["sentences"], [(a, b) for a, b, _, _ in events], inside,
             has_drug=bool(pv["drugs"]) or doc.user_data.get("about_drug", False),
-            indication_prior=self.prior, pt_codes=[self.table[k][0] for _, _, k, _ in events])
+            indication_prior=self.prior, keys=[k for _, _, k, _ in events])
         return doc
 
 
