@@ -4,10 +4,13 @@ Cells from distinct-report margins: a = n, b = n_drug - n, c = n_event - n,
 d = n_total - n_drug - n_event + n. All functions are vectorised over pairs.
 
 Zero cells (documented choice, same as openEBGM / PhViD / pvda, no Haldane correction):
-* c = 0 (event only ever reported with this drug): PRR = ROR = +inf, their log-CIs are NaN
-  (the standard error is infinite), chi2 is finite.
-* b = 0 (drug only ever reported with this event): PRR is finite, ROR = +inf, ROR CI NaN.
-* a = 0 (never produced for observed pairs, accepted for 2x2 use): PRR = ROR = 0, CIs NaN.
+* c = 0 (event only ever reported with this drug): PRR = ROR = +inf with lower limit NaN and
+  upper limit +inf (infinite standard error; PhViD also gives Inf with a NaN bound); chi2 is
+  finite.
+* b = 0 (drug only ever reported with this event): PRR is finite, ROR = +inf with the same
+  NaN / +inf limits.
+* a = 0 (never produced for observed pairs, accepted for 2x2 use): PRR = ROR = 0, lower
+  limit 0, upper limit NaN.
 * IC is always finite: the +1/2 in Norén's shrinkage keeps O = 0 or E = 0 well defined.
 Division warnings are silenced; the inf/NaN values above are the result, not an error.
 """
