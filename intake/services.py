@@ -12,6 +12,8 @@ from intake.models import AEReport, Post, ScreeningStatus
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
 from pv.models import Member
+from pv.privacy.scrub import scrub_text
+from pv.vault import vault_restricted_values
 
 MAX_BATCH = 1000
 
@@ -78,6 +80,7 @@ def _batch_create(
         )
     result = BatchResult()
     with transaction.atomic():
+        items = _minimise(actor=actor, items=items, members=members)
         existing = dict(
             model.objects.filter(source_id__in=seen).values_list("source_id", "id")
         )
@@ -115,6 +118,28 @@ def _batch_create(
         if i["source_id"] in existing
     ]
     return result
+
+
+def _minimise(*, actor, items: list[dict], members: dict[str, Member]) -> list[dict]:
+    """Data minimisation at the door: a member's own name, email and phone, and contact
+    patterns, are redacted from what they wrote before it is stored. Nobody downstream needs
+    them (follow-up goes through the vault), and a dump of the database then holds no
+    Restricted Data in plaintext. One audited vault read per member per batch."""
+    values = {
+        source_id: vault_restricted_values(member=member, actor=actor)
+        for source_id, member in members.items()
+    }
+    out = []
+    for item in items:
+        own = values[item["member_source_id"]]
+        item = dict(item)
+        for key in ("text", "thread", "free_text"):
+            if item.get(key):
+                item[key] = scrub_text(item[key], own)
+        if item.get("events"):
+            item["events"] = [{**e, "text": scrub_text(e["text"], own)} for e in item["events"]]
+        out.append(item)
+    return out
 
 
 POST_FIELDS = ("forum", "thread", "text", "posted_at")

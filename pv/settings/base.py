@@ -153,8 +153,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery: with no broker configured, tasks run eagerly in-process (embedded demo, unit tests).
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True

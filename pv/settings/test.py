@@ -17,3 +17,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
+
+# A real worker process started by the integration tests uses the real broker.
+if env("PV_CELERY_WORKER") == "1":
+    CELERY_BROKER_URL = PV_TEST_BROKER_URL
+    CELERY_TASK_ALWAYS_EAGER = False

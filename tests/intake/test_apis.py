@@ -153,3 +153,14 @@ def test_member_registration_keeps_restricted_data_out_of_the_response(api_clien
     assert dup.status_code == 400
     bad = api_client.post("/api/v1/members/", {"source_id": "m-2", "name": "X", "email": "not-an-email", "birth_year": 2999}, format="json")
     assert bad.status_code == 400 and {"email", "birth_year"} <= set(bad.json()["extra"]["fields"])
+
+
+def test_members_own_restricted_values_are_redacted_before_storage(client):
+    from tests.conftest import CANARY_EMAIL, CANARY_NAME, assert_no_canary
+
+    text = f"Hi, {CANARY_NAME} here ({CANARY_EMAIL}). lexapro gave me headaches"
+    response = client.post("/api/v1/posts/", _post(7, text=text), format="json")
+    assert response.status_code == 201
+    stored = Post.objects.get().text
+    assert_no_canary(stored)
+    assert "lexapro gave me headaches" in stored
