@@ -14,6 +14,7 @@ import sys
 # (command words) -> "module:function"; the function takes the remaining argv, returns exit code.
 PURE_COMMANDS: dict[tuple[str, ...], str] = {
     ("screen",): "intake.cli:screen_main",
+    ("screen-eval",): "intake.cli:eval_main",
     ("signals", "compute"): "signals.cli:compute_main",
     ("e2b", "validate"): "submissions.cli:validate_main",
 }
