@@ -27,8 +27,8 @@ HYPOTHETICAL = frozenset({"if", "could", "might", "may", "would", "should", "wor
                           "hoping", "hopefully", "wonder", "wondering", "anyone", "anybody",
                           "supposed", "expect", "expecting", "likely", "unless", "whether",
                           "include", "includes", "including", "list", "read", "heard",
-                          "cause", "causes", "can", "rare", "common", "commonly", "potentially",
-                          "incase", "case", "what", "does", "did"})
+                          "can", "rare", "common", "commonly", "potentially",
+                          "incase"})
 # After these, "could"/"can" is about what happened, not what might ("could barely sleep").
 _REAL_AFTER_MODAL = frozenset({"not", "barely", "hardly", "only", "feel", "tell", "see",
                                "definitely", "really", "actually", "literally"})
@@ -42,8 +42,7 @@ FAMILY = frozenset({"mom", "mother", "mum", "dad", "father", "sister", "brother"
                     "girlfriend", "partner", "kid", "kids", "child", "children", "niece",
                     "nephew", "fiance", "fiancee", "roommate", "coworker", "neighbor",
                     "neighbour", "family", "parents", "parent", "sibling", "siblings", "bf",
-                    "gf", "hubby", "he", "she", "his", "him", "her", "they", "their", "them",
-                    "relative", "relatives", "baby", "dog", "cat"})
+                    "gf", "hubby", "relative", "relatives", "baby", "dog", "cat"})
 INDICATION_PRE = frozenset({"for", "treat", "treating", "treats", "treatment", "diagnosed",
                             "diagnosis", "suffer", "suffering", "suffered", "suffers",
                             "struggle", "struggled", "struggling", "struggles", "battling",
@@ -58,7 +57,8 @@ INDICATION_PRE = frozenset({"for", "treat", "treating", "treats", "treatment", "
 STRONG_REACTION_CUES = frozenset({"side", "effect", "effects", "caused", "causing", "gave",
                                   "giving", "made", "makes", "increased", "increase", "more",
                                   "worse", "worsened", "worsening", "developed", "extreme",
-                                  "severe", "terrible", "horrible", "from"})
+                                  "severe", "terrible", "horrible", "from", "since"})
+_WORSENED = frozenset({"worse", "worsened", "worsening", "increased", "increasing"})
 INDICATION_POST = frozenset({"better", "improved", "improving", "lifted", "gone", "disappeared",
                              "helped", "helps", "control", "controlled", "manageable",
                              "bearable", "lessened", "eased", "subsided", "relieved", "less",
@@ -145,33 +145,38 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
                 tok in ("could", "can") and p + 1 < len(norms)
                 and norms[p + 1] in _REAL_AFTER_MODAL)
             for p, tok in pre)
-        historical = any(tok in HISTORICAL_PRE and (tok != "used" or (
-            p + 1 < len(norms) and norms[p + 1] == "to")) for p, tok in pre) or any(
-            tok in HISTORICAL_POST and (tok != "before" or any(
-                t in ("started", "starting", "taking", "took", "began") for t in post))
+        as_a = {p for p, _ in pre if p >= 2 and norms[p - 2:p] == ["as", "a"]}  # "as a child"
+        historical = bool(as_a) or any(tok in HISTORICAL_PRE and (tok != "used" or (
+            p + 1 < len(norms) and norms[p + 1] == "to" and norms[p - 1:p] not in (
+                ["got"], ["get"], ["getting"]))) for p, tok in pre) or any(
+            tok in HISTORICAL_POST and (tok != "before" or (any(
+                t in ("started", "starting", "taking", "took", "began") for t in post)
+                and not any(t == "never" for _, t in pre)))
             for tok in post[:6])
-        family = any(tok in FAMILY and start - p <= 8 for p, tok in pre) or (
+        family = any(tok in FAMILY and start - p <= 8 and p not in as_a for p, tok in pre) or (
             "runs" in post[:3] and "family" in post[:6])
         sentence = norms[s_start:s_end]
         withdrawal = _has_withdrawal(sentence)
-        role = _role(pre, post, start, has_drug=has_drug, prior=indication_prior.get(key, 0.0))
-        if family or negated and role == "indication":
-            role = "other"
+        role = _role(pre, post, start, has_drug=has_drug, prior=indication_prior.get(key, 0.0),
+                     worsened=norms[end - 1] in _WORSENED)
+        if family:
+            role = "other"  # someone else's event is neither our patient's reaction nor indication
         out.append({"negated": negated, "hypothetical": hypothetical, "historical": historical,
                     "family": family, "withdrawal": withdrawal, "role": role})
     return out
 
 
 def _role(pre: list[tuple[int, str]], post: list[str], start: int, *, has_drug: bool,
-          prior: float) -> str:
+          prior: float, worsened: bool) -> str:
     near_pre = [tok for p, tok in pre if start - p <= 4]
     if any(tok in INDICATION_PRE for tok in near_pre) and not any(
             tok in ("side", "effect", "effects", "caused", "gave", "made") for _, tok in pre):
         return "indication"
     if any(tok in INDICATION_POST for tok in post[:4]) and prior >= 0.3:
         return "indication"
-    cue = any(tok in REACTION_CUES for _, tok in pre) or "from" in post[:3]
-    strong = any(tok in STRONG_REACTION_CUES for _, tok in pre) or any(
+    cue = any(tok in REACTION_CUES for _, tok in pre) or any(
+        tok in ("from", "after", "since", "on") for tok in post[:2])
+    strong = worsened or any(tok in STRONG_REACTION_CUES for _, tok in pre) or any(
         tok in ("worse", "increased", "increasing", "from") for tok in post[:3])
     if prior >= 0.5 and not strong:
         return "indication"

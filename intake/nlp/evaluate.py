@@ -83,7 +83,8 @@ def eval_drugs(path: Path = EVAL_DIR / "drugs.jsonl") -> dict:
         for m in res["mentions"]:
             if m["kind"] != "drug":
                 continue
-            names = {m["term"].lower(), *(i["term"].lower() for i in m["ingredients"])}
+            names = {m["term"].lower(), m["code"].lower(),
+                     *(i["term"].lower() for i in m["ingredients"])}
             match = next(((s, c) for s, c in gold if s == m["text"].lower() and c in names), None)
             pred.add(match or (m["text"].lower(), m["term"].lower()))
         n_pred += len(pred)

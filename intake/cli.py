@@ -1,0 +1,142 @@
+"""Command-line entry points of the screening core (no database, no Django).
+
+    pv screen [FILE|-] [-o OUT]      JSONL {"id", "text", ...} in -> one JSONL result per line
+    pv screen-eval [--split test]    precision/recall/F1 on PsyTAR + pv's own annotated sets
+    pv screen-train [--out PATH]     re-learn intake/nlp/data/learned.json.gz from PsyTAR train
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+
+def _parse_lines(stream: TextIO, errors: list[str]) -> Iterator[dict]:
+    for lineno, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(f"line {lineno}: not valid JSON ({exc.msg})")
+            continue
+        if not isinstance(item, dict):
+            errors.append(f"line {lineno}: expected a JSON object")
+            continue
+        if "text" in item and item["text"] is not None and not isinstance(item["text"], str):
+            errors.append(f"line {lineno}: \"text\" must be a string")
+            continue
+        if "text" not in item:
+            errors.append(f"line {lineno}: missing \"text\"")
+            continue
+        yield item
+
+
+class _Progress:
+    """A one-line counter on stderr, only when stderr is a terminal (never in pipes or CI)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.n = 0
+
+    def tick(self) -> None:
+        self.n += 1
+        if self.enabled and self.n % 500 == 0:
+            sys.stderr.write(f"\rscreened {self.n:,} texts")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.n >= 500:
+            sys.stderr.write(f"\rscreened {self.n:,} texts\n")
+
+
+def screen_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="pv screen", description="Screen JSONL texts for "
+                                     "drug and adverse-event mentions (one JSONL result each).")
+    parser.add_argument("input", nargs="?", default="-", help="JSONL file, or - for stdin")
+    parser.add_argument("-o", "--output", default="-", help="output JSONL file (default stdout)")
+    args = parser.parse_args(argv)
+    from intake.nlp import screen_texts  # heavy import after argument errors are reported
+
+    errors: list[str] = []
+    src = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8",  # noqa: SIM115
+                                                   errors="replace")
+    dst = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")  # noqa: SIM115
+    progress = _Progress(sys.stderr.isatty())
+    try:
+        for result in screen_texts(_parse_lines(src, errors)):
+            dst.write(json.dumps(result, ensure_ascii=False) + "\n")
+            progress.tick()
+    finally:
+        progress.close()
+        if src is not sys.stdin:
+            src.close()
+        if dst is not sys.stdout:
+            dst.close()
+        else:
+            dst.flush()
+    for message in errors:
+        sys.stderr.write(f"pv screen: skipped {message}\n")
+    if errors:
+        sys.stderr.write(f"pv screen: {len(errors)} malformed line(s) skipped\n")
+        return 1
+    return 0
+
+
+def eval_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="pv screen-eval", description="Evaluate screening on "
+                                     "PsyTAR (ADR mentions, ADR sentences) and pv's own sets.")
+    parser.add_argument("--split", default="test", choices=["train", "dev", "test"])
+    parser.add_argument("--json", action="store_true", help="print the full report as JSON")
+    parser.add_argument("--errors", action="store_true", help="list drug/context set errors")
+    args = parser.parse_args(argv)
+    from intake.nlp.evaluate import run_all
+    from intake.nlp.psytar import psytar_dir
+
+    if not psytar_dir().exists():
+        sys.stderr.write(f"pv screen-eval: PsyTAR not found at {psytar_dir()} "
+                         "(set PV_SHARED_DIR)\n")
+        return 2
+    report = run_all(args.split)
+    if args.json:
+        sys.stdout.write(json.dumps(report, indent=2) + "\n")
+        return 0
+    out = sys.stdout
+    m, s = report["psytar_adr_mentions"], report["psytar_adr_sentences"]
+    out.write(f"PsyTAR {args.split}: ADR mentions (gold {m['strict']['gold']})\n")
+    for kind in ("strict", "overlap"):
+        r = m[kind]
+        out.write(f"  {kind:8s} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}\n")
+    out.write(f"PsyTAR {args.split}: sentence-level ADR  P {s['precision']:.3f}  "
+              f"R {s['recall']:.3f}  F1 {s['f1']:.3f}\n")
+    d, c = report["drugs"], report["context"]
+    out.write(f"pv drugs set ({d['sentences']} sentences): P {d['precision']:.3f}  "
+              f"R {d['recall']:.3f}  F1 {d['f1']:.3f}\n")
+    out.write(f"pv context set ({c['sentences']} sentences): attribute accuracy "
+              f"{c['accuracy']:.3f}, sentences fully correct {c['sentences_all_correct']:.3f}\n")
+    if args.errors:
+        for e in d["errors"] + c["errors"]:
+            out.write(json.dumps(e, ensure_ascii=False) + "\n")
+    return 0
+
+
+def train_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="pv screen-train", description="Learn phrases and role "
+                                     "priors from the PsyTAR train split.")
+    from intake.nlp.pipeline import LEARNED
+
+    parser.add_argument("--out", default=str(LEARNED), help="output file (gzip'd JSON)")
+    args = parser.parse_args(argv)
+    from intake.nlp.psytar import psytar_dir
+    from intake.nlp.train import train
+
+    if not psytar_dir().exists():
+        sys.stderr.write(f"pv screen-train: PsyTAR not found at {psytar_dir()}\n")
+        return 2
+    meta = train(Path(args.out))
+    sys.stdout.write(json.dumps(meta) + "\n")
+    return 0
