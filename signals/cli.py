@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 import time
+import warnings
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -76,17 +77,22 @@ def _read_rows(path: Path, columns: list[str]) -> pd.DataFrame:
             f"{path}: column {', '.join(map(repr, missing))} not in header "
             f"(found: {', '.join(header)})"
         )
-    id_col = columns[0]
-    # Categories keep 3M-row files small (a few distinct names) and make factorising cheap.
-    dtypes = {c: "category" for c in columns[1:]}
+    # Every column is read (not usecols) so that a row with too many fields is an error rather
+    # than silently trimmed; non-id columns as categories keep 3M-row files small.
+    dtypes = {c: "category" for c in header if c != columns[0]}
     try:
-        rows = pd.read_csv(
-            path, usecols=columns, dtype=dtypes, keep_default_na=False, na_values=[""]
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            rows = pd.read_csv(
+                path, dtype=dtypes, index_col=False, keep_default_na=False, na_values=[""]
+            )
+    except pd.errors.ParserWarning:
+        raise InputError(f"{path}: data row 1 (line 2) has more fields than the header") from None
     except pd.errors.ParserError as exc:
         raise InputError(f"{path}: malformed CSV: {exc}".strip()) from None
     except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read ({exc})") from None
+    rows = rows[columns]
     if rows.empty:
         raise InputError(f"{path}: no data rows")
     for col in columns[:3]:
@@ -94,7 +100,6 @@ def _read_rows(path: Path, columns: list[str]) -> pd.DataFrame:
         if blank.any():
             row = int(blank.argmax()) + 1
             raise InputError(f"{path}: data row {row} (line {row + 1}) has an empty {col!r} value")
-    del id_col
     return rows
 
 

@@ -1,0 +1,237 @@
+"""Parser for FDA FAERS / legacy AERS quarterly ASCII extracts (pure pandas; no Django).
+
+A quarter is a folder (or the FDA zip) with ``$``-separated tables: DEMO (one row per report
+version), DRUG and REAC. Two layouts exist and are detected from the DEMO header:
+
+* current FAERS (2012Q4+): ``primaryid`` (a case *version*) = ``caseid`` + ``caseversion``;
+  DRUG has ``prod_ai`` (active ingredient) besides ``drugname``; sex in ``sex``;
+* legacy AERS (2004-2012Q3): ``isr`` (a version) and ``case``; no ``prod_ai``; sex in
+  ``gndr_cod``; every line ends with a ``$`` (an empty trailing column).
+
+Conventions (NOTES.md section 1), each a parameter:
+* **latest version per case**: for each case keep the version with the latest ``fda_dt``,
+  ties broken by the highest version id (FDA's own recommendation); caseids listed in a
+  ``DELE*`` file of the quarter (or passed in ``deleted``) are removed;
+* **roles**: PS and SS ("suspect") by default;
+* **names**: drug = ``prod_ai`` when present, else ``drugname``; drug and PT text are
+  stripped and upper-cased so the two layouts (PTs are mixed case since 2012) line up.
+
+The result has one row per (case, drug, event) with columns ``id`` (caseid: the counting unit),
+``primaryid`` (the version kept), ``drug``, ``event``, ``sex`` (F / M / UNK), ``age_group``
+(0-17 / 18-44 / 45-64 / 65+ / UNK), ``fda_dt`` and ``quarter`` (e.g. "2017Q2"), ready for
+``signals.stats.count_pairs(rows, drug_col="drug", event_col="event", strata=[...])``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_ROLES = ("PS", "SS")
+AGE_BINS = [-np.inf, 18, 45, 65, np.inf]
+AGE_LABELS = ["0-17", "18-44", "45-64", "65+"]
+# FAERS age units -> years
+_AGE_UNIT_YEARS = {
+    "DEC": 10.0,
+    "YR": 1.0,
+    "MON": 1 / 12,
+    "WK": 7 / 365.25,
+    "DY": 1 / 365.25,
+    "HR": 1 / 8766.0,
+}
+
+
+class FaersFormatError(ValueError):
+    """A quarter that cannot be parsed; the message names the file and, if known, the line."""
+
+
+@dataclass(frozen=True)
+class _Layout:
+    version: str  # report-version id column
+    case: str
+    sex: str
+    has_prod_ai: bool
+
+
+_CURRENT = _Layout(version="primaryid", case="caseid", sex="sex", has_prod_ai=True)
+_LEGACY = _Layout(version="isr", case="case", sex="gndr_cod", has_prod_ai=False)
+
+
+def _members(source: Path) -> dict[str, tuple[str, bytes | Path]]:
+    """Table name (DEMO, DRUG, REAC, DELE) -> (display name, path or bytes)."""
+    found: dict[str, tuple[str, bytes | Path]] = {}
+    pattern = re.compile(r"(DEMO|DRUG|REAC|DELE)[A-Z]*\d\dQ\d.*\.TXT$", re.IGNORECASE)
+    if source.is_file() and zipfile.is_zipfile(source):
+        with zipfile.ZipFile(source) as archive:
+            for name in archive.namelist():
+                match = pattern.search(Path(name).name)
+                if match:
+                    found.setdefault(match.group(1).upper(), (name, archive.read(name)))
+    elif source.is_dir():
+        for path in sorted(source.rglob("*")):
+            match = pattern.search(path.name)
+            if match and path.is_file():
+                found.setdefault(match.group(1).upper(), (str(path), path))
+    else:
+        raise FaersFormatError(f"{source}: not a folder or zip of FAERS ASCII files")
+    missing = [t for t in ("DEMO", "DRUG", "REAC") if t not in found]
+    if missing:
+        raise FaersFormatError(f"{source}: no {'/'.join(missing)} file found")
+    return found
+
+
+def _read_table(member: tuple[str, bytes | Path], columns: Iterable[str]) -> pd.DataFrame:
+    name, data = member
+    handle = io.BytesIO(data) if isinstance(data, bytes) else data
+    wanted = set(columns)
+    try:
+        table = pd.read_csv(
+            handle,
+            sep="$",
+            dtype=str,
+            encoding="latin-1",  # FDA's files are not valid UTF-8 in every quarter
+            quoting=csv.QUOTE_NONE,
+            keep_default_na=False,
+            na_values=[""],
+            # Legacy AERS lines end with a "$" the header lacks: without index_col=False pandas
+            # would silently turn the first column into the index and shift every field.
+            # Extra trailing fields are therefore tolerated; the needed columns come first.
+            index_col=False,
+            usecols=lambda c: c.strip().lower() in wanted,
+        )
+    except pd.errors.ParserError as exc:
+        raise FaersFormatError(f"{name}: {exc}".strip()) from None
+    except (pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
+        raise FaersFormatError(f"{name}: cannot read ({exc})") from None
+    table.columns = [c.strip().lower() for c in table.columns]
+    absent = wanted - set(table.columns)
+    if absent:
+        raise FaersFormatError(f"{name}: column(s) {', '.join(sorted(absent))} missing")
+    return table
+
+
+def _detect_layout(member: tuple[str, bytes | Path]) -> _Layout:
+    name, data = member
+    head = data[:200] if isinstance(data, bytes) else data.open("rb").read(200)
+    first = head.split(b"\n", 1)[0].decode("latin-1").strip().lower().split("$")[0]
+    if first == "primaryid":
+        return _CURRENT
+    if first == "isr":
+        return _LEGACY
+    raise FaersFormatError(f"{name}: header starts with {first!r}, expected primaryid or isr")
+
+
+def _quarter(name: str) -> str:
+    match = re.search(r"(\d\d)Q(\d)", Path(name).name, re.IGNORECASE)
+    return f"20{match.group(1)}Q{match.group(2)}" if match else ""
+
+
+def _age_group(age: pd.Series, unit: pd.Series) -> pd.Series:
+    years = pd.to_numeric(age, errors="coerce") * unit.str.upper().map(_AGE_UNIT_YEARS)
+    groups = pd.cut(years, AGE_BINS, right=False, labels=AGE_LABELS)
+    return groups.cat.add_categories("UNK").fillna("UNK").astype(str)
+
+
+def _deleted_ids(member: tuple[str, bytes | Path] | None) -> set[str]:
+    if member is None:
+        return set()
+    _, data = member
+    text = data.decode("latin-1") if isinstance(data, bytes) else data.read_text("latin-1")
+    return {t.strip() for t in text.split() if t.strip().isdigit()}
+
+
+def read_faers_quarter(
+    source: str | Path,
+    *,
+    roles: Iterable[str] = DEFAULT_ROLES,
+    drug_field: str = "prod_ai",
+    deleted: Iterable[str] = (),
+) -> pd.DataFrame:
+    """One FAERS/AERS quarter (folder or zip) -> report-level (case, drug, event) rows.
+
+    ``roles``: drug roles to keep (PS, SS, C, I). ``drug_field``: ``prod_ai`` (falls back to
+    ``drugname`` where empty, and always on the legacy layout) or ``drugname``.
+    """
+    source = Path(source)
+    members = _members(source)
+    layout = _detect_layout(members["DEMO"])
+    ver, case = layout.version, layout.case
+    age_unit = "age_cod"
+    demo = _read_table(members["DEMO"], [ver, case, "fda_dt", layout.sex, "age", age_unit])
+    drug_cols = [ver, "role_cod", "drugname"]
+    if layout.has_prod_ai and drug_field == "prod_ai":
+        drug_cols.append("prod_ai")
+    drug = _read_table(members["DRUG"], drug_cols)
+    reac = _read_table(members["REAC"], [ver, "pt"])
+
+    # Latest version of each case: latest fda_dt, then the highest version id.
+    demo = demo.dropna(subset=[ver, case])
+    demo["_ver"] = pd.to_numeric(demo[ver], errors="coerce")
+    demo["_dt"] = pd.to_numeric(demo["fda_dt"], errors="coerce")
+    demo = demo.sort_values([case, "_dt", "_ver"], na_position="first")
+    demo = demo.drop_duplicates(case, keep="last")
+    gone = _deleted_ids(members.get("DELE")) | {str(d) for d in deleted}
+    if gone:
+        demo = demo[~demo[case].isin(gone)]
+
+    wanted_roles = {r.upper() for r in roles}
+    drug = drug[drug["role_cod"].str.strip().str.upper().isin(wanted_roles)]
+    names = drug["drugname"]
+    if "prod_ai" in drug.columns:
+        names = drug["prod_ai"].where(drug["prod_ai"].str.strip().fillna("") != "", names)
+    drug = pd.DataFrame({ver: drug[ver], "drug": names.str.strip().str.upper()})
+    drug = drug[drug["drug"].fillna("") != ""]
+    reac = pd.DataFrame({ver: reac[ver], "event": reac["pt"].str.strip().str.upper()})
+    reac = reac[reac["event"].fillna("") != ""]
+
+    keep = demo[[ver, case, "fda_dt"]].assign(
+        sex=demo[layout.sex]
+        .str.strip()
+        .str.upper()
+        .where(demo[layout.sex].str.strip().str.upper().isin(["F", "M"]), "UNK"),
+        age_group=_age_group(demo["age"], demo[age_unit].fillna("")),
+    )
+    rows = keep.merge(drug, on=ver).merge(reac, on=ver)
+    rows = rows.drop_duplicates([case, "drug", "event"])
+    out = pd.DataFrame(
+        {
+            "id": rows[case].to_numpy(),
+            "primaryid": rows[ver].to_numpy(),
+            "drug": rows["drug"].to_numpy(),
+            "event": rows["event"].to_numpy(),
+            "sex": rows["sex"].to_numpy(),
+            "age_group": rows["age_group"].to_numpy(),
+            "fda_dt": rows["fda_dt"].to_numpy(),
+            "quarter": _quarter(members["DEMO"][0]),
+        }
+    )
+    return out.sort_values(["id", "drug", "event"], kind="stable").reset_index(drop=True)
+
+
+def read_faers_quarters(sources: Iterable[str | Path], **options: object) -> pd.DataFrame:
+    """Several quarters stacked; a case seen in several keeps only its latest version overall.
+
+    The latest version is chosen again across quarters (by ``fda_dt``, then version id),
+    because a follow-up in a later quarter supersedes the earlier quarter's version.
+    """
+    frames = [read_faers_quarter(s, **options) for s in sources]  # type: ignore[arg-type]
+    rows = pd.concat(frames, ignore_index=True)
+    latest = (
+        rows[["id", "primaryid", "fda_dt"]]
+        .drop_duplicates()
+        .assign(
+            _dt=lambda f: pd.to_numeric(f["fda_dt"], errors="coerce"),
+            _ver=lambda f: pd.to_numeric(f["primaryid"], errors="coerce"),
+        )
+        .sort_values(["id", "_dt", "_ver"], na_position="first")
+        .drop_duplicates("id", keep="last")["primaryid"]
+    )
+    return rows[rows["primaryid"].isin(set(latest))].reset_index(drop=True)
