@@ -1,6 +1,6 @@
 """Benchmark: build + validate (XSD and `ich` + `fda` business rules) of E2B(R3) ICSRs.
 
-Run on one core:  .venv/bin/python benchmarks/e2b_build_validate.py [--n 2000] [--profile fda]
+Run on one core:  .venv/bin/python benchmarks/e2b_build_validate.py [--n 1000] [--repeat 5]
 Prints ICSRs per second for build alone, validate alone and build + validate. Each ICSR is a
 realistic pv case (2 reactions, 3 drugs with dosage, indication and relatedness, medical history,
 FDA regional elements) in its own batch, which is how pv sends them.
@@ -9,8 +9,10 @@ FDA regional elements) in its own batch, which is how pv sends them.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
+import statistics
 import sys
 import time
 from datetime import UTC, date, datetime
@@ -18,6 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lxml import etree  # noqa: E402
 
 from submissions.e2b.build import build_batch_tree  # noqa: E402
 from submissions.e2b.constants import EDQM_ROUTE_OID, MEDDRA_OID  # noqa: E402
@@ -81,9 +85,22 @@ def make_case(number: int) -> CaseSnapshot:
     )
 
 
+def make_minimal_case(number: int) -> CaseSnapshot:
+    """The smallest case pv sends: one coded reaction, one suspect drug, masked identities."""
+    case = make_case(number)
+    case.reactions = case.reactions[:1]
+    case.drugs = [Drug(name="Amoxil 500", role=DrugRole.SUSPECT,
+                       relatedness=[Relatedness(case.reactions[0].id, "related")])]
+    case.patient.medical_history = []
+    return case
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--minimal", action="store_true",
+                        help="one reaction and one drug instead of the rich default case")
     parser.add_argument("--profile", default="fda", choices=("ich", "fda", "ema"))
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
@@ -91,23 +108,40 @@ def main() -> int:
     header = BatchHeader(batch_number="BENCH", sender_id="PVPLATFORM", receiver_id="ZZFDA",
                          message_receiver_id="CDER",
                          created_at=datetime(2025, 1, 10, 12, 0, 1, tzinfo=UTC))
-    cases = [make_case(i) for i in range(args.n)]
+    factory = make_minimal_case if args.minimal else make_case
+    cases = [factory(i) for i in range(args.n)]
     schema("icsr")  # loaded once per process; not part of the per-ICSR cost
+    # The n prepared snapshots are benchmark scaffolding a worker would not hold: keep the
+    # cyclic GC from rescanning them on every collection.
+    gc.collect()
+    gc.freeze()
     assert not errors(validate(build_batch_tree(header, cases[:1]), args.profile))
 
-    start = time.perf_counter()
-    trees = [build_batch_tree(header, [case]) for case in cases]
-    built = time.perf_counter()
-    failures = sum(len(errors(validate(tree, args.profile))) for tree in trees)
-    done = time.perf_counter()
-    assert failures == 0, f"{failures} validation errors"
+    # The machine is shared (2 cores, other jobs running): repeat and keep the best round,
+    # as timeit does, and show the median so the noise is visible.
+    rounds = {"build": [], "validate": [], "pipeline": []}
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        trees = [build_batch_tree(header, [case]) for case in cases]
+        rounds["build"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        failures = sum(len(errors(validate(tree, args.profile))) for tree in trees)
+        rounds["validate"].append(time.perf_counter() - start)
+        assert failures == 0, f"{failures} validation errors"
+        del trees
+        # What a Celery worker does per submission: build one ICSR, validate it, move on.
+        start = time.perf_counter()
+        for case in cases:
+            assert not errors(validate(build_batch_tree(header, [case]), args.profile))
+        rounds["pipeline"].append(time.perf_counter() - start)
 
-    build_s, validate_s = built - start, done - built
-    print(f"python {platform.python_version()}, lxml, {platform.machine()}, one core, "
-          f"n={args.n}, profile={args.profile}")
-    print(f"build:            {args.n / build_s:8.0f} ICSRs/s")
-    print(f"validate:         {args.n / validate_s:8.0f} ICSRs/s (XSD + ich + {args.profile})")
-    print(f"build + validate: {args.n / (build_s + validate_s):8.0f} ICSRs/s")
+    print(f"python {platform.python_version()}, lxml {etree.__version__}, "
+          f"{platform.machine()}, one core, n={args.n} x {args.repeat} rounds, "
+          f"profile={args.profile}, case={'minimal' if args.minimal else 'rich'}")
+    for label, key in (("build", "build"), ("validate (XSD + ich + " + args.profile + ")",
+                                             "validate"), ("build + validate", "pipeline")):
+        best, median = min(rounds[key]), statistics.median(rounds[key])
+        print(f"{label:32s} best {args.n / best:7.0f} ICSRs/s   median {args.n / median:7.0f}")
     return 0
 
 

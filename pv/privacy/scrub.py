@@ -21,6 +21,7 @@ MARKER = "[redacted]"
 # "Jane-Doe", "Jane  Doe" and "JaneDoe" must all match the vault value "Jane Doe".
 _SEP = r"[\W_]*"
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_DIGIT = re.compile(r"\d")
 
 _EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # "jane (at) example (dot) org" and similar obfuscations members use to dodge spam filters.
@@ -65,14 +66,23 @@ def scrub_text(text: str, restricted_values: Iterable[str] = ()) -> str:
     if not text:
         return text
     # Whole contact patterns first, so a restricted first name inside an e-mail address does
-    # not break the address into pieces the e-mail pattern no longer recognises.
-    text = _EMAIL.sub(MARKER, text)
-    text = _EMAIL_OBFUSCATED.sub(MARKER, text)
-    text = _URL.sub(MARKER, text)
-    pattern = _restricted_pattern(_normalise_values(restricted_values))
+    # not break the address into pieces the e-mail pattern no longer recognises. The cheap
+    # membership tests skip patterns that cannot match (the builder scrubs every free-text
+    # field of every ICSR, so this is on the hot path).
+    has_at = "@" in text
+    if has_at:
+        text = _EMAIL.sub(MARKER, text)
+    if "(" in text or "[" in text:
+        text = _EMAIL_OBFUSCATED.sub(MARKER, text)
+    if "://" in text or "www." in text or "WWW." in text:
+        text = _URL.sub(MARKER, text)
+    pattern = _pattern_for(tuple(restricted_values))
     if pattern is not None:
         text = pattern.sub(MARKER, text)
-    text = _HANDLE.sub(MARKER, text)
+    if has_at:
+        text = _HANDLE.sub(MARKER, text)
+    if _DIGIT.search(text) is None:
+        return text
     text = _STREET.sub(MARKER, text)
     text = _STREET_CAPS.sub(MARKER, text)
     text = _UK_POSTCODE.sub(MARKER, text)
@@ -93,6 +103,11 @@ def _looks_like_phone(candidate: str) -> bool:
         return False
     # A decimal number ("12345.67") is a lab value, not a phone number.
     return not re.fullmatch(r"\d+[.,]\d+", stripped)
+
+
+@lru_cache(maxsize=256)
+def _pattern_for(values: tuple[str, ...]) -> re.Pattern[str] | None:
+    return _restricted_pattern(_normalise_values(values))
 
 
 def _normalise_values(values: Iterable[str]) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ from .build_patient import build_assessment
 from .narrative import generate_narrative
 from .snapshot import BatchHeader, CaseSnapshot, PrimarySource, Sender
 from .timefmt import format_ts
-from .xmlutil import bl_value, obs_code, sub, ts, typed
+from .xmlutil import bl_value, fragment, obs_code, sub, ts, typed
 
 Scrub = Callable[[str], str]
 
@@ -166,16 +166,12 @@ def _related_author(ie, relation: str, priority: str | None):
 def _primary_source(ie, source: PrimarySource) -> None:
     """C.2.r. The reporter is a member: name, address, phone and e-mail are always masked."""
     entity = _related_author(ie, "2", "1" if source.regulatory else None)
-    addr = sub(entity, "addr")
-    for part in ("streetAddressLine", "city", "state", "postalCode"):
-        sub(addr, part, {"nullFlavor": "MSK"})
+    fragment(entity, ("msk-addr",), _masked_address)
     # The scheme prefix tells a receiver which masked contact is which (FDA.C.2.r.2.8 = mailto).
     sub(entity, "telecom", {"value": "tel:", "nullFlavor": "MSK"})
     sub(entity, "telecom", {"value": "mailto:", "nullFlavor": "MSK"})
     person = sub(entity, "assignedPerson", {"classCode": "PSN", "determinerCode": "INSTANCE"})
-    name = sub(person, "name")
-    for part in ("prefix", "given", "family"):
-        sub(name, part, {"nullFlavor": "MSK"})
+    fragment(person, ("msk-name",), _masked_name)
     qualified = sub(person, "asQualifiedEntity", {"classCode": "QUAL"})
     if source.qualification.isdigit():
         sub(qualified, "code", {"code": source.qualification, "codeSystem": k.CL_QUALIFICATION})
@@ -185,6 +181,18 @@ def _primary_source(ie, source: PrimarySource) -> None:
         located = sub(person, "asLocatedEntity", {"classCode": "LOCE"})
         location = sub(located, "location", {"classCode": "COUNTRY", "determinerCode": "INSTANCE"})
         sub(location, "code", {"code": source.country, "codeSystem": k.COUNTRY_OID})
+
+
+def _masked_address(parent) -> None:
+    addr = sub(parent, "addr")
+    for part in ("streetAddressLine", "city", "state", "postalCode"):
+        sub(addr, part, {"nullFlavor": "MSK"})
+
+
+def _masked_name(parent) -> None:
+    name = sub(parent, "name")
+    for part in ("prefix", "given", "family"):
+        sub(name, part, {"nullFlavor": "MSK"})
 
 
 def _sender(ie, sender: Sender) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from . import constants as k
 from .snapshot import CaseSnapshot, Code, Dosage, Drug, Patient, Quantity, Reaction
-from .xmlutil import bl_value, code_attrs, ivl_ts, obs_code, pq, sub, ts, typed
+from .xmlutil import bl_value, code_attrs, fragment, ivl_ts, obs_code, pq, sub, ts, typed
 
 Scrub = Callable[[str], str]
 _OBS = {"classCode": "OBS", "moodCode": "EVN"}
@@ -203,12 +203,17 @@ def _reaction(role, reaction: Reaction, case: CaseSnapshot, clean: Scrub) -> Non
         typed(translation, "value", "ED").text = clean(reaction.translation)
     for name, code in k.SERIOUSNESS_CODES.items():
         # E.i.3.2a-f: true when met, nullFlavor NI otherwise (false is never sent).
-        bl_value(_pertinent(obs, code), True if name in reaction.seriousness else None)
+        _flag(obs, code, k.CL_OBSERVATION, name in reaction.seriousness)
     if case.fda is not None:
-        bl_value(_pertinent(obs, k.FDA_REQUIRED_INTERVENTION_CODE, k.FDA_OBSERVATION),
-                 True if reaction.required_intervention else None)
+        _flag(obs, k.FDA_REQUIRED_INTERVENTION_CODE, k.FDA_OBSERVATION,
+              reaction.required_intervention)
     outcome = _pertinent(obs, k.OBS_OUTCOME)
     typed(outcome, "value", "CE", code=reaction.outcome or "0", codeSystem=k.CL_OUTCOME)
+
+
+def _flag(obs, code: str, system: str, value: bool) -> None:
+    fragment(obs, ("flag", code, system, value),
+             lambda holder: bl_value(_pertinent(holder, code, system), True if value else None))
 
 
 def _pertinent(obs, code: str, system: str = k.CL_OBSERVATION):

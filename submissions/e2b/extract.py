@@ -226,6 +226,11 @@ _X_EFFECT = etree.XPath("h:subject1/h:adverseEffectReference/h:id/@root", namesp
 _X_ID = etree.XPath("h:id/@root", namespaces=k.XP_NS)
 
 
+def _text(el) -> str | None:
+    # Plain text nodes are the norm; itertext() only for mixed content.
+    return el.text if len(el) == 0 else "".join(el.itertext())
+
+
 def _fields(node, compiled) -> dict[str, list[Hit]]:
     out: dict[str, list[Hit]] = {}
     for element, xpath, attr in compiled:
@@ -235,10 +240,10 @@ def _fields(node, compiled) -> dict[str, list[Hit]]:
         hits = []
         for el in found:
             null_flavor = el.get("nullFlavor")
-            value = el.get(attr) if attr else "".join(el.itertext())
+            value = el.get(attr) if attr else _text(el)
             if attr == "value" and el.tag.endswith("telecom") and value:
                 value = value.split(":", 1)[1] if ":" in value else value
-            if null_flavor or value == "":
+            if null_flavor or not value:
                 value = None
             hits.append(Hit(value, null_flavor, el.sourceline))
         out[element] = hits

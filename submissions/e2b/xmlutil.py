@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from copy import deepcopy
 from decimal import Decimal
 
 from lxml import etree
 
-from .constants import CL_OBSERVATION, HL7_NS, XSI_TYPE
+from .constants import CL_OBSERVATION, HL7_NS, NSMAP, XSI_TYPE
 from .snapshot import Code, Quantity
 from .timefmt import DateLike, format_ts
 
@@ -93,3 +95,22 @@ def ivl_ts(parent: etree._Element, low: DateLike | None, high: DateLike | None,
     elif width is not None:
         pq(el, "width", width, xsi_type=None)
     return el
+
+
+_FRAGMENTS: dict[tuple, etree._Element] = {}
+
+
+def fragment(parent: etree._Element, key: tuple, make: Callable[[etree._Element], object]):
+    """Append a copy of a constant sub-tree, built once by `make` and cached under `key`.
+
+    Masked reporter blocks and "NI" seriousness flags are identical in every ICSR; copying a
+    cached sub-tree (one C call) is several times cheaper than building it element by element.
+    """
+    template = _FRAGMENTS.get(key)
+    if template is None:
+        holder = etree.Element(q("holder"), nsmap=NSMAP)
+        make(holder)
+        template = _FRAGMENTS[key] = holder[0]
+    copy = deepcopy(template)
+    parent.append(copy)
+    return copy
