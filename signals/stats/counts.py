@@ -96,15 +96,30 @@ def count_pairs(
     pair_drug, pair_event = pairs // n_events, pairs % n_events
 
     # Margins: distinct reports per drug and per event.
-    drug_reports = _distinct(ids * n_drugs + drugs) % n_drugs
-    event_reports = _distinct(ids * n_events + events) % n_events
-    n_drug = np.bincount(drug_reports, minlength=n_drugs)
-    n_event = np.bincount(event_reports, minlength=n_events)
+    drug_reports = _distinct(ids * n_drugs + drugs)  # (report, drug) keys
+    event_reports = _distinct(ids * n_events + events)
+    n_drug = np.bincount(drug_reports % n_drugs, minlength=n_drugs)
+    n_event = np.bincount(event_reports % n_events, minlength=n_events)
 
     if strata:
-        expected = _stratified_expected(
-            rows, strata, ids, drugs, events, pair_drug, pair_event, (n_ids, n_drugs, n_events)
-        )
+        strat, n_strata = _stratum_codes(rows, strata)
+        stratum_of_id = np.full(n_ids, -1, dtype=np.int64)
+        stratum_of_id[ids] = strat
+        if (stratum_of_id[ids] == strat).all():
+            # Usual case: each report sits in one stratum, so the per-stratum margins are
+            # the (report, drug) / (report, event) keys above, split by their report's stratum.
+            by_drug = _split_by_stratum(drug_reports, n_drugs, stratum_of_id, n_strata)
+            by_event = _split_by_stratum(event_reports, n_events, stratum_of_id, n_strata)
+            totals = np.bincount(stratum_of_id, minlength=n_strata).astype(np.float64)
+        else:
+            by_drug, by_event, totals = _stratum_margins(
+                strat, n_strata, ids, drugs, events, (n_ids, n_drugs, n_events)
+            )
+        expected = np.zeros(len(pair_drug), dtype=np.float64)
+        # One vector pass per stratum; a stratum lacking the drug or the event adds 0.
+        for s in range(n_strata):
+            if totals[s] > 0:
+                expected += by_drug[s][pair_drug] * (by_event[s][pair_event] / totals[s])
     else:
         expected = n_drug[pair_drug].astype(np.float64) * n_event[pair_event] / n_ids
 
@@ -130,30 +145,32 @@ def _per_stratum(
     return np.bincount(flat, minlength=n_strata * n_codes).reshape(n_strata, n_codes)
 
 
-def _stratified_expected(
-    rows: pd.DataFrame,
-    strata: Sequence[str],
+def _split_by_stratum(
+    keys: np.ndarray, n_codes: int, stratum_of_id: np.ndarray, n_strata: int
+) -> np.ndarray:
+    """(stratum x code) distinct-report counts from distinct (report, code) keys."""
+    flat = stratum_of_id[keys // n_codes] * n_codes + keys % n_codes
+    return np.bincount(flat, minlength=n_strata * n_codes).reshape(n_strata, n_codes)
+
+
+def _stratum_margins(
+    strat: np.ndarray,
+    n_strata: int,
     ids: np.ndarray,
     drugs: np.ndarray,
     events: np.ndarray,
-    pair_drug: np.ndarray,
-    pair_event: np.ndarray,
     sizes: tuple[int, int, int],
-) -> np.ndarray:
-    """E = sum over strata of n1.(s) n.1(s) / N..(s), counting distinct (id, stratum) units."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Margins when a report spans strata: count distinct (report, stratum) units, as
+    openEBGM's per-stratum ``uniqueN(id)`` does."""
     n_ids, n_drugs, n_events = sizes
-    strat, n_strata = _stratum_codes(rows, strata)
     if float(n_strata) * n_ids * max(n_drugs, n_events) >= 2.0**62:
         raise ValueError("too many strata x ids x codes to encode in 64 bits")
     unit = strat * n_ids + ids  # a report inside one stratum
     totals = np.bincount(_distinct(unit) // n_ids, minlength=n_strata).astype(np.float64)
     by_drug = _per_stratum(unit, drugs, n_drugs, n_ids, n_strata)
     by_event = _per_stratum(unit, events, n_events, n_ids, n_strata)
-    expected = np.zeros(len(pair_drug), dtype=np.float64)
-    # One vector pass per stratum; a stratum lacking the drug or the event adds 0.
-    for s in range(n_strata):
-        expected += by_drug[s][pair_drug] * (by_event[s][pair_event] / totals[s])
-    return expected
+    return by_drug, by_event, totals
 
 
 def roll_up(

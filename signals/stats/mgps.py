@@ -234,40 +234,25 @@ def fit_hyperparameters(
     do_squash = len(points.n) > max_points if squash_data is None else squash_data
     used = squash(points) if do_squash else points
     objective = _Likelihood(used)
-    runs = []
+    runs: list[tuple[np.ndarray, float]] = []  # (theta, -loglik) per start
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
         for start in starts:
             x, nll = _minimise(objective, _to_x(start))
-            runs.append({"x": x, "theta": _from_x(x), "nll": nll, "ok": bool(np.isfinite(nll))})
-        if not any(r["ok"] for r in runs):
-            raise ArithmeticError("the MGPS likelihood could not be evaluated from any start")
-
-        def in_bounds(t: np.ndarray) -> bool:
-            return bool(np.all(t[:4] < 100) and 0 < t[4] < 1)
-
-        candidates = [r for r in runs if r["ok"] and in_bounds(r["theta"])] or [
-            r for r in runs if r["ok"]
-        ]
-        best = min(candidates, key=lambda r: r["nll"])
-        x, nll = best["x"], best["nll"]
-    agreed = sum(np.all(np.abs(r["theta"] - best["theta"]) <= AGREE_TOL) for r in runs) >= 2
+            runs.append((_from_x(x), nll))
+    finite = [r for r in runs if np.isfinite(r[1])]
+    if not finite:
+        raise ArithmeticError("the MGPS likelihood could not be evaluated from any start")
+    in_bounds = [r for r in finite if np.all(r[0][:4] < 100) and 0 < r[0][4] < 1]
+    theta, nll = min(in_bounds or finite, key=lambda r: r[1])
+    agreed = sum(bool(np.all(np.abs(t - theta) <= AGREE_TOL)) for t, _ in runs) >= 2
+    names = ("alpha1", "beta1", "alpha2", "beta2", "p")
     return FitResult(
-        hyper=Hyperparameters(*(float(v) for v in _from_x(x))),
+        hyper=Hyperparameters(*(float(v) for v in theta)),
         neg_log_lik=nll,
         n_points=len(used.n),
         squashed=do_squash,
-        agreed=bool(agreed),
+        agreed=agreed,
         starts=[
-            {
-                **dict(
-                    zip(
-                        ("alpha1", "beta1", "alpha2", "beta2", "p"),
-                        r["theta"].tolist(),
-                        strict=True,
-                    )
-                ),
-                "neg_log_lik": r["nll"],
-            }
-            for r in runs
+            {**dict(zip(names, t.tolist(), strict=True)), "neg_log_lik": value} for t, value in runs
         ],
     )

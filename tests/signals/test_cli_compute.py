@@ -155,3 +155,14 @@ def test_pv_command_dispatch_has_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "column 'var2' not in header" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_progress_only_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    toy = shared_path("signals_data", "toy_openebgm_vignette02.csv")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert compute_main([str(toy), "-o", str(tmp_path / "o.csv"), "--hyper", THETA]) == 0
+    err = capsys.readouterr().err
+    assert "counting 17 rows" in err
+    assert "writing 5 pairs" in err

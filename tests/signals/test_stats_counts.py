@@ -143,3 +143,24 @@ def test_roll_up_products_to_ingredients() -> None:
     up = roll_up(rows, "var1", {"Brand A": "ingredient", "Brand B": "ingredient"})
     counts = count_pairs(up)
     assert counts[["drug", "event", "n", "n_total"]].values.tolist() == [["ingredient", "x", 2, 2]]
+
+
+def test_report_spanning_strata_counts_in_each_stratum() -> None:
+    # given report 1 with rows in two strata (inconsistent data openEBGM still accepts)
+    rows = pd.DataFrame(
+        {
+            "id": [1, 1, 2, 3, 3, 4],
+            "var1": ["a", "b", "a", "b", "c", "c"],
+            "var2": ["x", "y", "y", "x", "x", "y"],
+            "sex": ["F", "M", "F", "M", "M", "F"],
+        }
+    )
+    counts = count_pairs(rows, strata=["sex"])
+    ref = brute_force(rows, ["sex"])
+    np.testing.assert_allclose(counts["expected"], ref["expected"], rtol=1e-12)
+    consistent = rows.assign(sex=rows.groupby("id")["sex"].transform("first"))
+    np.testing.assert_allclose(
+        count_pairs(consistent, strata=["sex"])["expected"],
+        brute_force(consistent, ["sex"])["expected"],
+        rtol=1e-12,
+    )
