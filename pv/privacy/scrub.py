@@ -130,8 +130,8 @@ def _restricted_pattern(values: tuple[str, ...]) -> re.Pattern[str] | None:
         if len(digits) >= 7:
             # Phone numbers: match the digits whatever the grouping, with or without the
             # country code ("+44 20 7946 0958" vs "020 7946 0958").
-            alternatives.add(_SEP.join(digits))
-            alternatives.add(_SEP.join(digits[-9:]))
+            alternatives.add(r"\+?" + _SEP.join(digits))
+            alternatives.add(r"\+?" + _SEP.join(digits[-9:]))
         elif "@" not in value and len(tokens) > 1:
             alternatives.update(re.escape(t) for t in tokens if len(t) >= 3 and t.isalpha())
     if not alternatives:

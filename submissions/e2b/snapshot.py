@@ -191,7 +191,9 @@ class Reaction:
     """E.i. `id` is the UUID G.k.9.i (relatedness) points at; keep it stable across versions."""
 
     reported_term: str = ""  # E.i.1.1a verbatim, native language (scrubbed)
-    reported_language: str = ""  # E.i.1.1b ISO 639-2 alpha-3, e.g. "eng"
+    # E.i.1.1b ISO 639-2 alpha-3; required whenever reported_term is sent. pv's community
+    # writes English; set it per post when members write in other languages.
+    reported_language: str = "eng"
     term: Code | None = None  # E.i.2.1a/b (MedDRA LLT, or pv's open terminology)
     translation: str = ""  # E.i.1.2 (scrubbed)
     onset: DateLike | None = None  # E.i.4
