@@ -36,6 +36,9 @@ def _codes(values: pd.Series, what: str) -> tuple[np.ndarray, pd.Index]:
         row = int(np.flatnonzero(codes < 0)[0])
         raise ValueError(f"missing {what} value in input row {row + 1}")
     labels = pd.Index(labels)
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        # sort by value, not by the categories' declared order
+        labels = labels.astype(labels.dtype.categories.dtype)
     order = labels.argsort()
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))

@@ -96,7 +96,8 @@ def score_table(
         say(f"fitting the MGPS prior on {len(points.n):,} distinct (N, E) points")
         fit = fit_hyperparameters(points, squash_data=squash_data, starts=starts)
     else:
-        fit = FitResult(hyper, neg_log_likelihood(hyper, points), len(points.n), False, True)
+        # theta given: no starts ran, so nothing "agreed"; -loglik is on the exact points
+        fit = FitResult(hyper, neg_log_likelihood(hyper, points), len(points.n), False, False)
     say(f"scoring {len(counts):,} pairs")
     table = add_measures(counts, yates=yates)
     scores = eb_scores(point_n, point_e, fit.hyper)

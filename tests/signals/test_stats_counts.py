@@ -164,3 +164,17 @@ def test_report_spanning_strata_counts_in_each_stratum() -> None:
         brute_force(consistent, ["sex"])["expected"],
         rtol=1e-12,
     )
+
+
+def test_categorical_input_sorts_by_value_and_ignores_unused_categories() -> None:
+    rows = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "var1": pd.Categorical(["b", "a", "b"], categories=["z", "b", "a"]),
+            "var2": pd.Categorical(["x", "x", "y"]),
+        }
+    )
+    counts = count_pairs(rows)
+    assert counts[["drug", "event"]].values.tolist() == [["a", "x"], ["b", "x"], ["b", "y"]]
+    plain = count_pairs(rows.astype({"var1": str, "var2": str}))
+    pd.testing.assert_frame_equal(counts.astype({"drug": str, "event": str}), plain)
