@@ -75,9 +75,12 @@ def build_message(case: CaseSnapshot, header: BatchHeader) -> etree._Element:
 
 
 def _device(parent, tag: str, type_code: str, root: str, extension: str) -> None:
-    wrapper = sub(parent, tag, {"typeCode": type_code})
-    device = sub(wrapper, "device", {"classCode": "DEV", "determinerCode": "INSTANCE"})
-    sub(device, "id", {"root": root, "extension": extension})
+    def make(holder) -> None:
+        wrapper = sub(holder, tag, {"typeCode": type_code})
+        device = sub(wrapper, "device", {"classCode": "DEV", "determinerCode": "INSTANCE"})
+        sub(device, "id", {"root": root})
+
+    fragment(parent, ("device", tag, root), make)[0][0].set("extension", extension)
 
 
 def _investigation(subject, case: CaseSnapshot, clean: Scrub) -> None:
@@ -134,10 +137,9 @@ def _investigation(subject, case: CaseSnapshot, clean: Scrub) -> None:
 
 
 def _observation_event(ie, code: str, system: str = k.CL_OBSERVATION):
-    event = sub(sub(ie, "component", {"typeCode": "COMP"}), "observationEvent",
-                {"classCode": "OBS", "moodCode": "EVN"})
-    obs_code(event, code, system)
-    return event
+    return fragment(ie, ("observation-event", code, system), lambda holder: obs_code(
+        sub(sub(holder, "component", {"typeCode": "COMP"}), "observationEvent",
+            {"classCode": "OBS", "moodCode": "EVN"}), code, system))[0]
 
 
 def _case_observation(ie, code: str, value: bool | None) -> None:
@@ -145,13 +147,23 @@ def _case_observation(ie, code: str, value: bool | None) -> None:
 
 
 def _characteristic(ie, code: str):
-    characteristic = sub(sub(ie, "subjectOf2", {"typeCode": "SUBJ"}), "investigationCharacteristic",
-                         {"classCode": "OBS", "moodCode": "EVN"})
-    sub(characteristic, "code", {"code": code, "codeSystem": k.CL_REPORT_CHARACTERISTIC})
-    return characteristic
+    def make(holder) -> None:
+        characteristic = sub(sub(holder, "subjectOf2", {"typeCode": "SUBJ"}),
+                             "investigationCharacteristic", {"classCode": "OBS", "moodCode": "EVN"})
+        sub(characteristic, "code", {"code": code, "codeSystem": k.CL_REPORT_CHARACTERISTIC})
+
+    return fragment(ie, ("characteristic", code), make)[0]
 
 
 def _related_author(ie, relation: str, priority: str | None):
+    rel = fragment(ie, ("related-author", relation, priority),
+                   lambda holder: _make_related_author(holder, relation, priority))
+    # outboundRelationship/[priorityNumber]/relatedInvestigation/subjectOf2/controlActEvent/
+    # author/assignedEntity: the last element at each level is the one to descend into.
+    return rel[-1][-1][0][0][0]
+
+
+def _make_related_author(ie, relation: str, priority: str | None):
     rel = sub(ie, "outboundRelationship", {"typeCode": "SPRT"})
     if priority:
         sub(rel, "priorityNumber", {"value": priority})

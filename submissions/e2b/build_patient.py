@@ -44,37 +44,54 @@ def build_assessment(component, case: CaseSnapshot, clean: Scrub) -> None:
             _product_reference(assessment, drug.id)
     for text, author_code in ((case.reporter_comments, "3"), (case.sender_comments, "1")):
         if text:  # H.2 reporter's comments (3 = sourceReporter), H.4 sender's comments
-            event = sub(sub(aea, "component1", {"typeCode": "COMP"}), "observationEvent", _OBS)
-            obs_code(event, k.OBS_COMMENT)
-            typed(event, "value", "ED").text = clean(text)
-            entity = sub(sub(event, "author", {"typeCode": "AUT"}), "assignedEntity",
-                         {"classCode": "ASSIGNED"})
-            sub(entity, "code", {"code": author_code, "codeSystem": k.CL_ASSIGNED_ROLE})
+            event = fragment(aea, ("comment", author_code),
+                             lambda holder, code=author_code: _make_comment(holder, code))[0]
+            value = typed(event, "value", "ED")
+            value.text = clean(text)
+            event.insert(1, value)  # between code and author
+
+
+def _make_indication(holder) -> None:
+    obs = sub(sub(holder, "inboundRelationship", {"typeCode": "RSON"}), "observation", _OBS)
+    obs_code(obs, k.OBS_INDICATION)
+    entity = sub(sub(obs, "performer", {"typeCode": "PRF"}), "assignedEntity",
+                 {"classCode": "ASSIGNED"})
+    sub(entity, "code", {"code": "3", "codeSystem": k.CL_ASSIGNED_ROLE})
+
+
+def _make_comment(holder, author_code: str) -> None:
+    event = sub(sub(holder, "component1", {"typeCode": "COMP"}), "observationEvent", _OBS)
+    obs_code(event, k.OBS_COMMENT)
+    entity = sub(sub(event, "author", {"typeCode": "AUT"}), "assignedEntity",
+                 {"classCode": "ASSIGNED"})
+    sub(entity, "code", {"code": author_code, "codeSystem": k.CL_ASSIGNED_ROLE})
 
 
 def _causality(aea, code: str):
-    assessment = sub(sub(aea, "component", {"typeCode": "COMP"}), "causalityAssessment", _OBS)
-    obs_code(assessment, code)
-    return assessment
+    return fragment(aea, ("causality", code), lambda holder: obs_code(
+        sub(sub(holder, "component", {"typeCode": "COMP"}), "causalityAssessment", _OBS),
+        code))[0]
 
 
 def _product_reference(assessment, drug_id: str) -> None:
-    reference = sub(sub(assessment, "subject2", {"typeCode": "SUBJ"}), "productUseReference",
-                    _SBADM)
-    sub(reference, "id", {"root": drug_id})
+    wrapper = fragment(assessment, ("product-ref",), lambda holder: sub(
+        sub(holder, "subject2", {"typeCode": "SUBJ"}), "productUseReference", _SBADM))
+    sub(wrapper[0], "id", {"root": drug_id})
 
 
 def _observation(role, code: str, system: str = k.CL_OBSERVATION):
-    observation = sub(sub(role, "subjectOf2", {"typeCode": "SBJ"}), "observation", _OBS)
-    obs_code(observation, code, system)
-    return observation
+    return fragment(role, ("observation", code, system), lambda holder: obs_code(
+        sub(sub(holder, "subjectOf2", {"typeCode": "SBJ"}), "observation", _OBS),
+        code, system))[0]
 
 
 def _organizer(role, code: str):
-    organizer = sub(sub(role, "subjectOf2", {"typeCode": "SBJ"}), "organizer",
-                    {"classCode": "CATEGORY", "moodCode": "EVN"})
-    sub(organizer, "code", {"code": code, "codeSystem": k.CL_ORGANIZER})
-    return organizer
+    def make(holder) -> None:
+        organizer = sub(sub(holder, "subjectOf2", {"typeCode": "SBJ"}), "organizer",
+                        {"classCode": "CATEGORY", "moodCode": "EVN"})
+        sub(organizer, "code", {"code": code, "codeSystem": k.CL_ORGANIZER})
+
+    return fragment(role, ("organizer", code), make)[0]
 
 
 def _coded_value(parent, code: Code | None, *, text: str = "", language: str = "",
@@ -181,9 +198,12 @@ def _quantity(value, unit: str) -> Quantity:
 
 
 def _kind_of_product(adm):
-    instance = sub(sub(adm, "consumable", {"typeCode": "CSM"}), "instanceOfKind",
-                   {"classCode": "INST"})
-    return sub(instance, "kindOfProduct", {"classCode": "MMAT", "determinerCode": "KIND"})
+    def make(holder) -> None:
+        instance = sub(sub(holder, "consumable", {"typeCode": "CSM"}), "instanceOfKind",
+                       {"classCode": "INST"})
+        sub(instance, "kindOfProduct", {"classCode": "MMAT", "determinerCode": "KIND"})
+
+    return fragment(adm, ("kind-of-product",), make)[0][0]
 
 
 def _reaction(role, reaction: Reaction, case: CaseSnapshot, clean: Scrub) -> None:
@@ -199,7 +219,7 @@ def _reaction(role, reaction: Reaction, case: CaseSnapshot, clean: Scrub) -> Non
         place = sub(entity, "locatedPlace", {"classCode": "COUNTRY", "determinerCode": "INSTANCE"})
         sub(place, "code", {"code": reaction.country, "codeSystem": k.COUNTRY_OID})
     if reaction.translation:
-        translation = _pertinent(obs, k.OBS_TRANSLATION)
+        translation = _pertinent_copy(obs, k.OBS_TRANSLATION)
         typed(translation, "value", "ED").text = clean(reaction.translation)
     for name, code in k.SERIOUSNESS_CODES.items():
         # E.i.3.2a-f: true when met, nullFlavor NI otherwise (false is never sent).
@@ -207,7 +227,7 @@ def _reaction(role, reaction: Reaction, case: CaseSnapshot, clean: Scrub) -> Non
     if case.fda is not None:
         _flag(obs, k.FDA_REQUIRED_INTERVENTION_CODE, k.FDA_OBSERVATION,
               reaction.required_intervention)
-    outcome = _pertinent(obs, k.OBS_OUTCOME)
+    outcome = _pertinent_copy(obs, k.OBS_OUTCOME)
     typed(outcome, "value", "CE", code=reaction.outcome or "0", codeSystem=k.CL_OUTCOME)
 
 
@@ -220,6 +240,11 @@ def _pertinent(obs, code: str, system: str = k.CL_OBSERVATION):
     inner = sub(sub(obs, "outboundRelationship2", {"typeCode": "PERT"}), "observation", _OBS)
     obs_code(inner, code, system)
     return inner
+
+
+def _pertinent_copy(obs, code: str, system: str = k.CL_OBSERVATION):
+    return fragment(obs, ("pertinent", code, system),
+                    lambda holder: _pertinent(holder, code, system))[0]
 
 
 def _drug(component, drug: Drug, clean: Scrub) -> None:
@@ -265,12 +290,9 @@ def _drug(component, drug: Drug, clean: Scrub) -> None:
         obs_code(obs, k.OBS_ADDITIONAL_INFO)
         typed(obs, "value", "ST").text = clean(drug.additional_info)
     for indication in drug.indications:  # G.k.7.r
-        obs = sub(sub(adm, "inboundRelationship", {"typeCode": "RSON"}), "observation", _OBS)
-        obs_code(obs, k.OBS_INDICATION)
-        _coded_value(obs, indication.term, text=clean(indication.text))
-        entity = sub(sub(obs, "performer", {"typeCode": "PRF"}), "assignedEntity",
-                     {"classCode": "ASSIGNED"})
-        sub(entity, "code", {"code": "3", "codeSystem": k.CL_ASSIGNED_ROLE})
+        obs = fragment(adm, ("indication",), _make_indication)[0]
+        value = _coded_value(obs, indication.term, text=clean(indication.text))
+        obs.insert(1, value)  # the value goes between code and performer
     if drug.action_taken:  # G.k.8
         act = sub(sub(adm, "inboundRelationship", {"typeCode": "CAUS"}), "act",
                   {"classCode": "ACT", "moodCode": "EVN"})
