@@ -54,8 +54,12 @@ class ReportDrugInput(serializers.Serializer):
     dose = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     route = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     frequency = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    start_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[_not_future_date])
-    stop_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[_not_future_date])
+    start_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[_not_future_date]
+    )
+    stop_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[_not_future_date]
+    )
     indication = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
@@ -68,8 +72,12 @@ class ReportDrugInput(serializers.Serializer):
 
 class ReportEventInput(serializers.Serializer):
     text = serializers.CharField(max_length=1000)
-    onset_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[_not_future_date])
-    outcome = serializers.ChoiceField(choices=AEReport.Outcome.values, default=AEReport.Outcome.UNKNOWN)
+    onset_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[_not_future_date]
+    )
+    outcome = serializers.ChoiceField(
+        choices=AEReport.Outcome.values, default=AEReport.Outcome.UNKNOWN
+    )
 
     def validate(self, attrs):
         return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in attrs.items()}
@@ -86,7 +94,9 @@ class ReportInput(serializers.Serializer):
     disability = serializers.BooleanField(default=False)
     congenital_anomaly = serializers.BooleanField(default=False)
     other_medically_important = serializers.BooleanField(default=False)
-    free_text = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True, default="", trim_whitespace=False)
+    free_text = serializers.CharField(
+        max_length=MAX_TEXT, required=False, allow_blank=True, default="", trim_whitespace=False
+    )
     submitted_at = serializers.DateTimeField(validators=[_not_future_datetime])
 
 
@@ -135,14 +145,22 @@ def _bind_member(user: User, items: list[dict]) -> list[dict]:
         for item in items:
             item["member_source_id"] = member.source_id
         return items
-    missing = {f"items[{i}].member_source_id": ["This field is required."] for i, item in enumerate(items) if not item.get("member_source_id")}
+    missing = {
+        f"items[{i}].member_source_id": ["This field is required."]
+        for i, item in enumerate(items)
+        if not item.get("member_source_id")
+    }
     if missing:
-        raise DomainError("member_source_id is required.", code="invalid", extra={"fields": missing})
+        raise DomainError(
+            "member_source_id is required.", code="invalid", extra={"fields": missing}
+        )
     return items
 
 
 class _BatchInput(serializers.Serializer):
-    items = serializers.ListField(child=serializers.JSONField(), allow_empty=False, max_length=MAX_BATCH)
+    items = serializers.ListField(
+        child=serializers.JSONField(), allow_empty=False, max_length=MAX_BATCH
+    )
 
 
 class _IntakeApi(APIView):
@@ -159,7 +177,9 @@ class _IntakeApi(APIView):
         many = self.input_serializer(data=raw_items, many=True)
         if not many.is_valid():
             # DRF gives a list per item, or (3.16+) a dict of the failing indexes only.
-            per_item = many.errors if isinstance(many.errors, dict) else dict(enumerate(many.errors))
+            per_item = (
+                many.errors if isinstance(many.errors, dict) else dict(enumerate(many.errors))
+            )
             if not batch:
                 raise serializers.ValidationError(per_item[0])
             errors = {f"items[{i}]": e for i, e in per_item.items() if e}
@@ -181,7 +201,9 @@ class PostListCreateApi(_IntakeApi):
     @extend_schema(responses=PostOutput(many=True))
     def get(self, request):
         paginator = DefaultPagination()
-        page = paginator.paginate_queryset(post_list_visible_to(user=request.user), request, view=self)
+        page = paginator.paginate_queryset(
+            post_list_visible_to(user=request.user), request, view=self
+        )
         return paginator.get_paginated_response(PostOutput(page, many=True).data)
 
     @extend_schema(request=PostInput, responses={201: BatchOutput, 200: BatchOutput})
@@ -196,7 +218,9 @@ class ReportListCreateApi(_IntakeApi):
     @extend_schema(responses=ReportOutput(many=True))
     def get(self, request):
         paginator = DefaultPagination()
-        page = paginator.paginate_queryset(report_list_visible_to(user=request.user), request, view=self)
+        page = paginator.paginate_queryset(
+            report_list_visible_to(user=request.user), request, view=self
+        )
         return paginator.get_paginated_response(ReportOutput(page, many=True).data)
 
     @extend_schema(request=ReportInput, responses={201: BatchOutput, 200: BatchOutput})
@@ -234,4 +258,6 @@ class ReportDetailApi(APIView):
 
     @extend_schema(responses=ReportOutput)
     def get(self, request, report_id):
-        return Response(ReportOutput(report_get_visible(user=request.user, report_id=report_id)).data)
+        return Response(
+            ReportOutput(report_get_visible(user=request.user, report_id=report_id)).data
+        )

@@ -70,20 +70,24 @@ def _batch_create(
         seen.add(item["source_id"])
     members = _members_by_source_id({i["member_source_id"] for i in items})
     unknown = [
-        (index, i["member_source_id"]) for index, i in enumerate(items) if i["member_source_id"] not in members
+        (index, i["member_source_id"])
+        for index, i in enumerate(items)
+        if i["member_source_id"] not in members
     ]
     if unknown:
         raise DomainError(
             "Unknown member.",
             code="unknown_member",
-            extra={"fields": {f"items[{idx}].member_source_id": [f"no member {sid!r}"] for idx, sid in unknown}},
+            extra={
+                "fields": {
+                    f"items[{idx}].member_source_id": [f"no member {sid!r}"] for idx, sid in unknown
+                }
+            },
         )
     result = BatchResult()
     with transaction.atomic():
         items = _minimise(actor=actor, items=items, members=members)
-        existing = dict(
-            model.objects.filter(source_id__in=seen).values_list("source_id", "id")
-        )
+        existing = dict(model.objects.filter(source_id__in=seen).values_list("source_id", "id"))
         rows = []
         for item in items:
             if item["source_id"] in existing:
@@ -110,7 +114,11 @@ def _batch_create(
         _enqueue_screening(kind, [str(r.id) for r in created])
     result.created = [{"source_id": r.source_id, "id": str(r.id)} for r in created]
     lost_race = [r for r in rows if r.id not in ours]
-    late = dict(model.objects.filter(source_id__in=[r.source_id for r in lost_race]).values_list("source_id", "id"))
+    late = dict(
+        model.objects.filter(source_id__in=[r.source_id for r in lost_race]).values_list(
+            "source_id", "id"
+        )
+    )
     existing.update(late)
     result.existing = [
         {"source_id": i["source_id"], "id": str(existing[i["source_id"]])}
@@ -144,13 +152,23 @@ def _minimise(*, actor, items: list[dict], members: dict[str, Member]) -> list[d
 
 POST_FIELDS = ("forum", "thread", "text", "posted_at")
 REPORT_FIELDS = (
-    "drugs", "events", "death", "life_threatening", "hospitalisation", "disability",
-    "congenital_anomaly", "other_medically_important", "free_text", "submitted_at",
+    "drugs",
+    "events",
+    "death",
+    "life_threatening",
+    "hospitalisation",
+    "disability",
+    "congenital_anomaly",
+    "other_medically_important",
+    "free_text",
+    "submitted_at",
 )
 
 
 def post_batch_create(*, actor, items: list[dict]) -> BatchResult:
-    return _batch_create(actor=actor, model=Post, kind="post", items=items, content_fields=POST_FIELDS)
+    return _batch_create(
+        actor=actor, model=Post, kind="post", items=items, content_fields=POST_FIELDS
+    )
 
 
 def report_batch_create(*, actor, items: list[dict]) -> BatchResult:
@@ -193,7 +211,11 @@ def _report_narrative(report: AEReport, age: int | None, sex: str) -> str:
 
 
 SERIOUSNESS = (
-    "death", "life_threatening", "hospitalisation", "disability", "congenital_anomaly",
+    "death",
+    "life_threatening",
+    "hospitalisation",
+    "disability",
+    "congenital_anomaly",
     "other_medically_important",
 )
 

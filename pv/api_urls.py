@@ -12,6 +12,10 @@ urlpatterns = [
     path("products/<uuid:product_id>/", apis.ProductDetailApi.as_view(), name="product-detail"),
     path("cases/", apis.CaseListApi.as_view(), name="case-list"),
     path("cases/<uuid:case_id>/", apis.CaseDetailApi.as_view(), name="case-detail"),
-    path("cases/<uuid:case_id>/versions/", apis.CaseVersionCreateApi.as_view(), name="case-version-create"),
+    path(
+        "cases/<uuid:case_id>/versions/",
+        apis.CaseVersionCreateApi.as_view(),
+        name="case-version-create",
+    ),
     path("cases/<uuid:case_id>/audit/", apis.CaseAuditApi.as_view(), name="case-audit"),
 ]

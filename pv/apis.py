@@ -67,15 +67,27 @@ class MemberRegisterApi(APIView):
         name = serializers.CharField(max_length=200)
         email = serializers.EmailField(max_length=254)
         phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-        birth_year = serializers.IntegerField(min_value=1900, max_value=2100, required=False, allow_null=True)
-        age_band = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+        birth_year = serializers.IntegerField(
+            min_value=1900, max_value=2100, required=False, allow_null=True
+        )
+        age_band = serializers.CharField(
+            max_length=20, required=False, allow_blank=True, default=""
+        )
         sex = serializers.ChoiceField(choices=Member.Sex.values, default=Member.Sex.UNKNOWN)
-        country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_blank=True, default="")
+        country = serializers.RegexField(
+            r"^[A-Za-z]{2}$", required=False, allow_blank=True, default=""
+        )
         conditions = serializers.ListField(
-            child=serializers.CharField(max_length=200), max_length=100, required=False, default=list
+            child=serializers.CharField(max_length=200),
+            max_length=100,
+            required=False,
+            default=list,
         )
         treatments = serializers.ListField(
-            child=serializers.CharField(max_length=200), max_length=100, required=False, default=list
+            child=serializers.CharField(max_length=200),
+            max_length=100,
+            required=False,
+            default=list,
         )
         contact_opt_out = serializers.BooleanField(default=False)
 
@@ -175,7 +187,9 @@ class CaseDrugSerializer(serializers.Serializer):
     action_taken = serializers.ChoiceField(
         choices=CaseDrug.ActionTaken.values, required=False, allow_blank=True, default=""
     )
-    indication_reported = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
+    indication_reported = serializers.CharField(
+        max_length=250, required=False, allow_blank=True, default=""
+    )
 
     def validate(self, attrs):
         start, stop = attrs.get("start_date"), attrs.get("stop_date")
@@ -191,11 +205,17 @@ class CaseReactionSerializer(serializers.Serializer):
     pt_code = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     pt = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
     soc = serializers.CharField(max_length=250, required=False, allow_blank=True, default="")
-    terminology = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    terminology_version = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    terminology = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    terminology_version = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default=""
+    )
     onset_date = serializers.DateField(required=False, allow_null=True)
     duration = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    outcome = serializers.ChoiceField(choices=CaseReaction.Outcome.values, default=CaseReaction.Outcome.UNKNOWN)
+    outcome = serializers.ChoiceField(
+        choices=CaseReaction.Outcome.values, default=CaseReaction.Outcome.UNKNOWN
+    )
 
 
 class CaseOutput(serializers.Serializer):
@@ -229,7 +249,9 @@ class CaseOutput(serializers.Serializer):
         user = self.context["user"]
         if user.is_partner:
             return partner_pseudonym(
-                key=settings.SECRET_KEY, partner_id=str(user.partner_id), member_id=str(case.member_id)
+                key=settings.SECRET_KEY,
+                partner_id=str(user.partner_id),
+                member_id=str(case.member_id),
             )
         return case.member.public_id
 
@@ -241,10 +263,16 @@ class CaseListApi(APIView):
         member_public_id = serializers.CharField(max_length=20)
         drugs = CaseDrugSerializer(many=True, allow_empty=False)
         reactions = CaseReactionSerializer(many=True, allow_empty=False)
-        patient_age = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, min_value=0, max_value=150)
+        patient_age = serializers.DecimalField(
+            max_digits=5, decimal_places=1, required=False, min_value=0, max_value=150
+        )
         patient_sex = serializers.ChoiceField(choices=Case.Sex.values, required=False)
-        patient_weight_kg = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, min_value=0, max_value=700)
-        medical_history = serializers.ListField(child=serializers.CharField(max_length=250), required=False)
+        patient_weight_kg = serializers.DecimalField(
+            max_digits=5, decimal_places=1, required=False, min_value=0, max_value=700
+        )
+        medical_history = serializers.ListField(
+            child=serializers.CharField(max_length=250), required=False
+        )
         death = serializers.BooleanField(default=False)
         life_threatening = serializers.BooleanField(default=False)
         hospitalisation = serializers.BooleanField(default=False)
@@ -252,7 +280,9 @@ class CaseListApi(APIView):
         congenital_anomaly = serializers.BooleanField(default=False)
         other_medically_important = serializers.BooleanField(default=False)
         narrative = serializers.CharField(max_length=100_000, required=False, allow_blank=True)
-        reporter_comments = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
+        reporter_comments = serializers.CharField(
+            max_length=20_000, required=False, allow_blank=True
+        )
 
     @extend_schema(responses=CaseOutput(many=True))
     def get(self, request):
@@ -268,7 +298,9 @@ class CaseListApi(APIView):
         fields = dict(data.validated_data)
         member = member_get(public_id=fields.pop("member_public_id"))
         case = case_create(actor=request.user, member=member, **fields)
-        return Response(CaseOutput(case, context={"user": request.user}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            CaseOutput(case, context={"user": request.user}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class CaseDetailApi(APIView):
@@ -287,7 +319,9 @@ class CaseVersionCreateApi(APIView):
         kind = serializers.ChoiceField(choices=["followup", "amendment"], default="followup")
         reason = serializers.CharField(max_length=2000)
         narrative = serializers.CharField(max_length=100_000, required=False, allow_blank=True)
-        patient_weight_kg = serializers.DecimalField(max_digits=5, decimal_places=1, required=False, min_value=0, max_value=700)
+        patient_weight_kg = serializers.DecimalField(
+            max_digits=5, decimal_places=1, required=False, min_value=0, max_value=700
+        )
         drugs = CaseDrugSerializer(many=True, required=False)
         reactions = CaseReactionSerializer(many=True, required=False)
         death = serializers.BooleanField(required=False)
@@ -312,7 +346,9 @@ class CaseVersionCreateApi(APIView):
             reactions=fields.pop("reactions", None),
             changes=fields,
         )
-        return Response(CaseOutput(new, context={"user": request.user}).data, status=status.HTTP_201_CREATED)
+        return Response(
+            CaseOutput(new, context={"user": request.user}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class AuditEventOutput(serializers.Serializer):
@@ -333,7 +369,12 @@ class CaseAuditApi(APIView):
     @extend_schema(responses=AuditEventOutput(many=True))
     def get(self, request, case_id):
         case = case_get_visible(user=request.user, case_id=case_id)
-        ids = [str(pk) for pk in Case.objects.filter(worldwide_case_id=case.worldwide_case_id).values_list("id", flat=True)]
+        ids = [
+            str(pk)
+            for pk in Case.objects.filter(worldwide_case_id=case.worldwide_case_id).values_list(
+                "id", flat=True
+            )
+        ]
         events = AuditEvent.objects.filter(object_type="pv.case", object_id__in=ids).order_by("seq")
         return _paginate(self, request, events, AuditEventOutput)
 

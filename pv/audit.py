@@ -73,7 +73,8 @@ def audit_record(
         event = AuditEvent(
             seq=head.seq + 1,
             actor=actor if getattr(actor, "pk", None) else None,
-            actor_label=getattr(actor, "username", None) or (actor if isinstance(actor, str) else "system"),
+            actor_label=getattr(actor, "username", None)
+            or (actor if isinstance(actor, str) else "system"),
             action=action,
             object_type=object_type,
             object_id=object_id,
@@ -105,11 +106,17 @@ def audit_verify(*, chunk_size: int = 5000) -> Iterator[ChainBreak]:
             yield ChainBreak(expected_seq, f"events {expected_seq}..{event.seq - 1} are missing")
         if event.prev_hash != prev_hash:
             yield ChainBreak(event.seq, "link to the previous event does not match")
-        recomputed = _event_hash(seq=event.seq, prev_hash=event.prev_hash, fields=_hash_fields(event))
+        recomputed = _event_hash(
+            seq=event.seq, prev_hash=event.prev_hash, fields=_hash_fields(event)
+        )
         if recomputed != event.hash:
             yield ChainBreak(event.seq, "content does not match its hash (row was edited)")
         expected_seq, prev_hash = event.seq + 1, event.hash
     head = AuditChainHead.objects.filter(id=1).first()
     last_seq = expected_seq - 1
     if head is not None and (head.seq != last_seq or head.hash != prev_hash):
-        yield ChainBreak(head.seq, f"chain head says seq {head.seq} but the last event is {last_seq} (rows deleted at the end?)")
+        yield ChainBreak(
+            head.seq,
+            f"chain head says seq {head.seq} but the last event is {last_seq}"
+            " (rows deleted at the end?)",
+        )

@@ -42,7 +42,9 @@ class Identity:
 @lru_cache(maxsize=4)
 def _fernet(key: str) -> Fernet:
     if not key:
-        raise DomainError("The vault key (PV_VAULT_KEY) is not configured.", code="vault_unconfigured")
+        raise DomainError(
+            "The vault key (PV_VAULT_KEY) is not configured.", code="vault_unconfigured"
+        )
     return Fernet(key.encode())
 
 
@@ -57,7 +59,7 @@ def email_digest(email: str) -> str:
 
 @transaction.atomic
 def vault_identity_store(*, member: Member, name: str, email: str, phone: str = "", actor) -> None:
-    """Store (or replace) a member's Restricted Data, encrypted. Audits the write, not the values."""
+    """Store (or replace) a member's Restricted Data, encrypted; audits the write, not values."""
     digest = email_digest(email)
     clash = RestrictedIdentity.objects.filter(email_digest=digest).exclude(member=member).exists()
     if clash:
@@ -89,9 +91,7 @@ def vault_identity_read(*, member: Member, purpose: str, actor) -> Identity | No
             extra={"allowed": sorted(READ_PURPOSES)},
         )
     row = RestrictedIdentity.objects.filter(member=member).first()
-    audit_record(
-        actor=actor, action="vault.identity_read", obj=member, after={"purpose": purpose}
-    )
+    audit_record(actor=actor, action="vault.identity_read", obj=member, after={"purpose": purpose})
     if row is None:
         return None
     cipher = _cipher()
@@ -99,10 +99,14 @@ def vault_identity_read(*, member: Member, purpose: str, actor) -> Identity | No
         return Identity(
             name=cipher.decrypt(bytes(row.name_encrypted)).decode(),
             email=cipher.decrypt(bytes(row.email_encrypted)).decode(),
-            phone=cipher.decrypt(bytes(row.phone_encrypted)).decode() if row.phone_encrypted else "",
+            phone=cipher.decrypt(bytes(row.phone_encrypted)).decode()
+            if row.phone_encrypted
+            else "",
         )
     except InvalidToken as exc:
-        raise DomainError("Vault data cannot be decrypted with the configured key.", code="vault_key") from exc
+        raise DomainError(
+            "Vault data cannot be decrypted with the configured key.", code="vault_key"
+        ) from exc
 
 
 def vault_restricted_values(*, member: Member, actor) -> list[str]:

@@ -29,8 +29,14 @@ def api_client() -> APIClient:
 
 @pytest.fixture
 def fda(db) -> Partner:
-    return Partner.objects.create(name="FDA test", kind="regulator", country="US", region="US",
-                                  e2b_receiver_id="ZZFDA", e2b_profile="fda")
+    return Partner.objects.create(
+        name="FDA test",
+        kind="regulator",
+        country="US",
+        region="US",
+        e2b_receiver_id="ZZFDA",
+        e2b_profile="fda",
+    )
 
 
 @pytest.fixture
@@ -43,9 +49,12 @@ def sponsor_b(db) -> Partner:
     return Partner.objects.create(name="Sponsor B", kind="sponsor", country="DE", region="EU")
 
 
-def _user(role: str, partner: Partner | None = None, username: str | None = None, member=None) -> User:
-    user, _, _ = user_create(actor="test", username=username or f"{role}-t", role=role, partner=partner,
-                             member=member)
+def _user(
+    role: str, partner: Partner | None = None, username: str | None = None, member=None
+) -> User:
+    user, _, _ = user_create(
+        actor="test", username=username or f"{role}-t", role=role, partner=partner, member=member
+    )
     return user
 
 
@@ -77,8 +86,16 @@ def sponsor_b_user(sponsor_b) -> User:
 @pytest.fixture
 def canary_member(db):
     return member_register(
-        actor="test", source_id="m-canary", name=CANARY_NAME, email=CANARY_EMAIL, phone=CANARY_PHONE,
-        birth_year=1975, sex="F", country="US", conditions=["migraine"], treatments=["sumatriptan"],
+        actor="test",
+        source_id="m-canary",
+        name=CANARY_NAME,
+        email=CANARY_EMAIL,
+        phone=CANARY_PHONE,
+        birth_year=1975,
+        sex="F",
+        country="US",
+        conditions=["migraine"],
+        treatments=["sumatriptan"],
     )
 
 

@@ -1,4 +1,4 @@
-"""One error type for domain failures, one DRF handler turning errors into {code, message, extra}."""
+"""One error type for domain failures; one DRF handler giving {code, message, extra}."""
 
 from __future__ import annotations
 
@@ -30,7 +30,9 @@ def pv_exception_handler(exc, context):
             status=exc.http_status,
         )
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         return Response(
             {"code": "invalid", "message": "Invalid input.", "extra": {"fields": detail}},
             status=status.HTTP_400_BAD_REQUEST,

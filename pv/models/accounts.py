@@ -67,7 +67,10 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=(
                     models.Q(role__in=["regulator", "sponsor"], partner__isnull=False)
-                    | (~models.Q(role__in=["regulator", "sponsor"]) & models.Q(partner__isnull=True))
+                    | (
+                        ~models.Q(role__in=["regulator", "sponsor"])
+                        & models.Q(partner__isnull=True)
+                    )
                 ),
                 name="user_partner_iff_partner_role",
             )

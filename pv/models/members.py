@@ -1,4 +1,4 @@
-"""Members (Shared Data only) and their Restricted Data, which lives encrypted in the vault table."""
+"""Members (Shared Data only) and their Restricted Data, kept encrypted in the vault table."""
 
 from __future__ import annotations
 

@@ -34,10 +34,18 @@ CASE_FIELDS = {
     "reporter_comments",
 }
 DRUG_FIELDS = {f.name for f in CaseDrug._meta.concrete_fields} - {
-    "id", "case", "created_at", "updated_at", "position"
+    "id",
+    "case",
+    "created_at",
+    "updated_at",
+    "position",
 }
 REACTION_FIELDS = {f.name for f in CaseReaction._meta.concrete_fields} - {
-    "id", "case", "created_at", "updated_at", "position"
+    "id",
+    "case",
+    "created_at",
+    "updated_at",
+    "position",
 }
 
 
@@ -51,7 +59,9 @@ def minimum_criteria(*, case: Case) -> dict[str, bool]:
             or case.patient_age_group
             or case.patient_sex in (Case.Sex.MALE, Case.Sex.FEMALE)
         ),
-        "product": case.drugs.filter(role__in=[CaseDrug.Role.SUSPECT, CaseDrug.Role.INTERACTING]).exists(),
+        "product": case.drugs.filter(
+            role__in=[CaseDrug.Role.SUSPECT, CaseDrug.Role.INTERACTING]
+        ).exists(),
         "event": case.reactions.exists(),
     }
 
@@ -168,7 +178,9 @@ def case_version_create(
     claimed = Case.objects.filter(pk=case.pk, is_latest=True).update(is_latest=False)
     if claimed != 1:
         raise DomainError(
-            "This is not the latest version of the case.", code="stale_version", extra={"case": str(case.pk)}
+            "This is not the latest version of the case.",
+            code="stale_version",
+            extra={"case": str(case.pk)},
         )
     before = case_snapshot(case=case)
     old_drugs = _child_rows(case.drugs.all(), DRUG_FIELDS)
@@ -197,7 +209,9 @@ def case_version_create(
     _write_children(
         new,
         _clean_children(drugs, DRUG_FIELDS, "drug") if drugs is not None else old_drugs,
-        _clean_children(reactions, REACTION_FIELDS, "reaction") if reactions is not None else old_reactions,
+        _clean_children(reactions, REACTION_FIELDS, "reaction")
+        if reactions is not None
+        else old_reactions,
     )
     new.source_posts.set([*case.source_posts.all(), *source_posts])
     new.source_reports.set([*case.source_reports.all(), *source_reports])
@@ -227,7 +241,11 @@ def case_set_status(*, actor, case: Case, status: str, reason: str = "") -> Case
     Case.objects.filter(pk=case.pk).update(status=status, updated_at=timezone.now())
     case.refresh_from_db()
     audit_record(
-        actor=actor, action="case.status_changed", obj=case, before=before,
-        after={"status": status}, reason=reason,
+        actor=actor,
+        action="case.status_changed",
+        obj=case,
+        before=before,
+        after={"status": status},
+        reason=reason,
     )
     return case

@@ -51,19 +51,32 @@ def demo_seed(*, community: dict, actor: str = "demo-seed") -> list[dict]:
     partners = {}
     for p in community["partners"]:
         partner = Partner.objects.create(
-            name=p["name"], kind=p["kind"], country=p.get("country", ""), region=p.get("region", ""),
-            e2b_receiver_id=p.get("e2b_receiver_id", ""), e2b_profile=p.get("e2b_profile", "ich"),
+            name=p["name"],
+            kind=p["kind"],
+            country=p.get("country", ""),
+            region=p.get("region", ""),
+            e2b_receiver_id=p.get("e2b_receiver_id", ""),
+            e2b_profile=p.get("e2b_profile", "ich"),
         )
         partners[p["name"]] = partner
         for product in p.get("products", []):
-            Product.objects.create(sponsor=partner, name=product["name"], ingredients=product["ingredients"])
+            Product.objects.create(
+                sponsor=partner, name=product["name"], ingredients=product["ingredients"]
+            )
     members = {}
     for m in community["members"]:
         member = member_register(
-            actor=actor, source_id=m["source_id"], name=m["name"], email=m["email"],
-            phone=m.get("phone", ""), birth_year=m.get("birth_year"), sex=m.get("sex", "U"),
-            country=m.get("country", ""), conditions=m.get("conditions", []),
-            treatments=m.get("treatments", []), contact_opt_out=m.get("opted_out", False),
+            actor=actor,
+            source_id=m["source_id"],
+            name=m["name"],
+            email=m["email"],
+            phone=m.get("phone", ""),
+            birth_year=m.get("birth_year"),
+            sex=m.get("sex", "U"),
+            country=m.get("country", ""),
+            conditions=m.get("conditions", []),
+            treatments=m.get("treatments", []),
+            contact_opt_out=m.get("opted_out", False),
         )
         if m.get("status") == "deactivated":
             Member.objects.filter(pk=member.pk).update(status=Member.Status.DEACTIVATED)
@@ -71,7 +84,10 @@ def demo_seed(*, community: dict, actor: str = "demo-seed") -> list[dict]:
     posts = [{**p, "posted_at": _dt(p["posted_at"])} for p in community["posts"]]
     for start in range(0, len(posts), 1000):
         post_batch_create(actor=actor, items=posts[start : start + 1000])
-    reports = [{**r, **r.get("seriousness", {}), "submitted_at": _dt(r["submitted_at"])} for r in community["reports"]]
+    reports = [
+        {**r, **r.get("seriousness", {}), "submitted_at": _dt(r["submitted_at"])}
+        for r in community["reports"]
+    ]
     for r in reports:
         r.pop("seriousness", None)
     for start in range(0, len(reports), 1000):
@@ -79,14 +95,21 @@ def demo_seed(*, community: dict, actor: str = "demo-seed") -> list[dict]:
 
     accounts = []
 
-    def account(username: str, role: str, partner: Partner | None = None, member: Member | None = None):
+    def account(
+        username: str, role: str, partner: Partner | None = None, member: Member | None = None
+    ):
         user, password, token = user_create(
             actor=actor, username=username, role=role, partner=partner, member=member
         )
-        accounts.append({
-            "username": username, "role": role, "password": password, "token": token,
-            "partner": partner.name if partner else None,
-        })
+        accounts.append(
+            {
+                "username": username,
+                "role": role,
+                "password": password,
+                "token": token,
+                "partner": partner.name if partner else None,
+            }
+        )
         return user
 
     account("admin", User.Role.ADMIN)

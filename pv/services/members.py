@@ -56,7 +56,9 @@ def member_register(
 
 
 @transaction.atomic
-def member_set_contact_opt_out(*, actor, member: Member, opted_out: bool, reason: str = "") -> Member:
+def member_set_contact_opt_out(
+    *, actor, member: Member, opted_out: bool, reason: str = ""
+) -> Member:
     before = {"contact_opt_out": member.contact_opt_out}
     Member.objects.filter(pk=member.pk).update(contact_opt_out=opted_out)
     member.refresh_from_db()

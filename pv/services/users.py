@@ -11,7 +11,10 @@ from pv.audit import audit_record
 from pv.core.exceptions import DomainError
 from pv.models import Member, Partner, User
 
-PARTNER_ROLES = {User.Role.REGULATOR: Partner.Kind.REGULATOR, User.Role.SPONSOR: Partner.Kind.SPONSOR}
+PARTNER_ROLES = {
+    User.Role.REGULATOR: Partner.Kind.REGULATOR,
+    User.Role.SPONSOR: Partner.Kind.SPONSOR,
+}
 
 
 @transaction.atomic
@@ -27,10 +30,14 @@ def user_create(
 ) -> tuple[User, str, str]:
     """Create a user with a role; returns (user, password, api token)."""
     if role not in User.Role.values:
-        raise DomainError(f"Unknown role {role!r}.", code="invalid_role", extra={"allowed": User.Role.values})
+        raise DomainError(
+            f"Unknown role {role!r}.", code="invalid_role", extra={"allowed": User.Role.values}
+        )
     expected_kind = PARTNER_ROLES.get(role)
     if expected_kind and (partner is None or partner.kind != expected_kind):
-        raise DomainError(f"A {role} user needs a {expected_kind} partner.", code="partner_required")
+        raise DomainError(
+            f"A {role} user needs a {expected_kind} partner.", code="partner_required"
+        )
     if not expected_kind and partner is not None:
         raise DomainError(f"A {role} user cannot belong to a partner.", code="partner_not_allowed")
     if role == User.Role.MEMBER and email:

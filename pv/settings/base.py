@@ -48,12 +48,16 @@ def database_from_url(url: str, *, sqlite_path: Path) -> dict:
         }
     if parsed.scheme == "sqlite":
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path) or ":memory:"}
-    raise ValueError(f"DATABASE_URL: unsupported scheme {parsed.scheme!r} (use postgres:// or sqlite://)")
+    raise ValueError(
+        f"DATABASE_URL: unsupported scheme {parsed.scheme!r} (use postgres:// or sqlite://)"
+    )
 
 
 SECRET_KEY = env("PV_SECRET_KEY", "")
 DEBUG = env_bool("PV_DEBUG", False)
-ALLOWED_HOSTS = [h.strip() for h in env("PV_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in env("PV_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

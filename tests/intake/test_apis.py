@@ -10,15 +10,25 @@ pytestmark = pytest.mark.django_db
 
 
 def _post(n: int, member="m-canary", **over):
-    return {"source_id": f"p-{n}", "member_source_id": member, "text": f"post {n}: zoloft made me dizzy",
-            "posted_at": "2026-10-01T10:00:00Z", **over}
+    return {
+        "source_id": f"p-{n}",
+        "member_source_id": member,
+        "text": f"post {n}: zoloft made me dizzy",
+        "posted_at": "2026-10-01T10:00:00Z",
+        **over,
+    }
 
 
 def _report(n: int, **over):
-    return {"source_id": f"r-{n}", "member_source_id": "m-canary",
-            "drugs": [{"name": "Zoloft", "dose": "50 mg", "start_date": "2026-09-01"}],
-            "events": [{"text": "cant sleep", "onset_date": "2026-09-03", "outcome": "recovering"}],
-            "hospitalisation": False, "submitted_at": "2026-10-01T10:00:00Z", **over}
+    return {
+        "source_id": f"r-{n}",
+        "member_source_id": "m-canary",
+        "drugs": [{"name": "Zoloft", "dose": "50 mg", "start_date": "2026-09-01"}],
+        "events": [{"text": "cant sleep", "onset_date": "2026-09-03", "outcome": "recovering"}],
+        "hospitalisation": False,
+        "submitted_at": "2026-10-01T10:00:00Z",
+        **over,
+    }
 
 
 @pytest.fixture
@@ -53,7 +63,9 @@ def test_single_create_then_resend_is_200_existing(client):
 
 
 def test_reports_batch_create_and_retrieve(client):
-    response = client.post("/api/v1/reports/batch/", {"items": [_report(1), _report(2)]}, format="json")
+    response = client.post(
+        "/api/v1/reports/batch/", {"items": [_report(1), _report(2)]}, format="json"
+    )
     assert response.status_code == 201
     rid = response.json()["created"][0]["id"]
     detail = client.get(f"/api/v1/reports/{rid}/")
@@ -64,7 +76,14 @@ def test_reports_batch_create_and_retrieve(client):
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
-        ({"source_id": "p-x", "member_source_id": "m-canary", "posted_at": "2026-10-01T10:00:00Z"}, "text"),
+        (
+            {
+                "source_id": "p-x",
+                "member_source_id": "m-canary",
+                "posted_at": "2026-10-01T10:00:00Z",
+            },
+            "text",
+        ),
         (_post(1, text="x" * 100_001), "text"),
         (_post(1, posted_at="2026-02-30T10:00:00Z"), "posted_at"),
         (_post(1, posted_at=(timezone.now() + timedelta(days=3)).isoformat()), "posted_at"),
@@ -81,18 +100,25 @@ def test_bad_posts_get_400_with_field_errors(client, payload, field):
 
 
 def test_text_of_exactly_100k_characters_is_accepted(client):
-    assert client.post("/api/v1/posts/", _post(1, text="y" * 100_000), format="json").status_code == 201
+    assert (
+        client.post("/api/v1/posts/", _post(1, text="y" * 100_000), format="json").status_code
+        == 201
+    )
 
 
 def test_unknown_member_is_400_naming_the_item(client):
-    response = client.post("/api/v1/posts/batch/", {"items": [_post(1), _post(2, member="m-nobody")]}, format="json")
+    response = client.post(
+        "/api/v1/posts/batch/", {"items": [_post(1), _post(2, member="m-nobody")]}, format="json"
+    )
     assert response.status_code == 400
     assert "items[1].member_source_id" in response.json()["extra"]["fields"]
     assert Post.objects.count() == 0  # all or nothing
 
 
 def test_malformed_json_is_400(client):
-    response = client.generic("POST", "/api/v1/posts/", '{"source_id": "p-1", "text": ', content_type="application/json")
+    response = client.generic(
+        "POST", "/api/v1/posts/", '{"source_id": "p-1", "text": ', content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
 
@@ -107,7 +133,9 @@ def test_batch_limits(client):
 
 
 def test_bad_item_in_batch_names_index_and_field(client):
-    response = client.post("/api/v1/posts/batch/", {"items": [_post(1), _post(2, text="")]}, format="json")
+    response = client.post(
+        "/api/v1/posts/batch/", {"items": [_post(1), _post(2, text="")]}, format="json"
+    )
     assert response.status_code == 400
     assert "text" in response.json()["extra"]["fields"]["items[1]"]
 
@@ -141,17 +169,34 @@ def test_member_posts_as_themselves(api_client, member_user):
 
 def test_member_registration_keeps_restricted_data_out_of_the_response(api_client, admin_user):
     api_client.force_authenticate(admin_user)
-    response = api_client.post("/api/v1/members/", {
-        "source_id": "m-new", "name": "Ada Lovelace-Byron", "email": "ada@example.org",
-        "birth_year": 1990, "sex": "F", "country": "gb", "conditions": ["migraine"],
-    }, format="json")
+    response = api_client.post(
+        "/api/v1/members/",
+        {
+            "source_id": "m-new",
+            "name": "Ada Lovelace-Byron",
+            "email": "ada@example.org",
+            "birth_year": 1990,
+            "sex": "F",
+            "country": "gb",
+            "conditions": ["migraine"],
+        },
+        format="json",
+    )
     assert response.status_code == 201
     text = json.dumps(response.json())
     assert "Ada" not in text and "ada@example.org" not in text
     assert response.json()["country"] == "GB"
-    dup = api_client.post("/api/v1/members/", {"source_id": "m-new", "name": "X", "email": "x@example.org"}, format="json")
+    dup = api_client.post(
+        "/api/v1/members/",
+        {"source_id": "m-new", "name": "X", "email": "x@example.org"},
+        format="json",
+    )
     assert dup.status_code == 400
-    bad = api_client.post("/api/v1/members/", {"source_id": "m-2", "name": "X", "email": "not-an-email", "birth_year": 2999}, format="json")
+    bad = api_client.post(
+        "/api/v1/members/",
+        {"source_id": "m-2", "name": "X", "email": "not-an-email", "birth_year": 2999},
+        format="json",
+    )
     assert bad.status_code == 400 and {"email", "birth_year"} <= set(bad.json()["extra"]["fields"])
 
 

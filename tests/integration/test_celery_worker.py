@@ -42,12 +42,34 @@ def worker():
     if not BROKER:
         pytest.skip("no broker configured (set CELERY_BROKER_URL)")
     queue = f"pv-test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "PV_CELERY_WORKER": "1", "DJANGO_SETTINGS_MODULE": "pv.settings.test",
-           "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": BROKER}
+    env = {
+        **os.environ,
+        "PV_CELERY_WORKER": "1",
+        "DJANGO_SETTINGS_MODULE": "pv.settings.test",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": BROKER,
+    }
     proc = subprocess.Popen(  # noqa: S603 (fixed argv)
-        [sys.executable, "-m", "celery", "-A", "pv", "worker", "--pool=solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "pv",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "INFO",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     yield queue, proc
     proc.terminate()
@@ -63,7 +85,9 @@ def test_real_worker_runs_and_acknowledges_an_intake_task(worker):
     post = PostFactory(member=MemberFactory(), screening_status=ScreeningStatus.RECEIVED)
     producer = Celery("pv-test-producer", broker=BROKER)
     # when the task goes through the broker to the worker process
-    producer.send_task("intake.tasks.intake_items_received_task", args=["post", [str(post.id)]], queue=queue)
+    producer.send_task(
+        "intake.tasks.intake_items_received_task", args=["post", [str(post.id)]], queue=queue
+    )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if Post.objects.get(id=post.id).screening_status == ScreeningStatus.AWAITING:

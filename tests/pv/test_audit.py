@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 def _three_events():
     for i in range(3):
-        audit_record(actor="t", action="test.event", object_type="x", object_id=str(i), after={"i": i})
+        audit_record(
+            actor="t", action="test.event", object_type="x", object_id=str(i), after={"i": i}
+        )
 
 
 def test_an_untouched_chain_verifies(capsys):

@@ -1,6 +1,5 @@
 """The demo seeding path, on a small community (the full one is exercised by `pv demo`)."""
 
-
 import pytest
 
 from intake.models import AEReport, Post, ScreeningStatus

@@ -15,10 +15,21 @@ from pv.settings.base import database_from_url
 
 
 def _import_production(env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PV_", "DATABASE_URL", "CELERY_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PV_", "DATABASE_URL", "CELERY_"))
+    }
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='pv.settings.production'; django.setup()"],
-        env={**clean, **env}, capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import django, os;"
+            " os.environ['DJANGO_SETTINGS_MODULE'] = 'pv.settings.production'; django.setup()",
+        ],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -31,19 +42,29 @@ def test_production_refuses_demo_defaults():
 
 
 def test_production_starts_when_configured():
-    result = _import_production({
-        "PV_SECRET_KEY": "x" * 50,
-        "PV_VAULT_KEY": "MTRvlR5-7sw7kXNObZGWnSqyWyvm6HlbENzGqbBUhME=",
-        "DATABASE_URL": "postgresql://pv@127.0.0.1:5432/pv",
-        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
-    })
+    result = _import_production(
+        {
+            "PV_SECRET_KEY": "x" * 50,
+            "PV_VAULT_KEY": "MTRvlR5-7sw7kXNObZGWnSqyWyvm6HlbENzGqbBUhME=",
+            "DATABASE_URL": "postgresql://pv@127.0.0.1:5432/pv",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        }
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_database_url_parsing(tmp_path):
-    pg = database_from_url("postgres://u:p%40ss@db.example:6543/pvdb?sslmode=require", sqlite_path=tmp_path / "x")
+    pg = database_from_url(
+        "postgres://u:p%40ss@db.example:6543/pvdb?sslmode=require", sqlite_path=tmp_path / "x"
+    )
     assert (pg["ENGINE"], pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"]) == (
-        "django.db.backends.postgresql", "pvdb", "u", "p@ss", "db.example", "6543")
+        "django.db.backends.postgresql",
+        "pvdb",
+        "u",
+        "p@ss",
+        "db.example",
+        "6543",
+    )
     assert pg["OPTIONS"] == {"sslmode": "require"}
     assert database_from_url("", sqlite_path=tmp_path / "x")["NAME"] == str(tmp_path / "x")
     with pytest.raises(ValueError, match="unsupported scheme"):

@@ -45,7 +45,9 @@ def test_every_read_is_audited_with_its_purpose(canary_member, reviewer):
 def test_scrubbing_values_read_is_audited(canary_member):
     values = vault_restricted_values(member=canary_member, actor="system")
     assert set(values) == {CANARY_NAME, CANARY_EMAIL, CANARY_PHONE}
-    assert AuditEvent.objects.filter(action="vault.identity_read", after__purpose="scrubbing").exists()
+    assert AuditEvent.objects.filter(
+        action="vault.identity_read", after__purpose="scrubbing"
+    ).exists()
 
 
 @pytest.mark.parametrize("purpose", ["", "curiosity", "marketing"])

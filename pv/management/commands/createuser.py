@@ -25,13 +25,18 @@ class Command(BaseCommand):
             partner = Partner.objects.filter(name=opts["partner"]).first()
             if partner is None:
                 names = ", ".join(Partner.objects.values_list("name", flat=True)) or "none"
-                raise CommandError(f"--partner: no partner named {opts['partner']!r} (known: {names})")
+                raise CommandError(
+                    f"--partner: no partner named {opts['partner']!r} (known: {names})"
+                )
         member = None
         if opts["member"]:
             member = Member.objects.filter(public_id=opts["member"]).first()
             if member is None:
                 raise CommandError(f"--member: no member with public id {opts['member']!r}")
-        username = opts["username"] or f"{opts['role']}-{User.objects.filter(role=opts['role']).count() + 1}"
+        username = (
+            opts["username"]
+            or f"{opts['role']}-{User.objects.filter(role=opts['role']).count() + 1}"
+        )
         try:
             user, password, token = user_create(
                 actor="cli",
@@ -43,4 +48,6 @@ class Command(BaseCommand):
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        self.stdout.write(f"username: {user.username}\nrole: {user.role}\npassword: {password}\ntoken: {token}")
+        self.stdout.write(
+            f"username: {user.username}\nrole: {user.role}\npassword: {password}\ntoken: {token}"
+        )

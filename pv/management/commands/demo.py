@@ -25,14 +25,22 @@ class Command(BaseCommand):
             demo_seed(community=generate_community())
         summary = demo_summary()
         self.stdout.write("Demo data: " + ", ".join(f"{n} {k}" for k, n in summary.items()))
-        self.stdout.write("\nDemo accounts (log in at the address below, or send 'Authorization: Token <token>'):")
+        self.stdout.write(
+            "\nDemo accounts (log in at the address below, or send 'Authorization: Token <token>'):"
+        )
         for a in demo_accounts():
             partner = f" ({a['partner']})" if a["partner"] else ""
             self.stdout.write(
-                f"  {a['role']:<10} {a['username']:<28} password {a['password']:<18} token {a['token']}{partner}"
+                f"  {a['role']:<10} {a['username']:<28} password {a['password']:<18}"
+                f" token {a['token']}{partner}"
             )
-        self.stdout.write(f"\nDatabase: {settings.DATABASES['default']['NAME']}  Email: files under {settings.EMAIL_FILE_PATH}")
+        self.stdout.write(
+            f"\nDatabase: {settings.DATABASES['default']['NAME']}"
+            f"  Email: files under {settings.EMAIL_FILE_PATH}"
+        )
         if opts["no_serve"]:
             return
-        self.stdout.write(f"Serving on http://{opts['addr']}/  (API docs: http://{opts['addr']}/api/docs/)\n")
+        self.stdout.write(
+            f"Serving on http://{opts['addr']}/  (API docs: http://{opts['addr']}/api/docs/)\n"
+        )
         call_command("runserver", opts["addr"], use_reloader=False)
