@@ -180,7 +180,9 @@ def _rx_ingredients(start: str, tty_of: dict, edges: dict) -> list[str]:
             tty = tty_of.get(nxt)
             if tty == "IN":
                 found.append(nxt)
-            elif tty in ("PIN", "MIN") or (tty in ("SCD", "SBD") and tty_of.get(start) == "BN"):
+            elif tty == "MIN":  # a brand of a multi-ingredient: take the MIN's ingredients
+                found.extend(x for x in edges.get(nxt, ()) if tty_of.get(x) == "IN")
+            elif tty == "PIN" or (tty in ("SCD", "SBD") and tty_of.get(start) == "BN"):
                 # A brand's SBDs lead to other brands' combinations: do not walk through them.
                 continue
             elif depth < 2:

@@ -74,14 +74,18 @@ def pair_mentions(mentions: list[dict], sentence_of: list[int]) -> list[list[int
     pairs: list[list[int]] = []
     if not drugs:
         return pairs
-    for ei, m in enumerate(mentions):
+    by_sentence: dict[int, list[int]] = {}
+    for di in drugs:
+        by_sentence.setdefault(sentence_of[di], []).append(di)
+    last_drug = -1
+    for i, m in enumerate(mentions):  # mentions are in text order
+        if m["kind"] == "drug":
+            last_drug = i
+            continue
         if not is_reportable_reaction(m):
             continue
-        same = [di for di in drugs if sentence_of[di] == sentence_of[ei]]
-        if not same:
-            before = [di for di in drugs if mentions[di]["start"] < m["start"]]
-            same = [before[-1]] if before else [drugs[0]]
-        pairs.extend([di, ei] for di in same)
+        same = by_sentence.get(sentence_of[i]) or [last_drug if last_drug >= 0 else drugs[0]]
+        pairs.extend([di, i] for di in same)
     return pairs
 
 

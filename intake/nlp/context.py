@@ -10,6 +10,8 @@ another mention ("no appetite", "not sleeping") are part of that mention, not co
 
 from __future__ import annotations
 
+import bisect
+
 TERMINATORS = frozenset({";", "but", "though", "although", "however", "except", "?", "!", ".",
                          "yet", "whereas", "besides", "apart", "other", "aside", "otherwise",
                          "still", "until", "unfortunately", "now", "then", "only", "instead"})
@@ -128,8 +130,10 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     condition; `keys` gives each event's phrase key.
     """
     out = []
+    starts = [a for a, _ in sentences]
     for (start, end), key in zip(events, keys, strict=True):
-        s_start, s_end = next(((a, b) for a, b in sentences if a <= start < b), (0, len(norms)))
+        si = bisect.bisect_right(starts, start) - 1
+        s_start, s_end = sentences[si] if si >= 0 else (0, len(norms))
         c_start = _clause_back(norms, start, s_start)
         c_end, ended_by = _clause_forward(norms, end, s_end)
         pre = [(p, norms[p]) for p in range(c_start, start) if p not in inside]

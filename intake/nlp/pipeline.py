@@ -11,6 +11,7 @@ seriousness, the four minimum criteria, the candidate flag and the priority.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gzip
 import json
@@ -128,21 +129,24 @@ def _clean(text: str) -> str:
 def _mentions(doc) -> tuple[list[dict], list[int]]:
     pv = doc.user_data["pv"]
     index, sentences = pv["index"], pv["sentences"]
+    text = doc.text  # a computed property in spaCy: O(len) per access, so read it once
     drugs_dict, events_dict, table = default_drugs(), default_events(), _matcher().event_table
 
     def span(a: int, b: int) -> tuple[int, int]:
         first, last = doc[index[a]], doc[index[b - 1]]
         return first.idx, last.idx + len(last.text)
 
-    def sentence_of(pos: int) -> int:
-        return next((i for i, (a, b) in enumerate(sentences) if a <= pos < b), -1)
+    starts = [a for a, _ in sentences]
+
+    def sentence_of(pos: int) -> int:  # bisect: long texts have thousands of sentences
+        return bisect.bisect_right(starts, pos) - 1
 
     found: list[tuple[int, dict, int]] = []
     for a, b, key, fuzzy in pv["drugs"]:
         concept = drugs_dict.lookup(key)[0]
         start, end = span(a, b)
         found.append((start, {
-            "start": start, "end": end, "text": doc.text[start:end], "kind": "drug",
+            "start": start, "end": end, "text": text[start:end], "kind": "drug",
             "code": concept["code"], "term": concept["name"], "drug_kind": concept["kind"],
             "brand": concept["brand"], "drugbank_id": concept.get("drugbank_id"),
             "ingredients": [{"code": c, "term": drugs_dict.concepts[c]["name"]}
@@ -154,7 +158,7 @@ def _mentions(doc) -> tuple[list[dict], list[int]]:
         coded = events_dict.code(pt_code, llt_text if source != "learned" else None, llt_code)
         start, end = span(a, b)
         found.append((start, {
-            "start": start, "end": end, "text": doc.text[start:end], "kind": "event",
+            "start": start, "end": end, "text": text[start:end], "kind": "event",
             "code": pt_code, "term": coded["pt"], **coded, **ctx, "fuzzy": fuzzy},
             sentence_of(a)))
     found.sort(key=lambda t: t[0])

@@ -1,0 +1,49 @@
+"""Seriousness, minimum criteria, candidate flag and priority."""
+
+from intake.nlp.assess import seriousness
+
+
+def test_seriousness_cues_and_negation():
+    assert seriousness("I had a seizure and ended up in the hospital") == [
+        "hospitalisation", "other_medically_important"]
+    assert seriousness("thankfully I didn't have to go to the hospital") == []
+    assert seriousness("felt dead inside") == []
+    assert "death" in seriousness("my brother died after the overdose")
+
+
+def test_serious_candidate_outranks_plain_candidate(screen):
+    serious = screen("zoloft gave me a seizure and I was hospitalized")
+    plain = screen("zoloft gave me headaches")
+    assert serious["candidate"]
+    assert plain["candidate"]
+    assert serious["serious"]
+    assert not plain["serious"]
+    assert serious["priority"] > plain["priority"]
+
+
+def test_four_criteria_from_profile_and_text(screen):
+    r = screen("zoloft gave me headaches", profile={"age": 34, "sex": "F"}, reporter_known=True)
+    assert r["criteria"] == {"patient": True, "reporter": True, "product": True, "event": True}
+    r = screen("I'm a 34 year old woman and zoloft gave me headaches", reporter_known=False)
+    assert r["criteria"]["patient"] is True
+    assert r["criteria"]["reporter"] is False
+    r = screen("zoloft gave me headaches")
+    assert r["criteria"]["patient"] is False
+
+
+def test_no_candidate_without_drug_or_reaction(screen):
+    assert screen("my headaches are awful this week")["candidate"] is False
+    assert screen("no nausea on zoloft")["candidate"] is False
+    assert screen("my sister gets headaches on zoloft")["candidate"] is False
+
+
+def test_odd_inputs_are_handled(screen):
+    assert screen("")["mentions"] == []
+    html = screen("<p>Zoloft gave me <b>headaches</b> &amp; more</p>")
+    assert {m["text"] for m in html["mentions"]} == {"Zoloft", "headaches"}
+    assert screen("🙂🙂 zoloft 😭 headaches 😭")["candidate"] is True
+    assert screen("Ich habe Kopfschmerzen und Übelkeit")["candidate"] is False
+    long = screen("zoloft gave me headaches. " * 4000)  # 100,000 characters
+    assert long["candidate"] is True
+    assert len(long["mentions"]) == 8000
+    assert screen("x")["pipeline_version"].startswith("pv-screen/")
