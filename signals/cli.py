@@ -149,6 +149,14 @@ def _compute(args: argparse.Namespace) -> int:
         squash_data={"auto": None, "yes": True, "no": False}[args.squash],
         progress=say,
     )
+    fit = result.fit
+    if hyper is None and not (fit.agreed and fit.within_bounds):
+        # Not progress: a caveat about the numbers, so it is shown even when piped.
+        why = "no two starts agreed" if fit.within_bounds else "theta is outside 0 < a, b < 100"
+        sys.stderr.write(
+            f"pv signals compute: warning: MGPS fit on {fit.n_points:,} points: {why} "
+            "(EBGM may be unstable; --hyper pins theta)\n"
+        )
     if say:
         say(f"writing {len(result.table):,} pairs to {args.output}")
     try:

@@ -9,6 +9,7 @@ Zero cells (documented choice, same as openEBGM / PhViD / pvda, no Haldane corre
   finite.
 * b = 0 (drug only ever reported with this event): PRR is finite, ROR = +inf with the same
   NaN / +inf limits.
+* d = 0 (every report names the drug or the event): ROR = 0, lower limit 0, upper NaN.
 * a = 0 (never produced for observed pairs, accepted for 2x2 use): PRR = ROR = 0, lower
   limit 0, upper limit NaN.
 * IC is always finite: the +1/2 in Norén's shrinkage keeps O = 0 or E = 0 well defined.

@@ -75,6 +75,7 @@ class FitResult:
     squashed: bool
     agreed: bool  # at least two starts reached the same theta (autoHyper's acceptance rule)
     starts: list[dict[str, float]] = field(default_factory=list)
+    within_bounds: bool = True  # 0 < alpha, beta < 100 and 0 < P < 1 (autoHyper's check)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -83,6 +84,7 @@ class FitResult:
             "n_points": self.n_points,
             "squashed": self.squashed,
             "agreed": self.agreed,
+            "within_bounds": self.within_bounds,
         }
 
 
@@ -255,4 +257,5 @@ def fit_hyperparameters(
         starts=[
             {**dict(zip(names, t.tolist(), strict=True)), "neg_log_lik": value} for t, value in runs
         ],
+        within_bounds=bool(in_bounds),
     )

@@ -166,3 +166,11 @@ def test_progress_only_on_a_terminal(
     err = capsys.readouterr().err
     assert "counting 17 rows" in err
     assert "writing 5 pairs" in err
+
+
+def test_unstable_fit_is_flagged_even_when_piped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    toy = shared_path("signals_data", "toy_openebgm_vignette02.csv")  # 5 pairs: too few to fit
+    assert compute_main([str(toy), "-o", str(tmp_path / "o.csv")]) == 0
+    assert "warning: MGPS fit on 5 points" in capsys.readouterr().err
