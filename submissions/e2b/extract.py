@@ -9,10 +9,12 @@ used as documentation, not executed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lxml import etree
 
 from . import constants as k
+from .xmlutil import q
 
 IE = "h:controlActProcess/h:subject/h:investigationEvent"
 PR = "h:component/h:adverseEventAssessment/h:subject1/h:primaryRole"
@@ -62,6 +64,30 @@ def _obs(code: str, system: str = k.CL_OBSERVATION) -> str:
     return f"[h:code/@code='{code}'][h:code/@codeSystem='{system}']"
 
 
+class Keyed(NamedTuple):
+    """A field found through a per-group index of coded observations instead of an XPath.
+
+    Most E2B values hang off sibling observations told apart only by their code
+    (`outboundRelationship2/observation[code=27]/value` ...). Indexing those siblings once per
+    group by (code, codeSystem) replaces a dozen predicate XPaths, the validator's hot spot.
+    """
+
+    container: str  # key into CONTAINERS
+    code: str
+    system: str
+    tail: tuple[str, ...]  # child tags from the observation down to the value element
+    attr: str  # attribute holding the value, "" for text
+
+
+CONTAINERS = {
+    "char": f"{IE}/h:subjectOf2/h:investigationCharacteristic",
+    "event": f"{IE}/h:component/h:observationEvent",
+    "pobs": f"{PRM}/h:subjectOf2/h:observation",
+    "rel2": "h:outboundRelationship2/h:observation",
+}
+_X_CONTAINERS = {name: etree.XPath(path, namespaces=k.XP_NS) for name, path in CONTAINERS.items()}
+
+
 _CHAR = "h:subjectOf2/h:investigationCharacteristic"
 _SENDER = f"{IE}/h:subjectOf1/h:controlActEvent/h:author/h:assignedEntity"
 _DRUG_HISTORY = (f"{PRM}/h:subjectOf2/h:organizer[h:code/@code='2']/h:component"
@@ -70,34 +96,31 @@ _HISTORY = f"{PRM}/h:subjectOf2/h:organizer[h:code/@code='1']/h:component/h:obse
 _MEDDRA = f"[@codeSystem='{k.MEDDRA_OID}']"
 
 # element id -> (xpath to the element, attribute holding the value or "" for text)
-MESSAGE_FIELDS: dict[str, tuple[str, str]] = {
+MESSAGE_FIELDS: dict[str, tuple[str, str] | Keyed] = {
     "N.2.r.1": (f"h:id[@root='{k.OID_C_1_1}']", "extension"),
     "N.2.r.2": ("h:sender/h:device/h:id", "extension"),
     "N.2.r.3": ("h:receiver/h:device/h:id", "extension"),
     "N.2.r.4": ("h:creationTime", "value"),
     "C.1.1": (f"{IE}/h:id[@root='{k.OID_C_1_1}']", "extension"),
     "C.1.2": ("h:controlActProcess/h:effectiveTime", "value"),
-    "C.1.3": (f"{IE}/{_CHAR}{_obs('1', k.CL_REPORT_CHARACTERISTIC)}/h:value", "code"),
+    "C.1.3": Keyed("char", "1", k.CL_REPORT_CHARACTERISTIC, ("value",), "code"),
     "C.1.4": (f"{IE}/h:effectiveTime/h:low", "value"),
     "C.1.5": (f"{IE}/h:availabilityTime", "value"),
-    "C.1.6.1": (f"{IE}/h:component/h:observationEvent{_obs('1')}/h:value", "value"),
+    "C.1.6.1": Keyed("event", "1", k.CL_OBSERVATION, ("value",), "value"),
     "C.1.6.1.r.1": (f"{IE}/h:reference/h:document/h:title", ""),
-    "C.1.7": (f"{IE}/h:component/h:observationEvent{_obs('23')}/h:value", "value"),
-    "FDA.C.1.7.1": (f"{IE}/h:component/h:observationEvent{_obs('C54588', k.NCI_OID)}/h:value",
-                    "code"),
-    "FDA.C.1.12": (f"{IE}/h:component/h:observationEvent{_obs('C156384', k.NCI_OID)}/h:value",
-                   "value"),
+    "C.1.7": Keyed("event", "23", k.CL_OBSERVATION, ("value",), "value"),
+    "FDA.C.1.7.1": Keyed("event", "C54588", k.NCI_OID, ("value",), "code"),
+    "FDA.C.1.12": Keyed("event", "C156384", k.NCI_OID, ("value",), "value"),
     "C.1.8.1": (f"{IE}/h:id[@root='{k.OID_C_1_8_1}']", "extension"),
     "C.1.8.2": (f"{IE}/h:outboundRelationship/h:relatedInvestigation[h:code/@code='1']"
                 "/h:subjectOf2/h:controlActEvent/h:author/h:assignedEntity/h:code", "code"),
-    "C.1.9.1": (f"{IE}/{_CHAR}{_obs('2', k.CL_REPORT_CHARACTERISTIC)}/h:value", "value"),
+    "C.1.9.1": Keyed("char", "2", k.CL_REPORT_CHARACTERISTIC, ("value",), "value"),
     "C.1.9.1.r.1": (f"{IE}/h:subjectOf1/h:controlActEvent/h:id[@root='{k.OID_C_1_9_1_R}']",
                     "assigningAuthorityName"),
     "C.1.9.1.r.2": (f"{IE}/h:subjectOf1/h:controlActEvent/h:id[@root='{k.OID_C_1_9_1_R}']",
                     "extension"),
-    "C.1.11.1": (f"{IE}/{_CHAR}{_obs('3', k.CL_REPORT_CHARACTERISTIC)}/h:value", "code"),
-    "C.1.11.2": (f"{IE}/{_CHAR}{_obs('4', k.CL_REPORT_CHARACTERISTIC)}/h:value/h:originalText",
-                 ""),
+    "C.1.11.1": Keyed("char", "3", k.CL_REPORT_CHARACTERISTIC, ("value",), "code"),
+    "C.1.11.2": Keyed("char", "4", k.CL_REPORT_CHARACTERISTIC, ("value", "originalText"), ""),
     "C.3.1": (f"{_SENDER}/h:code", "code"),
     "C.3.2": (f"{_SENDER}/h:representedOrganization/h:assignedEntity/h:representedOrganization"
               "/h:name", ""),
@@ -120,19 +143,18 @@ MESSAGE_FIELDS: dict[str, tuple[str, str]] = {
                    "/h:id[@root='2.16.840.1.113883.3.989.5.1.2.2.1.2.2']", "extension"),
     "D.1": (f"{PRM}/h:player1/h:name", ""),
     "D.2.1": (f"{PRM}/h:player1/h:birthTime", "value"),
-    "D.2.2a": (f"{PRM}/h:subjectOf2/h:observation{_obs('3')}/h:value", "value"),
-    "D.2.2b": (f"{PRM}/h:subjectOf2/h:observation{_obs('3')}/h:value", "unit"),
-    "D.2.3": (f"{PRM}/h:subjectOf2/h:observation{_obs('4')}/h:value", "code"),
-    "D.3": (f"{PRM}/h:subjectOf2/h:observation{_obs('7')}/h:value", "value"),
-    "D.4": (f"{PRM}/h:subjectOf2/h:observation{_obs('17')}/h:value", "value"),
+    "D.2.2a": Keyed("pobs", "3", k.CL_OBSERVATION, ("value",), "value"),
+    "D.2.2b": Keyed("pobs", "3", k.CL_OBSERVATION, ("value",), "unit"),
+    "D.2.3": Keyed("pobs", "4", k.CL_OBSERVATION, ("value",), "code"),
+    "D.3": Keyed("pobs", "7", k.CL_OBSERVATION, ("value",), "value"),
+    "D.4": Keyed("pobs", "17", k.CL_OBSERVATION, ("value",), "value"),
     "D.5": (f"{PRM}/h:player1/h:administrativeGenderCode", "code"),
     "D.7.1.r.1a": (f"{_HISTORY}/h:code{_MEDDRA}", "codeSystemVersion"),
     "D.7.1.r.1b": (f"{_HISTORY}/h:code[not(@codeSystem='{k.CL_OBSERVATION}')]", "code"),
     "D.7.2": (f"{_HISTORY}{_obs('18')}/h:value", ""),
     "D.8.r.1": (f"{_DRUG_HISTORY}/h:consumable/h:instanceOfKind/h:kindOfProduct/h:name", ""),
-    "FDA.D.11.r.1": (f"{PRM}/h:subjectOf2/h:observation{_obs('C17049', k.NCI_OID)}/h:value",
-                     "code"),
-    "FDA.D.12": (f"{PRM}/h:subjectOf2/h:observation{_obs('C16564', k.NCI_OID)}/h:value", "code"),
+    "FDA.D.11.r.1": Keyed("pobs", "C17049", k.NCI_OID, ("value",), "code"),
+    "FDA.D.12": Keyed("pobs", "C16564", k.NCI_OID, ("value",), "code"),
     "H.1": (f"{IE}/h:text", ""),
     "H.2": ("h:controlActProcess/h:subject/h:investigationEvent/h:component/"
             "h:adverseEventAssessment/h:component1/h:observationEvent"
@@ -158,22 +180,21 @@ SOURCE_FIELDS: dict[str, tuple[str, str]] = {
     "C.2.r.5": ("h:priorityNumber", "value"),
 }
 
-REACTION_FIELDS: dict[str, tuple[str, str]] = {
+REACTION_FIELDS: dict[str, tuple[str, str] | Keyed] = {
     "E.i.1.1a": ("h:value/h:originalText", ""),
     "E.i.1.1b": ("h:value/h:originalText[@language]", "language"),
-    "E.i.1.2": (f"h:outboundRelationship2/h:observation{_obs('30')}/h:value", ""),
+    "E.i.1.2": Keyed("rel2", "30", k.CL_OBSERVATION, ("value",), ""),
     "E.i.2.1a": (f"h:value{_MEDDRA}", "codeSystemVersion"),
     "E.i.2.1b": (f"h:value{_MEDDRA}", "code"),
     "E.i.4": ("h:effectiveTime/h:low", "value"),
     "E.i.5": ("h:effectiveTime/h:high", "value"),
     "E.i.6a": ("h:effectiveTime/h:width", "value"),
     "E.i.6b": ("h:effectiveTime/h:width", "unit"),
-    "E.i.7": (f"h:outboundRelationship2/h:observation{_obs('27')}/h:value", "code"),
+    "E.i.7": Keyed("rel2", "27", k.CL_OBSERVATION, ("value",), "code"),
     "E.i.9": ("h:location/h:locatedEntity/h:locatedPlace/h:code", "code"),
-    "FDA.E.i.3.2h": (f"h:outboundRelationship2/h:observation"
-                     f"{_obs('7', k.FDA_OBSERVATION)}/h:value", "value"),
+    "FDA.E.i.3.2h": Keyed("rel2", "7", k.FDA_OBSERVATION, ("value",), "value"),
     **{
-        element: (f"h:outboundRelationship2/h:observation{_obs(code)}/h:value", "value")
+        element: Keyed("rel2", code, k.CL_OBSERVATION, ("value",), "value")
         for code, element in k.SERIOUSNESS_ELEMENTS.items()
     },
 }
@@ -202,9 +223,16 @@ DRUG_FIELDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _compile(table: dict[str, tuple[str, str]]):
-    return [(element, etree.XPath(path, namespaces=k.XP_NS, smart_strings=False), attr)
-            for element, (path, attr) in table.items()]
+def _compile(table):
+    compiled = []
+    for element, spec in table.items():
+        if isinstance(spec, Keyed):
+            compiled.append((element, spec, spec.attr))
+        else:
+            path, attr = spec
+            compiled.append((element, etree.XPath(path, namespaces=k.XP_NS, smart_strings=False),
+                             attr))
+    return compiled
 
 
 _MESSAGE = _compile(MESSAGE_FIELDS)
@@ -231,10 +259,31 @@ def _text(el) -> str | None:
     return el.text if len(el) == 0 else "".join(el.itertext())
 
 
+def _index(node, container: str) -> dict[tuple[str | None, str | None], list]:
+    index: dict[tuple[str | None, str | None], list] = {}
+    code_tag = q("code")
+    for observation in _X_CONTAINERS[container](node):
+        for code in observation.iterchildren(code_tag):
+            index.setdefault((code.get("code"), code.get("codeSystem")), []).append(observation)
+            break
+    return index
+
+
+def _keyed(node, spec: Keyed, indexes: dict) -> list:
+    index = indexes.get(spec.container)
+    if index is None:
+        index = indexes[spec.container] = _index(node, spec.container)
+    found = index.get((spec.code, spec.system), ())
+    for tag in spec.tail:
+        found = [child for el in found for child in el.iterchildren(q(tag))]
+    return found
+
+
 def _fields(node, compiled) -> dict[str, list[Hit]]:
     out: dict[str, list[Hit]] = {}
+    indexes: dict[str, dict] = {}
     for element, xpath, attr in compiled:
-        found = xpath(node)
+        found = _keyed(node, xpath, indexes) if isinstance(xpath, Keyed) else xpath(node)
         if not found:
             continue
         hits = []
