@@ -63,3 +63,35 @@ def norm_sequence(tokens) -> tuple[list[str], list[int]]:
 def norm_phrase(text: str) -> str:
     """A phrase as the space-joined normalised tokens used as dictionary keys."""
     return " ".join(norm_sequence(tokenizer()(text))[0])
+
+
+def norm_doc(doc) -> tuple[list[str], list[int], list[int], list[int], list[int]]:
+    """Like `norm_sequence` for a whole Doc, without creating Token objects (the hot path).
+
+    Returns (norms, token index, char start, char end, sentence-start flag) per kept token.
+    """
+    from spacy.attrs import IDX, ORTH, SENT_START
+
+    if len(doc) == 0:
+        return [], [], [], [], []
+    strings = doc.vocab.strings
+    norms: list[str] = []
+    index: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    sent: list[int] = []
+    pending_start = False
+    for i, (orth, idx, sent_start) in enumerate(doc.to_array([ORTH, IDX, SENT_START]).tolist()):
+        text = strings[orth]
+        low = text.lower()
+        if sent_start == 1:
+            pending_start = True
+        if low in _SKIP or text.isspace():
+            continue
+        norms.append(norm_token(low))
+        index.append(i)
+        starts.append(idx)
+        ends.append(idx + len(text))
+        sent.append(1 if pending_start or not index[:-1] else 0)
+        pending_start = False
+    return norms, index, starts, ends, sent

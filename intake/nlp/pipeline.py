@@ -23,7 +23,7 @@ import spacy
 from spacy.language import Language
 
 from coding.nlp.dictionaries import default_drugs, default_events, english_words
-from coding.nlp.text import norm_sequence
+from coding.nlp.text import norm_doc
 from intake.nlp.assess import assess, pair_mentions
 from intake.nlp.context import assign_context
 from intake.nlp.matchers import Matcher
@@ -64,21 +64,18 @@ class MentionsComponent:
         self.matcher = matcher
 
     def __call__(self, doc):
-        norms, index = norm_sequence(doc)
-        texts = [doc[i].text for i in index]
+        norms, index, starts, ends, sent_flags = norm_doc(doc)
+        text = doc.user_data.get("text")
+        if text is None:
+            text = doc.text
+        texts = [text[a:b] for a, b in zip(starts, ends, strict=True)]
         drugs = self.matcher.find_drugs(norms, texts)
         taken = {p for a, b, _, _ in drugs for p in range(a, b)}
         events = self.matcher.find_events(norms, taken)
-        sentences = []
-        pos = 0
-        for sent in doc.sents:
-            first = pos
-            while pos < len(index) and index[pos] < sent.end:
-                pos += 1
-            if pos > first:
-                sentences.append((first, pos))
-        doc.user_data["pv"] = {"norms": norms, "index": index, "drugs": drugs,
-                               "events": events, "sentences": sentences}
+        firsts = [i for i, flag in enumerate(sent_flags) if flag]
+        sentences = list(zip(firsts, [*firsts[1:], len(norms)], strict=True)) if firsts else []
+        doc.user_data["pv"] = {"norms": norms, "index": index, "starts": starts, "ends": ends,
+                               "drugs": drugs, "events": events, "sentences": sentences}
         return doc
 
 
@@ -128,13 +125,13 @@ def _clean(text: str) -> str:
 
 def _mentions(doc) -> tuple[list[dict], list[int]]:
     pv = doc.user_data["pv"]
-    index, sentences = pv["index"], pv["sentences"]
-    text = doc.text  # a computed property in spaCy: O(len) per access, so read it once
+    sentences, tok_starts, tok_ends = pv["sentences"], pv["starts"], pv["ends"]
+    # doc.text is rebuilt on every access in spaCy: use the text we were given.
+    text = doc.user_data["text"]
     drugs_dict, events_dict, table = default_drugs(), default_events(), _matcher().event_table
 
     def span(a: int, b: int) -> tuple[int, int]:
-        first, last = doc[index[a]], doc[index[b - 1]]
-        return first.idx, last.idx + len(last.text)
+        return tok_starts[a], tok_ends[b - 1]
 
     starts = [a for a, _ in sentences]
 
@@ -169,7 +166,7 @@ def screen_docs(items: list[dict], docs) -> Iterator[dict]:
     for item, doc in zip(items, docs, strict=True):
         mentions, sentence_of = _mentions(doc)
         pairs = pair_mentions(mentions, sentence_of)
-        verdict = assess(doc.text, mentions, pairs, profile=item.get("profile"),
+        verdict = assess(doc.user_data["text"], mentions, pairs, profile=item.get("profile"),
                          reporter_known=item.get("reporter_known", True))
         yield {"id": item.get("id"), **verdict, "mentions": mentions, "pairs": pairs,
                "pipeline_version": pipeline_version()["pipeline"]}
@@ -199,7 +196,9 @@ def screen_texts(items: Iterable[dict], *, batch_size: int = 256) -> Iterator[di
 def _run(nlp: Language, batch: list[dict]) -> Iterator[dict]:
     def docs():
         for item in batch:
-            doc = nlp.make_doc(_clean(str(item.get("text") or "")))
+            text = _clean(str(item.get("text") or ""))
+            doc = nlp.make_doc(text)
+            doc.user_data["text"] = text
             doc.user_data["about_drug"] = bool(item.get("about_drug"))
             yield doc
 

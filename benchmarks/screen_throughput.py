@@ -1,0 +1,71 @@
+"""Screening throughput on one core, peak RSS and pipeline load time.
+
+    .venv/bin/python benchmarks/screen_throughput.py [--posts 5000]
+
+Posts are ~460-character forum-style texts assembled from fixed fragments (deterministic), run
+through the full pipeline (`screen_texts`, i.e. tokenizer, sentencizer, matching, context,
+pairing, seriousness, criteria and the output dicts). Targets: >= 2,000 posts/s, peak RSS
+<= 1 GB, load <= 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+FRAGMENTS = [
+    "started lexapro 2 wks ago and cant sleep, hair falling out too, no nausea tho.",
+    "My doctor said lipitor could cause muscle pain but so far my legs are fine.",
+    "zoloft gave me brain zaps and I felt like a zombie for the first month;",
+    "I take cymbalta for my back pain and it helps, except the night sweats are awful.",
+    "Has anyone else gained 20 lbs on seroquel? I'm worried about diabetes.",
+    "my mom gets migraines on her estrogen, I never had headaches before.",
+    "Went for a walk today, the weather was lovely and I felt calm for once.",
+    "Effexor withdrawal is no joke, dizzy and nauseous every time I miss a dose.",
+    "Threw up twice after the new metformin dose and ended up in the ER overnight.",
+    "Honestly the wellbutrin has been great, more energy and no weight gain at all.",
+]
+
+
+def make_posts(n: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    posts = []
+    for _ in range(n):
+        text = ""
+        while len(text) < 440:
+            text += rng.choice(FRAGMENTS) + " "
+        posts.append(text[:470].strip())
+    return posts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=5000)
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    from intake.nlp import load_pipeline, screen_texts
+
+    load_pipeline()
+    list(screen_texts([{"id": 0, "text": "warm up zoloft headaches"}]))
+    load_s = time.perf_counter() - t0
+    posts = make_posts(args.posts)
+    avg = sum(map(len, posts)) / len(posts)
+    t1 = time.perf_counter()
+    n = sum(1 for _ in screen_texts({"id": i, "text": t} for i, t in enumerate(posts)))
+    elapsed = time.perf_counter() - t1
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"posts: {n}, average length {avg:.0f} chars")
+    print(f"pipeline load (import + build + first call): {load_s:.2f} s")
+    print(f"throughput: {n / elapsed:,.0f} posts/s ({elapsed:.2f} s, one process, one core)")
+    print(f"peak RSS: {rss_mb:,.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
