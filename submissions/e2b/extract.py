@@ -224,14 +224,17 @@ DRUG_FIELDS: dict[str, tuple[str, str]] = {
 
 
 def _compile(table):
+    """(element, XPath or Keyed, attribute, first child tag the path needs or None)."""
     compiled = []
     for element, spec in table.items():
         if isinstance(spec, Keyed):
-            compiled.append((element, spec, spec.attr))
+            compiled.append((element, spec, spec.attr, None))
         else:
             path, attr = spec
+            first = path.split("/", 1)[0].split("[", 1)[0]
+            guard = q(first[2:]) if first.startswith("h:") else None
             compiled.append((element, etree.XPath(path, namespaces=k.XP_NS, smart_strings=False),
-                             attr))
+                             attr, guard))
     return compiled
 
 
@@ -282,7 +285,12 @@ def _keyed(node, spec: Keyed, indexes: dict) -> list:
 def _fields(node, compiled) -> dict[str, list[Hit]]:
     out: dict[str, list[Hit]] = {}
     indexes: dict[str, dict] = {}
-    for element, xpath, attr in compiled:
+    # A bare concomitant drug has no dosage, indication or action blocks: skip every path whose
+    # first step is missing instead of running its XPath for nothing.
+    present = {child.tag for child in node}
+    for element, xpath, attr, guard in compiled:
+        if guard is not None and guard not in present:
+            continue
         found = _keyed(node, xpath, indexes) if isinstance(xpath, Keyed) else xpath(node)
         if not found:
             continue
