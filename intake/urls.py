@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intake import apis
+from intake.apis import intake as apis
 
 urlpatterns = [
     path("posts/", apis.PostListCreateApi.as_view(), name="post-list"),

@@ -244,9 +244,11 @@ class CaseOutput(serializers.Serializer):
     drugs = CaseDrugSerializer(many=True)
     reactions = CaseReactionSerializer(many=True)
 
-    def get_member(self, case: Case) -> str:
+    def get_member(self, case: Case) -> str | None:
         """Reviewers see the internal pseudonym; each partner its own, unlinkable one."""
         user = self.context["user"]
+        if case.member_id is None:
+            return None
         if user.is_partner:
             return partner_pseudonym(
                 key=settings.SECRET_KEY,

@@ -15,6 +15,7 @@ import sys
 PURE_COMMANDS: dict[tuple[str, ...], str] = {
     ("screen",): "intake.cli:screen_main",
     ("screen-eval",): "intake.cli:eval_main",
+    ("screen-train",): "intake.cli:train_main",
     ("signals", "compute"): "signals.cli:compute_main",
     ("e2b", "validate"): "submissions.cli:validate_main",
 }

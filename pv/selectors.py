@@ -29,7 +29,7 @@ def _row(obj, skip: set[str]) -> dict[str, Any]:
 def case_snapshot(*, case: Case) -> dict[str, Any]:
     """The case as plain data (audit before/after, version diffs). De-identified: no vault data."""
     data = {name: getattr(case, name) for name in _CASE_SNAPSHOT_FIELDS}
-    data["member_public_id"] = case.member.public_id
+    data["member_public_id"] = case.member.public_id if case.member_id else None
     data["drugs"] = [_row(d, _CHILD_SKIP) for d in case.drugs.all()]
     data["reactions"] = [_row(r, _CHILD_SKIP) for r in case.reactions.all()]
     return data

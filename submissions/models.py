@@ -1,1 +1,107 @@
-"""Models arrive with this package's issue."""
+"""Routing rules and submissions (one per case version and recipient), moved only by services."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from pv.core.models import TimeStampedModel
+
+
+class RoutingRule(TimeStampedModel):
+    """Evaluated in `position` order; for each recipient the first matching rule decides
+    (GVP VI.B.7: one submission per recipient, never duplicates).
+
+    A rule matches a case when every condition it sets holds: the reporter's country is in
+    `countries` or its region in `regions`, the case's seriousness fits `seriousness`, and (for
+    `match_products`) a suspect drug shares an ingredient with one of the recipient's products.
+    """
+
+    class Seriousness(models.TextChoices):
+        ANY = "any", "Any"
+        SERIOUS = "serious", "Serious only"
+        NON_SERIOUS = "non_serious", "Non-serious only"
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submit"
+        EXCLUDE = "exclude", "Do not submit"
+
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    recipient = models.ForeignKey(
+        "pv.Partner", on_delete=models.CASCADE, related_name="routing_rules"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.SUBMIT)
+    countries = models.JSONField(default=list, blank=True, help_text="ISO2; empty = any")
+    regions = models.JSONField(default=list, blank=True, help_text="e.g. EU; empty = any")
+    seriousness = models.CharField(
+        max_length=20, choices=Seriousness.choices, default=Seriousness.ANY
+    )
+    match_products = models.BooleanField(
+        default=False, help_text="Sponsors: only cases with one of their products as suspect"
+    )
+    serious_days = models.PositiveSmallIntegerField(default=15)
+    non_serious_days = models.PositiveSmallIntegerField(default=90)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["position"], name="routing_rule_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"
+
+
+class Submission(TimeStampedModel):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        VALIDATED = "validated", "Validated"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        FAILED = "failed", "Failed"
+
+    class AckResult(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        ACCEPTED_WITH_ERRORS = "accepted_with_errors", "Accepted with errors"
+        REJECTED = "rejected", "Rejected"
+
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "Initial"
+        FOLLOWUP = "followup", "Follow-up"
+        AMENDMENT = "amendment", "Amendment"
+        NULLIFICATION = "nullification", "Nullification"
+
+    case = models.ForeignKey("pv.Case", on_delete=models.PROTECT, related_name="submissions")
+    recipient = models.ForeignKey(
+        "pv.Partner", on_delete=models.PROTECT, related_name="submissions"
+    )
+    rule = models.ForeignKey(RoutingRule, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INITIAL)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    profile = models.CharField(max_length=10, default="ich")
+    clock_start = models.DateField(help_text="Day 0, or the date follow-up information arrived")
+    due_date = models.DateField(db_index=True)
+    batch_number = models.CharField(max_length=100, unique=True)  # N.1.2
+    message_id = models.CharField(max_length=100, unique=True)  # N.2.r.1
+    xml = models.BinaryField(default=b"")
+    validation_errors = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acked_at = models.DateTimeField(null=True, blank=True)
+    ack_result = models.CharField(max_length=30, choices=AckResult.choices, blank=True)
+    ack_code = models.CharField(max_length=2, blank=True)
+    ack_text = models.TextField(blank=True)
+    ack_xml = models.BinaryField(default=b"")
+
+    class Meta:
+        ordering = ["due_date", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "recipient"], name="submission_once_per_recipient")
+        ]
+        indexes = [models.Index(fields=["recipient", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} -> {self.recipient_id} ({self.status})"

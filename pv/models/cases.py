@@ -52,7 +52,15 @@ class Case(TimeStampedModel):
     day_zero = models.DateField(null=True, blank=True, help_text="All four criteria first known")
     latest_info_at = models.DateTimeField(help_text="C.1.5: most recent information received")
 
-    member = models.ForeignKey("pv.Member", on_delete=models.PROTECT, related_name="cases")
+    class Origin(models.TextChoices):
+        COMMUNITY = "community", "Community member"
+        E2B_IMPORT = "e2b_import", "Imported E2B(R3) ICSR"
+
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.COMMUNITY)
+    # The reporting member; empty for cases imported from another sender's E2B message.
+    member = models.ForeignKey(
+        "pv.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
     # De-identified patient block (E2B D): never a name.
     patient_age = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     patient_age_unit = models.CharField(max_length=10, default="a", help_text="UCUM: a, mo, wk, d")

@@ -53,7 +53,8 @@ def minimum_criteria(*, case: Case) -> dict[str, bool]:
     """The four minimum criteria for a valid ICSR (DESIGN.md: regulatory rules)."""
     return {
         # A registered member can be contacted by the platform: an identifiable reporter.
-        "reporter": case.member_id is not None,
+        # An imported ICSR names its primary source (C.2.r) even when masked.
+        "reporter": case.member_id is not None or case.origin == Case.Origin.E2B_IMPORT,
         "patient": bool(
             case.patient_age is not None
             or case.patient_age_group
@@ -67,7 +68,7 @@ def minimum_criteria(*, case: Case) -> dict[str, bool]:
 
 
 def _new_case_ids(country: str) -> tuple[str, str]:
-    sender = getattr(settings, "PV_SENDER_ID", "PVCOMMUNITY")
+    sender = settings.PV_SENDER_ID
     number = secrets.token_hex(5).upper()
     report_id = f"{(country or 'XX').upper()}-{sender}-{number}"
     # First version: worldwide case id is the sender's own id (C.1.8.1 = C.1.1).
@@ -99,8 +100,16 @@ def _write_children(case: Case, drugs: list[dict], reactions: list[dict]) -> Non
     CaseReaction.objects.bulk_create(reaction_rows)
 
 
-def _age_from_member(member: Member, on: date) -> int | None:
-    return on.year - member.birth_year if member.birth_year else None
+def _age_from_member(member: Member | None, on: date) -> int | None:
+    return on.year - member.birth_year if member and member.birth_year else None
+
+
+def _schedule_routing(case: Case) -> None:
+    """After commit, route the version to its recipients (submissions app)."""
+    from submissions.tasks import case_route_task  # noqa: PLC0415 (another app's task)
+
+    case_id = str(case.id)
+    transaction.on_commit(lambda: case_route_task.delay(case_id))
 
 
 def _mark_day_zero(case: Case, today: date) -> None:
@@ -113,10 +122,12 @@ def _mark_day_zero(case: Case, today: date) -> None:
 def case_create(
     *,
     actor,
-    member: Member,
+    member: Member | None,
     drugs: list[dict],
     reactions: list[dict],
     received_at=None,
+    origin: str = Case.Origin.COMMUNITY,
+    worldwide_case_id: str = "",
     source_posts=(),
     source_reports=(),
     **fields: Any,
@@ -127,14 +138,19 @@ def case_create(
     drugs = _clean_children(drugs, DRUG_FIELDS, "drug")
     reactions = _clean_children(reactions, REACTION_FIELDS, "reaction")
     now = timezone.now()
-    report_id, worldwide_id = _new_case_ids(fields.get("reporter_country") or member.country)
+    if member is None and origin == Case.Origin.COMMUNITY:
+        raise DomainError("A community case needs its reporting member.", code="member_required")
+    country = fields.get("reporter_country") or (member.country if member else "")
+    report_id, worldwide_id = _new_case_ids(country)
     defaults = {
-        "patient_sex": member.sex,
+        "patient_sex": member.sex if member else Case.Sex.UNKNOWN,
         "patient_age": _age_from_member(member, now.date()),
-        "reporter_country": member.country,
+        "reporter_country": member.country if member else "",
     }
     case = Case(
-        worldwide_case_id=worldwide_id,
+        origin=origin,
+        # An imported case keeps the worldwide id its first sender gave it (C.1.8.1).
+        worldwide_case_id=worldwide_case_id or worldwide_id,
         sender_report_id=report_id,
         member=member,
         received_at=received_at or now,
@@ -142,13 +158,14 @@ def case_create(
         created_by=actor if getattr(actor, "pk", None) else None,
         **{**defaults, **fields},
     )
-    case.full_clean(exclude=["created_by"])
+    case.full_clean(exclude=["created_by", "member"])
     case.save()
     _write_children(case, drugs, reactions)
     case.source_posts.set(source_posts)
     case.source_reports.set(source_reports)
     _mark_day_zero(case, now.date())
     audit_record(actor=actor, action="case.created", obj=case, after=case_snapshot(case=case))
+    _schedule_routing(case)
     return case
 
 
@@ -165,9 +182,10 @@ def case_version_create(
     source_posts=(),
     source_reports=(),
 ) -> Case:
-    """A new version of `case`: follow-up information (restarts the clock) or an amendment."""
-    if kind not in {"followup", "amendment"}:
-        raise DomainError("kind must be followup or amendment.", code="invalid")
+    """A new version of `case`: follow-up information (restarts the clock), an amendment, or a
+    nullification (C.1.11.1 = 1; the case is void from this version on)."""
+    if kind not in {"followup", "amendment", "nullification"}:
+        raise DomainError("kind must be followup, amendment or nullification.", code="invalid")
     if not reason.strip():
         raise DomainError("A new case version needs a reason.", code="reason_required")
     changes = dict(changes or {})
@@ -193,18 +211,19 @@ def case_version_create(
         version=case.version + 1,
         predecessor=case,
         is_latest=True,
-        status=case.status,
+        status=Case.Status.NULLIFIED if kind == "nullification" else case.status,
         received_at=case.received_at,
         day_zero=case.day_zero,
         # Follow-up information is new information: C.1.5 moves and the clock restarts.
         # An amendment corrects what was already known and keeps the clock.
         latest_info_at=now if kind == "followup" else case.latest_info_at,
         member=case.member,
+        origin=case.origin,
         created_by=actor if getattr(actor, "pk", None) else None,
-        amendment_reason=reason if kind == "amendment" else "",
+        amendment_reason=reason if kind in ("amendment", "nullification") else "",
         **{**copied, **changes},
     )
-    new.full_clean(exclude=["created_by", "predecessor"])
+    new.full_clean(exclude=["created_by", "predecessor", "member"])
     new.save()
     _write_children(
         new,
@@ -224,6 +243,7 @@ def case_version_create(
         after=case_snapshot(case=new),
         reason=reason,
     )
+    _schedule_routing(new)
     return new
 
 
@@ -235,8 +255,9 @@ def _child_rows(rows, fields: set[str]) -> list[dict]:
 def case_set_status(*, actor, case: Case, status: str, reason: str = "") -> Case:
     if status not in Case.Status.values:
         raise DomainError(f"Unknown case status {status!r}.", code="invalid")
-    if status == Case.Status.NULLIFIED and not reason.strip():
-        raise DomainError("Nullifying a case needs a reason (C.1.11.2).", code="reason_required")
+    if status == Case.Status.NULLIFIED:
+        # Recipients must be told: nullification is a new version (case_version_create).
+        raise DomainError("Nullify a case with a nullification version.", code="use_nullification")
     before = {"status": case.status}
     Case.objects.filter(pk=case.pk).update(status=status, updated_at=timezone.now())
     case.refresh_from_db()

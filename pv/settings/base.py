@@ -165,7 +165,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "submissions-sweep-stuck": {"task": "submissions.tasks.submission_sweep_task", "schedule": 300.0},
+}
 
 # Restricted Data vault key (Fernet). Production requires it from the environment.
 PV_VAULT_KEY = env("PV_VAULT_KEY", "")
@@ -180,6 +182,15 @@ EMAIL_FILE_PATH = env("PV_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("PV_DEFAULT_FROM_EMAIL", "pv-noreply@localhost")
 
 PV_SITE_URL = env("PV_SITE_URL", "http://127.0.0.1:8000")
+
+# E2B sender identity (N.1.3 / C.3) and the code system of pv's open event terminology.
+PV_SENDER_ID = env("PV_SENDER_ID", "PVCOMMUNITY")
+PV_SENDER_ORGANISATION = env("PV_SENDER_ORGANISATION", "pv community pharmacovigilance")
+PV_SENDER_COUNTRY = env("PV_SENDER_COUNTRY", "US")
+# Not MedDRA's OID on purpose: open-default codes must never pass for MedDRA. Override with an
+# OID from your own arc in production.
+PV_OPEN_TERMINOLOGY_OID = env("PV_OPEN_TERMINOLOGY_OID", "2.25.329800735698586629295641978511506172918")
+PV_SUBMISSION_TIMEOUT = float(env("PV_SUBMISSION_TIMEOUT", "30"))
 
 LOGGING = {
     "version": 1,

@@ -77,14 +77,20 @@ def test_only_the_latest_version_can_be_extended(canary_member, reviewer):
     assert Case.objects.filter(worldwide_case_id=v1.worldwide_case_id).count() == 2
 
 
-def test_nullification_needs_a_reason(canary_member, reviewer):
+def test_nullification_is_a_new_version_with_a_reason(canary_member, reviewer):
     case = case_create(actor=reviewer, member=canary_member, drugs=[DRUG], reactions=[REACTION])
     with pytest.raises(DomainError):
         case_set_status(actor=reviewer, case=case, status="nullified")
-    case = case_set_status(
-        actor=reviewer, case=case, status="nullified", reason="duplicate of another case"
+    with pytest.raises(DomainError):
+        case_version_create(actor=reviewer, case=case, kind="nullification", reason=" ")
+    void = case_version_create(
+        actor=reviewer, case=case, kind="nullification", reason="duplicate of another case"
     )
-    assert case.status == "nullified"
+    assert (void.status, void.version, void.amendment_reason) == (
+        "nullified",
+        2,
+        "duplicate of another case",
+    )
 
 
 def test_unknown_fields_are_refused(canary_member, reviewer):

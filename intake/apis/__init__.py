@@ -1,0 +1,1 @@
+"""Intake API views, one module per area (intake, triage ...)."""

@@ -1,0 +1,141 @@
+"""Case version (Django rows) -> CaseSnapshot (plain data the pure E2B core builds from)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+
+from pv.models import Case, Partner
+from pv.vault import vault_restricted_values
+from submissions.e2b import (
+    BatchHeader,
+    CaseSnapshot,
+    Code,
+    Dosage,
+    Drug,
+    FdaRegional,
+    Indication,
+    Ingredient,
+    Nullification,
+    Patient,
+    PrimarySource,
+    Quantity,
+    Reaction,
+    Sender,
+)
+from submissions.e2b.constants import MEDDRA_OID
+
+DRUG_ROLES = {"suspect": "1", "concomitant": "2", "interacting": "3"}
+SEX = {"M": "1", "F": "2"}
+# Open terminologies have no MedDRA OID: pv labels them with their own system so that a receiver
+# never mistakes them for MedDRA (and MedDRA-only receivers reject them visibly).
+TERMINOLOGY_OIDS = {"MedDRA": MEDDRA_OID}
+
+
+def terminology_oid(name: str) -> str:
+    return TERMINOLOGY_OIDS.get(name, settings.PV_OPEN_TERMINOLOGY_OID)
+
+
+def _code(code: str, terminology: str, version: str, display: str) -> Code | None:
+    if not code:
+        return None
+    return Code(code=code, system=terminology_oid(terminology), version=version, display=display)
+
+
+def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> CaseSnapshot:
+    serious = frozenset(case.seriousness_criteria)
+    reactions = []
+    for r in case.reactions.all():
+        reactions.append(
+            Reaction(
+                reported_term=r.reported_term,
+                term=_code(r.code or r.pt_code, r.terminology, r.terminology_version, r.term or r.pt),
+                onset=r.onset_date,
+                duration=None,
+                seriousness=frozenset(f for f in Case.SERIOUSNESS_FIELDS if getattr(r, f)) or serious,
+                outcome=r.outcome or "0",
+                country=case.reporter_country,
+                id=str(r.id),
+            )
+        )
+    drugs = []
+    for d in case.drugs.all():
+        ingredients = [
+            Ingredient(name=i.get("name", ""), code=_code(i.get("code", ""), i.get("dictionary", ""),
+                                                          i.get("version", ""), i.get("name", "")))
+            for i in d.ingredients
+            if i.get("name")
+        ]
+        dosage = Dosage(
+            dose=Quantity(d.dose_value, d.dose_unit or "1") if d.dose_value is not None else None,
+            start=d.start_date,
+            end=d.stop_date,
+            text=d.dose_text,
+            route_text=d.route,
+        )
+        drugs.append(
+            Drug(
+                name=d.name_reported,
+                role=DRUG_ROLES.get(d.role, "1"),
+                ingredients=ingredients,
+                dosages=[dosage] if (d.dose_text or d.start_date or d.stop_date or d.route
+                                     or d.dose_value is not None) else [],
+                indications=[Indication(text=d.indication_reported)] if d.indication_reported else [],
+                action_taken=d.action_taken,
+                id=str(d.id),
+            )
+        )
+    patient = Patient(
+        age=Quantity(case.patient_age, case.patient_age_unit or "a") if case.patient_age is not None else None,
+        age_group=case.patient_age_group,
+        weight_kg=case.patient_weight_kg,
+        sex=SEX.get(case.patient_sex, "UNK"),
+        medical_history_text="; ".join(str(h) for h in case.medical_history),
+    )
+    nullification = None
+    if case.status == Case.Status.NULLIFIED:
+        nullification = Nullification("1", case.amendment_reason or "nullified")
+    elif kind == "amendment":
+        nullification = Nullification("2", case.amendment_reason)
+    restricted = (
+        tuple(vault_restricted_values(member=case.member, actor=actor)) if case.member_id else ()
+    )
+    return CaseSnapshot(
+        safety_report_id=case.sender_report_id,
+        worldwide_case_id=case.worldwide_case_id,
+        report_type=case.report_type,
+        first_received=case.received_at.date(),
+        most_recent=case.latest_info_at.date(),
+        expedited=case.is_serious,
+        nullification=nullification,
+        primary_sources=[PrimarySource(qualification=case.reporter_qualification,
+                                       country=case.reporter_country)],
+        sender=Sender(type="6", organisation=settings.PV_SENDER_ORGANISATION,
+                      country=settings.PV_SENDER_COUNTRY),
+        patient=patient,
+        reactions=reactions,
+        drugs=drugs,
+        narrative=case.narrative,
+        reporter_comments=case.reporter_comments,
+        restricted_values=restricted,
+    )
+
+
+def header_for(*, recipient: Partner, batch_number: str) -> BatchHeader:
+    return BatchHeader(
+        batch_number=batch_number,
+        sender_id=settings.PV_SENDER_ID,
+        receiver_id=recipient.e2b_receiver_id or recipient.name[:60],
+        # FDA routes by centre at message level (CDER for drugs).
+        message_receiver_id="CDER" if recipient.e2b_profile == "fda" else "",
+    )
+
+
+def regional_for(snapshot: CaseSnapshot, recipient: Partner) -> CaseSnapshot:
+    if recipient.e2b_profile == "fda":
+        snapshot.fda = FdaRegional(local_report_type="1" if snapshot.is_serious else "2")
+    return snapshot
+
+
+__all__ = ["Decimal", "case_to_snapshot", "header_for", "regional_for", "terminology_oid"]
