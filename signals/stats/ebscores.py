@@ -1,11 +1,12 @@
-"""Posterior EB scores under the MGPS prior: Qn, EBGM, and EB05/EB95 by vectorised Newton.
+"""Posterior EB scores under the MGPS prior: Qn, EBGM, and EB05/EB95 by vectorised Halley.
 
 Given theta and a pair's (N, E), lambda | N ~ Qn Gamma(a1 + N, b1 + E) + (1 - Qn)
 Gamma(a2 + N, b2 + E), where Qn uses the *untruncated* NB densities with the fitted P (as openEBGM
 and PhViD do). EBGM = 2^E[log2 lambda]. Quantiles solve Qn G1(x) + (1 - Qn) G2(x) = p for all
-pairs at once: Newton in log x from the nearer component's quantile, safeguarded by a bracket
-that every step narrows (bisection when Newton would leave it). openEBGM bisects from x = 1 and
-rounds to 2 decimals by default; these values are unrounded and accurate to ~1e-12 relative.
+pairs at once: Halley steps (Newton with curvature) in log x, from a Qn-weighted start between
+the components' approximate quantiles, safeguarded by a bracket that every step narrows
+(bisection when a step would leave it). openEBGM bisects from x = 1 and rounds to 2 decimals by
+default; these values are unrounded and accurate to ~1e-13 relative.
 """
 
 from __future__ import annotations
@@ -79,8 +80,9 @@ def eb_quantile(
     r1, r2 = hyper.beta1 + e_arr, hyper.beta2 + e_arr
     lg1, lg2 = special.gammaln(a1), special.gammaln(a2)
     z = float(special.ndtri(prob))
-    start = np.where(q >= 0.5, _wilson_hilferty(a1, r1, z), _wilson_hilferty(a2, r2, z))
-    y = np.log(start)  # Newton in log x: the CDF is far closer to linear there
+    # Start between the two components' approximate quantiles, weighted by Qn (in log x,
+    # where the CDF is far closer to linear): fewer iterations than the dominant one alone.
+    y = q * np.log(_wilson_hilferty(a1, r1, z)) + (1.0 - q) * np.log(_wilson_hilferty(a2, r2, z))
     lo = np.full_like(y, -np.inf)
     hi = np.full_like(y, np.inf)
     active = np.arange(len(y))
@@ -95,16 +97,21 @@ def eb_quantile(
             qa, s1, s2 = q[active], r1[active] * x, r2[active] * x
             sh1, sh2 = a1[active], a2[active]
             cdf = qa * special.gammainc(sh1, s1) + (1.0 - qa) * special.gammainc(sh2, s2)
-            # d CDF / d log x = x * density, in logs so large shapes do not overflow.
-            dens = qa * np.exp(sh1 * np.log(s1) - s1 - lg1[active]) + (1.0 - qa) * np.exp(
-                sh2 * np.log(s2) - s2 - lg2[active]
-            )
+            # d CDF / d log x = x * density (in logs so large shapes do not overflow), and
+            # d2 CDF / d log x2 = sum_k w_k x g_k(x) (a_k - r_k x): Halley's step is then
+            # nearly free and needs one evaluation fewer than Newton from the same start.
+            t1 = qa * np.exp(sh1 * np.log(s1) - s1 - lg1[active])
+            t2 = (1.0 - qa) * np.exp(sh2 * np.log(s2) - s2 - lg2[active])
+            dens = t1 + t2
+            curv = t1 * (sh1 - s1) + t2 * (sh2 - s2)
             resid = cdf - prob
             below = resid < 0
             lo_a = np.where(below, ya, lo[active])
             hi_a = np.where(below, hi[active], ya)
             lo[active], hi[active] = lo_a, hi_a
-            new = ya - resid / dens
+            newton = resid / dens
+            corr = 0.5 * newton * curv / dens  # Halley's relative correction to Newton
+            new = ya - np.where(np.abs(corr) < 0.5, newton / (1.0 - corr), newton)
             outside = ~np.isfinite(new) | (new < lo_a) | (new > hi_a)
             # Leaving the bracket: bisect if it is closed, else jump by e^2 towards the root.
             fallback = np.where(
