@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from signals.stats.counts import count_pairs
+from signals.stats.counts import PAIR_COLUMNS, count_pairs
 from signals.stats.ebscores import eb_scores
 from signals.stats.measures import chi_square, information_component, prr, ror
 from signals.stats.mgps import (
@@ -84,11 +84,18 @@ def score_table(
     starts: Sequence[Sequence[float]] = DEFAULT_STARTS,
     progress: Callable[[str], None] | None = None,
 ) -> SignalResult:
-    """All measures for a ``count_pairs`` table; fits theta unless ``hyper`` is given.
+    """All measures for a table of counted pairs; fits theta unless ``hyper`` is given.
 
-    EB scores are computed once per distinct (N, E) and broadcast back: many pairs share a
-    point (caers 17,189 pairs, 1,723 points), so this is exact and much cheaper.
+    ``counts`` needs the ``PAIR_COLUMNS``: drug, event, n, n_drug, n_event, n_total, expected,
+    with the distinct-report conventions of ``count_pairs`` and n >= 1. It may come from
+    ``count_pairs`` or from a database GROUP BY (the service pushes counting into PostgreSQL
+    for large data and hands the aggregate here). EB scores are computed once per distinct
+    (N, E) and broadcast back: many pairs share a point (caers 17,189 pairs, 1,723 points), so
+    this is exact and much cheaper.
     """
+    missing = [c for c in PAIR_COLUMNS if c not in counts.columns]
+    if missing:
+        raise KeyError(f"counts lack column(s): {', '.join(missing)}")
     say = progress or (lambda _msg: None)
     codes, point_n, point_e = _distinct_n_e(counts["n"].to_numpy(), counts["expected"].to_numpy())
     points = distinct_points(point_n, point_e, np.bincount(codes, minlength=len(point_n)))
