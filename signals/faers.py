@@ -68,18 +68,22 @@ _LEGACY = _Layout(version="isr", case="case", sex="gndr_cod", has_prod_ai=False)
 def _members(source: Path) -> dict[str, tuple[str, bytes | Path]]:
     """Table name (DEMO, DRUG, REAC, DELE) -> (display name, path or bytes)."""
     found: dict[str, tuple[str, bytes | Path]] = {}
-    pattern = re.compile(r"(DEMO|DRUG|REAC|DELE)[A-Z]*\d\dQ\d.*\.TXT$", re.IGNORECASE)
+    # DEMO17Q2.txt, DRUG04Q1.TXT ...; the deletion list has been shipped as DELE19Q1.txt and
+    # as ...DeletedCases.txt, so any .txt naming "DELE" counts as one.
+    pattern = re.compile(r"(DEMO|DRUG|REAC)\d\dQ\d.*\.TXT$|(DELE).*\.TXT$", re.IGNORECASE)
     if source.is_file() and zipfile.is_zipfile(source):
         with zipfile.ZipFile(source) as archive:
             for name in archive.namelist():
                 match = pattern.search(Path(name).name)
                 if match:
-                    found.setdefault(match.group(1).upper(), (name, archive.read(name)))
+                    kind = (match.group(1) or match.group(2)).upper()
+                    found.setdefault(kind, (name, archive.read(name)))
     elif source.is_dir():
         for path in sorted(source.rglob("*")):
             match = pattern.search(path.name)
             if match and path.is_file():
-                found.setdefault(match.group(1).upper(), (str(path), path))
+                kind = (match.group(1) or match.group(2)).upper()
+                found.setdefault(kind, (str(path), path))
     else:
         raise FaersFormatError(f"{source}: not a folder or zip of FAERS ASCII files")
     missing = [t for t in ("DEMO", "DRUG", "REAC") if t not in found]

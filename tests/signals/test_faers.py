@@ -117,6 +117,9 @@ def test_latest_version_per_case_and_deleted_cases(tmp_path: Path) -> None:
     assert read_faers_quarter(folder, deleted=["2"])["id"].tolist() == ["1"]
     (folder / "DELE20Q1.txt").write_text("1\n")
     assert read_faers_quarter(folder)["id"].tolist() == ["2"]
+    (folder / "DELE20Q1.txt").unlink()
+    (folder / "ADR20Q1DeletedCases.txt").write_text("2\n")
+    assert read_faers_quarter(folder)["id"].tolist() == ["1"]
 
 
 def test_follow_up_in_a_later_quarter_supersedes(tmp_path: Path) -> None:
