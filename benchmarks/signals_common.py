@@ -21,9 +21,9 @@ def shared_dir() -> Path:
     return Path(os.environ.get("PV_SHARED_DIR", REPO.parent / "shared"))
 
 
-def peak_rss_mb() -> float:
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     # ru_maxrss is in KiB on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def run(path: Path, *, strata: list[str], hyper: Hyperparameters | None, label: str) -> None:
@@ -38,7 +38,7 @@ def run(path: Path, *, strata: list[str], hyper: Hyperparameters | None, label: 
     t3 = time.perf_counter()
     rss_scored = peak_rss_mb()
     out = Path(os.environ.get("TMPDIR", "/tmp")) / f"pv_bench_{label}.csv"
-    write_csv(result.table, out, OUTPUT_COLUMNS)
+    write_csv(result.table, out, OUTPUT_COLUMNS, workers=2)  # as the CLI does
     t4 = time.perf_counter()
     h = result.fit.hyper
     table = result.table

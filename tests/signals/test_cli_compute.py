@@ -174,3 +174,16 @@ def test_unstable_fit_is_flagged_even_when_piped(
     toy = shared_path("signals_data", "toy_openebgm_vignette02.csv")  # 5 pairs: too few to fit
     assert compute_main([str(toy), "-o", str(tmp_path / "o.csv")]) == 0
     assert "warning: MGPS fit on 5 points" in capsys.readouterr().err
+
+
+def test_parallel_csv_writer_matches_the_serial_one(caers_csv: Path, tmp_path: Path) -> None:
+    from signals.csvio import write_csv
+
+    table = compute_signals(
+        pd.read_csv(caers_csv),
+        hyper=Hyperparameters.from_sequence([float(v) for v in THETA.split(",")]),
+    ).table
+    write_csv(table, tmp_path / "serial.csv", OUTPUT_COLUMNS)
+    write_csv(table, tmp_path / "parallel.csv", OUTPUT_COLUMNS, chunk_rows=2_000, workers=3)
+    assert (tmp_path / "serial.csv").read_bytes() == (tmp_path / "parallel.csv").read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["parallel.csv", "serial.csv"]
