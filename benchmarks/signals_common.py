@@ -62,5 +62,6 @@ def run(path: Path, *, strata: list[str], hyper: Hyperparameters | None, label: 
     )
     print(
         f"peak RSS {rss_scored:,.0f} MB through scoring; write CSV {t4 - t3:.3f}s "
-        f"(total with write {t4 - t0:.3f}s, peak RSS {peak_rss_mb():,.0f} MB)"
+        f"(total with write {t4 - t0:.3f}s, peak RSS {peak_rss_mb():,.0f} MB, "
+        f"writer child {peak_rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB)"
     )
