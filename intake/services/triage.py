@@ -1,0 +1,329 @@
+"""The triage queue: candidates wait here for a safety reviewer, who claims one, then confirms
+it into a case, rejects it with a reason, or asks for more information.
+
+Claims and decisions are conditional updates (Healthchecks-style): two reviewers racing on one
+item never both win. A claim lapses after `CLAIM_TTL` so an abandoned item returns to the queue.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from coding.selectors import concept_get, dictionary_get_active
+from intake.models import Mention, MentionPair, ScreeningResult, TriageItem
+from pv.audit import audit_record
+from pv.core.exceptions import Conflict, DomainError
+from pv.models import Case, User
+
+CLAIM_TTL = timedelta(minutes=30)
+SERIOUSNESS = Case.SERIOUSNESS_FIELDS
+
+
+def _item_fk(kind: str) -> str:
+    return "post" if kind == "post" else "report"
+
+
+def triage_items_sync(*, kind: str, results: list[ScreeningResult]) -> int:
+    """Put candidate results in the queue; refresh open items with their newest screening.
+
+    Called by screening in its transaction. Items already turned into a case (e.g. a report a
+    reviewer confirmed before screening ran) do not enter the queue; decided items keep the
+    screening they were decided on.
+    """
+    if not results:
+        return 0
+    fk = _item_fk(kind)
+    by_item = {getattr(r, f"{fk}_id"): r for r in results}
+    existing = {
+        getattr(t, f"{fk}_id"): t
+        for t in TriageItem.objects.filter(**{f"{fk}_id__in": list(by_item)})
+    }
+    model = ScreeningResult._meta.get_field(fk).related_model
+    in_cases = set(
+        model.objects.filter(id__in=list(by_item), cases__isnull=False).values_list(
+            "id", flat=True
+        )
+    )
+    items_at = dict(
+        model.objects.filter(id__in=list(by_item)).values_list(
+            "id", "posted_at" if kind == "post" else "submitted_at"
+        )
+    )
+    new = []
+    for item_id, result in by_item.items():
+        fields = {"screening": result, "priority": result.priority,
+                  "is_serious": bool(result.serious), "seriousness": result.serious}
+        item = existing.get(item_id)
+        if item is not None:
+            if item.status in TriageItem.OPEN:
+                TriageItem.objects.filter(id=item.id, status__in=TriageItem.OPEN).update(
+                    **fields, updated_at=timezone.now()
+                )
+            continue
+        if result.candidate and item_id not in in_cases:
+            new.append(TriageItem(source=kind, item_at=items_at[item_id], **fields,
+                                  **{f"{fk}_id": item_id}))
+    # ignore_conflicts: a concurrent screening of the same item already queued it.
+    TriageItem.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    return len(new)
+
+
+def _claim_free(actor: User) -> Q:
+    return Q(claimed_by__isnull=True) | Q(claimed_by=actor) | Q(
+        claimed_at__lt=timezone.now() - CLAIM_TTL
+    )
+
+
+def _conflict(item: TriageItem, what: str) -> Conflict:
+    item.refresh_from_db()
+    if item.status not in TriageItem.OPEN:
+        return Conflict(
+            f"This item was already {item.status}.",
+            code="already_decided",
+            extra={"status": item.status},
+        )
+    return Conflict(
+        f"Another reviewer is working on this item; cannot {what}.",
+        code="claimed_by_other",
+        extra={"claimed_by": item.claimed_by.username if item.claimed_by else None},
+    )
+
+
+def triage_item_claim(*, actor: User, item: TriageItem) -> TriageItem:
+    now = timezone.now()
+    claimed = (
+        TriageItem.objects.filter(id=item.id, status__in=TriageItem.OPEN)
+        .filter(_claim_free(actor))
+        .update(claimed_by=actor, claimed_at=now, updated_at=now)
+    )
+    if claimed != 1:
+        raise _conflict(item, "claim it")
+    item.refresh_from_db()
+    audit_record(actor=actor, action="triage.claimed", obj=item)
+    return item
+
+
+def triage_item_release(*, actor: User, item: TriageItem) -> TriageItem:
+    released = TriageItem.objects.filter(id=item.id, claimed_by=actor).update(
+        claimed_by=None, claimed_at=None, updated_at=timezone.now()
+    )
+    if released != 1:
+        raise DomainError("You do not hold a claim on this item.", code="not_claimed")
+    item.refresh_from_db()
+    audit_record(actor=actor, action="triage.released", obj=item)
+    return item
+
+
+def _decide(*, actor: User, item: TriageItem, status: str, reason: str, what: str) -> TriageItem:
+    """Move an open item to `status` if nobody else holds it. Call inside a transaction."""
+    before = {"status": item.status}
+    now = timezone.now()
+    keep_claim = status == TriageItem.Status.NEEDS_INFO
+    done = (
+        TriageItem.objects.filter(id=item.id, status__in=TriageItem.OPEN)
+        .filter(_claim_free(actor))
+        .update(
+            status=status,
+            reason=reason,
+            decided_by=actor,
+            decided_at=now,
+            updated_at=now,
+            # Needs-info goes back to the queue for whoever picks it up when the answer comes.
+            claimed_by=None if keep_claim else actor,
+            claimed_at=None if keep_claim else now,
+        )
+    )
+    if done != 1:
+        raise _conflict(item, what)
+    item.refresh_from_db()
+    audit_record(
+        actor=actor, action=f"triage.{status}", obj=item, before=before,
+        after={"status": status, "case": str(item.case_id) if item.case_id else None},
+        reason=reason,
+    )
+    return item
+
+
+@transaction.atomic
+def triage_item_reject(*, actor: User, item: TriageItem, reason: str) -> TriageItem:
+    if not reason.strip():
+        raise DomainError("A rejection needs a reason.", code="reason_required")
+    return _decide(actor=actor, item=item, status=TriageItem.Status.REJECTED, reason=reason,
+                   what="reject it")
+
+
+@transaction.atomic
+def triage_item_request_info(*, actor: User, item: TriageItem, reason: str) -> TriageItem:
+    if not reason.strip():
+        raise DomainError("Say what information is needed.", code="reason_required")
+    return _decide(actor=actor, item=item, status=TriageItem.Status.NEEDS_INFO, reason=reason,
+                   what="ask for information")
+
+
+def _drug_row(m: Mention) -> dict:
+    ingredients = m.details.get("ingredients") or (
+        [{"code": m.code, "term": m.term}] if m.code else []
+    )
+    return {
+        "role": "suspect",
+        "name_reported": m.text[:250],
+        "ingredients": [
+            {"name": i["term"], "code": i["code"], "dictionary": m.terminology,
+             "version": m.terminology_version}
+            for i in ingredients
+        ],
+    }
+
+
+def _reaction_coding(m: Mention) -> dict:
+    if not m.code:
+        return {}
+    return {"code": m.llt_code or m.code, "term": (m.llt or m.term)[:250], "pt_code": m.pt_code,
+            "pt": m.pt[:250], "soc": m.soc[:250], "terminology": m.terminology,
+            "terminology_version": m.terminology_version}
+
+
+def _selected(result: ScreeningResult, mention_ids) -> tuple[list[Mention], list[Mention]]:
+    """Suspect drugs and reactions for the case: the reviewer's pick, else the pipeline's."""
+    mentions = list(result.mentions.all())
+    if mention_ids:
+        wanted = {str(i) for i in mention_ids}
+        unknown = wanted - {str(m.id) for m in mentions}
+        if unknown:
+            raise DomainError("Mentions not in this item.", code="invalid",
+                              extra={"mentions": sorted(unknown)})
+        chosen = [m for m in mentions if str(m.id) in wanted]
+        return ([m for m in chosen if m.kind == Mention.Kind.DRUG],
+                [m for m in chosen if m.kind == Mention.Kind.EVENT])
+    reactions = [m for m in mentions if m.reportable]
+    paired = set(
+        MentionPair.objects.filter(result=result, event__reportable=True).values_list(
+            "drug_id", flat=True
+        )
+    )
+    drugs = [m for m in mentions if m.id in paired or m.role == Mention.Role.SUSPECT]
+    return drugs, reactions
+
+
+def _dedupe(mentions: list[Mention], key) -> list[Mention]:
+    seen, out = set(), []
+    for m in mentions:
+        k = key(m)
+        if k not in seen:
+            seen.add(k)
+            out.append(m)
+    return out
+
+
+@transaction.atomic
+def triage_item_confirm(
+    *, actor: User, item: TriageItem, mention_ids=None, seriousness: list[str] | None = None
+) -> TriageItem:
+    """Confirm a candidate: a case with coded suspect drugs and reactions, linked to its source;
+    the case service records day 0 once all four criteria are present."""
+    from intake.services.intake import case_create_from_report  # noqa: PLC0415
+    from pv.services.cases import case_create  # noqa: PLC0415
+
+    item = _decide(actor=actor, item=item, status=TriageItem.Status.CONFIRMED, reason="",
+                   what="confirm it")
+    drugs, reactions = _selected(item.screening, mention_ids)
+    if seriousness is not None and set(seriousness) - set(SERIOUSNESS):
+        raise DomainError("Unknown seriousness criteria.", code="invalid",
+                          extra={"seriousness": sorted(set(seriousness) - set(SERIOUSNESS))})
+    if item.source == TriageItem.Source.REPORT:
+        report = item.report
+        coded_drugs: list[dict] = [{} for _ in report.drugs]
+        coded_reactions: list[dict] = [{} for _ in report.events]
+        for m in drugs:
+            if m.field == Mention.Field.DRUGS and m.field_index is not None and m.code:
+                coded_drugs[m.field_index] = {"ingredients": _drug_row(m)["ingredients"]}
+        for m in reactions:
+            if m.field == Mention.Field.EVENTS and m.field_index is not None:
+                coded_reactions[m.field_index] = _reaction_coding(m)
+        case = case_create_from_report(actor=actor, report=report, coded_drugs=coded_drugs,
+                                       coded_reactions=coded_reactions)
+    else:
+        post = item.post
+        drugs = _dedupe(drugs, lambda m: m.code or m.text.lower())
+        reactions = _dedupe(reactions, lambda m: m.pt_code or m.text.lower())
+        if not drugs or not reactions:
+            raise DomainError("A case needs at least one suspect drug and one reaction.",
+                              code="incomplete_case")
+        serious = seriousness if seriousness is not None else item.screening.serious
+        flags = {s: s in serious for s in SERIOUSNESS}
+        case = case_create(
+            actor=actor,
+            member=post.member,
+            drugs=[_drug_row(m) for m in drugs],
+            reactions=[{"reported_term": m.text[:250], **_reaction_coding(m), **flags}
+                       for m in reactions],
+            received_at=post.posted_at,
+            source_posts=[post],
+            narrative=post.text,
+            **flags,
+        )
+    TriageItem.objects.filter(id=item.id).update(case=case)
+    item.case = case
+    audit_record(actor=actor, action="triage.case_linked", obj=item,
+                 after={"case": str(case.id)})
+    return item
+
+
+_CODING_FIELDS = (
+    "code", "term", "llt", "llt_code", "pt", "pt_code", "hlt", "hlt_code", "hlgt", "hlgt_code",
+    "soc", "soc_code", "terminology", "terminology_version",
+)  # fmt: skip
+
+
+def _coding_of(mention: Mention) -> dict:
+    out = {f: getattr(mention, f) for f in _CODING_FIELDS}
+    if mention.kind == Mention.Kind.DRUG:
+        out["details"] = mention.details
+    return out
+
+
+@transaction.atomic
+def mention_coding_accept(*, actor: User, mention: Mention) -> Mention:
+    """A reviewer agrees with the pipeline's coding."""
+    if not mention.code:
+        raise DomainError("This mention has no coding to accept; override it with a code.",
+                          code="uncoded")
+    now = timezone.now()
+    Mention.objects.filter(id=mention.id).update(
+        coding_status=Mention.CodingStatus.ACCEPTED, coded_by=actor, coded_at=now, updated_at=now
+    )
+    mention.refresh_from_db()
+    audit_record(actor=actor, action="mention.coding_accepted", obj=mention,
+                 after=_coding_of(mention))
+    return mention
+
+
+@transaction.atomic
+def mention_coding_override(*, actor: User, mention: Mention, code: str, dictionary=None,
+                            reason: str = "") -> Mention:
+    """A reviewer codes a mention to another concept of the active (or a chosen) dictionary."""
+    dictionary = dictionary or dictionary_get_active(kind=mention.kind)
+    if dictionary.kind != mention.kind:
+        raise DomainError(f"A {mention.kind} mention needs a {mention.kind} dictionary.",
+                          code="invalid")
+    concept = concept_get(dictionary=dictionary, code=code)
+    before = _coding_of(mention)
+    fields = {f: str(concept.get(f) or "") for f in _CODING_FIELDS}
+    if mention.kind == Mention.Kind.DRUG:
+        fields["details"] = concept.get("details", {})
+    for name, value in fields.items():
+        if isinstance(value, str):
+            fields[name] = value[: Mention._meta.get_field(name).max_length]
+    now = timezone.now()
+    Mention.objects.filter(id=mention.id).update(
+        **fields, coding_status=Mention.CodingStatus.OVERRIDDEN, coded_by=actor, coded_at=now,
+        updated_at=now,
+    )
+    mention.refresh_from_db()
+    audit_record(actor=actor, action="mention.coding_overridden", obj=mention, before=before,
+                 after=_coding_of(mention), reason=reason)
+    return mention

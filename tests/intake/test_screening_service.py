@@ -1,0 +1,185 @@
+"""Screening service: results, mentions and pairs stored idempotently; rescreen; the queue fills."""
+
+from __future__ import annotations
+
+from io import StringIO
+from unittest.mock import patch
+
+import pytest
+from django.core.management import call_command
+
+from intake.models import (
+    AEReport,
+    Mention,
+    MentionPair,
+    Post,
+    ScreeningResult,
+    ScreeningStatus,
+    TriageItem,
+)
+from intake.services import post_batch_create, report_batch_create
+from intake.services.screening import items_outdated, items_screen
+from pv.models import AuditEvent
+from tests.factories import AEReportFactory, MemberFactory, PostFactory
+
+pytestmark = pytest.mark.django_db
+
+SERIOUS_POST = "started lexapro 2 wks ago and cant sleep, ended up in hospital. no nausea tho"
+
+
+def test_screening_stores_mentions_with_context_coding_and_pairs():
+    # given a post about a drug, two reactions and a negated event
+    post = PostFactory(text=SERIOUS_POST)
+    # when
+    summary = items_screen(kind="post", ids=[post.id])
+    # then
+    assert summary.screened == 1 and summary.candidates == 1
+    result = ScreeningResult.objects.get(post=post)
+    assert result.is_current and result.candidate
+    assert result.serious == ["hospitalisation"]
+    assert result.criteria == {"patient": True, "reporter": True, "product": True, "event": True}
+    assert result.pipeline_version.startswith("pv-screen/")
+    assert result.dictionaries["events"]["name"].startswith("pv open events")
+    mentions = {m.text.lower(): m for m in result.mentions.all()}
+    drug = mentions["lexapro"]
+    assert drug.kind == "drug" and drug.term.lower() == "escitalopram"
+    assert drug.details["ingredients"] and drug.terminology == "pv open drugs"
+    sleep = mentions["cant sleep"]
+    assert sleep.reportable and sleep.role == "reaction" and sleep.pt_code and sleep.soc
+    assert mentions["nausea"].negated and not mentions["nausea"].reportable
+    assert MentionPair.objects.filter(result=result, drug=drug, event=sleep).exists()
+    assert Post.objects.get(id=post.id).screening_status == ScreeningStatus.SCREENED
+    # and the candidate is queued, serious first
+    item = TriageItem.objects.get(post=post)
+    assert item.is_serious and item.priority == result.priority and item.status == "pending"
+
+
+def test_screening_twice_with_the_same_version_creates_nothing_new():
+    # given a screened post
+    post = PostFactory(text=SERIOUS_POST)
+    items_screen(kind="post", ids=[post.id])
+    counts = (ScreeningResult.objects.count(), Mention.objects.count(), TriageItem.objects.count(),
+              AuditEvent.objects.count())
+    # when the same batch is screened again (a redelivered task)
+    summary = items_screen(kind="post", ids=[post.id, post.id])
+    # then
+    assert summary.screened == 0 and summary.skipped == 1
+    assert (ScreeningResult.objects.count(), Mention.objects.count(), TriageItem.objects.count(),
+            AuditEvent.objects.count()) == counts
+
+
+def test_intake_task_screens_new_items_after_commit(canary_member,
+                                                   django_capture_on_commit_callbacks):
+    # when posts arrive through the intake service (tasks eager)
+    items = [
+        {"source_id": "p-a", "member_source_id": "m-canary", "text": SERIOUS_POST,
+         "posted_at": "2026-10-01T10:00:00Z"},
+        {"source_id": "p-b", "member_source_id": "m-canary", "text": "lovely weather today",
+         "posted_at": "2026-10-01T11:00:00Z"},
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        post_batch_create(actor="t", items=items)
+    # then both are screened, only the candidate is queued
+    assert set(Post.objects.values_list("screening_status", flat=True)) == {"screened"}
+    assert ScreeningResult.objects.count() == 2
+    assert list(TriageItem.objects.values_list("post__source_id", flat=True)) == ["p-a"]
+    # and running the task again changes nothing
+    from intake.tasks import intake_items_received_task
+
+    ids = [str(i) for i in Post.objects.values_list("id", flat=True)]
+    intake_items_received_task("post", ids)
+    assert ScreeningResult.objects.count() == 2 and TriageItem.objects.count() == 1
+
+
+def test_report_structured_drugs_are_suspects_and_events_reactions(canary_member,
+                                                                   django_capture_on_commit_callbacks):
+    # given a report whose structured event would be unattributed on its own words
+    item = {
+        "source_id": "r-a", "member_source_id": "m-canary",
+        "drugs": [{"name": "Zoloft", "dose": "50 mg"}, {"name": "my blue pill"}],
+        "events": [{"text": "terrible headaches"}], "hospitalisation": True,
+        "free_text": "i think it was the zoloft", "submitted_at": "2026-10-01T10:00:00Z",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        report_batch_create(actor="t", items=[item])
+    # then
+    result = ScreeningResult.objects.get(report__source_id="r-a")
+    assert result.candidate and result.serious == ["hospitalisation"]
+    structured = {(m.field, m.field_index): m for m in result.mentions.exclude(field="text")}
+    zoloft = structured[("drugs", 0)]
+    assert zoloft.role == "suspect" and zoloft.term.lower() == "sertraline"
+    unknown = structured[("drugs", 1)]
+    assert unknown.code == "" and unknown.coding_status == "uncoded"
+    headache = structured[("events", 0)]
+    assert headache.reportable and headache.role == "reaction" and headache.pt_code
+    assert MentionPair.objects.filter(result=result, drug=zoloft, event=headache).exists()
+    assert TriageItem.objects.get(report__source_id="r-a").is_serious
+
+
+def test_report_already_confirmed_into_a_case_is_not_queued(reviewer):
+    from intake.services import case_create_from_report
+
+    report = AEReportFactory()
+    case_create_from_report(actor=reviewer, report=report)
+    items_screen(kind="report", ids=[report.id])
+    assert ScreeningResult.objects.filter(report=report).exists()
+    assert not TriageItem.objects.exists()
+
+
+def test_rescreen_reruns_only_items_from_an_older_pipeline_version():
+    # given two posts screened by "version 1" of the pipeline
+    posts = [PostFactory(text=SERIOUS_POST), PostFactory(text="zoloft gave me a rash")]
+    with patch("intake.services.screening.current_pipeline_version", return_value="pv-screen/0"):
+        items_screen(kind="post", ids=[p.id for p in posts])
+    old = set(ScreeningResult.objects.values_list("id", flat=True))
+    unscreened = PostFactory(text="nothing to see", screening_status=ScreeningStatus.AWAITING)
+    assert set(items_outdated(kind="post")) == {str(p.id) for p in [*posts, unscreened]}
+    # when
+    out = StringIO()
+    call_command("rescreen", "--kind", "post", stdout=out)
+    # then each got one new current result; the old ones are kept, not current
+    assert "rescreening 3" in out.getvalue()
+    assert ScreeningResult.objects.filter(is_current=True).exclude(id__in=old).count() == 3
+    assert not ScreeningResult.objects.filter(id__in=old, is_current=True).exists()
+    # the queued item now points at the new screening
+    item = TriageItem.objects.get(post=posts[0])
+    assert item.screening.is_current and item.screening_id not in old
+    assert items_outdated(kind="post") == []
+    # and a second run finds nothing
+    out = StringIO()
+    call_command("rescreen", stdout=out)
+    assert "rescreening 0" in out.getvalue()
+
+
+def test_a_text_that_breaks_the_pipeline_fails_alone():
+    good, bad = PostFactory(text=SERIOUS_POST), PostFactory(text="BOOM")
+    from intake.services import screening
+
+    real = screening._run_pipeline
+
+    def flaky(inputs):
+        if any(i["text"] == "BOOM" for i in inputs):
+            raise RuntimeError("pipeline bug")
+        return real(inputs)
+
+    with patch.object(screening, "_run_pipeline", side_effect=flaky):
+        summary = items_screen(kind="post", ids=[good.id, bad.id])
+    assert summary.screened == 1 and summary.failed == [str(bad.id)]
+    assert Post.objects.get(id=bad.id).screening_status == ScreeningStatus.FAILED
+    assert str(bad.id) in items_outdated(kind="post")
+
+
+def test_screening_a_batch_uses_a_bounded_number_of_queries(django_assert_max_num_queries):
+    member = MemberFactory()
+    posts = [PostFactory(member=member, text=SERIOUS_POST) for _ in range(30)]
+    with django_assert_max_num_queries(25):
+        items_screen(kind="post", ids=[p.id for p in posts])
+    assert TriageItem.objects.count() == 30
+
+
+def test_unknown_kind_is_a_domain_error():
+    from pv.core.exceptions import DomainError
+
+    with pytest.raises(DomainError):
+        items_screen(kind="tweet", ids=[])
+    assert AEReport.objects.count() == 0
