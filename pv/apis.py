@@ -13,6 +13,7 @@ from pv.core.api import DefaultPagination
 from pv.core.permissions import IsAdmin, IsReviewer, IsStaffOrPartner
 from pv.models import AuditEvent, Case, CaseDrug, CaseReaction, Member, User
 from pv.privacy.pseudonyms import partner_pseudonym
+from pv.privacy.scrub import scrub_text
 from pv.selectors import (
     case_get_visible,
     case_list_visible_to,
@@ -22,6 +23,7 @@ from pv.selectors import (
 )
 from pv.services.cases import case_create, case_version_create
 from pv.services.members import member_register
+from pv.vault import vault_restricted_values
 
 
 def _paginate(view: APIView, request, queryset, serializer_cls, context=None):
@@ -218,6 +220,27 @@ class CaseReactionSerializer(serializers.Serializer):
     )
 
 
+_PARTNER_SCRUBBED = {
+    None: ("narrative",),
+    "drugs": ("name_reported", "dose_text", "indication_reported"),
+    "reactions": ("reported_term",),
+}
+
+
+def scrub_for_partner(data: dict, *, case: Case, user) -> dict:
+    """Free text a partner sees loses the member's own Restricted values and contact patterns,
+    as the E2B builder does for XML (an audited vault read with purpose "scrubbing")."""
+    values = vault_restricted_values(member=case.member, actor=user) if case.member_id else []
+    for key in _PARTNER_SCRUBBED[None]:
+        data[key] = scrub_text(data[key], values)
+    data["medical_history"] = [scrub_text(str(h), values) for h in data["medical_history"]]
+    for group in ("drugs", "reactions"):
+        for row in data[group]:
+            for key in _PARTNER_SCRUBBED[group]:
+                row[key] = scrub_text(row[key], values)
+    return data
+
+
 class CaseOutput(serializers.Serializer):
     id = serializers.UUIDField()
     worldwide_case_id = serializers.CharField()
@@ -243,6 +266,13 @@ class CaseOutput(serializers.Serializer):
     narrative = serializers.CharField()
     drugs = CaseDrugSerializer(many=True)
     reactions = CaseReactionSerializer(many=True)
+
+    def to_representation(self, case: Case) -> dict:
+        data = super().to_representation(case)
+        user = self.context["user"]
+        if user.is_partner:
+            data = scrub_for_partner(data, case=case, user=user)
+        return data
 
     def get_member(self, case: Case) -> str | None:
         """Reviewers see the internal pseudonym; each partner its own, unlinkable one."""

@@ -14,4 +14,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/v1/", include("pv.api_urls")),
     path("api/v1/", include("intake.urls")),
+    path("api/v1/", include("submissions.urls")),
 ]

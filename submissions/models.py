@@ -99,7 +99,9 @@ class Submission(TimeStampedModel):
     class Meta:
         ordering = ["due_date", "created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "recipient"], name="submission_once_per_recipient")
+            models.UniqueConstraint(
+                fields=["case", "recipient"], name="submission_once_per_recipient"
+            )
         ]
         indexes = [models.Index(fields=["recipient", "status"])]
 

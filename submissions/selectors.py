@@ -26,7 +26,9 @@ NOT_YET_SENT = (
 
 
 def case_ids_received_by(*, partner_id) -> QuerySet:
-    return Submission.objects.filter(recipient_id=partner_id, status__in=AVAILABLE).values("case_id")
+    return Submission.objects.filter(recipient_id=partner_id, status__in=AVAILABLE).values(
+        "case_id"
+    )
 
 
 def submission_list_visible_to(*, user: User) -> QuerySet[Submission]:
@@ -55,7 +57,9 @@ def submission_list_pending_pull(*, partner_id) -> QuerySet[Submission]:
 def submission_list_due(*, as_of: date, within_days: int = 3) -> QuerySet[Submission]:
     """Not yet sent and due within `within_days` of `as_of` (overdue ones included)."""
     return (
-        Submission.objects.filter(status__in=NOT_YET_SENT, due_date__lte=as_of + timedelta(days=within_days))
+        Submission.objects.filter(
+            status__in=NOT_YET_SENT, due_date__lte=as_of + timedelta(days=within_days)
+        )
         .select_related("case", "recipient")
         .order_by("due_date")
     )

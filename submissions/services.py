@@ -7,6 +7,7 @@ workers never prepare or send the same submission twice.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from datetime import timedelta
@@ -89,9 +90,13 @@ def submission_route_case(*, case: Case, actor="system") -> list[Submission]:
     ingredients = _case_ingredients(case)
     decided: dict = {}
     for rule in routing_rules_active():
-        if rule.recipient_id not in decided and rule_matches(rule=rule, case=case, ingredients=ingredients):
+        if rule.recipient_id not in decided and rule_matches(
+            rule=rule, case=case, ingredients=ingredients
+        ):
             decided[rule.recipient_id] = rule
-    chosen = {rid: rule for rid, rule in decided.items() if rule.action == RoutingRule.Action.SUBMIT}
+    chosen = {
+        rid: rule for rid, rule in decided.items() if rule.action == RoutingRule.Action.SUBMIT
+    }
     for recipient_id, rule in _earlier_recipients(case).items():
         chosen.setdefault(recipient_id, rule)
     start = clocks.clock_start(
@@ -127,8 +132,13 @@ def submission_route_case(*, case: Case, actor="system") -> list[Submission]:
             actor=actor,
             action="submission.queued",
             obj=submission,
-            after={"case": str(case.id), "recipient": recipient.name, "kind": kind,
-                   "due_date": submission.due_date, "rule": rule.name if rule else None},
+            after={
+                "case": str(case.id),
+                "recipient": recipient.name,
+                "kind": kind,
+                "due_date": submission.due_date,
+                "rule": rule.name if rule else None,
+            },
         )
         created.append(submission)
     from submissions.tasks import submission_prepare_task  # noqa: PLC0415
@@ -152,15 +162,66 @@ def _previous_sent(submission: Submission) -> Submission | None:
     )
 
 
+def case_e2b_build(
+    *,
+    case: Case,
+    recipient: Partner,
+    batch_number: str,
+    kind: str,
+    message_id: str = "",
+    actor="system",
+):
+    """Build one ICSR batch for `case` addressed to `recipient` and validate it with the
+    recipient's profile. Returns (xml, snapshot, failures); every E2B output goes through here."""
+    snapshot = regional_for(case_to_snapshot(case=case, kind=kind, actor=actor), recipient)
+    snapshot.message_id = message_id
+    xml = build_icsr(snapshot, header_for(recipient=recipient, batch_number=batch_number))
+    failures = validate(xml, recipient.e2b_profile, initial=kind == Submission.Kind.INITIAL)
+    # Only when every reaction is coded: an uncoded reaction is an error for everyone.
+    if recipient.accepts_open_terminology and all(r.term for r in snapshot.reactions):
+        failures = [_open_terminology_ok(f) for f in failures]
+    return xml, snapshot, failures
+
+
+def _open_terminology_ok(failure):
+    """Under an open-terminology agreement, E.i.2.1 coded outside MedDRA is a warning: the code
+    still carries its own system OID and version, so it never passes for MedDRA."""
+    if failure.element in OPEN_TERMINOLOGY_ELEMENTS and "MedDRA" in failure.message:
+        return dataclasses.replace(failure, severity="warning")
+    return failure
+
+
+OPEN_TERMINOLOGY_ELEMENTS = {"E.i.2.1a", "E.i.2.1b"}
+
+
+def case_e2b_preview(*, case: Case, profile: str, actor) -> dict:
+    """What pv would send for this case version under `profile`, and whether it is valid."""
+    receivers = {"fda": "ZZFDA", "ema": "EVHUMAN", "ich": "PREVIEW"}
+    recipient = Partner(name="preview", e2b_profile=profile, e2b_receiver_id=receivers[profile])
+    xml, _, failures = case_e2b_build(
+        case=case, recipient=recipient, kind=_kind(case), batch_number=uuid.uuid4().hex, actor=actor
+    )
+    errs = [str(f) for f in errors(failures)]
+    return {
+        "profile": profile,
+        "valid": not errs,
+        "errors": errs,
+        "warnings": [str(f) for f in failures if f.severity != "error"],
+        "xml": xml.decode(),
+    }
+
+
 def submission_build(*, submission: Submission, actor="system") -> tuple[bytes, list[str]]:
     """Build and validate the XML for a submission; returns (xml, error strings)."""
-    case = submission.case
-    snapshot = regional_for(
-        case_to_snapshot(case=case, kind=submission.kind, actor=actor), submission.recipient
+    xml, snapshot, failures = case_e2b_build(
+        case=submission.case,
+        recipient=submission.recipient,
+        batch_number=submission.batch_number,
+        kind=submission.kind,
+        message_id=submission.message_id,
+        actor=actor,
     )
-    snapshot.message_id = submission.message_id
-    xml = build_icsr(snapshot, header_for(recipient=submission.recipient, batch_number=submission.batch_number))
-    failures = errors(validate(xml, submission.profile, initial=submission.kind == Submission.Kind.INITIAL))
+    failures = errors(failures)
     previous = _previous_sent(submission)
     if previous is not None and bytes(previous.xml):
         earlier = parse_batch(bytes(previous.xml)).cases[0]
@@ -176,13 +237,20 @@ def submission_prepare(*, submission: Submission, actor="system") -> Submission:
     new_status = S.FAILED if problems else S.VALIDATED
     with transaction.atomic():
         claimed = Submission.objects.filter(id=submission.id, status=S.QUEUED).update(
-            status=new_status, xml=xml, validation_errors=problems, updated_at=timezone.now(),
+            status=new_status,
+            xml=xml,
+            validation_errors=problems,
+            updated_at=timezone.now(),
             last_error="invalid E2B: see validation_errors" if problems else "",
         )
         if claimed != 1:
             return Submission.objects.get(id=submission.id)
-        audit_record(actor=actor, action=f"submission.{new_status}", obj=submission,
-                     after={"errors": problems[:50]})
+        audit_record(
+            actor=actor,
+            action=f"submission.{new_status}",
+            obj=submission,
+            after={"errors": problems[:50]},
+        )
         submission.refresh_from_db()
         if new_status == S.VALIDATED and submission.recipient.endpoint_url:
             from submissions.tasks import submission_send_task  # noqa: PLC0415
@@ -190,7 +258,9 @@ def submission_prepare(*, submission: Submission, actor="system") -> Submission:
             sid = str(submission.id)
             transaction.on_commit(lambda: submission_send_task.delay(sid))
     if problems:
-        logger.warning("submission %s failed validation with %d error(s)", submission.id, len(problems))
+        logger.warning(
+            "submission %s failed validation with %d error(s)", submission.id, len(problems)
+        )
     return submission
 
 
@@ -203,8 +273,11 @@ def submission_send(*, submission: Submission, actor="system") -> Submission:
         return Submission.objects.get(id=submission.id)  # another worker took it
     Submission.objects.filter(id=submission.id).update(attempts=submission.attempts + 1)
     try:
-        result = push_xml(url=submission.recipient.endpoint_url, xml=bytes(submission.xml),
-                          timeout=settings.PV_SUBMISSION_TIMEOUT)
+        result = push_xml(
+            url=submission.recipient.endpoint_url,
+            xml=bytes(submission.xml),
+            timeout=settings.PV_SUBMISSION_TIMEOUT,
+        )
     except GatewayUnavailable as exc:
         # Release the claim so the retry can take it again; receivers de-duplicate on N.2.r.1.
         Submission.objects.filter(id=submission.id, status=S.SENDING).update(
@@ -217,13 +290,19 @@ def submission_send(*, submission: Submission, actor="system") -> Submission:
         Submission.objects.filter(id=submission.id, status=S.SENDING).update(
             status=S.SENT, sent_at=timezone.now(), last_error=""
         )
-        audit_record(actor=actor, action="submission.sent", obj=submission,
-                     after={"http_status": result.status})
+        audit_record(
+            actor=actor,
+            action="submission.sent",
+            obj=submission,
+            after={"http_status": result.status},
+        )
     if result.body.strip().startswith(b"<"):
         try:
             submission_ack_receive(xml=result.body, partner=submission.recipient, actor=actor)
         except DomainError as exc:
-            logger.warning("synchronous ACK for %s could not be read: %s", submission.id, exc.message)
+            logger.warning(
+                "synchronous ACK for %s could not be read: %s", submission.id, exc.message
+            )
     return Submission.objects.get(id=submission.id)
 
 
@@ -232,7 +311,9 @@ def _mark_failed(submission: Submission, error: str, *, actor) -> Submission:
         Submission.objects.filter(id=submission.id).exclude(status=S.ACKNOWLEDGED).update(
             status=S.FAILED, last_error=error[:4000]
         )
-        audit_record(actor=actor, action="submission.failed", obj=submission, after={"error": error[:500]})
+        audit_record(
+            actor=actor, action="submission.failed", obj=submission, after={"error": error[:500]}
+        )
     return Submission.objects.get(id=submission.id)
 
 
@@ -259,7 +340,9 @@ _RESULTS = {
 
 
 @transaction.atomic
-def submission_ack_receive(*, xml: bytes, partner: Partner | None, actor="system") -> list[Submission]:
+def submission_ack_receive(
+    *, xml: bytes, partner: Partner | None, actor="system"
+) -> list[Submission]:
     """Parse an ACK (MCCI_IN200101UV01) and reconcile it with the submissions it answers.
 
     A partner can only acknowledge its own submissions; an ACK for anything else is a 404-like
@@ -274,8 +357,11 @@ def submission_ack_receive(*, xml: bytes, partner: Partner | None, actor="system
         batch = batch.filter(recipient=partner)
     rows = list(batch)
     if not rows:
-        raise DomainError("No submission of yours has this batch number.", code="unknown_batch",
-                          extra={"batch_number": ack.batch_number})
+        raise DomainError(
+            "No submission of yours has this batch number.",
+            code="unknown_batch",
+            extra={"batch_number": ack.batch_number},
+        )
     by_message = {r.message_id: r for r in rows}
     updated = []
     for message in ack.messages or []:
@@ -287,22 +373,37 @@ def submission_ack_receive(*, xml: bytes, partner: Partner | None, actor="system
         else:
             result = _RESULTS.get((ack.code, message.code), Submission.AckResult.REJECTED)
         Submission.objects.filter(id=row.id).update(
-            status=S.ACKNOWLEDGED, acked_at=timezone.now(), ack_result=result,
-            ack_code=message.code, ack_text=(message.error_text or ack.text)[:10000], ack_xml=xml,
+            status=S.ACKNOWLEDGED,
+            acked_at=timezone.now(),
+            ack_result=result,
+            ack_code=message.code,
+            ack_text=(message.error_text or ack.text)[:10000],
+            ack_xml=xml,
         )
-        audit_record(actor=actor, action="submission.acknowledged", obj=row,
-                     after={"result": result, "code": message.code, "text": message.error_text[:500]})
+        audit_record(
+            actor=actor,
+            action="submission.acknowledged",
+            obj=row,
+            after={"result": result, "code": message.code, "text": message.error_text[:500]},
+        )
         updated.append(row.id)
     if not ack.messages and ack.code == "AR":
         for row in rows:
             if row.status != S.ACKNOWLEDGED:
                 Submission.objects.filter(id=row.id).update(
-                    status=S.ACKNOWLEDGED, acked_at=timezone.now(),
-                    ack_result=Submission.AckResult.REJECTED, ack_code="AR", ack_text=ack.text[:10000],
+                    status=S.ACKNOWLEDGED,
+                    acked_at=timezone.now(),
+                    ack_result=Submission.AckResult.REJECTED,
+                    ack_code="AR",
+                    ack_text=ack.text[:10000],
                     ack_xml=xml,
                 )
-                audit_record(actor=actor, action="submission.acknowledged", obj=row,
-                             after={"result": "rejected", "code": "AR", "text": ack.text[:500]})
+                audit_record(
+                    actor=actor,
+                    action="submission.acknowledged",
+                    obj=row,
+                    after={"result": "rejected", "code": "AR", "text": ack.text[:500]},
+                )
                 updated.append(row.id)
     return list(Submission.objects.filter(id__in=updated))
 
@@ -310,7 +411,11 @@ def submission_ack_receive(*, xml: bytes, partner: Partner | None, actor="system
 def submission_requeue_stuck(*, older_than_minutes: int = 15) -> int:
     """Rows left in SENDING by a killed worker go back to VALIDATED and are sent again."""
     cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
-    stuck = list(Submission.objects.filter(status=S.SENDING, updated_at__lt=cutoff).values_list("id", flat=True))
+    stuck = list(
+        Submission.objects.filter(status=S.SENDING, updated_at__lt=cutoff).values_list(
+            "id", flat=True
+        )
+    )
     if not stuck:
         return 0
     Submission.objects.filter(id__in=stuck, status=S.SENDING).update(status=S.VALIDATED)

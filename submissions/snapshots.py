@@ -50,10 +50,13 @@ def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> Ca
         reactions.append(
             Reaction(
                 reported_term=r.reported_term,
-                term=_code(r.code or r.pt_code, r.terminology, r.terminology_version, r.term or r.pt),
+                term=_code(
+                    r.code or r.pt_code, r.terminology, r.terminology_version, r.term or r.pt
+                ),
                 onset=r.onset_date,
                 duration=None,
-                seriousness=frozenset(f for f in Case.SERIOUSNESS_FIELDS if getattr(r, f)) or serious,
+                seriousness=frozenset(f for f in Case.SERIOUSNESS_FIELDS if getattr(r, f))
+                or serious,
                 outcome=r.outcome or "0",
                 country=case.reporter_country,
                 id=str(r.id),
@@ -62,8 +65,15 @@ def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> Ca
     drugs = []
     for d in case.drugs.all():
         ingredients = [
-            Ingredient(name=i.get("name", ""), code=_code(i.get("code", ""), i.get("dictionary", ""),
-                                                          i.get("version", ""), i.get("name", "")))
+            Ingredient(
+                name=i.get("name", ""),
+                code=_code(
+                    i.get("code", ""),
+                    i.get("dictionary", ""),
+                    i.get("version", ""),
+                    i.get("name", ""),
+                ),
+            )
             for i in d.ingredients
             if i.get("name")
         ]
@@ -79,15 +89,26 @@ def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> Ca
                 name=d.name_reported,
                 role=DRUG_ROLES.get(d.role, "1"),
                 ingredients=ingredients,
-                dosages=[dosage] if (d.dose_text or d.start_date or d.stop_date or d.route
-                                     or d.dose_value is not None) else [],
-                indications=[Indication(text=d.indication_reported)] if d.indication_reported else [],
+                dosages=[dosage]
+                if (
+                    d.dose_text
+                    or d.start_date
+                    or d.stop_date
+                    or d.route
+                    or d.dose_value is not None
+                )
+                else [],
+                indications=[Indication(text=d.indication_reported)]
+                if d.indication_reported
+                else [],
                 action_taken=d.action_taken,
                 id=str(d.id),
             )
         )
     patient = Patient(
-        age=Quantity(case.patient_age, case.patient_age_unit or "a") if case.patient_age is not None else None,
+        age=Quantity(case.patient_age, case.patient_age_unit or "a")
+        if case.patient_age is not None
+        else None,
         age_group=case.patient_age_group,
         weight_kg=case.patient_weight_kg,
         sex=SEX.get(case.patient_sex, "UNK"),
@@ -105,14 +126,20 @@ def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> Ca
         safety_report_id=case.sender_report_id,
         worldwide_case_id=case.worldwide_case_id,
         report_type=case.report_type,
-        first_received=case.received_at.date(),
-        most_recent=case.latest_info_at.date(),
+        first_received=case.received_at.replace(microsecond=0),
+        # Full timestamps: two versions on the same day still show C.1.5 moving forward.
+        most_recent=case.latest_info_at.replace(microsecond=0),
         expedited=case.is_serious,
         nullification=nullification,
-        primary_sources=[PrimarySource(qualification=case.reporter_qualification,
-                                       country=case.reporter_country)],
-        sender=Sender(type="6", organisation=settings.PV_SENDER_ORGANISATION,
-                      country=settings.PV_SENDER_COUNTRY),
+        primary_sources=[
+            PrimarySource(qualification=case.reporter_qualification, country=case.reporter_country)
+        ],
+        sender=Sender(
+            type="6",
+            organisation=settings.PV_SENDER_ORGANISATION,
+            country=settings.PV_SENDER_COUNTRY,
+            **settings.PV_SENDER_CONTACT,
+        ),
         patient=patient,
         reactions=reactions,
         drugs=drugs,

@@ -32,7 +32,9 @@ def case_route_task(case_id: str) -> int:
 
 @shared_task(acks_late=True)
 def submission_prepare_task(submission_id: str) -> None:
-    submission = Submission.objects.select_related("case", "recipient").filter(id=submission_id).first()
+    submission = (
+        Submission.objects.select_related("case", "recipient").filter(id=submission_id).first()
+    )
     if submission is None:
         logger.warning("submission %s vanished before prepare", submission_id)
         return

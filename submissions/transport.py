@@ -38,4 +38,6 @@ def push_xml(*, url: str, xml: bytes, timeout: float) -> PushResult:
         raise GatewayUnavailable(f"HTTP {response.status_code}")
     if response.status_code >= 400:
         raise GatewayRefused(f"HTTP {response.status_code}: {response.text[:2000]}")
-    return PushResult(response.status_code, response.content, response.headers.get("Content-Type", ""))
+    return PushResult(
+        response.status_code, response.content, response.headers.get("Content-Type", "")
+    )

@@ -24,6 +24,11 @@ class Partner(TimeStampedModel):
         max_length=10, default="ich", help_text="E2B rule profile: ich | fda | ema"
     )
     endpoint_url = models.URLField(blank=True, help_text="Push endpoint; empty means pull")
+    accepts_open_terminology = models.BooleanField(
+        default=False,
+        help_text="Agreement to receive events coded in pv's open (non-MedDRA) terminology. "
+        "Regulators require MedDRA (E.i.2.1) and never set this.",
+    )
 
     class Meta:
         ordering = ["name"]

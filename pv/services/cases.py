@@ -126,6 +126,7 @@ def case_create(
     drugs: list[dict],
     reactions: list[dict],
     received_at=None,
+    latest_info_at=None,
     origin: str = Case.Origin.COMMUNITY,
     worldwide_case_id: str = "",
     source_posts=(),
@@ -154,7 +155,7 @@ def case_create(
         sender_report_id=report_id,
         member=member,
         received_at=received_at or now,
-        latest_info_at=now,
+        latest_info_at=latest_info_at or received_at or now,
         created_by=actor if getattr(actor, "pk", None) else None,
         **{**defaults, **fields},
     )

@@ -17,6 +17,7 @@ from intake.services import case_create_from_report, post_batch_create, report_b
 from pv.models import Case, Member, Partner, Product, User
 from pv.services.members import member_register
 from pv.services.users import user_create
+from submissions.models import RoutingRule, Submission
 
 ACCOUNTS_FILE = "demo_accounts.json"
 DEMO_CASES = 30
@@ -63,6 +64,7 @@ def demo_seed(*, community: dict, actor: str = "demo-seed") -> list[dict]:
             Product.objects.create(
                 sponsor=partner, name=product["name"], ingredients=product["ingredients"]
             )
+    _seed_routing(partners)
     members = {}
     for m in community["members"]:
         member = member_register(
@@ -126,6 +128,37 @@ def demo_seed(*, community: dict, actor: str = "demo-seed") -> list[dict]:
     return accounts
 
 
+def _seed_routing(partners: dict[str, Partner]) -> None:
+    """FDA takes serious US cases (15 days); EMA every EU/EEA case (15 / 90 days); each sponsor
+    the cases with its products as suspect, under an open-terminology agreement."""
+    position = 1
+    for partner in partners.values():
+        if partner.kind == Partner.Kind.REGULATOR and partner.e2b_profile == "fda":
+            RoutingRule.objects.create(
+                position=position,
+                name="FDA: serious cases from the US",
+                recipient=partner,
+                countries=["US"],
+                seriousness="serious",
+            )
+        elif partner.kind == Partner.Kind.REGULATOR:
+            RoutingRule.objects.create(
+                position=position,
+                name=f"{partner.name}: cases from the {partner.region}",
+                recipient=partner,
+                regions=[partner.region],
+            )
+        else:
+            Partner.objects.filter(pk=partner.pk).update(accepts_open_terminology=True)
+            RoutingRule.objects.create(
+                position=position,
+                name=f"{partner.name}: its products",
+                recipient=partner,
+                match_products=True,
+            )
+        position += 1
+
+
 def demo_summary() -> dict[str, int]:
     return {
         "members": Member.objects.count(),
@@ -133,4 +166,5 @@ def demo_summary() -> dict[str, int]:
         "posts": Post.objects.count(),
         "reports": AEReport.objects.count(),
         "cases": Case.objects.filter(is_latest=True).count(),
+        "submissions": Submission.objects.count(),
     }

@@ -158,7 +158,7 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: with no broker configured, tasks run eagerly in-process (embedded demo, unit tests).
 CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL")
-CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://"
+CELERY_BROKER_URL = env("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
@@ -166,7 +166,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
-    "submissions-sweep-stuck": {"task": "submissions.tasks.submission_sweep_task", "schedule": 300.0},
+    "submissions-sweep-stuck": {
+        "task": "submissions.tasks.submission_sweep_task",
+        "schedule": 300.0,
+    },
 }
 
 # Restricted Data vault key (Fernet). Production requires it from the environment.
@@ -187,9 +190,25 @@ PV_SITE_URL = env("PV_SITE_URL", "http://127.0.0.1:8000")
 PV_SENDER_ID = env("PV_SENDER_ID", "PVCOMMUNITY")
 PV_SENDER_ORGANISATION = env("PV_SENDER_ORGANISATION", "pv community pharmacovigilance")
 PV_SENDER_COUNTRY = env("PV_SENDER_COUNTRY", "US")
+# C.3.3 / C.3.4: the sender's safety contact (platform staff, never a member). FDA requires them.
+PV_SENDER_CONTACT = {
+    "department": env("PV_SENDER_DEPARTMENT", "Pharmacovigilance"),
+    "title": env("PV_SENDER_TITLE", "Safety Officer"),
+    "given_name": env("PV_SENDER_GIVEN_NAME", "Drug"),
+    "family_name": env("PV_SENDER_FAMILY_NAME", "Safety"),
+    "street": env("PV_SENDER_STREET", "1 Platform Way"),
+    "city": env("PV_SENDER_CITY", "Springfield"),
+    "state": env("PV_SENDER_STATE", "IL"),
+    "postcode": env("PV_SENDER_POSTCODE", "00000"),
+    "telephone": env("PV_SENDER_TELEPHONE", "+1 000 000 0000"),
+    "fax": env("PV_SENDER_FAX", "+1 000 000 0001"),
+    "email": env("PV_SENDER_EMAIL", "safety@pv.invalid"),
+}
 # Not MedDRA's OID on purpose: open-default codes must never pass for MedDRA. Override with an
 # OID from your own arc in production.
-PV_OPEN_TERMINOLOGY_OID = env("PV_OPEN_TERMINOLOGY_OID", "2.25.329800735698586629295641978511506172918")
+PV_OPEN_TERMINOLOGY_OID = env(
+    "PV_OPEN_TERMINOLOGY_OID", "2.25.329800735698586629295641978511506172918"
+)
 PV_SUBMISSION_TIMEOUT = float(env("PV_SUBMISSION_TIMEOUT", "30"))
 
 LOGGING = {

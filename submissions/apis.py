@@ -1,0 +1,199 @@
+"""Submissions API: partners pull their ICSRs and post ACKs; reviewers watch clocks and previews."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import BaseParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pv.core.api import DefaultPagination
+from pv.core.permissions import IsPartner, IsReviewer, IsStaffOrPartner
+from pv.selectors import case_get_visible
+from submissions.e2b.safexml import MAX_BYTES
+from submissions.selectors import (
+    submission_get_visible,
+    submission_list_due,
+    submission_list_overdue,
+    submission_list_pending_pull,
+    submission_list_visible_to,
+)
+from submissions.services import case_e2b_preview, submission_ack_receive, submission_download
+
+
+class XMLBodyParser(BaseParser):
+    """Raw XML bodies (ACKs): bytes go to the safe E2B parser, never to a generic one."""
+
+    media_type = "application/xml"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return stream.read(MAX_BYTES + 1)
+
+
+class TextXMLBodyParser(XMLBodyParser):
+    media_type = "text/xml"
+
+
+class SubmissionOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    case_id = serializers.UUIDField()
+    worldwide_case_id = serializers.CharField(source="case.worldwide_case_id")
+    case_version = serializers.IntegerField(source="case.version")
+    recipient = serializers.CharField(source="recipient.name")
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    profile = serializers.CharField()
+    clock_start = serializers.DateField()
+    due_date = serializers.DateField()
+    message_id = serializers.CharField()
+    batch_number = serializers.CharField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    acked_at = serializers.DateTimeField(allow_null=True)
+    ack_result = serializers.CharField()
+    ack_text = serializers.CharField()
+    validation_errors = serializers.ListField(child=serializers.CharField())
+    last_error = serializers.CharField()
+    overdue = serializers.SerializerMethodField()
+
+    def get_overdue(self, obj) -> bool:
+        return obj.sent_at is None and obj.due_date < timezone.now().date()
+
+
+def _page(view, request, qs):
+    paginator = DefaultPagination()
+    page = paginator.paginate_queryset(qs, request, view=view)
+    return paginator.get_paginated_response(SubmissionOutput(page, many=True).data)
+
+
+class SubmissionListApi(APIView):
+    permission_classes = [IsStaffOrPartner]
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(
+            choices=["queued", "validated", "sending", "sent", "acknowledged", "failed"],
+            required=False,
+        )
+        pending = serializers.BooleanField(required=False, default=False)
+
+    @extend_schema(parameters=[FilterSerializer], responses=SubmissionOutput(many=True))
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        if filters.validated_data["pending"] and request.user.is_partner:
+            qs = submission_list_pending_pull(partner_id=request.user.partner_id)
+        else:
+            qs = submission_list_visible_to(user=request.user)
+        if "status" in filters.validated_data:
+            qs = qs.filter(status=filters.validated_data["status"])
+        return _page(self, request, qs.select_related("case", "recipient"))
+
+
+class SubmissionDetailApi(APIView):
+    permission_classes = [IsStaffOrPartner]
+
+    @extend_schema(responses=SubmissionOutput)
+    def get(self, request, submission_id):
+        submission = submission_get_visible(user=request.user, submission_id=submission_id)
+        return Response(SubmissionOutput(submission).data)
+
+
+class SubmissionXmlApi(APIView):
+    """Download the ICSR batch. A partner's first download marks a pull submission as sent."""
+
+    permission_classes = [IsStaffOrPartner]
+
+    @extend_schema(responses={(200, "application/xml"): bytes})
+    def get(self, request, submission_id):
+        submission = submission_get_visible(user=request.user, submission_id=submission_id)
+        if request.user.is_partner:
+            xml = submission_download(submission=submission, actor=request.user)
+        else:
+            xml = bytes(submission.xml)
+        response = HttpResponse(xml, content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{submission.message_id}.xml"'
+        return response
+
+
+class AckReceiveApi(APIView):
+    """A partner posts an E2B(R3) ACK (MCCI_IN200101UV01) as the raw request body."""
+
+    permission_classes = [IsPartner]
+    parser_classes = [XMLBodyParser, TextXMLBodyParser]
+
+    @extend_schema(request={"application/xml": bytes}, responses=SubmissionOutput(many=True))
+    def post(self, request):
+        body = request.data if isinstance(request.data, bytes) else b""
+        if not body:
+            return Response(
+                {
+                    "code": "invalid_ack",
+                    "message": "Send the ACK XML as the request body "
+                    "(Content-Type: application/xml).",
+                    "extra": {},
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if len(body) > MAX_BYTES:
+            return Response(
+                {"code": "too_large", "message": "ACK too large.", "extra": {}},
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        updated = submission_ack_receive(xml=body, partner=request.user.partner, actor=request.user)
+        return Response(SubmissionOutput(updated, many=True).data)
+
+
+class SubmissionDueApi(APIView):
+    permission_classes = [IsReviewer]
+
+    class FilterSerializer(serializers.Serializer):
+        within = serializers.IntegerField(min_value=0, max_value=365, default=3)
+        overdue = serializers.BooleanField(default=False)
+
+    @extend_schema(parameters=[FilterSerializer], responses=SubmissionOutput(many=True))
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        today = timezone.now().date()
+        if filters.validated_data["overdue"]:
+            qs = submission_list_overdue(as_of=today)
+        else:
+            qs = submission_list_due(as_of=today, within_days=filters.validated_data["within"])
+        return _page(self, request, qs)
+
+
+class CaseE2BPreviewApi(APIView):
+    """The XML pv would send for this case version to a profile, with its validation result."""
+
+    permission_classes = [IsReviewer]
+
+    class OutputSerializer(serializers.Serializer):
+        profile = serializers.CharField()
+        valid = serializers.BooleanField()
+        errors = serializers.ListField(child=serializers.CharField())
+        warnings = serializers.ListField(child=serializers.CharField())
+        xml = serializers.CharField()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("profile", str, enum=["ich", "fda", "ema"])],
+        responses=OutputSerializer,
+    )
+    def get(self, request, case_id):
+        case = case_get_visible(user=request.user, case_id=case_id)
+        profile = request.query_params.get("profile", "ich")
+        if profile not in ("ich", "fda", "ema"):
+            return Response(
+                {
+                    "code": "invalid",
+                    "message": "profile must be ich, fda or ema.",
+                    "extra": {"fields": {"profile": ["unknown profile"]}},
+                },
+                status=400,
+            )
+        return Response(
+            self.OutputSerializer(
+                case_e2b_preview(case=case, profile=profile, actor=request.user)
+            ).data
+        )
