@@ -20,6 +20,7 @@ run: install
 
 ## Run the test suite (SQLite + eager tasks unless DATABASE_URL / CELERY_BROKER_URL are set).
 test: install
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: install
