@@ -123,3 +123,21 @@ def test_hyperparameters_validate() -> None:
 def test_fit_rejects_zero_counts() -> None:
     with pytest.raises(ValueError, match="N >= 1"):
         distinct_points(np.array([0, 1]), np.array([0.1, 0.2]))
+
+
+def test_squash_bins_each_count_and_keeps_the_largest_expected_counts() -> None:
+    rng = np.random.default_rng(3)
+    e = np.concatenate([rng.lognormal(-2, 1, 10_000), rng.lognormal(-1, 1, 300)])
+    n = np.concatenate([np.ones(10_000, dtype=np.int64), np.full(300, 2)])
+    points = Points(n, e, np.ones(len(n)))
+    squashed = squash(points)
+    ones = squashed.n == 1
+    # N = 1: 10,000 points -> the 100 largest E kept as they are + ~500 weighted bins
+    assert 550 <= ones.sum() <= 650
+    top = np.sort(e[:10_000])[-100:]
+    assert np.isin(top, squashed.e[ones]).all()
+    assert squashed.w[ones].sum() == 10_000
+    assert (squashed.w[ones] * squashed.e[ones]).sum() == pytest.approx(e[:10_000].sum())
+    # N = 2 has fewer than 500 points: left alone
+    assert (~ones).sum() == 300
+    assert (squashed.w[~ones] == 1).all()
