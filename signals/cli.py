@@ -139,17 +139,20 @@ def _compute(args: argparse.Namespace) -> int:
     if say:
         say(f"reading {args.input}")
     rows = _read_rows(Path(args.input), columns)
-    result = compute_signals(
-        rows,
-        id_col=args.id_col,
-        drug_col=args.drug_col,
-        event_col=args.event_col,
-        strata=strata,
-        hyper=hyper,
-        yates=not args.pearson,
-        squash_data={"auto": None, "yes": True, "no": False}[args.squash],
-        progress=say,
-    )
+    try:
+        result = compute_signals(
+            rows,
+            id_col=args.id_col,
+            drug_col=args.drug_col,
+            event_col=args.event_col,
+            strata=strata,
+            hyper=hyper,
+            yates=not args.pearson,
+            squash_data={"auto": None, "yes": True, "no": False}[args.squash],
+            progress=say,
+        )
+    except (ValueError, ArithmeticError) as exc:  # data the statistics cannot handle
+        raise InputError(f"{args.input}: {exc}") from None
     fit = result.fit
     if hyper is None and not (fit.agreed and fit.within_bounds):
         # Not progress: a caveat about the numbers, so it is shown even when piped.
@@ -161,7 +164,8 @@ def _compute(args: argparse.Namespace) -> int:
     if say:
         say(f"writing {len(result.table):,} pairs to {args.output}")
     try:
-        # Formatting a 10^6-row table is the slowest step; a second process halves it.
+        # Formatting a 10^6-row table is the slowest step; a second process can nearly halve
+        # it when a second core is free.
         workers = min(2, os.cpu_count() or 1)
         write_csv(result.table, args.output, OUTPUT_COLUMNS, workers=workers)
         if args.hyper_out:
