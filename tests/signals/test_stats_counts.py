@@ -7,6 +7,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from signals.stats import count_pairs, roll_up
 from tests.signals import shared_path
@@ -178,3 +180,30 @@ def test_categorical_input_sorts_by_value_and_ignores_unused_categories() -> Non
     assert counts[["drug", "event"]].values.tolist() == [["a", "x"], ["b", "x"], ["b", "y"]]
     plain = count_pairs(rows.astype({"var1": str, "var2": str}))
     pd.testing.assert_frame_equal(counts.astype({"drug": str, "event": str}), plain)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 12),  # report id
+            st.sampled_from(["a", "b", "c", "d"]),
+            st.sampled_from(["x", "y", "z"]),
+            st.sampled_from(["F", "M"]),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.booleans(),
+)
+def test_counts_match_brute_force_on_random_tables(
+    records: list[tuple[int, str, str, str]], stratified: bool
+) -> None:
+    rows = pd.DataFrame(records, columns=["id", "var1", "var2", "sex"])
+    strata = ["sex"] if stratified else None
+    counts = count_pairs(rows, strata=strata or ())
+    ref = brute_force(rows, strata)
+    assert counts["n"].tolist() == ref["n"].tolist()
+    np.testing.assert_allclose(counts["expected"], ref["expected"], rtol=1e-12)
+    assert (counts["n"] <= counts[["n_drug", "n_event"]].min(axis=1)).all()
+    assert (counts["n_total"] == rows["id"].nunique()).all()

@@ -12,6 +12,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import integrate, optimize, special, stats
 
 from signals.stats import Hyperparameters, count_pairs, eb_quantile, eb_scores
@@ -137,3 +139,28 @@ def test_extreme_theta_still_converges() -> None:
             1 - q
         ) * special.gammainc(theta.alpha2 + n, (theta.beta2 + e) * x)
         np.testing.assert_allclose(cdf, prob, atol=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.tuples(
+        st.floats(1e-3, 50),
+        st.floats(1e-3, 50),
+        st.floats(1e-3, 50),
+        st.floats(1e-3, 50),
+        st.floats(1e-4, 1 - 1e-4),
+    ),
+    st.integers(1, 5000),
+    st.floats(1e-6, 5000),
+    st.sampled_from([0.05, 0.5, 0.95]),
+)
+def test_quantile_solves_the_mixture_cdf_for_random_theta(
+    theta: tuple[float, float, float, float, float], n: int, e: float, prob: float
+) -> None:
+    h = Hyperparameters(*theta)
+    x = eb_quantile(np.array([n]), np.array([e]), h, prob)
+    q = eb_scores(np.array([n]), np.array([e]), h)["qn"]
+    cdf = q * special.gammainc(h.alpha1 + n, (h.beta1 + e) * x) + (1 - q) * special.gammainc(
+        h.alpha2 + n, (h.beta2 + e) * x
+    )
+    assert abs(cdf[0] - prob) < 1e-10
