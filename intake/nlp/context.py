@@ -122,16 +122,19 @@ def _has_withdrawal(sentence: list[str]) -> bool:
 
 def assign_context(norms: list[str], sentences: list[tuple[int, int]],
                    events: list[tuple[int, int]], inside: set[int], *, has_drug: bool,
-                   indication_prior: dict[str, float], keys: list[str]) -> list[dict]:
+                   indication_prior: dict[str, float], keys: list[str | None],
+                   labels: list[str | None] | None = None) -> list[dict]:
     """Context attributes for each (start, end) event span in `events` (norm positions).
 
     `inside`: positions covered by any mention (their words are not triggers).
     `indication_prior`: phrase key -> share of its annotated matches that were the treated
-    condition; `keys` gives each event's phrase key.
+    condition; `keys` gives each event's phrase key. `labels`: the trained tagger's label per
+    event (ADR | WD | IND) or None for dictionary-only events; a label decides the role.
     """
     out = []
     starts = [a for a, _ in sentences]
-    for (start, end), key in zip(events, keys, strict=True):
+    labels = labels or [None] * len(events)
+    for (start, end), key, label in zip(events, keys, labels, strict=True):
         si = bisect.bisect_right(starts, start) - 1
         s_start, s_end = sentences[si] if si >= 0 else (0, len(norms))
         c_start = _clause_back(norms, start, s_start)
@@ -161,8 +164,13 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
             "runs" in post[:3] and "family" in post[:6])
         sentence = norms[s_start:s_end]
         withdrawal = _has_withdrawal(sentence)
-        role = _role(pre, post, start, has_drug=has_drug, prior=indication_prior.get(key, 0.0),
-                     worsened=norms[end - 1] in _WORSENED)
+        if label is None:
+            role = _role(pre, post, start, has_drug=has_drug,
+                         prior=indication_prior.get(key, 0.0) if key else 0.0,
+                         worsened=norms[end - 1] in _WORSENED)
+        else:
+            role = "indication" if label == "IND" else "reaction"
+            withdrawal = withdrawal or label == "WD"
         if family:
             role = "other"  # someone else's event is neither our patient's reaction nor indication
         out.append({"negated": negated, "hypothetical": hypothetical, "historical": historical,

@@ -32,6 +32,7 @@ _BAD_SPAN_START = frozenset({"of", "so", "such", "a"})
 # Tokens that may stand between the fuzzy candidate and a drug (and never are drugs).
 _MIN_FUZZY_DRUG_LEN = 5
 _MIN_FUZZY_EVENT_LEN = 6
+_MAX_PLAIN = 1_000_000
 
 
 class Matcher:
@@ -68,25 +69,37 @@ class Matcher:
             if " " not in name and len(name) >= _MIN_FUZZY_EVENT_LEN and value[2] in (
                     "lay", "label", "layperson", "learned"):
                 self._fuzzy_events[name[0]].append(name)
+        # Tokens that can never start a match nor be a fuzzy candidate (English words, short
+        # or non-alphabetic tokens) are skipped without any further look-up; the sets grow
+        # as tokens are seen (bounded).
+        self._not_drug: set[str] = set()
+        self._not_event: set[str] = set()
         self._drug_cache: dict[str, str | None] = {}
         self._event_cache: dict[str, str | None] = {}
 
     # -- drugs -------------------------------------------------------------------------------
-    def find_drugs(self, norms: list[str], texts: list[str]) -> list[tuple[int, int, str, bool]]:
-        """[(first, last+1, matched name, fuzzy)] over positions in `norms`."""
-        out = []
-        i, n = 0, len(norms)
-        names = self.drugs.names
-        while i < n:
+    def find_drugs(self, norms: list[str], text: str, starts: list[int],
+                   ends: list[int]) -> list[tuple[int, int, str, bool]]:
+        """[(first, last+1, matched name, fuzzy)] over positions in `norms`.
+
+        Only tokens that start a dictionary name or are fuzzy candidates (not English, not an
+        event word, alphabetic, long enough) are looked at: one list comprehension finds them.
+        """
+        out: list[tuple[int, int, str, bool]] = []
+        names, first, plain = self.drugs.names, self.drug_first, self._not_drug
+        n = len(norms)
+        nxt = 0
+        for i in [i for i, t in enumerate(norms) if t in first or t not in plain]:
+            if i < nxt:
+                continue
             tok = norms[i]
-            longest = self.drug_first.get(tok, 0)
             hit = None
-            for length in range(min(longest, n - i), 0, -1):
+            for length in range(min(first.get(tok, 0), n - i), 0, -1):
                 key = tok if length == 1 else " ".join(norms[i:i + length])
                 if key in names:
                     hit = (i, i + length, key, False)
                     break
-            if hit and hit[1] - hit[0] == 1 and self._guarded(tok, texts[i]):
+            if hit and hit[1] - hit[0] == 1 and self._guarded(tok, text[starts[i]:ends[i]]):
                 hit = None
             if hit is None and len(tok) >= _MIN_FUZZY_DRUG_LEN and tok.isalpha() \
                     and tok not in self.english and tok not in self.event_table:
@@ -95,9 +108,9 @@ class Matcher:
                     hit = (i, i + 1, name, True)
             if hit:
                 out.append(hit)
-                i = hit[1]
-            else:
-                i += 1
+                nxt = hit[1]
+            elif tok not in first and len(plain) < _MAX_PLAIN:
+                plain.add(tok)
         return out
 
     def _guarded(self, norm: str, text: str) -> bool:
@@ -117,18 +130,17 @@ class Matcher:
     # -- events ------------------------------------------------------------------------------
     def find_events(self, norms: list[str], taken: set[int]) -> list[tuple[int, int, str, bool]]:
         """[(first, last+1, phrase key, fuzzy)]; positions in `taken` (drugs) are skipped."""
-        out = []
-        i, n = 0, len(norms)
-        table = self.event_table
-        while i < n:
-            if i in taken:
-                i += 1
+        out: list[tuple[int, int, str, bool]] = []
+        n = len(norms)
+        table, first, plain = self.event_table, self.event_first, self._not_event
+        nxt = 0
+        for i in [i for i, t in enumerate(norms) if t in first or t not in plain]:
+            if i < nxt or i in taken:
                 continue
             tok = norms[i]
-            longest = self.event_first.get(tok, 0)
             hit = None
-            for length in range(min(longest, n - i), 0, -1):
-                if any(j in taken for j in range(i, i + length)):
+            for length in range(min(first.get(tok, 0), n - i), 0, -1):
+                if taken and any(j in taken for j in range(i, i + length)):
                     continue
                 key = tok if length == 1 else " ".join(norms[i:i + length])
                 if key in table:
@@ -153,9 +165,9 @@ class Matcher:
                 if end < n and norms[end] in TRAILERS:
                     end += 1
                 out.append((start, end, hit[2], hit[3]))
-                i = end
-            else:
-                i += 1
+                nxt = end
+            elif tok not in first and len(plain) < _MAX_PLAIN:
+                plain.add(tok)
         return out
 
     def _fuzzy_event(self, tok: str) -> str | None:

@@ -23,14 +23,17 @@ import spacy
 from spacy.language import Language
 
 from coding.nlp.dictionaries import default_drugs, default_events, english_words
-from coding.nlp.text import norm_doc
 from intake.nlp.assess import assess, pair_mentions
-from intake.nlp.context import assign_context
+from intake.nlp.context import NEGATIONS, assign_context
 from intake.nlp.matchers import Matcher
+from intake.nlp.tagger import LEX_DRUG, LEX_EVENT_B, LEX_EVENT_I, LEX_MOD, LEX_NONE, Tagger
+from intake.nlp.tagger import load as load_tagger
+from intake.nlp.tokens import analyse
 
 PIPELINE_NAME = "pv-screen"
-PIPELINE_RELEASE = "1.0"
+PIPELINE_RELEASE = "2.0"
 LEARNED = Path(__file__).parent / "data" / "learned.json.gz"
+TAGGER = Path(__file__).parent / "data" / "tagger.npz"
 _TAG = re.compile(r"<[^<>]{0,300}>")
 
 
@@ -47,6 +50,11 @@ def _make_mentions(nlp: Language, name: str):
     return MentionsComponent(_matcher())
 
 
+@Language.factory("pv_tagger")
+def _make_tagger(nlp: Language, name: str):
+    return TaggerComponent(_tagger(), _matcher())
+
+
 @Language.factory("pv_context")
 def _make_context(nlp: Language, name: str):
     return ContextComponent(load_learned().get("indication_prior", {}))
@@ -57,43 +65,134 @@ def _matcher() -> Matcher:
     return Matcher(default_drugs(), default_events(), english_words(), load_learned())
 
 
+def event_words(matcher: Matcher) -> frozenset[str]:
+    return frozenset(w for key in matcher.event_table for w in key.split(" "))
+
+
+@functools.cache
+def _tagger() -> Tagger | None:
+    matcher = _matcher()
+    return load_tagger(TAGGER, matcher.english, event_words(matcher))
+
+
+def lex_tags(norms: list[str], drugs: list, events: list) -> list[int]:
+    """The dictionary's verdict per token, a feature of the trained tagger."""
+    lex = [LEX_MOD if t in NEGATIONS else LEX_NONE for t in norms]
+    for a, b, *_ in drugs:
+        lex[a:b] = [LEX_DRUG] * (b - a)
+    for a, b, *_ in events:
+        lex[a:b] = [LEX_EVENT_B] + [LEX_EVENT_I] * (b - a - 1)
+    return lex
+
+
 class MentionsComponent:
-    """Finds drug and event mentions; stores them in `doc.user_data["pv"]`."""
+    """Finds drug and dictionary event mentions; stores them in `doc.user_data["pv"]`."""
 
     def __init__(self, matcher: Matcher) -> None:
         self.matcher = matcher
 
     def __call__(self, doc):
-        norms, index, starts, ends, sent_flags = norm_doc(doc)
+        norms, starts, ends, sentences = analyse(doc)
         text = doc.user_data.get("text")
         if text is None:
             text = doc.text
-        texts = [text[a:b] for a, b in zip(starts, ends, strict=True)]
-        drugs = self.matcher.find_drugs(norms, texts)
-        taken = {p for a, b, _, _ in drugs for p in range(a, b)}
+        drugs = self.matcher.find_drugs(norms, text, starts, ends)
+        taken = {p for a, b, _, _ in drugs for p in range(a, b)} if drugs else set()
         events = self.matcher.find_events(norms, taken)
-        firsts = [i for i, flag in enumerate(sent_flags) if flag]
-        sentences = list(zip(firsts, [*firsts[1:], len(norms)], strict=True)) if firsts else []
-        doc.user_data["pv"] = {"norms": norms, "index": index, "starts": starts, "ends": ends,
-                               "drugs": drugs, "events": events, "sentences": sentences}
+        # events: (start, end, phrase key or None, fuzzy, tagger label or None)
+        doc.user_data["pv"] = {"norms": norms, "starts": starts, "ends": ends,
+                               "drugs": drugs, "events": [(*e, None) for e in events],
+                               "sentences": sentences}
         return doc
 
 
+class TaggerComponent:
+    """Trained span tagger: its ADR / withdrawal / indication spans replace the dictionary
+    events they overlap (which code them); dictionary events it does not cover stay."""
+
+    def __init__(self, tagger: Tagger | None, matcher: Matcher) -> None:
+        self.tagger = tagger
+        self.table = matcher.event_table
+        self.matcher = matcher
+
+    def __call__(self, doc):
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs, batch_size: int = 256):
+        docs = list(docs)
+        if self.tagger is None:
+            return docs
+        pvs = [doc.user_data["pv"] for doc in docs]
+        tagged = self.tagger.tag([(pv["norms"], lex_tags(pv["norms"], pv["drugs"], pv["events"]))
+                                  for pv in pvs])
+        for pv, spans in zip(pvs, tagged, strict=True):
+            if spans:
+                pv["events"] = self._merge(pv, spans)
+        return docs
+
+    def _merge(self, pv: dict, spans: list[tuple]) -> list[tuple]:
+        events = pv["events"]
+        drug_pos = {p for a, b, *_ in pv["drugs"] for p in range(a, b)}
+        out = []
+        used = set()
+        for a, b, label, _p in spans:
+            while a < b and a in drug_pos:
+                a += 1
+            while b > a and b - 1 in drug_pos:
+                b -= 1
+            if a >= b:
+                continue
+            inside = [i for i, e in enumerate(events) if e[0] < b and a < e[1]]
+            used.update(inside)
+            if inside:
+                best = max(inside, key=lambda i: events[i][1] - events[i][0])
+                key, fuzzy = events[best][2], events[best][3]
+                a, b = min(a, events[best][0]), max(b, events[best][1])
+            else:
+                key, fuzzy = self._code(pv["norms"], a, b)
+            out.append((a, b, key, fuzzy, label))
+        out.extend(e for i, e in enumerate(events) if i not in used)
+        out.sort()
+        # Drop overlaps left by widening (keep the earlier span).
+        kept: list[tuple] = []
+        for e in out:
+            if kept and e[0] < kept[-1][1]:
+                continue
+            kept.append(e)
+        return kept
+
+    def _code(self, norms: list[str], a: int, b: int) -> tuple[str | None, bool]:
+        """A dictionary phrase inside a tagged span, else a fuzzy single word, else None."""
+        table = self.table
+        for length in range(min(b - a, 4), 0, -1):
+            for i in range(b - length, a - 1, -1):
+                key = " ".join(norms[i:i + length])
+                if key in table:
+                    return key, False
+        for i in range(b - 1, a - 1, -1):
+            tok = norms[i]
+            if len(tok) >= 6 and tok.isalpha() and tok not in self.matcher.english:
+                key = self.matcher._fuzzy_event(tok)
+                if key:
+                    return key, True
+        return None, False
+
+
 class ContextComponent:
-    """Adds context attributes to every event found by `pv_mentions`."""
+    """Adds context attributes to every event found by `pv_mentions` / `pv_tagger`."""
 
     def __init__(self, indication_prior: dict[str, float]) -> None:
         self.prior = indication_prior
-        self.table = _matcher().event_table
 
     def __call__(self, doc):
         pv = doc.user_data["pv"]
         events = pv["events"]
         inside = {p for a, b, *_ in pv["drugs"] + events for p in range(a, b)}
         pv["context"] = assign_context(
-            pv["norms"], pv["sentences"], [(a, b) for a, b, _, _ in events], inside,
+            pv["norms"], pv["sentences"], [(e[0], e[1]) for e in events], inside,
             has_drug=bool(pv["drugs"]) or doc.user_data.get("about_drug", False),
-            indication_prior=self.prior, keys=[k for _, _, k, _ in events])
+            indication_prior=self.prior, keys=[e[2] for e in events],
+            labels=[e[4] for e in events])
         return doc
 
 
@@ -102,8 +201,8 @@ def load_pipeline() -> Language:
     """The screening pipeline (built once per process)."""
     nlp = spacy.blank("en")
     nlp.max_length = 2_000_000
-    nlp.add_pipe("sentencizer")
     nlp.add_pipe("pv_mentions")
+    nlp.add_pipe("pv_tagger")
     nlp.add_pipe("pv_context")
     return nlp
 
@@ -113,7 +212,10 @@ def pipeline_version() -> dict:
     """What produced a result: store it with every screening so old results can be re-run."""
     drugs, events = default_drugs(), default_events()
     learned = load_learned().get("meta", {})
-    return {"pipeline": f"{PIPELINE_NAME}/{PIPELINE_RELEASE}+{learned.get('id', 'untrained')}",
+    tagger = _tagger()
+    tagger_id = tagger.meta.get("id", "tagger") if tagger else "no-tagger"
+    return {"pipeline": f"{PIPELINE_NAME}/{PIPELINE_RELEASE}+{learned.get('id', 'untrained')}"
+                        f"+{tagger_id}",
             "drugs": drugs.terminology, "events": events.terminology}
 
 
@@ -123,41 +225,53 @@ def _clean(text: str) -> str:
     return _TAG.sub(lambda m: " " * len(m.group()), text) if "<" in text else text
 
 
+_UNCODED_EVENT = {"code": None, "term": None, "llt": None, "llt_code": None, "pt": None,
+                  "pt_code": None, "hlt": None, "hlt_code": None, "hlgt": None, "hlgt_code": None,
+                  "soc": None, "soc_code": None}
+
+
+@functools.cache
+def _drug_fields(key: str) -> dict:
+    drugs_dict = default_drugs()
+    concept = drugs_dict.lookup(key)[0]
+    return {"kind": "drug", "code": concept["code"], "term": concept["name"],
+            "drug_kind": concept["kind"], "brand": concept["brand"],
+            "drugbank_id": concept.get("drugbank_id"),
+            "ingredients": [{"code": c, "term": drugs_dict.concepts[c]["name"]}
+                            for c in concept.get("ingredients", []) if c in drugs_dict.concepts],
+            "terminology": drugs_dict.meta["name"],
+            "terminology_version": drugs_dict.meta["version"]}
+
+
+@functools.lru_cache(maxsize=200_000)
+def _event_fields(key: str | None) -> dict:
+    events_dict = default_events()
+    if key is None:  # a tagged span no dictionary phrase covers: left for the reviewer to code
+        return {"kind": "event", **_UNCODED_EVENT, "terminology": events_dict.meta["name"],
+                "terminology_version": events_dict.meta["version"]}
+    pt_code, llt_text, source, llt_code = _matcher().event_table[key]
+    coded = events_dict.code(pt_code, llt_text if source != "learned" else None, llt_code)
+    return {"kind": "event", "code": pt_code, "term": coded["pt"], **coded}
+
+
 def _mentions(doc) -> tuple[list[dict], list[int]]:
     pv = doc.user_data["pv"]
     sentences, tok_starts, tok_ends = pv["sentences"], pv["starts"], pv["ends"]
     # doc.text is rebuilt on every access in spaCy: use the text we were given.
     text = doc.user_data["text"]
-    drugs_dict, events_dict, table = default_drugs(), default_events(), _matcher().event_table
-
-    def span(a: int, b: int) -> tuple[int, int]:
-        return tok_starts[a], tok_ends[b - 1]
-
     starts = [a for a, _ in sentences]
-
-    def sentence_of(pos: int) -> int:  # bisect: long texts have thousands of sentences
-        return bisect.bisect_right(starts, pos) - 1
-
     found: list[tuple[int, dict, int]] = []
     for a, b, key, fuzzy in pv["drugs"]:
-        concept = drugs_dict.lookup(key)[0]
-        start, end = span(a, b)
-        found.append((start, {
-            "start": start, "end": end, "text": text[start:end], "kind": "drug",
-            "code": concept["code"], "term": concept["name"], "drug_kind": concept["kind"],
-            "brand": concept["brand"], "drugbank_id": concept.get("drugbank_id"),
-            "ingredients": [{"code": c, "term": drugs_dict.concepts[c]["name"]}
-                            for c in concept.get("ingredients", []) if c in drugs_dict.concepts],
-            "fuzzy": fuzzy, "terminology": drugs_dict.meta["name"],
-            "terminology_version": drugs_dict.meta["version"]}, sentence_of(a)))
-    for (a, b, key, fuzzy), ctx in zip(pv["events"], pv["context"], strict=True):
-        pt_code, llt_text, source, llt_code = table[key]
-        coded = events_dict.code(pt_code, llt_text if source != "learned" else None, llt_code)
-        start, end = span(a, b)
-        found.append((start, {
-            "start": start, "end": end, "text": text[start:end], "kind": "event",
-            "code": pt_code, "term": coded["pt"], **coded, **ctx, "fuzzy": fuzzy},
-            sentence_of(a)))
+        start, end = tok_starts[a], tok_ends[b - 1]
+        m = {"start": start, "end": end, "text": text[start:end], **_drug_fields(key),
+             "fuzzy": fuzzy}
+        m["ingredients"] = [dict(i) for i in m["ingredients"]]
+        found.append((start, m, bisect.bisect_right(starts, a) - 1))
+    for (a, b, key, fuzzy, _label), ctx in zip(pv["events"], pv["context"], strict=True):
+        start, end = tok_starts[a], tok_ends[b - 1]
+        found.append((start, {"start": start, "end": end, "text": text[start:end],
+                              **_event_fields(key), **ctx, "fuzzy": fuzzy},
+                      bisect.bisect_right(starts, a) - 1))
     found.sort(key=lambda t: t[0])
     return [m for _, m, _ in found], [s for _, _, s in found]
 
@@ -194,17 +308,14 @@ def screen_texts(items: Iterable[dict], *, batch_size: int = 256) -> Iterator[di
 
 
 def _run(nlp: Language, batch: list[dict]) -> Iterator[dict]:
-    def docs():
-        for item in batch:
-            text = _clean(str(item.get("text") or ""))
-            doc = nlp.make_doc(text)
-            doc.user_data["text"] = text
-            doc.user_data["about_drug"] = bool(item.get("about_drug"))
-            yield doc
-
-    out_docs = []
-    for doc in docs():
-        for _, proc in nlp.pipeline:
-            doc = proc(doc)
-        out_docs.append(doc)
-    yield from screen_docs(batch, out_docs)
+    texts = [_clean(str(item.get("text") or "")) for item in batch]
+    docs = list(nlp.tokenizer.pipe(texts, batch_size=len(texts)))
+    for doc, text, item in zip(docs, texts, batch, strict=True):
+        doc.user_data["text"] = text
+        doc.user_data["about_drug"] = bool(item.get("about_drug"))
+    for _, proc in nlp.pipeline:
+        if hasattr(proc, "pipe"):
+            docs = list(proc.pipe(docs, batch_size=len(docs)))
+        else:
+            docs = [proc(doc) for doc in docs]
+    yield from screen_docs(batch, docs)

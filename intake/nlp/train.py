@@ -20,24 +20,28 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from coding.nlp.dictionaries import default_drugs, default_events, english_words
-from coding.nlp.text import norm_phrase, norm_sequence, tokenizer
+from coding.nlp.text import norm_phrase, tokenizer
 from intake.nlp.matchers import Matcher
 from intake.nlp.psytar import psytar_dir, read_conll
+from intake.nlp.tagger import LABEL_OF, TAGS, Tagger, save, train_weights
+from intake.nlp.tokens import analyse
 
 MIN_PHRASE_PRECISION = 0.5
 MAX_PHRASE_TOKENS = 6
 BLOCK_MIN_MATCHES = 3
 BLOCK_MAX_ENTITY_RATE = 0.2
+# Tagger settings chosen on the dev split (`pv screen-eval --split dev`).
+TAGGER_EPOCHS = 8
+TAGGER_MIN_COUNT = 2
+TAGGER_O_BIAS = 0.5
 
 
 def _doc_norms(text: str):
-    doc = tokenizer()(text)
-    norms, index = norm_sequence(doc)
-    starts = [doc[i].idx for i in index]
-    ends = [doc[i].idx + len(doc[i].text) for i in index]
+    norms, starts, ends, _ = analyse(tokenizer()(text))
     return norms, starts, ends
 
 
@@ -53,8 +57,7 @@ def learn(train: list[dict]) -> dict:
     for sent in train:
         norms, starts, ends = _doc_norms(sent["text"])
         parsed.append(norms)
-        drugs = base.find_drugs(norms, [sent["text"][s:e] for s, e in zip(starts, ends,
-                                                                            strict=True)])
+        drugs = base.find_drugs(norms, sent["text"], starts, ends)
         taken = {p for a, b, _, _ in drugs for p in range(a, b)}
         for a, b, key, _ in base.find_events(norms, taken):
             cs, ce = starts[a], ends[b - 1]
@@ -124,12 +127,66 @@ def _forum_words(parsed: list[list[str]]) -> list[str]:
     return sorted(out)
 
 
-def train(out: Path, split_dir: Path | None = None) -> dict:
+def tagger_examples(sentences: list[dict]) -> tuple[list, list, list]:
+    """(texts as (norms, lex), gold tag ids, token offsets) exactly as the pipeline sees them."""
+    from intake.nlp.pipeline import _matcher, lex_tags
+
+    matcher = _matcher()
+    texts, gold, offsets = [], [], []
+    for sent in sentences:
+        norms, starts, ends = _doc_norms(sent["text"])
+        drugs = matcher.find_drugs(norms, sent["text"], starts, ends)
+        taken = {p for a, b, _, _ in drugs for p in range(a, b)}
+        events = matcher.find_events(norms, taken)
+        tags = [0] * len(norms)
+        for gs, ge, lab in sent["spans"]:
+            label = LABEL_OF.get(lab)
+            if label is None:
+                continue
+            toks = [i for i in range(len(norms)) if starts[i] < ge and gs < ends[i]]
+            for k, i in enumerate(toks):
+                tags[i] = TAGS.index(("B-" if k == 0 else "I-") + label)
+        texts.append((norms, lex_tags(norms, drugs, events)))
+        gold.append(tags)
+        offsets.append((starts, ends))
+    return texts, gold, offsets
+
+
+def train_tagger(out: Path, train_sentences: list[dict], *, epochs: int = TAGGER_EPOCHS,
+                 min_count: int = TAGGER_MIN_COUNT) -> dict:
+    """Train the span tagger on `train_sentences`; write its weights to `out` (npz)."""
+    from intake.nlp.pipeline import _matcher, event_words
+
+    texts, gold, _ = tagger_examples(train_sentences)
+    counts = Counter(t for norms, _ in texts for t in norms)
+    vocab = ["<unk>", "<pad>", *sorted(w for w, c in counts.items() if c >= min_count)]
+    suf_counts = Counter(t[-3:] for norms, _ in texts for t in norms)
+    suffixes = ["<unk>", *sorted(s for s, c in suf_counts.items() if c >= min_count)]
+    matcher = _matcher()
+    meta = {"source": "PsyTAR train split (CC BY 4.0)", "sentences": len(texts),
+            "epochs": epochs, "min_count": min_count, "o_bias": TAGGER_O_BIAS}
+    tagger = Tagger(vocab, suffixes, np.zeros((1, len(TAGS))), matcher.english,
+                    event_words(matcher), meta)
+    weights = train_weights(tagger, texts, gold, epochs=epochs)
+    digest = hashlib.sha1(weights.astype(np.float16).tobytes()).hexdigest()[:8]  # noqa: S324
+    tagger.meta["id"] = f"tagger-{digest}"
+    save(out, tagger, weights)
+    return tagger.meta
+
+
+def train(out: Path, split_dir: Path | None = None, tagger_out: Path | None = None) -> dict:
+    from intake.nlp.pipeline import TAGGER, _matcher, _tagger
+
     base = split_dir or psytar_dir()
-    learned = learn(read_conll(base / "all" / "train.txt"))
+    train_sentences = read_conll(base / "all" / "train.txt")
+    learned = learn(train_sentences)
     digest = hashlib.sha1(json.dumps(learned, sort_keys=True).encode()).hexdigest()[:8]  # noqa: S324
     learned["meta"] = {"id": f"psytar-train-{digest}", "source": "PsyTAR train split (CC BY 4.0)",
                        "phrases": len(learned["phrases"]), "blocked": len(learned["blocked"])}
     with gzip.GzipFile(out, "wb", mtime=0) as fh:
         fh.write(json.dumps(learned, sort_keys=True, separators=(",", ":")).encode())
-    return learned["meta"]
+    # The tagger's dictionary features come from the matcher built on what was just learned.
+    _matcher.cache_clear()
+    _tagger.cache_clear()
+    tagger_meta = train_tagger(tagger_out or TAGGER, train_sentences)
+    return {**learned["meta"], "tagger": tagger_meta["id"]}

@@ -1,0 +1,257 @@
+"""A small trained span tagger (numpy only): BIO tags for ADR, withdrawal and indication spans.
+
+A linear softmax model per token over window features: the normalised word at offsets -3..+3,
+its 3-letter suffix, a word class (punctuation, number, English word, dictionary event word,
+unknown), the dictionary matcher's verdict at -1/0/+1 (event start/inside, drug, ...) and hashed
+word bigrams. Every feature is an index into one weight table, so scoring a whole batch of
+posts is a handful of numpy gathers and one sum: no per-token Python beyond one dict lookup of
+each token's type. Decoding is greedy (argmax per token, a span is a run of one entity type).
+
+Trained by `pv screen-train` on the PsyTAR train split (`intake.nlp.train`); the weights ship in
+`intake/nlp/data/tagger.npz` (float16, a few MB) and load offline.
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+TAGS = ("O", "B-ADR", "I-ADR", "B-WD", "I-WD", "B-IND", "I-IND")
+LABEL_OF = {"ADR": "ADR", "WD": "WD", "SSI": "IND", "DI": "IND"}
+# Dictionary verdict per token (the `lex` feature).
+LEX_NONE, LEX_EVENT_B, LEX_EVENT_I, LEX_DRUG, LEX_MOD = 0, 1, 2, 3, 4
+N_LEX = 5
+N_CLASS = 12
+BIGRAM_BUCKETS = 1 << 17
+_PAD_WORD = 1  # word id 0 = unknown, 1 = padding between texts
+WORD_OFFSETS = (-3, -2, -1, 0, 1, 2, 3)
+
+
+def word_class(norm: str, english: frozenset[str], event_words: frozenset[str]) -> int:
+    if not norm:
+        return 0
+    if norm.isalpha():
+        base = 2 if norm in english else 4
+        return base + (1 if norm in event_words else 0)
+    if norm.isdigit():
+        return 6
+    if any(c.isdigit() for c in norm):
+        return 7
+    if len(norm) == 1:
+        return 8 if norm in ",;:" else 9 if norm in ".!?" else 10
+    return 11
+
+
+def _bigram(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a.astype(np.int64) * 1_000_003 + b) % BIGRAM_BUCKETS
+
+
+class Tagger:
+    """Scores tokens; `spans()` turns a text's tags into (start, end, label, p_adr) spans."""
+
+    def __init__(self, vocab: list[str], suffixes: list[str], weights: np.ndarray,
+                 english: frozenset[str], event_words: frozenset[str], meta: dict) -> None:
+        self.vocab = {w: i for i, w in enumerate(vocab)}
+        self.suffixes = {s: i for i, s in enumerate(suffixes)}
+        self.n_words, self.n_suf = len(vocab), len(suffixes)
+        self.weights = weights.astype(np.float32)
+        self.english, self.event_words = english, event_words
+        self.meta = meta
+        self.o_bias = float(meta.get("o_bias", 0.5))
+        sizes = [self.n_words] * len(WORD_OFFSETS) + [self.n_suf, N_CLASS, N_CLASS, N_CLASS,
+                                                      N_LEX, N_LEX, N_LEX, N_LEX ** 3,
+                                                      BIGRAM_BUCKETS, BIGRAM_BUCKETS, 1]
+        self.offsets = np.cumsum([0, *sizes[:-1]]).astype(np.int64)
+        self.n_features = int(sum(sizes))
+        # Per-process type table: normalised token -> row of (word id, suffix id, class).
+        self._types: dict[str, int] = {}
+        self._rows: list[tuple[int, int, int]] = []
+        self._table = np.zeros((0, 3), dtype=np.int64)
+        for pad in ("<pad>",):
+            self._type(pad)
+        self._rows[0] = (_PAD_WORD, 0, 1)
+
+    # -- features ----------------------------------------------------------------------------
+    def _type(self, norm: str) -> int:
+        t = self._types.get(norm)
+        if t is None:
+            t = self._types[norm] = len(self._rows)
+            self._rows.append((self.vocab.get(norm, 0), self.suffixes.get(norm[-3:], 0),
+                               word_class(norm, self.english, self.event_words)))
+        return t
+
+    def features(self, texts: list[tuple[list[str], list[int]]]) -> tuple[np.ndarray, list[int]]:
+        """Feature index matrix for the tokens of several texts ((norms, lex) each), and each
+        text's first row. Texts are separated by one padding row so windows never cross."""
+        get, new = self._types.get, self._type
+        type_ids: list[int] = [0]
+        lex: list[int] = [0]
+        firsts = []
+        for norms, lx in texts:
+            firsts.append(len(type_ids))
+            type_ids.extend([get(t) or new(t) for t in norms])
+            type_ids.append(0)
+            lex.extend(lx)
+            lex.append(0)
+        if len(self._rows) != len(self._table):
+            self._table = np.asarray(self._rows, dtype=np.int64)
+        rows = self._table[np.asarray(type_ids, dtype=np.int64)]
+        w, suf, cls = rows[:, 0], rows[:, 1], rows[:, 2]
+        lx = np.asarray(lex, dtype=np.int64)
+        n = len(type_ids)
+
+        def shift(a: np.ndarray, k: int, pad: int) -> np.ndarray:
+            if k == 0:
+                return a
+            out = np.full(n, pad, dtype=np.int64)
+            if k > 0:
+                out[:-k] = a[k:]
+            else:
+                out[-k:] = a[:k]
+            return out
+
+        cols = [shift(w, k, _PAD_WORD) for k in WORD_OFFSETS]
+        lex_prev, lex_next = shift(lx, -1, 0), shift(lx, 1, 0)
+        cols += [suf, cls, shift(cls, -1, 1), shift(cls, 1, 1), lx, lex_prev, lex_next,
+                 (lex_prev * N_LEX + lx) * N_LEX + lex_next,
+                 _bigram(cols[2], w), _bigram(w, cols[4]), np.zeros(n, dtype=np.int64)]
+        feats = np.stack(cols, axis=1) + self.offsets
+        return feats, firsts
+
+    # -- scoring -----------------------------------------------------------------------------
+    def proba(self, feats: np.ndarray) -> np.ndarray:
+        scores = self.weights[feats].sum(axis=1)
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=1, keepdims=True)
+        return scores
+
+    def tag(self, texts: list[tuple[list[str], list[int]]]) -> list[list[tuple]]:
+        """Spans per text: (start, end over norm positions, label ADR|WD|IND, mean P(ADR))."""
+        if not texts:
+            return []
+        feats, firsts = self.features(texts)
+        probs = self.proba(feats)
+        logp = np.log(probs + 1e-9)
+        logp[:, 0] += self.o_bias
+        # Only tokens where some entity tag is plausible need decoding; the rest are O.
+        live = (probs[:, 0] < LIVE_O).tolist()
+        rows = logp.tolist()
+        p_adr = (probs[:, 1] + probs[:, 2]).tolist()
+        out = []
+        for (norms, _), first in zip(texts, firsts, strict=True):
+            spans = []
+            i, hi = first, first + len(norms)
+            while i < hi:
+                if not live[i]:
+                    i += 1
+                    continue
+                j = i
+                while j < hi and live[j]:
+                    j += 1
+                for a, b, label in _viterbi(rows[i:j]):
+                    spans.append((i - first + a, i - first + b, label,
+                                  sum(p_adr[i + a:i + b]) / (b - a)))
+                i = j
+            out.append(spans)
+        return out
+
+
+LIVE_O = 0.9
+_ENTITY = ("ADR", "WD", "IND")
+
+
+def _viterbi(rows: list[list[float]]) -> list[tuple[int, int, str]]:
+    """Best BIO path (I-X only after B-X/I-X) over log-probabilities; returns its spans."""
+    score = list(rows[0])
+    score[2] = score[4] = score[6] = -1e9
+    back: list[list[int]] = []
+    for row in rows[1:]:
+        best_prev = max(range(7), key=score.__getitem__)
+        top = score[best_prev]
+        ptr = [best_prev] * 7
+        new = [top + v for v in row]
+        for b in (1, 3, 5):  # I-X (b+1) continues B-X (b) or I-X (b+1)
+            src = b if score[b] >= score[b + 1] else b + 1
+            ptr[b + 1] = src
+            new[b + 1] = score[src] + row[b + 1]
+        back.append(ptr)
+        score = new
+    tag = max(range(7), key=score.__getitem__)
+    path = [tag]
+    for ptr in reversed(back):
+        tag = ptr[tag]
+        path.append(tag)
+    path.reverse()
+    spans: list[tuple[int, int, str]] = []
+    start = None
+    for i, t in enumerate([*path, 0]):
+        if start is not None and (t == 0 or t % 2 == 1):
+            spans.append((start, i, _ENTITY[(path[start] - 1) // 2]))
+            start = None
+        if t and t % 2 == 1:
+            start = i
+    return spans
+
+
+# -- training ---------------------------------------------------------------------------------
+def stable_hash(text: str) -> int:
+    return zlib.crc32(text.encode())
+
+
+def train_weights(tagger: Tagger, texts: list[tuple[list[str], list[int]]],
+                  gold: list[list[int]], *, epochs: int = 12, lr: float = 0.2,
+                  l2: float = 1e-6, seed: int = 13) -> np.ndarray:
+    """Softmax regression with Adagrad over the feature table (deterministic for a seed)."""
+    feats, firsts = tagger.features(texts)
+    y = np.zeros(len(feats), dtype=np.int64)
+    for first, g in zip(firsts, gold, strict=True):
+        y[first:first + len(g)] = g
+    rows = np.concatenate([np.arange(f, f + len(g)) for f, g in zip(firsts, gold,
+                                                                     strict=True)])
+    n_tags = len(TAGS)
+    weights = np.zeros((tagger.n_features, n_tags), dtype=np.float64)
+    hist = np.full_like(weights, 1e-8)
+    rng = np.random.default_rng(seed)
+    batch = 64
+    for _ in range(epochs):
+        order = rng.permutation(rows)
+        for b in range(0, len(order), batch):
+            idx = order[b:b + batch]
+            f = feats[idx]
+            scores = weights[f].sum(axis=1)
+            scores -= scores.max(axis=1, keepdims=True)
+            p = np.exp(scores)
+            p /= p.sum(axis=1, keepdims=True)
+            p[np.arange(len(idx)), y[idx]] -= 1.0
+            grad = np.zeros_like(weights[:0])
+            uniq, inv = np.unique(f.ravel(), return_inverse=True)
+            grad = np.zeros((len(uniq), n_tags))
+            np.add.at(grad, inv, np.repeat(p, f.shape[1], axis=0))
+            grad += l2 * weights[uniq]
+            hist[uniq] += grad ** 2
+            weights[uniq] -= lr * grad / np.sqrt(hist[uniq])
+    return weights
+
+
+def save(path: Path, tagger: Tagger, weights: np.ndarray) -> None:
+    import json
+
+    meta = json.dumps(tagger.meta, sort_keys=True)
+    with path.open("wb") as fh:
+        np.savez_compressed(fh, weights=weights.astype(np.float16),
+                            vocab=np.asarray(list(tagger.vocab), dtype=object).astype(str),
+                            suffixes=np.asarray(list(tagger.suffixes), dtype=object).astype(str),
+                            meta=np.asarray(meta))
+
+
+def load(path: Path, english: frozenset[str], event_words: frozenset[str]) -> Tagger | None:
+    import json
+
+    if not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as data:
+        return Tagger([str(w) for w in data["vocab"]], [str(s) for s in data["suffixes"]],
+                      data["weights"], english, event_words, json.loads(str(data["meta"])))
