@@ -13,14 +13,17 @@ from django.conf import settings
 from django.db import transaction
 
 from intake.models import AEReport, Post
-from intake.services import case_create_from_report, post_batch_create, report_batch_create
+from intake.services import post_batch_create, report_batch_create
+from intake.services.triage import triage_item_claim, triage_item_confirm
+from intake.triage_selectors import triage_queue
+from pv.core.exceptions import DomainError
 from pv.models import Case, Member, Partner, Product, User
 from pv.services.members import member_register
 from pv.services.users import user_create
 from submissions.models import RoutingRule, Submission
 
 ACCOUNTS_FILE = "demo_accounts.json"
-DEMO_CASES = 30
+DEMO_CASES = 25
 
 
 def _dt(value: str) -> datetime:
@@ -121,11 +124,31 @@ def demo_seed(*, community: dict, actor: str = "demo-seed") -> list[dict]:
         account(f"{p['kind']}-{slug}", p["kind"], partners[p["name"]])
     first_active = Member.objects.filter(status=Member.Status.ACTIVE).order_by("source_id").first()
     account("member", User.Role.MEMBER, member=first_active)
-    # A reviewer has already confirmed some structured reports into cases.
-    for report in AEReport.objects.order_by("source_id")[:DEMO_CASES]:
-        case_create_from_report(actor=reviewer, report=report)
     _write_accounts(accounts)
+    # Screening runs on commit (in-process in the demo); once it has filled the queue, a
+    # reviewer confirms the top candidates into coded cases, which route their submissions.
+    reviewer_id = reviewer.id
+    transaction.on_commit(lambda: demo_confirm_cases(reviewer_id=reviewer_id))
     return accounts
+
+
+def demo_confirm_cases(*, reviewer_id, reports: int = DEMO_CASES, posts: int = 10) -> int:
+    """Work the top of the triage queue as the demo reviewer: structured reports first."""
+    reviewer = User.objects.get(id=reviewer_id)
+    confirmed = 0
+    for source, limit in (("report", reports), ("post", posts)):
+        for item in triage_queue(source=source)[: limit * 2]:
+            if confirmed >= reports + posts or limit == 0:
+                break
+            try:
+                with transaction.atomic():
+                    triage_item_claim(actor=reviewer, item=item)
+                    triage_item_confirm(actor=reviewer, item=item)
+            except DomainError:
+                continue  # e.g. a post with no codable reaction: left in the queue
+            confirmed += 1
+            limit -= 1
+    return confirmed
 
 
 def _seed_routing(partners: dict[str, Partner]) -> None:
