@@ -152,8 +152,11 @@ def concept_get(*, dictionary: Dictionary, code: str) -> dict:
         return {"code": code, "term": obj.names[code], **obj.code(code)}
     for pt_code, llt_text, _source, llt_code in obj.llts.values():
         if llt_code == code:
-            return {"code": pt_code, "term": obj.names.get(pt_code, pt_code),
-                    **obj.code(pt_code, llt_text, llt_code)}
+            return {
+                "code": pt_code,
+                "term": obj.names.get(pt_code, pt_code),
+                **obj.code(pt_code, llt_text, llt_code),
+            }
     raise NotFound(f"No event term {code!r} in {dictionary}.", code="unknown_code")
 
 

@@ -60,8 +60,10 @@ def dictionary_ensure_defaults() -> list[Dictionary]:
     A default becomes active only when no dictionary of its kind is active yet.
     """
     rows = []
-    for kind, obj in ((Dictionary.Kind.DRUG, default_drugs()), (Dictionary.Kind.EVENT,
-                                                                 default_events())):
+    for kind, obj in (
+        (Dictionary.Kind.DRUG, default_drugs()),
+        (Dictionary.Kind.EVENT, default_events()),
+    ):
         meta = obj.meta
         row = Dictionary.objects.filter(
             kind=kind, terminology=meta["name"], version=meta["version"]
@@ -201,8 +203,13 @@ def dictionary_load(
             actor=actor,
             action="dictionary.loaded",
             obj=dictionary,
-            after={"kind": kind, "terminology": meta["name"], "version": meta["version"],
-                   "concepts": concepts, "names": names},
+            after={
+                "kind": kind,
+                "terminology": meta["name"],
+                "version": meta["version"],
+                "concepts": concepts,
+                "names": names,
+            },
         )
         if activate:
             dictionary_activate(actor=actor, dictionary=dictionary)

@@ -17,9 +17,7 @@ def intake_items_received_task(kind: str, ids: list[str]) -> int:
     return marked
 
 
-@shared_task(
-    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
-)
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def intake_items_screen_task(kind: str, ids: list[str]) -> dict:
     # Items already screened by this pipeline version are skipped, so a redelivery is harmless.
     return items_screen(kind=kind, ids=ids).as_dict()

@@ -11,8 +11,11 @@ from coding.selectors import coding_suggestions
 from intake.models import Mention, MentionPair, TriageItem
 from pv.core.exceptions import DomainError, NotFound
 
-QUEUE_STATUSES = {"open": TriageItem.OPEN, **{s: (s,) for s in TriageItem.Status.values},
-                  "all": tuple(TriageItem.Status.values)}
+QUEUE_STATUSES = {
+    "open": TriageItem.OPEN,
+    **{s: (s,) for s in TriageItem.Status.values},
+    "all": tuple(TriageItem.Status.values),
+}
 
 
 def _day_start(value: date | datetime) -> datetime:
@@ -49,8 +52,9 @@ def triage_queue(
     the list are prefetched in one query.
     """
     if status not in QUEUE_STATUSES:
-        raise DomainError(f"Unknown status {status!r}.", code="invalid",
-                          extra={"allowed": sorted(QUEUE_STATUSES)})
+        raise DomainError(
+            f"Unknown status {status!r}.", code="invalid", extra={"allowed": sorted(QUEUE_STATUSES)}
+        )
     qs = TriageItem.objects.filter(status__in=QUEUE_STATUSES[status])
     if drug:
         qs = qs.filter(_mentions_matching(Mention.Kind.DRUG, drug))
@@ -92,8 +96,12 @@ def triage_item_get(*, item_id) -> TriageItem:
         TriageItem.objects.select_related(
             "post__member", "report__member", "claimed_by", "decided_by", "screening", "case"
         )
-        .prefetch_related(Prefetch("screening__mentions", queryset=Mention.objects.order_by(
-            "position").select_related("coded_by")))
+        .prefetch_related(
+            Prefetch(
+                "screening__mentions",
+                queryset=Mention.objects.order_by("position").select_related("coded_by"),
+            )
+        )
         .filter(id=item_id)
         .first()
     )

@@ -17,20 +17,35 @@ from intake.apis import triage as triage_apis  # noqa: E402
 urlpatterns += [
     path("triage/", triage_apis.TriageListApi.as_view(), name="triage-list"),
     path("triage/<uuid:item_id>/", triage_apis.TriageDetailApi.as_view(), name="triage-detail"),
-    path("triage/<uuid:item_id>/claim/", triage_apis.TriageClaimApi.as_view(),
-         name="triage-claim"),
-    path("triage/<uuid:item_id>/release/", triage_apis.TriageReleaseApi.as_view(),
-         name="triage-release"),
-    path("triage/<uuid:item_id>/confirm/", triage_apis.TriageConfirmApi.as_view(),
-         name="triage-confirm"),
-    path("triage/<uuid:item_id>/reject/", triage_apis.TriageRejectApi.as_view(),
-         name="triage-reject"),
-    path("triage/<uuid:item_id>/needs-info/", triage_apis.TriageNeedsInfoApi.as_view(),
-         name="triage-needs-info"),
-    path("mentions/<uuid:mention_id>/suggestions/", triage_apis.MentionSuggestionsApi.as_view(),
-         name="mention-suggestions"),
-    path("mentions/<uuid:mention_id>/coding/", triage_apis.MentionCodingApi.as_view(),
-         name="mention-coding"),
+    path("triage/<uuid:item_id>/claim/", triage_apis.TriageClaimApi.as_view(), name="triage-claim"),
+    path(
+        "triage/<uuid:item_id>/release/",
+        triage_apis.TriageReleaseApi.as_view(),
+        name="triage-release",
+    ),
+    path(
+        "triage/<uuid:item_id>/confirm/",
+        triage_apis.TriageConfirmApi.as_view(),
+        name="triage-confirm",
+    ),
+    path(
+        "triage/<uuid:item_id>/reject/", triage_apis.TriageRejectApi.as_view(), name="triage-reject"
+    ),
+    path(
+        "triage/<uuid:item_id>/needs-info/",
+        triage_apis.TriageNeedsInfoApi.as_view(),
+        name="triage-needs-info",
+    ),
+    path(
+        "mentions/<uuid:mention_id>/suggestions/",
+        triage_apis.MentionSuggestionsApi.as_view(),
+        name="mention-suggestions",
+    ),
+    path(
+        "mentions/<uuid:mention_id>/coding/",
+        triage_apis.MentionCodingApi.as_view(),
+        name="mention-coding",
+    ),
 ]
 
 # The dictionary endpoints live in coding/urls.py; mounted here until pv/urls.py includes

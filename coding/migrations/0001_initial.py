@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,29 +16,85 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Dictionary',
+            name="Dictionary",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('drug', 'Drug'), ('event', 'Event')], max_length=10)),
-                ('name', models.CharField(help_text="Human label, e.g. 'MedDRA 27.0'", max_length=200)),
-                ('terminology', models.CharField(help_text="What coded results record, e.g. 'MedDRA', 'RxNorm'", max_length=100)),
-                ('version', models.CharField(max_length=100)),
-                ('format', models.CharField(choices=[('builtin', 'Embedded open default'), ('meddra', 'MedDRA ASCII'), ('rxnorm', 'RxNorm RRF'), ('whodrug', 'WHODrug export')], max_length=20)),
-                ('source', models.TextField(blank=True, help_text='Where the content came from')),
-                ('licence_note', models.TextField(blank=True)),
-                ('artefact', models.CharField(blank=True, help_text='Stored artefact file name; empty for builtin', max_length=500)),
-                ('is_active', models.BooleanField(default=False)),
-                ('concept_count', models.PositiveIntegerField(default=0)),
-                ('name_count', models.PositiveIntegerField(default=0, help_text='Names / LLTs / synonyms')),
-                ('loaded_at', models.DateTimeField()),
-                ('loaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(choices=[("drug", "Drug"), ("event", "Event")], max_length=10),
+                ),
+                (
+                    "name",
+                    models.CharField(help_text="Human label, e.g. 'MedDRA 27.0'", max_length=200),
+                ),
+                (
+                    "terminology",
+                    models.CharField(
+                        help_text="What coded results record, e.g. 'MedDRA', 'RxNorm'",
+                        max_length=100,
+                    ),
+                ),
+                ("version", models.CharField(max_length=100)),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("builtin", "Embedded open default"),
+                            ("meddra", "MedDRA ASCII"),
+                            ("rxnorm", "RxNorm RRF"),
+                            ("whodrug", "WHODrug export"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("source", models.TextField(blank=True, help_text="Where the content came from")),
+                ("licence_note", models.TextField(blank=True)),
+                (
+                    "artefact",
+                    models.CharField(
+                        blank=True,
+                        help_text="Stored artefact file name; empty for builtin",
+                        max_length=500,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=False)),
+                ("concept_count", models.PositiveIntegerField(default=0)),
+                (
+                    "name_count",
+                    models.PositiveIntegerField(default=0, help_text="Names / LLTs / synonyms"),
+                ),
+                ("loaded_at", models.DateTimeField()),
+                (
+                    "loaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'dictionaries',
-                'ordering': ['kind', '-loaded_at'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'terminology', 'version'), name='dictionary_version_unique'), models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('kind',), name='dictionary_one_active')],
+                "verbose_name_plural": "dictionaries",
+                "ordering": ["kind", "-loaded_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "terminology", "version"), name="dictionary_version_unique"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True)),
+                        fields=("kind",),
+                        name="dictionary_one_active",
+                    ),
+                ],
             },
         ),
     ]

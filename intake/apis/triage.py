@@ -114,8 +114,11 @@ class TriageItemOutput(serializers.Serializer):
     def _mentions(self, item, kind):
         mentions = getattr(item.screening, "queue_mentions", None)
         if mentions is None:
-            mentions = [m for m in item.screening.mentions.all() if
-                        m.kind == Mention.Kind.DRUG or m.reportable]
+            mentions = [
+                m
+                for m in item.screening.mentions.all()
+                if m.kind == Mention.Kind.DRUG or m.reportable
+            ]
         return MentionBriefOutput([m for m in mentions if m.kind == kind], many=True).data
 
     def get_drugs(self, item) -> list[dict]:
@@ -136,8 +139,9 @@ class TriageListApi(_ReviewerApi):
         event = serializers.CharField(max_length=200, required=False, default="")
         serious = serializers.BooleanField(required=False, allow_null=True, default=None)
         seriousness = serializers.ChoiceField(choices=SERIOUSNESS, required=False, default="")
-        source = serializers.ChoiceField(choices=TriageItem.Source.values, required=False,
-                                         default="")
+        source = serializers.ChoiceField(
+            choices=TriageItem.Source.values, required=False, default=""
+        )
         date_from = serializers.DateField(required=False, default=None)
         date_to = serializers.DateField(required=False, default=None)
         claimed = serializers.ChoiceField(choices=["me", "no"], required=False, default="")
@@ -159,8 +163,7 @@ class TriageDetailOutput(TriageItemOutput):
     pipeline_version = serializers.CharField(source="screening.pipeline_version")
     dictionaries = serializers.JSONField(source="screening.dictionaries")
     screened_at = serializers.DateTimeField(source="screening.screened_at")
-    decided_by = serializers.CharField(source="decided_by.username", allow_null=True,
-                                       default=None)
+    decided_by = serializers.CharField(source="decided_by.username", allow_null=True, default=None)
     decided_at = serializers.DateTimeField(allow_null=True)
     mentions = serializers.SerializerMethodField()
     pairs = serializers.SerializerMethodField()
@@ -173,8 +176,7 @@ class TriageDetailOutput(TriageItemOutput):
         if item.source != TriageItem.Source.REPORT:
             return None
         r = item.report
-        return {"drugs": r.drugs, "events": r.events,
-                **{s: getattr(r, s) for s in SERIOUSNESS}}
+        return {"drugs": r.drugs, "events": r.events, **{s: getattr(r, s) for s in SERIOUSNESS}}
 
     def get_member(self, item) -> str:
         return _source_of(item).member.public_id
@@ -225,11 +227,15 @@ class TriageReleaseApi(_ReviewerApi):
 
 class TriageConfirmApi(_ReviewerApi):
     class InputSerializer(serializers.Serializer):
-        mentions = serializers.ListField(child=serializers.UUIDField(), required=False,
-                                         max_length=200, help_text="Drug and reaction mentions "
-                                         "to put in the case (default: the pipeline's)")
-        seriousness = serializers.ListField(child=serializers.ChoiceField(choices=SERIOUSNESS),
-                                            required=False)
+        mentions = serializers.ListField(
+            child=serializers.UUIDField(),
+            required=False,
+            max_length=200,
+            help_text="Drug and reaction mentions to put in the case (default: the pipeline's)",
+        )
+        seriousness = serializers.ListField(
+            child=serializers.ChoiceField(choices=SERIOUSNESS), required=False
+        )
 
     @extend_schema(request=InputSerializer, responses={201: TriageDetailOutput})
     def post(self, request, item_id):
@@ -255,8 +261,11 @@ class TriageRejectApi(_ReviewerApi):
     def post(self, request, item_id):
         data = _ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
-        triage_item_reject(actor=request.user, item=triage_item_get(item_id=item_id),
-                           reason=data.validated_data["reason"])
+        triage_item_reject(
+            actor=request.user,
+            item=triage_item_get(item_id=item_id),
+            reason=data.validated_data["reason"],
+        )
         return _detail(item_id)
 
 
@@ -265,8 +274,11 @@ class TriageNeedsInfoApi(_ReviewerApi):
     def post(self, request, item_id):
         data = _ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
-        triage_item_request_info(actor=request.user, item=triage_item_get(item_id=item_id),
-                                 reason=data.validated_data["reason"])
+        triage_item_request_info(
+            actor=request.user,
+            item=triage_item_get(item_id=item_id),
+            reason=data.validated_data["reason"],
+        )
         return _detail(item_id)
 
 
@@ -278,8 +290,11 @@ class MentionSuggestionsApi(_ReviewerApi):
     @extend_schema(responses=OutputSerializer)
     def get(self, request, mention_id):
         mention = mention_get(mention_id=mention_id)
-        return Response(self.OutputSerializer(
-            {"mention": mention, "suggestions": mention_suggestions(mention=mention)}).data)
+        return Response(
+            self.OutputSerializer(
+                {"mention": mention, "suggestions": mention_suggestions(mention=mention)}
+            ).data
+        )
 
 
 class MentionCodingApi(_ReviewerApi):
@@ -303,9 +318,16 @@ class MentionCodingApi(_ReviewerApi):
         if params["action"] == "accept":
             mention = mention_coding_accept(actor=request.user, mention=mention)
         else:
-            chosen = (dictionary_get(dictionary_id=params["dictionary"])
-                      if params.get("dictionary") else None)
-            mention = mention_coding_override(actor=request.user, mention=mention,
-                                              code=params["code"], dictionary=chosen,
-                                              reason=params["reason"])
+            chosen = (
+                dictionary_get(dictionary_id=params["dictionary"])
+                if params.get("dictionary")
+                else None
+            )
+            mention = mention_coding_override(
+                actor=request.user,
+                mention=mention,
+                code=params["code"],
+                dictionary=chosen,
+                reason=params["reason"],
+            )
         return Response(MentionOutput(mention).data)

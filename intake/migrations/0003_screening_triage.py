@@ -8,160 +8,405 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0002_initial'),
-        ('pv', '0002_partner_accepts_open_terminology'),
+        ("intake", "0002_initial"),
+        ("pv", "0002_partner_accepts_open_terminology"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Mention',
+            name="Mention",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('position', models.PositiveIntegerField(help_text="Index in the pipeline's mention list")),
-                ('kind', models.CharField(choices=[('drug', 'Drug'), ('event', 'Event')], max_length=10)),
-                ('field', models.CharField(choices=[('text', 'Free text'), ('drugs', 'Report drug (structured)'), ('events', 'Report event (structured)')], default='text', max_length=10)),
-                ('field_index', models.PositiveIntegerField(blank=True, help_text='Index into report.drugs / report.events', null=True)),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('text', models.CharField(max_length=500)),
-                ('code', models.CharField(blank=True, db_index=True, max_length=50)),
-                ('term', models.CharField(blank=True, max_length=250)),
-                ('llt', models.CharField(blank=True, max_length=250)),
-                ('llt_code', models.CharField(blank=True, max_length=50)),
-                ('pt', models.CharField(blank=True, max_length=250)),
-                ('pt_code', models.CharField(blank=True, max_length=50)),
-                ('hlt', models.CharField(blank=True, max_length=250)),
-                ('hlt_code', models.CharField(blank=True, max_length=50)),
-                ('hlgt', models.CharField(blank=True, max_length=250)),
-                ('hlgt_code', models.CharField(blank=True, max_length=50)),
-                ('soc', models.CharField(blank=True, max_length=250)),
-                ('soc_code', models.CharField(blank=True, max_length=50)),
-                ('terminology', models.CharField(blank=True, max_length=100)),
-                ('terminology_version', models.CharField(blank=True, max_length=100)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('role', models.CharField(blank=True, choices=[('reaction', 'Reaction'), ('indication', 'Indication'), ('other', 'Other'), ('suspect', 'Suspect product')], max_length=20)),
-                ('negated', models.BooleanField(default=False)),
-                ('hypothetical', models.BooleanField(default=False)),
-                ('historical', models.BooleanField(default=False)),
-                ('family', models.BooleanField(default=False)),
-                ('withdrawal', models.BooleanField(default=False)),
-                ('fuzzy', models.BooleanField(default=False)),
-                ('reportable', models.BooleanField(default=False, help_text='An event that is a reaction, not negated/hypothetical/...')),
-                ('coding_status', models.CharField(choices=[('auto', 'Coded by the pipeline'), ('uncoded', 'Not coded'), ('accepted', 'Accepted by a reviewer'), ('overridden', 'Overridden by a reviewer')], default='auto', max_length=20)),
-                ('coded_at', models.DateTimeField(blank=True, null=True)),
-                ('coded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "position",
+                    models.PositiveIntegerField(help_text="Index in the pipeline's mention list"),
+                ),
+                (
+                    "kind",
+                    models.CharField(choices=[("drug", "Drug"), ("event", "Event")], max_length=10),
+                ),
+                (
+                    "field",
+                    models.CharField(
+                        choices=[
+                            ("text", "Free text"),
+                            ("drugs", "Report drug (structured)"),
+                            ("events", "Report event (structured)"),
+                        ],
+                        default="text",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "field_index",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Index into report.drugs / report.events", null=True
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("text", models.CharField(max_length=500)),
+                ("code", models.CharField(blank=True, db_index=True, max_length=50)),
+                ("term", models.CharField(blank=True, max_length=250)),
+                ("llt", models.CharField(blank=True, max_length=250)),
+                ("llt_code", models.CharField(blank=True, max_length=50)),
+                ("pt", models.CharField(blank=True, max_length=250)),
+                ("pt_code", models.CharField(blank=True, max_length=50)),
+                ("hlt", models.CharField(blank=True, max_length=250)),
+                ("hlt_code", models.CharField(blank=True, max_length=50)),
+                ("hlgt", models.CharField(blank=True, max_length=250)),
+                ("hlgt_code", models.CharField(blank=True, max_length=50)),
+                ("soc", models.CharField(blank=True, max_length=250)),
+                ("soc_code", models.CharField(blank=True, max_length=50)),
+                ("terminology", models.CharField(blank=True, max_length=100)),
+                ("terminology_version", models.CharField(blank=True, max_length=100)),
+                ("details", models.JSONField(blank=True, default=dict)),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("reaction", "Reaction"),
+                            ("indication", "Indication"),
+                            ("other", "Other"),
+                            ("suspect", "Suspect product"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("negated", models.BooleanField(default=False)),
+                ("hypothetical", models.BooleanField(default=False)),
+                ("historical", models.BooleanField(default=False)),
+                ("family", models.BooleanField(default=False)),
+                ("withdrawal", models.BooleanField(default=False)),
+                ("fuzzy", models.BooleanField(default=False)),
+                (
+                    "reportable",
+                    models.BooleanField(
+                        default=False,
+                        help_text="An event that is a reaction, not negated/hypothetical/...",
+                    ),
+                ),
+                (
+                    "coding_status",
+                    models.CharField(
+                        choices=[
+                            ("auto", "Coded by the pipeline"),
+                            ("uncoded", "Not coded"),
+                            ("accepted", "Accepted by a reviewer"),
+                            ("overridden", "Overridden by a reviewer"),
+                        ],
+                        default="auto",
+                        max_length=20,
+                    ),
+                ),
+                ("coded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "coded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['result', 'position'],
+                "ordering": ["result", "position"],
             },
         ),
         migrations.CreateModel(
-            name='ScreeningResult',
+            name="ScreeningResult",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('pipeline_version', models.CharField(max_length=100)),
-                ('dictionaries', models.JSONField(default=dict, help_text='{"drugs": {name, version}, ...}')),
-                ('is_current', models.BooleanField(default=True)),
-                ('candidate', models.BooleanField(default=False)),
-                ('priority', models.FloatField(default=0.0)),
-                ('serious', models.JSONField(default=list, help_text='Seriousness criteria, most serious first')),
-                ('criteria', models.JSONField(default=dict, help_text='patient, reporter, product, event')),
-                ('screened_at', models.DateTimeField()),
-                ('post', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='screenings', to='intake.post')),
-                ('report', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='screenings', to='intake.aereport')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("pipeline_version", models.CharField(max_length=100)),
+                (
+                    "dictionaries",
+                    models.JSONField(default=dict, help_text='{"drugs": {name, version}, ...}'),
+                ),
+                ("is_current", models.BooleanField(default=True)),
+                ("candidate", models.BooleanField(default=False)),
+                ("priority", models.FloatField(default=0.0)),
+                (
+                    "serious",
+                    models.JSONField(
+                        default=list, help_text="Seriousness criteria, most serious first"
+                    ),
+                ),
+                (
+                    "criteria",
+                    models.JSONField(default=dict, help_text="patient, reporter, product, event"),
+                ),
+                ("screened_at", models.DateTimeField()),
+                (
+                    "post",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="screenings",
+                        to="intake.post",
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="screenings",
+                        to="intake.aereport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-screened_at'],
+                "ordering": ["-screened_at"],
             },
         ),
         migrations.CreateModel(
-            name='MentionPair',
+            name="MentionPair",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('drug', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='intake.mention')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='intake.mention')),
-                ('result', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairs', to='intake.screeningresult')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "drug",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="intake.mention",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="intake.mention",
+                    ),
+                ),
+                (
+                    "result",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairs",
+                        to="intake.screeningresult",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddField(
-            model_name='mention',
-            name='result',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentions', to='intake.screeningresult'),
+            model_name="mention",
+            name="result",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="mentions",
+                to="intake.screeningresult",
+            ),
         ),
         migrations.CreateModel(
-            name='TriageItem',
+            name="TriageItem",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('source', models.CharField(choices=[('post', 'Forum post'), ('report', 'AE report')], max_length=10)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('needs_info', 'Needs information'), ('confirmed', 'Confirmed (case created)'), ('rejected', 'Rejected')], default='pending', max_length=20)),
-                ('is_serious', models.BooleanField(default=False)),
-                ('seriousness', models.JSONField(default=list)),
-                ('priority', models.FloatField(default=0.0)),
-                ('item_at', models.DateTimeField(help_text='When the member posted / submitted it')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True, help_text='Why rejected / what information is needed')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='pv.case')),
-                ('claimed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='triage', to='intake.post')),
-                ('report', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='triage', to='intake.aereport')),
-                ('screening', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='intake.screeningresult')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("post", "Forum post"), ("report", "AE report")], max_length=10
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("needs_info", "Needs information"),
+                            ("confirmed", "Confirmed (case created)"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("is_serious", models.BooleanField(default=False)),
+                ("seriousness", models.JSONField(default=list)),
+                ("priority", models.FloatField(default=0.0)),
+                (
+                    "item_at",
+                    models.DateTimeField(help_text="When the member posted / submitted it"),
+                ),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True, help_text="Why rejected / what information is needed"
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="pv.case",
+                    ),
+                ),
+                (
+                    "claimed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="triage",
+                        to="intake.post",
+                    ),
+                ),
+                (
+                    "report",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="triage",
+                        to="intake.aereport",
+                    ),
+                ),
+                (
+                    "screening",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="intake.screeningresult",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-is_serious', '-priority', 'item_at'],
+                "ordering": ["-is_serious", "-priority", "item_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='screeningresult',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('post__isnull', False), ('report__isnull', True)), models.Q(('post__isnull', True), ('report__isnull', False)), _connector='OR'), name='screening_post_xor_report'),
+            model_name="screeningresult",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("post__isnull", False), ("report__isnull", True)),
+                    models.Q(("post__isnull", True), ("report__isnull", False)),
+                    _connector="OR",
+                ),
+                name="screening_post_xor_report",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='screeningresult',
-            constraint=models.UniqueConstraint(condition=models.Q(('post__isnull', False)), fields=('post', 'pipeline_version'), name='screening_post_once_per_version'),
+            model_name="screeningresult",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("post__isnull", False)),
+                fields=("post", "pipeline_version"),
+                name="screening_post_once_per_version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='screeningresult',
-            constraint=models.UniqueConstraint(condition=models.Q(('report__isnull', False)), fields=('report', 'pipeline_version'), name='screening_report_once_per_version'),
+            model_name="screeningresult",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("report__isnull", False)),
+                fields=("report", "pipeline_version"),
+                name="screening_report_once_per_version",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='screeningresult',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True), ('post__isnull', False)), fields=('post',), name='screening_post_one_current'),
+            model_name="screeningresult",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True), ("post__isnull", False)),
+                fields=("post",),
+                name="screening_post_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='screeningresult',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True), ('report__isnull', False)), fields=('report',), name='screening_report_one_current'),
+            model_name="screeningresult",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True), ("report__isnull", False)),
+                fields=("report",),
+                name="screening_report_one_current",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mentionpair',
-            constraint=models.UniqueConstraint(fields=('drug', 'event'), name='mention_pair_unique'),
+            model_name="mentionpair",
+            constraint=models.UniqueConstraint(
+                fields=("drug", "event"), name="mention_pair_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='mention',
-            index=models.Index(fields=['result', 'kind'], name='intake_ment_result__8d20d8_idx'),
+            model_name="mention",
+            index=models.Index(fields=["result", "kind"], name="intake_ment_result__8d20d8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='mention',
-            constraint=models.UniqueConstraint(fields=('result', 'position'), name='mention_position_unique'),
+            model_name="mention",
+            constraint=models.UniqueConstraint(
+                fields=("result", "position"), name="mention_position_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='triageitem',
-            index=models.Index(fields=['status', 'is_serious', 'priority', 'item_at'], name='intake_tria_status_3875fd_idx'),
+            model_name="triageitem",
+            index=models.Index(
+                fields=["status", "is_serious", "priority", "item_at"],
+                name="intake_tria_status_3875fd_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='triageitem',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('post__isnull', False), ('report__isnull', True), ('source', 'post')), models.Q(('post__isnull', True), ('report__isnull', False), ('source', 'report')), _connector='OR'), name='triage_post_xor_report'),
+            model_name="triageitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("post__isnull", False), ("report__isnull", True), ("source", "post")),
+                    models.Q(
+                        ("post__isnull", True), ("report__isnull", False), ("source", "report")
+                    ),
+                    _connector="OR",
+                ),
+                name="triage_post_xor_report",
+            ),
         ),
     ]

@@ -61,8 +61,12 @@ class ScreenSummary:
     failed: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"screened": self.screened, "skipped": self.skipped,
-                "candidates": self.candidates, "failed": self.failed}
+        return {
+            "screened": self.screened,
+            "skipped": self.skipped,
+            "candidates": self.candidates,
+            "failed": self.failed,
+        }
 
 
 def current_pipeline_version() -> str:
@@ -91,12 +95,21 @@ def _inputs(kind: str, item) -> list[dict]:
     profile = _profile(item.member)
     if kind == "post":
         return [{"id": (item.id, "text", None), "text": item.text, "profile": profile}]
-    out = [{"id": (item.id, "text", None), "text": item.free_text, "profile": profile,
-            "about_drug": True}]
-    out += [{"id": (item.id, "drugs", i), "text": d.get("name", "")}
-            for i, d in enumerate(item.drugs)]
-    out += [{"id": (item.id, "events", i), "text": e.get("text", ""), "about_drug": True}
-            for i, e in enumerate(item.events)]
+    out = [
+        {
+            "id": (item.id, "text", None),
+            "text": item.free_text,
+            "profile": profile,
+            "about_drug": True,
+        }
+    ]
+    out += [
+        {"id": (item.id, "drugs", i), "text": d.get("name", "")} for i, d in enumerate(item.drugs)
+    ]
+    out += [
+        {"id": (item.id, "events", i), "text": e.get("text", ""), "about_drug": True}
+        for i, e in enumerate(item.events)
+    ]
     return out
 
 
@@ -124,13 +137,16 @@ def _screen(kind: str, items: list) -> tuple[dict, list[str]]:
 
 def _mention_row(m: dict, **extra) -> dict:
     row: dict[str, Any] = {k: m.get(k) or "" for k in _CODING_KEYS}
-    row.update(kind=m["kind"], start=m["start"], end=m["end"], text=m["text"],
-               fuzzy=bool(m.get("fuzzy")))
+    row.update(
+        kind=m["kind"], start=m["start"], end=m["end"], text=m["text"], fuzzy=bool(m.get("fuzzy"))
+    )
     if m["kind"] == "event":
         row.update(
             role=m.get("role") or "",
-            **{k: bool(m.get(k)) for k in ("negated", "hypothetical", "historical", "family",
-                                           "withdrawal")},
+            **{
+                k: bool(m.get(k))
+                for k in ("negated", "hypothetical", "historical", "family", "withdrawal")
+            },
         )
         row["reportable"] = row["role"] == "reaction" and not any(
             row[k] for k in ("negated", "hypothetical", "historical", "family")
@@ -159,17 +175,30 @@ def _assemble_report(report: AEReport, out: dict) -> tuple[dict, list[dict], lis
         found = [m for m in out[(report.id, "drugs", i)]["mentions"] if m["kind"] == "drug"]
         extra = {"field": "drugs", "field_index": i, "role": Mention.Role.SUSPECT}
         drug_positions.append(len(mentions))
-        mentions.append(_mention_row(found[0], **extra) if found else
-                        _uncoded("drug", d.get("name", ""), **extra))
+        mentions.append(
+            _mention_row(found[0], **extra)
+            if found
+            else _uncoded("drug", d.get("name", ""), **extra)
+        )
     for i, e in enumerate(report.events):
         found = [m for m in out[(report.id, "events", i)]["mentions"] if m["kind"] == "event"]
         found.sort(key=lambda m: bool(m.get("negated")))
-        extra = {"field": "events", "field_index": i, "role": Mention.Role.REACTION,
-                 "reportable": True, "negated": False, "hypothetical": False,
-                 "historical": False, "family": False}
+        extra = {
+            "field": "events",
+            "field_index": i,
+            "role": Mention.Role.REACTION,
+            "reportable": True,
+            "negated": False,
+            "hypothetical": False,
+            "historical": False,
+            "family": False,
+        }
         event_positions.append(len(mentions))
-        mentions.append(_mention_row(found[0], **extra) if found else
-                        _uncoded("event", e.get("text", ""), **extra))
+        mentions.append(
+            _mention_row(found[0], **extra)
+            if found
+            else _uncoded("event", e.get("text", ""), **extra)
+        )
     # Every structured drug is a suspect for every structured event.
     pairs += [[d, e] for d in drug_positions for e in event_positions]
     text_serious = set(main["serious"])
@@ -186,8 +215,12 @@ def _assemble_report(report: AEReport, out: dict) -> tuple[dict, list[dict], lis
     priority += 5.0 * sum(criteria.values()) + min(reactions, 5)
     if not candidate:
         priority /= 10.0
-    verdict = {"candidate": candidate, "priority": round(priority, 2), "serious": serious,
-               "criteria": criteria}
+    verdict = {
+        "candidate": candidate,
+        "priority": round(priority, 2),
+        "serious": serious,
+        "criteria": criteria,
+    }
     return verdict, mentions, pairs
 
 
@@ -207,8 +240,13 @@ def _save(kind: str, items: list, out: dict, version: str) -> list[ScreeningResu
     for item in items:
         verdict, mentions, pairs = assemble(item, out)
         result = ScreeningResult(
-            id=uuid.uuid4(), pipeline_version=version, dictionaries=versions, is_current=True,
-            screened_at=now, **verdict, **{fk: item},
+            id=uuid.uuid4(),
+            pipeline_version=version,
+            dictionaries=versions,
+            is_current=True,
+            screened_at=now,
+            **verdict,
+            **{fk: item},
         )
         results.append(result)
         children[result.id] = (mentions, pairs)
@@ -225,11 +263,15 @@ def _save(kind: str, items: list, out: dict, version: str) -> list[ScreeningResu
     mention_rows, pair_rows = [], []
     for result in created:
         mentions, pairs = children[result.id]
-        rows = [Mention(id=uuid.uuid4(), result=result, position=i, **m)
-                for i, m in enumerate(mentions)]
+        rows = [
+            Mention(id=uuid.uuid4(), result=result, position=i, **m) for i, m in enumerate(mentions)
+        ]
         mention_rows += rows
-        pair_rows += [MentionPair(result=result, drug=rows[d], event=rows[e])
-                      for d, e in pairs if d < len(rows) and e < len(rows)]
+        pair_rows += [
+            MentionPair(result=result, drug=rows[d], event=rows[e])
+            for d, e in pairs
+            if d < len(rows) and e < len(rows)
+        ]
     Mention.objects.bulk_create(mention_rows, batch_size=500)
     MentionPair.objects.bulk_create(pair_rows, batch_size=500, ignore_conflicts=True)
     return created
@@ -269,10 +311,13 @@ def items_screen(*, kind: str, ids: Iterable[str], chunk_size: int = CHUNK) -> S
                     actor="screening",
                     action=f"intake.{kind}s_screened",
                     object_type=model._meta.label_lower,
-                    object_id=str(created[0].id) if len(created) == 1 else
-                    f"batch:{len(created)}",
-                    after={"pipeline_version": version, "screened": len(created),
-                           "candidates": sum(r.candidate for r in created), "failed": failed},
+                    object_id=str(created[0].id) if len(created) == 1 else f"batch:{len(created)}",
+                    after={
+                        "pipeline_version": version,
+                        "screened": len(created),
+                        "candidates": sum(r.candidate for r in created),
+                        "failed": failed,
+                    },
                 )
         summary.screened += len(created)
         summary.skipped += len(ok) - len(created)
@@ -288,9 +333,7 @@ def items_outdated(*, kind: str, include_failed: bool = True) -> list[str]:
     statuses = [ScreeningStatus.RECEIVED, ScreeningStatus.AWAITING]
     if include_failed:
         statuses.append(ScreeningStatus.FAILED)
-    stale = models.Q(screenings__is_current=True) & ~models.Q(
-        screenings__pipeline_version=version
-    )
+    stale = models.Q(screenings__is_current=True) & ~models.Q(screenings__pipeline_version=version)
     unscreened = models.Q(screening_status__in=statuses) & ~models.Q(
         screenings__pipeline_version=version
     )

@@ -44,9 +44,7 @@ def triage_items_sync(*, kind: str, results: list[ScreeningResult]) -> int:
     }
     model = ScreeningResult._meta.get_field(fk).related_model
     in_cases = set(
-        model.objects.filter(id__in=list(by_item), cases__isnull=False).values_list(
-            "id", flat=True
-        )
+        model.objects.filter(id__in=list(by_item), cases__isnull=False).values_list("id", flat=True)
     )
     items_at = dict(
         model.objects.filter(id__in=list(by_item)).values_list(
@@ -55,8 +53,12 @@ def triage_items_sync(*, kind: str, results: list[ScreeningResult]) -> int:
     )
     new = []
     for item_id, result in by_item.items():
-        fields = {"screening": result, "priority": result.priority,
-                  "is_serious": bool(result.serious), "seriousness": result.serious}
+        fields = {
+            "screening": result,
+            "priority": result.priority,
+            "is_serious": bool(result.serious),
+            "seriousness": result.serious,
+        }
         item = existing.get(item_id)
         if item is not None:
             if item.status in TriageItem.OPEN:
@@ -65,16 +67,21 @@ def triage_items_sync(*, kind: str, results: list[ScreeningResult]) -> int:
                 )
             continue
         if result.candidate and item_id not in in_cases:
-            new.append(TriageItem(source=kind, item_at=items_at[item_id], **fields,
-                                  **{f"{fk}_id": item_id}))
+            new.append(
+                TriageItem(
+                    source=kind, item_at=items_at[item_id], **fields, **{f"{fk}_id": item_id}
+                )
+            )
     # ignore_conflicts: a concurrent screening of the same item already queued it.
     TriageItem.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
     return len(new)
 
 
 def _claim_free(actor: User) -> Q:
-    return Q(claimed_by__isnull=True) | Q(claimed_by=actor) | Q(
-        claimed_at__lt=timezone.now() - CLAIM_TTL
+    return (
+        Q(claimed_by__isnull=True)
+        | Q(claimed_by=actor)
+        | Q(claimed_at__lt=timezone.now() - CLAIM_TTL)
     )
 
 
@@ -141,7 +148,10 @@ def _decide(*, actor: User, item: TriageItem, status: str, reason: str, what: st
         raise _conflict(item, what)
     item.refresh_from_db()
     audit_record(
-        actor=actor, action=f"triage.{status}", obj=item, before=before,
+        actor=actor,
+        action=f"triage.{status}",
+        obj=item,
+        before=before,
         after={"status": status, "case": str(item.case_id) if item.case_id else None},
         reason=reason,
     )
@@ -152,16 +162,22 @@ def _decide(*, actor: User, item: TriageItem, status: str, reason: str, what: st
 def triage_item_reject(*, actor: User, item: TriageItem, reason: str) -> TriageItem:
     if not reason.strip():
         raise DomainError("A rejection needs a reason.", code="reason_required")
-    return _decide(actor=actor, item=item, status=TriageItem.Status.REJECTED, reason=reason,
-                   what="reject it")
+    return _decide(
+        actor=actor, item=item, status=TriageItem.Status.REJECTED, reason=reason, what="reject it"
+    )
 
 
 @transaction.atomic
 def triage_item_request_info(*, actor: User, item: TriageItem, reason: str) -> TriageItem:
     if not reason.strip():
         raise DomainError("Say what information is needed.", code="reason_required")
-    return _decide(actor=actor, item=item, status=TriageItem.Status.NEEDS_INFO, reason=reason,
-                   what="ask for information")
+    return _decide(
+        actor=actor,
+        item=item,
+        status=TriageItem.Status.NEEDS_INFO,
+        reason=reason,
+        what="ask for information",
+    )
 
 
 def _drug_row(m: Mention) -> dict:
@@ -172,8 +188,12 @@ def _drug_row(m: Mention) -> dict:
         "role": "suspect",
         "name_reported": m.text[:250],
         "ingredients": [
-            {"name": i["term"], "code": i["code"], "dictionary": m.terminology,
-             "version": m.terminology_version}
+            {
+                "name": i["term"],
+                "code": i["code"],
+                "dictionary": m.terminology,
+                "version": m.terminology_version,
+            }
             for i in ingredients
         ],
     }
@@ -182,9 +202,15 @@ def _drug_row(m: Mention) -> dict:
 def _reaction_coding(m: Mention) -> dict:
     if not m.code:
         return {}
-    return {"code": m.llt_code or m.code, "term": (m.llt or m.term)[:250], "pt_code": m.pt_code,
-            "pt": m.pt[:250], "soc": m.soc[:250], "terminology": m.terminology,
-            "terminology_version": m.terminology_version}
+    return {
+        "code": m.llt_code or m.code,
+        "term": (m.llt or m.term)[:250],
+        "pt_code": m.pt_code,
+        "pt": m.pt[:250],
+        "soc": m.soc[:250],
+        "terminology": m.terminology,
+        "terminology_version": m.terminology_version,
+    }
 
 
 def _selected(result: ScreeningResult, mention_ids) -> tuple[list[Mention], list[Mention]]:
@@ -194,11 +220,14 @@ def _selected(result: ScreeningResult, mention_ids) -> tuple[list[Mention], list
         wanted = {str(i) for i in mention_ids}
         unknown = wanted - {str(m.id) for m in mentions}
         if unknown:
-            raise DomainError("Mentions not in this item.", code="invalid",
-                              extra={"mentions": sorted(unknown)})
+            raise DomainError(
+                "Mentions not in this item.", code="invalid", extra={"mentions": sorted(unknown)}
+            )
         chosen = [m for m in mentions if str(m.id) in wanted]
-        return ([m for m in chosen if m.kind == Mention.Kind.DRUG],
-                [m for m in chosen if m.kind == Mention.Kind.EVENT])
+        return (
+            [m for m in chosen if m.kind == Mention.Kind.DRUG],
+            [m for m in chosen if m.kind == Mention.Kind.EVENT],
+        )
     reactions = [m for m in mentions if m.reportable]
     paired = set(
         MentionPair.objects.filter(result=result, event__reportable=True).values_list(
@@ -228,12 +257,16 @@ def triage_item_confirm(
     from intake.services.intake import case_create_from_report  # noqa: PLC0415
     from pv.services.cases import case_create  # noqa: PLC0415
 
-    item = _decide(actor=actor, item=item, status=TriageItem.Status.CONFIRMED, reason="",
-                   what="confirm it")
+    item = _decide(
+        actor=actor, item=item, status=TriageItem.Status.CONFIRMED, reason="", what="confirm it"
+    )
     drugs, reactions = _selected(item.screening, mention_ids)
     if seriousness is not None and set(seriousness) - set(SERIOUSNESS):
-        raise DomainError("Unknown seriousness criteria.", code="invalid",
-                          extra={"seriousness": sorted(set(seriousness) - set(SERIOUSNESS))})
+        raise DomainError(
+            "Unknown seriousness criteria.",
+            code="invalid",
+            extra={"seriousness": sorted(set(seriousness) - set(SERIOUSNESS))},
+        )
     if item.source == TriageItem.Source.REPORT:
         report = item.report
         coded_drugs: list[dict] = [{} for _ in report.drugs]
@@ -244,23 +277,26 @@ def triage_item_confirm(
         for m in reactions:
             if m.field == Mention.Field.EVENTS and m.field_index is not None:
                 coded_reactions[m.field_index] = _reaction_coding(m)
-        case = case_create_from_report(actor=actor, report=report, coded_drugs=coded_drugs,
-                                       coded_reactions=coded_reactions)
+        case = case_create_from_report(
+            actor=actor, report=report, coded_drugs=coded_drugs, coded_reactions=coded_reactions
+        )
     else:
         post = item.post
         drugs = _dedupe(drugs, lambda m: m.code or m.text.lower())
         reactions = _dedupe(reactions, lambda m: m.pt_code or m.text.lower())
         if not drugs or not reactions:
-            raise DomainError("A case needs at least one suspect drug and one reaction.",
-                              code="incomplete_case")
+            raise DomainError(
+                "A case needs at least one suspect drug and one reaction.", code="incomplete_case"
+            )
         serious = seriousness if seriousness is not None else item.screening.serious
         flags = {s: s in serious for s in SERIOUSNESS}
         case = case_create(
             actor=actor,
             member=post.member,
             drugs=[_drug_row(m) for m in drugs],
-            reactions=[{"reported_term": m.text[:250], **_reaction_coding(m), **flags}
-                       for m in reactions],
+            reactions=[
+                {"reported_term": m.text[:250], **_reaction_coding(m), **flags} for m in reactions
+            ],
             received_at=post.posted_at,
             source_posts=[post],
             narrative=post.text,
@@ -268,8 +304,7 @@ def triage_item_confirm(
         )
     TriageItem.objects.filter(id=item.id).update(case=case)
     item.case = case
-    audit_record(actor=actor, action="triage.case_linked", obj=item,
-                 after={"case": str(case.id)})
+    audit_record(actor=actor, action="triage.case_linked", obj=item, after={"case": str(case.id)})
     return item
 
 
@@ -290,26 +325,30 @@ def _coding_of(mention: Mention) -> dict:
 def mention_coding_accept(*, actor: User, mention: Mention) -> Mention:
     """A reviewer agrees with the pipeline's coding."""
     if not mention.code:
-        raise DomainError("This mention has no coding to accept; override it with a code.",
-                          code="uncoded")
+        raise DomainError(
+            "This mention has no coding to accept; override it with a code.", code="uncoded"
+        )
     now = timezone.now()
     Mention.objects.filter(id=mention.id).update(
         coding_status=Mention.CodingStatus.ACCEPTED, coded_by=actor, coded_at=now, updated_at=now
     )
     mention.refresh_from_db()
-    audit_record(actor=actor, action="mention.coding_accepted", obj=mention,
-                 after=_coding_of(mention))
+    audit_record(
+        actor=actor, action="mention.coding_accepted", obj=mention, after=_coding_of(mention)
+    )
     return mention
 
 
 @transaction.atomic
-def mention_coding_override(*, actor: User, mention: Mention, code: str, dictionary=None,
-                            reason: str = "") -> Mention:
+def mention_coding_override(
+    *, actor: User, mention: Mention, code: str, dictionary=None, reason: str = ""
+) -> Mention:
     """A reviewer codes a mention to another concept of the active (or a chosen) dictionary."""
     dictionary = dictionary or dictionary_get_active(kind=mention.kind)
     if dictionary.kind != mention.kind:
-        raise DomainError(f"A {mention.kind} mention needs a {mention.kind} dictionary.",
-                          code="invalid")
+        raise DomainError(
+            f"A {mention.kind} mention needs a {mention.kind} dictionary.", code="invalid"
+        )
     concept = concept_get(dictionary=dictionary, code=code)
     before = _coding_of(mention)
     fields = {f: str(concept.get(f) or "") for f in _CODING_FIELDS}
@@ -320,10 +359,19 @@ def mention_coding_override(*, actor: User, mention: Mention, code: str, diction
             fields[name] = value[: Mention._meta.get_field(name).max_length]
     now = timezone.now()
     Mention.objects.filter(id=mention.id).update(
-        **fields, coding_status=Mention.CodingStatus.OVERRIDDEN, coded_by=actor, coded_at=now,
+        **fields,
+        coding_status=Mention.CodingStatus.OVERRIDDEN,
+        coded_by=actor,
+        coded_at=now,
         updated_at=now,
     )
     mention.refresh_from_db()
-    audit_record(actor=actor, action="mention.coding_overridden", obj=mention, before=before,
-                 after=_coding_of(mention), reason=reason)
+    audit_record(
+        actor=actor,
+        action="mention.coding_overridden",
+        obj=mention,
+        before=before,
+        after=_coding_of(mention),
+        reason=reason,
+    )
     return mention

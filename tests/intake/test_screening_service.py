@@ -58,24 +58,41 @@ def test_screening_twice_with_the_same_version_creates_nothing_new():
     # given a screened post
     post = PostFactory(text=SERIOUS_POST)
     items_screen(kind="post", ids=[post.id])
-    counts = (ScreeningResult.objects.count(), Mention.objects.count(), TriageItem.objects.count(),
-              AuditEvent.objects.count())
+    counts = (
+        ScreeningResult.objects.count(),
+        Mention.objects.count(),
+        TriageItem.objects.count(),
+        AuditEvent.objects.count(),
+    )
     # when the same batch is screened again (a redelivered task)
     summary = items_screen(kind="post", ids=[post.id, post.id])
     # then
     assert summary.screened == 0 and summary.skipped == 1
-    assert (ScreeningResult.objects.count(), Mention.objects.count(), TriageItem.objects.count(),
-            AuditEvent.objects.count()) == counts
+    assert (
+        ScreeningResult.objects.count(),
+        Mention.objects.count(),
+        TriageItem.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
 
 
-def test_intake_task_screens_new_items_after_commit(canary_member,
-                                                   django_capture_on_commit_callbacks):
+def test_intake_task_screens_new_items_after_commit(
+    canary_member, django_capture_on_commit_callbacks
+):
     # when posts arrive through the intake service (tasks eager)
     items = [
-        {"source_id": "p-a", "member_source_id": "m-canary", "text": SERIOUS_POST,
-         "posted_at": "2026-10-01T10:00:00Z"},
-        {"source_id": "p-b", "member_source_id": "m-canary", "text": "lovely weather today",
-         "posted_at": "2026-10-01T11:00:00Z"},
+        {
+            "source_id": "p-a",
+            "member_source_id": "m-canary",
+            "text": SERIOUS_POST,
+            "posted_at": "2026-10-01T10:00:00Z",
+        },
+        {
+            "source_id": "p-b",
+            "member_source_id": "m-canary",
+            "text": "lovely weather today",
+            "posted_at": "2026-10-01T11:00:00Z",
+        },
     ]
     with django_capture_on_commit_callbacks(execute=True):
         post_batch_create(actor="t", items=items)
@@ -91,14 +108,18 @@ def test_intake_task_screens_new_items_after_commit(canary_member,
     assert ScreeningResult.objects.count() == 2 and TriageItem.objects.count() == 1
 
 
-def test_report_structured_drugs_are_suspects_and_events_reactions(canary_member,
-                                                                   django_capture_on_commit_callbacks):
+def test_report_structured_drugs_are_suspects_and_events_reactions(
+    canary_member, django_capture_on_commit_callbacks
+):
     # given a report whose structured event would be unattributed on its own words
     item = {
-        "source_id": "r-a", "member_source_id": "m-canary",
+        "source_id": "r-a",
+        "member_source_id": "m-canary",
         "drugs": [{"name": "Zoloft", "dose": "50 mg"}, {"name": "my blue pill"}],
-        "events": [{"text": "terrible headaches"}], "hospitalisation": True,
-        "free_text": "i think it was the zoloft", "submitted_at": "2026-10-01T10:00:00Z",
+        "events": [{"text": "terrible headaches"}],
+        "hospitalisation": True,
+        "free_text": "i think it was the zoloft",
+        "submitted_at": "2026-10-01T10:00:00Z",
     }
     with django_capture_on_commit_callbacks(execute=True):
         report_batch_create(actor="t", items=[item])

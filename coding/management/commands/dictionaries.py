@@ -23,8 +23,10 @@ from coding.selectors import dictionary_get, dictionary_list
 from coding.services import dictionary_activate, dictionary_load
 from pv.core.exceptions import DomainError
 
-LAYOUT_PRESETS = {"tab": {"delimiter": "\t", "header": True}, "csv": {"delimiter": ",",
-                                                                     "header": True}}
+LAYOUT_PRESETS = {
+    "tab": {"delimiter": "\t", "header": True},
+    "csv": {"delimiter": ",", "header": True},
+}
 
 
 def _layout(value: str | None) -> dict | None:
@@ -62,12 +64,18 @@ class Command(BaseCommand):
             choices=[f for f in Dictionary.Format.values if f != Dictionary.Format.BUILTIN],
         )
         load.add_argument("--version", default="", help="Release (MedDRA reads it from files)")
-        load.add_argument("--layout", default=None, help="WHODrug column layout: JSON, @file, "
-                          "or a preset (tab, csv)")
+        load.add_argument(
+            "--layout",
+            default=None,
+            help="WHODrug column layout: JSON, @file, or a preset (tab, csv)",
+        )
         load.add_argument("--name", default="", help="Label (default: terminology + version)")
         load.add_argument("--licence-note", default="")
-        load.add_argument("--no-activate", action="store_true",
-                          help="Register without making it the active dictionary of its kind")
+        load.add_argument(
+            "--no-activate",
+            action="store_true",
+            help="Register without making it the active dictionary of its kind",
+        )
         activate = sub.add_parser("activate", help="Make a loaded version the active one")
         activate.add_argument("dictionary_id")
 

@@ -18,8 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--kind", choices=["post", "report", "all"], default="all")
         parser.add_argument("--batch-size", type=int, default=1000)
-        parser.add_argument("--no-failed", action="store_true",
-                            help="Skip items whose last screening failed")
+        parser.add_argument(
+            "--no-failed", action="store_true", help="Skip items whose last screening failed"
+        )
         parser.add_argument("--dry-run", action="store_true", help="Only count")
 
     def handle(self, *args, **opts):
