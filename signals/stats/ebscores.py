@@ -6,7 +6,7 @@ and PhViD do). EBGM = 2^E[log2 lambda]. Quantiles solve Qn G1(x) + (1 - Qn) G2(x
 pairs at once: Halley steps (Newton with curvature) in log x, from a Qn-weighted start between
 the components' approximate quantiles, safeguarded by a bracket that every step narrows
 (bisection when a step would leave it). openEBGM bisects from x = 1 and rounds to 2 decimals by
-default; these values are unrounded and accurate to ~1e-13 relative.
+default; these values are unrounded and accurate to ~1e-12 relative.
 """
 
 from __future__ import annotations
