@@ -164,8 +164,18 @@ def read_faers_quarter(
     ``roles``: drug roles to keep (PS, SS, C, I). ``drug_field``: ``prod_ai`` (falls back to
     ``drugname`` where empty, and always on the legacy layout) or ``drugname``.
     """
-    source = Path(source)
-    members = _members(source)
+    rows, _ = _read_quarter(_members(Path(source)), roles, drug_field, set(map(str, deleted)))
+    return rows
+
+
+def _read_quarter(
+    members: dict[str, tuple[str, bytes | Path]],
+    roles: Iterable[str],
+    drug_field: str,
+    deleted: set[str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows, versions): versions = the latest (id, primaryid, fda_dt) of every case in DEMO,
+    whether or not it has suspect-drug and reaction rows."""
     layout = _detect_layout(members["DEMO"])
     ver, case = layout.version, layout.case
     age_unit = "age_cod"
@@ -182,7 +192,7 @@ def read_faers_quarter(
     demo["_dt"] = pd.to_numeric(demo["fda_dt"], errors="coerce")
     demo = demo.sort_values([case, "_dt", "_ver"], na_position="first")
     demo = demo.drop_duplicates(case, keep="last")
-    gone = _deleted_ids(members.get("DELE")) | {str(d) for d in deleted}
+    gone = _deleted_ids(members.get("DELE")) | deleted
     if gone:
         demo = demo[~demo[case].isin(gone)]
 
@@ -217,20 +227,37 @@ def read_faers_quarter(
             "quarter": _quarter(members["DEMO"][0]),
         }
     )
-    return out.sort_values(["id", "drug", "event"], kind="stable").reset_index(drop=True)
+    versions = pd.DataFrame(
+        {
+            "id": demo[case].to_numpy(),
+            "primaryid": demo[ver].to_numpy(),
+            "fda_dt": demo["fda_dt"].to_numpy(),
+        }
+    )
+    return out.sort_values(["id", "drug", "event"], kind="stable").reset_index(drop=True), versions
 
 
-def read_faers_quarters(sources: Iterable[str | Path], **options: object) -> pd.DataFrame:
-    """Several quarters stacked; a case seen in several keeps only its latest version overall.
+def read_faers_quarters(
+    sources: Iterable[str | Path],
+    *,
+    roles: Iterable[str] = DEFAULT_ROLES,
+    drug_field: str = "prod_ai",
+    deleted: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Several quarters stacked, each case at its latest version over all of them.
 
-    The latest version is chosen again across quarters (by ``fda_dt``, then version id),
-    because a follow-up in a later quarter supersedes the earlier quarter's version.
+    A follow-up in a later quarter supersedes the earlier quarter's version even when the
+    newer version names no suspect drug (the case then drops out), and a caseid in any
+    quarter's deletion list is removed from every quarter.
     """
-    frames = [read_faers_quarter(s, **options) for s in sources]  # type: ignore[arg-type]
-    rows = pd.concat(frames, ignore_index=True)
+    quarters = [_members(Path(s)) for s in sources]
+    gone = set(map(str, deleted))
+    for members in quarters:
+        gone |= _deleted_ids(members.get("DELE"))
+    parts = [_read_quarter(members, roles, drug_field, gone) for members in quarters]
+    rows = pd.concat([p[0] for p in parts], ignore_index=True)
     latest = (
-        rows[["id", "primaryid", "fda_dt"]]
-        .drop_duplicates()
+        pd.concat([p[1] for p in parts], ignore_index=True)
         .assign(
             _dt=lambda f: pd.to_numeric(f["fda_dt"], errors="coerce"),
             _ver=lambda f: pd.to_numeric(f["primaryid"], errors="coerce"),

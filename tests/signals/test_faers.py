@@ -181,3 +181,22 @@ def test_legacy_rows_with_trailing_dollar_and_bare_header(tmp_path: Path) -> Non
     assert rows[
         ["id", "primaryid", "drug", "event", "sex", "age_group", "quarter"]
     ].values.tolist() == [["3000001", "4500002", "ASPIRIN", "VOMITING", "F", "0-17", "2005Q1"]]
+
+
+def test_later_version_without_suspect_drug_and_later_deletions_apply_across_quarters(
+    tmp_path: Path,
+) -> None:
+    q1 = write_quarter(
+        tmp_path / "a",
+        ["11$1$1$20200101$F$30$YR", "31$3$1$20200102$M$40$YR"],
+        ["11$1$1$PS$A$a", "31$3$1$PS$B$b"],
+        ["11$1$Nausea$", "31$3$Rash$"],
+    )
+    q2 = tmp_path / "b"
+    # case 1 comes back in Q2 with only a concomitant drug; case 3 is deleted in Q2
+    write_quarter(q2, ["12$1$2$20200501$F$30$YR"], ["12$1$1$C$A$a"], ["12$1$Nausea$"])
+    (q2 / "DELE20Q1.txt").write_text("3\n")
+    for f in q2.iterdir():
+        f.rename(f.with_name(f.name.replace("20Q1", "20Q2")))
+    assert read_faers_quarters([q1, q2]).empty
+    assert len(read_faers_quarter(q1)) == 2  # each quarter alone still has both
