@@ -135,6 +135,11 @@ MATRIX = [
     ("get", "/api/v1/posts/{post}/", None, _expect(STAFF | {"member"})),
     ("get", "/api/v1/reports/", None, _expect(STAFF | {"member"})),
     ("get", "/api/v1/reports/{report}/", None, _expect(STAFF | {"member"})),
+    ("get", "/api/v1/submissions/", None, _expect(STAFF | PARTNERS)),
+    ("get", "/api/v1/submissions/due/", None, _expect(STAFF)),
+    ("get", "/api/v1/cases/{case}/e2b/", None, _expect(STAFF)),
+    # partners may post ACKs; a body that is not one is their 400, for others it is 403
+    ("post", "/api/v1/submissions/acks/", {"x": 1}, _expect(PARTNERS, 415)),
     (
         "post",
         "/api/v1/reports/batch/",
