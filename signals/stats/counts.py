@@ -105,24 +105,12 @@ def count_pairs(
     n_event = np.bincount(event_reports % n_events, minlength=n_events)
 
     if strata:
-        strat, n_strata = _stratum_codes(rows, strata)
-        stratum_of_id = np.full(n_ids, -1, dtype=np.int64)
-        stratum_of_id[ids] = strat
-        if (stratum_of_id[ids] == strat).all():
-            # Usual case: each report sits in one stratum, so the per-stratum margins are
-            # the (report, drug) / (report, event) keys above, split by their report's stratum.
-            by_drug = _split_by_stratum(drug_reports, n_drugs, stratum_of_id, n_strata)
-            by_event = _split_by_stratum(event_reports, n_events, stratum_of_id, n_strata)
-            totals = np.bincount(stratum_of_id, minlength=n_strata).astype(np.float64)
-        else:
-            by_drug, by_event, totals = _stratum_margins(
-                strat, n_strata, ids, drugs, events, (n_ids, n_drugs, n_events)
-            )
-        expected = np.zeros(len(pair_drug), dtype=np.float64)
-        # One vector pass per stratum; a stratum lacking the drug or the event adds 0.
-        for s in range(n_strata):
-            if totals[s] > 0:
-                expected += by_drug[s][pair_drug] * (by_event[s][pair_event] / totals[s])
+        expected = _stratified_expected(
+            _stratum_codes(rows, strata),
+            ids,
+            (drugs, drug_reports, pair_drug, n_drugs),
+            (events, event_reports, pair_event, n_events),
+        )
     else:
         expected = n_drug[pair_drug].astype(np.float64) * n_event[pair_event] / n_ids
 
@@ -146,6 +134,41 @@ def _per_stratum(
     keys = _distinct(unit * n_codes + codes)
     flat = keys // (n_ids * n_codes) * n_codes + keys % n_codes
     return np.bincount(flat, minlength=n_strata * n_codes).reshape(n_strata, n_codes)
+
+
+def _stratified_expected(
+    strata: tuple[np.ndarray, int],
+    ids: np.ndarray,
+    drug_side: tuple[np.ndarray, np.ndarray, np.ndarray, int],
+    event_side: tuple[np.ndarray, np.ndarray, np.ndarray, int],
+) -> np.ndarray:
+    """E = sum over strata of n1.(s) n.1(s) / N..(s) for every pair.
+
+    Each side is (row codes, distinct (report, code) keys, the pairs' codes, number of codes).
+    """
+    strat, n_strata = strata
+    drugs, drug_reports, pair_drug, n_drugs = drug_side
+    events, event_reports, pair_event, n_events = event_side
+    n_ids = int(ids.max()) + 1
+    stratum_of_id = np.full(n_ids, -1, dtype=np.int64)
+    stratum_of_id[ids] = strat
+    if (stratum_of_id[ids] == strat).all():
+        # Usual case: each report sits in one stratum, so the per-stratum margins are the
+        # (report, drug) / (report, event) keys already made, split by their report's stratum.
+        by_drug = _split_by_stratum(drug_reports, n_drugs, stratum_of_id, n_strata)
+        by_event = _split_by_stratum(event_reports, n_events, stratum_of_id, n_strata)
+        totals = np.bincount(stratum_of_id, minlength=n_strata).astype(np.float64)
+    else:
+        by_drug, by_event, totals = _stratum_margins(
+            strat, n_strata, ids, drugs, events, (n_ids, n_drugs, n_events)
+        )
+    expected = np.zeros(len(pair_drug), dtype=np.float64)
+    # One vector pass per stratum (a handful), never per pair; a stratum lacking the drug
+    # or the event adds 0.
+    for s in range(n_strata):
+        if totals[s] > 0:
+            expected += by_drug[s][pair_drug] * (by_event[s][pair_event] / totals[s])
+    return expected
 
 
 def _split_by_stratum(
