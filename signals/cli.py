@@ -37,14 +37,30 @@ def _parser() -> argparse.ArgumentParser:
         description="PRR, ROR, chi2, IC and MGPS EBGM for every observed drug-event pair, "
         "counting distinct report ids as openEBGM does.",
     )
-    parser.add_argument("input", help="report-level CSV (optionally .gz): one row per mention")
-    parser.add_argument("-o", "--output", required=True, help="output CSV path")
-    parser.add_argument("--id-col", default="id", help="report id column (default: id)")
-    parser.add_argument("--drug-col", default="var1", help="drug column (default: var1)")
-    parser.add_argument("--event-col", default="var2", help="event column (default: var2)")
-    parser.add_argument("--strata", default="", help="comma-separated stratum columns for E")
-    parser.add_argument("--hyper", help="score with theta a1,b1,a2,b2,p instead of fitting")
-    parser.add_argument("--hyper-out", help="write theta and -loglik to this JSON file")
+    parser.add_argument(
+        "input",
+        metavar="INPUT.csv[.gz]",
+        help="report-level CSV (optionally .gz): one row per mention",
+    )
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="output CSV")
+    parser.add_argument(
+        "--id-col", default="id", metavar="COL", help="report id column (default: id)"
+    )
+    parser.add_argument(
+        "--drug-col", default="var1", metavar="COL", help="drug column (default: var1)"
+    )
+    parser.add_argument(
+        "--event-col", default="var2", metavar="COL", help="event column (default: var2)"
+    )
+    parser.add_argument(
+        "--strata", default="", metavar="COL,...", help="comma-separated stratum columns for E"
+    )
+    parser.add_argument(
+        "--hyper", metavar="a1,b1,a2,b2,p", help="score with theta a1,b1,a2,b2,p instead of fitting"
+    )
+    parser.add_argument(
+        "--hyper-out", metavar="FILE.json", help="write theta and -loglik to this JSON file"
+    )
     parser.add_argument("--pearson", action="store_true", help="chi2 without Yates correction")
     parser.add_argument(
         "--squash",
