@@ -96,6 +96,13 @@ def score_table(
     missing = [c for c in PAIR_COLUMNS if c not in counts.columns]
     if missing:
         raise KeyError(f"counts lack column(s): {', '.join(missing)}")
+    if counts.empty:
+        if hyper is None:
+            raise ValueError("no observed pairs: nothing to fit the MGPS prior on")
+        return SignalResult(
+            table=add_measures(counts, yates=yates).assign(ebgm=[], eb05=[], eb95=[], qn=[]),
+            fit=FitResult(hyper, 0.0, 0, False, False),
+        )
     say = progress or (lambda _msg: None)
     codes, point_n, point_e = _distinct_n_e(counts["n"].to_numpy(), counts["expected"].to_numpy())
     points = distinct_points(point_n, point_e, np.bincount(codes, minlength=len(point_n)))

@@ -8,6 +8,7 @@ import pytest
 
 from signals.stats import (
     OUTPUT_COLUMNS,
+    PAIR_COLUMNS,
     Hyperparameters,
     chi_square,
     compute_signals,
@@ -74,3 +75,15 @@ def test_progress_callback_reports_steps(caers: pd.DataFrame) -> None:
     assert any("fitting the MGPS prior on 1,723" in m for m in messages)
     assert result.fit.agreed
     assert result.fit.within_bounds
+
+
+def test_empty_counts() -> None:
+    empty = pd.DataFrame({c: pd.Series(dtype="int64") for c in PAIR_COLUMNS}).astype(
+        {"drug": object, "event": object, "expected": float}
+    )
+    result = score_table(empty, hyper=THETA)
+    assert list(result.table.columns[: len(PAIR_COLUMNS)]) == PAIR_COLUMNS
+    assert set(OUTPUT_COLUMNS) <= set(result.table.columns)
+    assert result.table.empty
+    with pytest.raises(ValueError, match="nothing to fit"):
+        score_table(empty)
