@@ -247,7 +247,8 @@ class TriageItem(TimeStampedModel):
     report = models.OneToOneField(
         AEReport, null=True, blank=True, on_delete=models.CASCADE, related_name="triage"
     )
-    screening = models.ForeignKey(ScreeningResult, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT, not PROTECT: deleting a post deletes its screenings and its triage item together.
+    screening = models.ForeignKey(ScreeningResult, on_delete=models.RESTRICT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     # Copied from the current screening so the queue sorts and filters on indexed columns.
     is_serious = models.BooleanField(default=False)

@@ -9,11 +9,13 @@ from intake.services import intake_items_mark_awaiting_screening
 from intake.services.screening import items_screen
 
 
-@shared_task(acks_late=True)
-def intake_items_received_task(kind: str, ids: list[str]) -> int:
+@shared_task(bind=True, acks_late=True)
+def intake_items_received_task(self, kind: str, ids: list[str]) -> int:
     marked = intake_items_mark_awaiting_screening(kind=kind, ids=ids)
     # Screening is its own task so a worker crash mid-pipeline retries only the screening.
-    intake_items_screen_task.delay(kind, ids)
+    # It goes to the queue this task came from, so a deployment's queue routing carries over.
+    queue = (self.request.delivery_info or {}).get("routing_key") or None
+    intake_items_screen_task.apply_async((kind, ids), queue=queue)
     return marked
 
 

@@ -320,7 +320,7 @@ class Migration(migrations.Migration):
                 (
                     "screening",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.RESTRICT,
                         related_name="+",
                         to="intake.screeningresult",
                     ),

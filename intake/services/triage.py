@@ -129,7 +129,7 @@ def _decide(*, actor: User, item: TriageItem, status: str, reason: str, what: st
     """Move an open item to `status` if nobody else holds it. Call inside a transaction."""
     before = {"status": item.status}
     now = timezone.now()
-    keep_claim = status == TriageItem.Status.NEEDS_INFO
+    release = status == TriageItem.Status.NEEDS_INFO
     done = (
         TriageItem.objects.filter(id=item.id, status__in=TriageItem.OPEN)
         .filter(_claim_free(actor))
@@ -140,8 +140,8 @@ def _decide(*, actor: User, item: TriageItem, status: str, reason: str, what: st
             decided_at=now,
             updated_at=now,
             # Needs-info goes back to the queue for whoever picks it up when the answer comes.
-            claimed_by=None if keep_claim else actor,
-            claimed_at=None if keep_claim else now,
+            claimed_by=None if release else actor,
+            claimed_at=None if release else now,
         )
     )
     if done != 1:

@@ -204,3 +204,12 @@ def test_unknown_kind_is_a_domain_error():
     with pytest.raises(DomainError):
         items_screen(kind="tweet", ids=[])
     assert AEReport.objects.count() == 0
+
+
+def test_deleting_a_screened_queued_post_takes_its_screening_and_queue_item_along():
+    post = PostFactory(text=SERIOUS_POST)
+    items_screen(kind="post", ids=[post.id])
+    assert TriageItem.objects.filter(post=post).exists()
+    post.delete()
+    assert not ScreeningResult.objects.exists() and not TriageItem.objects.exists()
+    assert not Mention.objects.exists()

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 NOW = timezone.now()
 TEXTS = {
-    "serious": "took zoloft and ended up in hospital with a seizure",
+    "serious": "since starting zoloft i had a seizure and was admitted to hospital",
     "rich": "started lexapro 2 wks ago and cant sleep, hair falling out too, no nausea tho",
     "plain_old": "lipitor gave me muscle pain",
     "plain_new": "lipitor gave me muscle pain",
@@ -143,9 +143,9 @@ def test_confirm_post_creates_a_coded_case_with_day_zero(client, reviewer, queue
     assert drug.role == "suspect" and drug.name_reported.lower() == "zoloft"
     assert drug.ingredients[0]["name"].lower() == "sertraline"
     assert drug.ingredients[0]["dictionary"] == "pv open drugs"
-    reactions = {r.reported_term: r for r in case.reactions.all()}
-    assert "seizure" in reactions
-    assert reactions["seizure"].pt_code and reactions["seizure"].terminology.startswith("pv open")
+    seizure = next(r for r in case.reactions.all() if "seizure" in r.reported_term)
+    assert seizure.pt_code and seizure.terminology.startswith("pv open")
+    assert seizure.hospitalisation
     assert AuditEvent.objects.filter(action="triage.confirmed", object_id=str(item.id)).exists()
     assert AuditEvent.objects.filter(action="case.created", object_id=str(case.id)).exists()
     # and a second confirm is a conflict, not a second case
