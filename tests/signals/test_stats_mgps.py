@@ -141,3 +141,15 @@ def test_squash_bins_each_count_and_keeps_the_largest_expected_counts() -> None:
     # N = 2 has fewer than 500 points: left alone
     assert (~ones).sum() == 300
     assert (squashed.w[~ones] == 1).all()
+
+
+def test_stratified_fit_matches_openebgm_stratified_theta() -> None:
+    # openEBGM's squashed fit stratified by strat1 (NOTES.md section 5)
+    rows = pd.read_csv(shared_path("signals_data", "caers.csv"))
+    counts = count_pairs(rows, strata=["strat1"])
+    points = distinct_points(counts["n"], counts["expected"])
+    openebgm = Hyperparameters(24.31, 2.337, 3.514, 2.914, 0.0318)
+    fit = fit_hyperparameters(points)
+    theta = np.array(fit.hyper.as_tuple())
+    assert np.all(np.abs(theta - np.array(openebgm.as_tuple())) <= [0.25, 0.02, 0.05, 0.05, 0.005])
+    assert fit.neg_log_lik <= neg_log_likelihood(openebgm, points) + 0.01
