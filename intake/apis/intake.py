@@ -194,17 +194,18 @@ class _IntakeApi(APIView):
         envelope.is_valid(raise_exception=True)
         return self._create(request, envelope.validated_data["items"], batch=True)
 
+    def _list(self, request, queryset, output: type[serializers.Serializer]) -> Response:
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response(output(page, many=True).data)
+
 
 class PostListCreateApi(_IntakeApi):
     input_serializer = PostInput
 
     @extend_schema(responses=PostOutput(many=True))
     def get(self, request):
-        paginator = DefaultPagination()
-        page = paginator.paginate_queryset(
-            post_list_visible_to(user=request.user), request, view=self
-        )
-        return paginator.get_paginated_response(PostOutput(page, many=True).data)
+        return self._list(request, post_list_visible_to(user=request.user), PostOutput)
 
     @extend_schema(request=PostInput, responses={201: BatchOutput, 200: BatchOutput})
     def post(self, request):
@@ -217,11 +218,7 @@ class ReportListCreateApi(_IntakeApi):
 
     @extend_schema(responses=ReportOutput(many=True))
     def get(self, request):
-        paginator = DefaultPagination()
-        page = paginator.paginate_queryset(
-            report_list_visible_to(user=request.user), request, view=self
-        )
-        return paginator.get_paginated_response(ReportOutput(page, many=True).data)
+        return self._list(request, report_list_visible_to(user=request.user), ReportOutput)
 
     @extend_schema(request=ReportInput, responses={201: BatchOutput, 200: BatchOutput})
     def post(self, request):
