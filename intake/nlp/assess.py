@@ -45,15 +45,23 @@ _SEX_RE = re.compile(r"\b(?:i am|i'm|im|i’m|as)\s+(?:a\s+)?(?:\d{1,2}\s*(?:yo|
                      r"husband|lady|gal|dude)\b", re.IGNORECASE)
 
 
+# One pass: every criterion's pattern (they all start with a word boundary) in one alternation
+# over the lower-cased text; about seven times faster than six IGNORECASE scans.
+_ANY_SERIOUS = re.compile(r"\b(?=[a-z])(?:" + "|".join(
+    f"(?P<{k}>{v[2:]})" for k, (_, v) in SERIOUSNESS.items()) + ")")
+_SERIOUS_LOWER = {k: re.compile(v) for k, (_, v) in SERIOUSNESS.items()}
+
+
 def seriousness(text: str) -> list[str]:
     """Seriousness criteria cued in `text`, most serious first (negated/hypothetical skipped)."""
-    found = []
-    for name, rx in _SERIOUS_RE.items():
-        for m in rx.finditer(text):
-            if not _NEG_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
-                found.append(name)
-                break
-    return found
+    found: set[str] = set()
+    for m in _ANY_SERIOUS.finditer(text.lower()):
+        if _NEG_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+            continue
+        # A phrase can cue two criteria ("intensive care", "suicide attempt").
+        found.update(k for k, rx in _SERIOUS_LOWER.items() if k not in found
+                     and rx.search(m.group()))
+    return [k for k in SERIOUSNESS if k in found]
 
 
 def patient_from_text(text: str) -> bool:

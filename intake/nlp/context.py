@@ -164,18 +164,31 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
             "runs" in post[:3] and "family" in post[:6])
         sentence = norms[s_start:s_end]
         withdrawal = _has_withdrawal(sentence)
-        if label is None:
+        if label is None or label == "LOW":
             role = _role(pre, post, start, has_drug=has_drug,
                          prior=indication_prior.get(key, 0.0) if key else 0.0,
                          worsened=norms[end - 1] in _WORSENED)
         else:
+            # The tagger tells a withdrawal symptom from a reaction while on the drug; the
+            # sentence-level cue list only decides for dictionary-only events.
             role = "indication" if label == "IND" else "reaction"
-            withdrawal = withdrawal or label == "WD"
+            withdrawal = label == "WD" or (label != "ADR" and withdrawal)
+        if label == "LOW" and role == "reaction" and not (
+                negated or hypothetical or historical or family or _reaction_cue(pre, post)):
+            # The tagger sees no ADR here, no context rule explains why and nothing in the
+            # clause ties the event to a drug ("gave me", "after", "from", "on ..."): only
+            # the drug being somewhere in the post would have made it a reaction.
+            role = "other"
         if family:
             role = "other"  # someone else's event is neither our patient's reaction nor indication
         out.append({"negated": negated, "hypothetical": hypothetical, "historical": historical,
                     "family": family, "withdrawal": withdrawal, "role": role})
     return out
+
+
+def _reaction_cue(pre: list[tuple[int, str]], post: list[str]) -> bool:
+    return any(tok in REACTION_CUES for _, tok in pre) or any(
+        tok in ("from", "after", "since", "on") for tok in post[:2])
 
 
 def _role(pre: list[tuple[int, str]], post: list[str], start: int, *, has_drug: bool,
@@ -186,8 +199,7 @@ def _role(pre: list[tuple[int, str]], post: list[str], start: int, *, has_drug: 
         return "indication"
     if any(tok in INDICATION_POST for tok in post[:4]) and prior >= 0.3:
         return "indication"
-    cue = any(tok in REACTION_CUES for _, tok in pre) or any(
-        tok in ("from", "after", "since", "on") for tok in post[:2])
+    cue = _reaction_cue(pre, post)
     strong = worsened or any(tok in STRONG_REACTION_CUES for _, tok in pre) or any(
         tok in ("worse", "increased", "increasing", "from") for tok in post[:3])
     if prior >= 0.5 and not strong:

@@ -35,6 +35,17 @@ _MIN_FUZZY_EVENT_LEN = 6
 _MAX_PLAIN = 1_000_000
 
 
+def _prefixes(names) -> frozenset[str]:
+    """Every proper word prefix of the multi-word names ("hair falling" of "hair falling
+    out"): a match extends token by token while it is still a prefix."""
+    out = set()
+    for name in names:
+        parts = name.split(" ")
+        for k in range(1, len(parts)):
+            out.add(" ".join(parts[:k]))
+    return frozenset(out)
+
+
 class Matcher:
     """Finds drug and event mentions in a normalised token sequence."""
 
@@ -73,6 +84,8 @@ class Matcher:
         # or non-alphabetic tokens) are skipped without any further look-up; the sets grow
         # as tokens are seen (bounded).
         self._not_drug: set[str] = set()
+        self._event_prefixes = _prefixes(self.event_table)
+        self._drug_prefixes = _prefixes(drugs.names)
         self._not_event: set[str] = set()
         self._drug_cache: dict[str, str | None] = {}
         self._event_cache: dict[str, str | None] = {}
@@ -87,18 +100,20 @@ class Matcher:
         """
         out: list[tuple[int, int, str, bool]] = []
         names, first, plain = self.drugs.names, self.drug_first, self._not_drug
+        prefixes = self._drug_prefixes
         n = len(norms)
         nxt = 0
         for i in [i for i, t in enumerate(norms) if t in first or t not in plain]:
             if i < nxt:
                 continue
             tok = norms[i]
-            hit = None
-            for length in range(min(first.get(tok, 0), n - i), 0, -1):
-                key = tok if length == 1 else " ".join(norms[i:i + length])
+            hit = (i, i + 1, tok, False) if tok in names and tok in first else None
+            key, j = tok, i + 1
+            while key in prefixes and j < n and tok in first:
+                key = key + " " + norms[j]
+                j += 1
                 if key in names:
-                    hit = (i, i + length, key, False)
-                    break
+                    hit = (i, j, key, False)
             if hit and hit[1] - hit[0] == 1 and self._guarded(tok, text[starts[i]:ends[i]]):
                 hit = None
             if hit is None and len(tok) >= _MIN_FUZZY_DRUG_LEN and tok.isalpha() \
@@ -133,19 +148,23 @@ class Matcher:
         out: list[tuple[int, int, str, bool]] = []
         n = len(norms)
         table, first, plain = self.event_table, self.event_first, self._not_event
+        prefixes = self._event_prefixes
         nxt = 0
         for i in [i for i, t in enumerate(norms) if t in first or t not in plain]:
             if i < nxt or i in taken:
                 continue
             tok = norms[i]
-            hit = None
-            for length in range(min(first.get(tok, 0), n - i), 0, -1):
-                if taken and any(j in taken for j in range(i, i + length)):
-                    continue
-                key = tok if length == 1 else " ".join(norms[i:i + length])
-                if key in table:
-                    hit = (i, i + length, key, False)
-                    break
+            hit = (i, i + 1, tok, False) if tok in table else None
+            if tok in prefixes:
+                limit = n
+                if taken:  # a phrase must stop before the next drug
+                    limit = min((p for p in taken if p > i), default=n)
+                key, j = tok, i + 1
+                while key in prefixes and j < limit:
+                    key = key + " " + norms[j]
+                    j += 1
+                    if key in table:
+                        hit = (i, j, key, False)
             if hit is None and len(tok) >= _MIN_FUZZY_EVENT_LEN and tok.isalpha() \
                     and tok not in self.english:
                 key = self._fuzzy_event(tok)

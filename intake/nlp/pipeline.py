@@ -34,6 +34,9 @@ PIPELINE_NAME = "pv-screen"
 PIPELINE_RELEASE = "2.0"
 LEARNED = Path(__file__).parent / "data" / "learned.json.gz"
 TAGGER = Path(__file__).parent / "data" / "tagger.npz"
+# Chosen on the PsyTAR dev split: below this tagger P(ADR), a dictionary-only event is not
+# taken as a reaction.
+LEXICON_MIN_P_ADR = 0.1
 _TAG = re.compile(r"<[^<>]{0,300}>")
 
 
@@ -125,9 +128,13 @@ class TaggerComponent:
         pvs = [doc.user_data["pv"] for doc in docs]
         tagged = self.tagger.tag([(pv["norms"], lex_tags(pv["norms"], pv["drugs"], pv["events"]))
                                   for pv in pvs])
-        for pv, spans in zip(pvs, tagged, strict=True):
+        for pv, (spans, p_adr) in zip(pvs, tagged, strict=True):
             if spans:
                 pv["events"] = self._merge(pv, spans)
+            # A dictionary event the tagger gives next to no chance of being an ADR is kept
+            # (it is still a mention to code) but marked so its role is not "reaction".
+            pv["events"] = [(*e[:4], "LOW") if e[4] is None and max(p_adr[e[0]:e[1]])
+                            < LEXICON_MIN_P_ADR else e for e in pv["events"]]
         return docs
 
     def _merge(self, pv: dict, spans: list[tuple]) -> list[tuple]:

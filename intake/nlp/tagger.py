@@ -27,6 +27,7 @@ N_CLASS = 12
 BIGRAM_BUCKETS = 1 << 17
 _PAD_WORD = 1  # word id 0 = unknown, 1 = padding between texts
 WORD_OFFSETS = (-3, -2, -1, 0, 1, 2, 3)
+_PAD_ROWS = max(WORD_OFFSETS)
 
 
 def word_class(norm: str, english: frozenset[str], event_words: frozenset[str]) -> int:
@@ -84,17 +85,18 @@ class Tagger:
 
     def features(self, texts: list[tuple[list[str], list[int]]]) -> tuple[np.ndarray, list[int]]:
         """Feature index matrix for the tokens of several texts ((norms, lex) each), and each
-        text's first row. Texts are separated by one padding row so windows never cross."""
+        text's first row. Texts are separated by padding rows so windows never cross."""
         get, new = self._types.get, self._type
-        type_ids: list[int] = [0]
-        lex: list[int] = [0]
+        pad = [0] * _PAD_ROWS
+        type_ids: list[int] = list(pad)
+        lex: list[int] = list(pad)
         firsts = []
         for norms, lx in texts:
             firsts.append(len(type_ids))
             type_ids.extend([get(t) or new(t) for t in norms])
-            type_ids.append(0)
+            type_ids.extend(pad)
             lex.extend(lx)
-            lex.append(0)
+            lex.extend(pad)
         if len(self._rows) != len(self._table):
             self._table = np.asarray(self._rows, dtype=np.int64)
         rows = self._table[np.asarray(type_ids, dtype=np.int64)]
@@ -128,8 +130,9 @@ class Tagger:
         scores /= scores.sum(axis=1, keepdims=True)
         return scores
 
-    def tag(self, texts: list[tuple[list[str], list[int]]]) -> list[list[tuple]]:
-        """Spans per text: (start, end over norm positions, label ADR|WD|IND, mean P(ADR))."""
+    def tag(self, texts: list[tuple[list[str], list[int]]]) -> list[tuple[list[tuple], list]]:
+        """Per text: (spans as (start, end over norm positions, label ADR|WD|IND, mean P(ADR)),
+        P(ADR) per token)."""
         if not texts:
             return []
         feats, firsts = self.features(texts)
@@ -137,8 +140,10 @@ class Tagger:
         logp = np.log(probs + 1e-9)
         logp[:, 0] += self.o_bias
         # Only tokens where some entity tag is plausible need decoding; the rest are O.
-        live = (probs[:, 0] < LIVE_O).tolist()
-        rows = logp.tolist()
+        live_mask = probs[:, 0] < LIVE_O
+        live = live_mask.tolist()
+        live_rows = logp[live_mask].tolist()
+        rank = np.cumsum(live_mask).tolist()  # row of token i in live_rows is rank[i] - 1
         p_adr = (probs[:, 1] + probs[:, 2]).tolist()
         out = []
         for (norms, _), first in zip(texts, firsts, strict=True):
@@ -151,11 +156,11 @@ class Tagger:
                 j = i
                 while j < hi and live[j]:
                     j += 1
-                for a, b, label in _viterbi(rows[i:j]):
+                for a, b, label in _viterbi(live_rows[rank[i] - 1:rank[j - 1]]):
                     spans.append((i - first + a, i - first + b, label,
                                   sum(p_adr[i + a:i + b]) / (b - a)))
                 i = j
-            out.append(spans)
+            out.append((spans, p_adr[first:first + len(norms)]))
         return out
 
 
@@ -203,8 +208,9 @@ def stable_hash(text: str) -> int:
 
 def train_weights(tagger: Tagger, texts: list[tuple[list[str], list[int]]],
                   gold: list[list[int]], *, epochs: int = 12, lr: float = 0.2,
-                  l2: float = 1e-6, seed: int = 13) -> np.ndarray:
-    """Softmax regression with Adagrad over the feature table (deterministic for a seed)."""
+                  l2: float = 1e-6, seed: int = 13, average: bool = True) -> np.ndarray:
+    """Softmax regression with Adagrad over the feature table (deterministic for a seed);
+    with `average`, the result is the mean of the weights after each epoch."""
     feats, firsts = tagger.features(texts)
     y = np.zeros(len(feats), dtype=np.int64)
     for first, g in zip(firsts, gold, strict=True):
@@ -216,6 +222,7 @@ def train_weights(tagger: Tagger, texts: list[tuple[list[str], list[int]]],
     hist = np.full_like(weights, 1e-8)
     rng = np.random.default_rng(seed)
     batch = 64
+    total = np.zeros_like(weights)
     for _ in range(epochs):
         order = rng.permutation(rows)
         for b in range(0, len(order), batch):
@@ -226,14 +233,14 @@ def train_weights(tagger: Tagger, texts: list[tuple[list[str], list[int]]],
             p = np.exp(scores)
             p /= p.sum(axis=1, keepdims=True)
             p[np.arange(len(idx)), y[idx]] -= 1.0
-            grad = np.zeros_like(weights[:0])
             uniq, inv = np.unique(f.ravel(), return_inverse=True)
             grad = np.zeros((len(uniq), n_tags))
             np.add.at(grad, inv, np.repeat(p, f.shape[1], axis=0))
             grad += l2 * weights[uniq]
             hist[uniq] += grad ** 2
             weights[uniq] -= lr * grad / np.sqrt(hist[uniq])
-    return weights
+        total += weights
+    return total / epochs if average else weights
 
 
 def save(path: Path, tagger: Tagger, weights: np.ndarray) -> None:

@@ -44,7 +44,9 @@ def analyse(doc) -> tuple[list[str], list[int], list[int], list[tuple[int, int]]
     ends: list[int] = []
     firsts: list[int] = [0]
     after_punct = False
-    for orth, idx in doc.to_array([ORTH, IDX]).tolist():
+    arr = doc.to_array([ORTH, IDX])
+    # Column by column: tolist() of the 2-D uint64 array is ten times slower.
+    for orth, idx in zip(arr[:, 0].tolist(), arr[:, 1].tolist()):  # noqa: B905
         info = cache.get(orth)
         if info is None:
             info = _info(orth, strings)

@@ -35,7 +35,7 @@ MAX_PHRASE_TOKENS = 6
 BLOCK_MIN_MATCHES = 3
 BLOCK_MAX_ENTITY_RATE = 0.2
 # Tagger settings chosen on the dev split (`pv screen-eval --split dev`).
-TAGGER_EPOCHS = 8
+TAGGER_EPOCHS = 15
 TAGGER_MIN_COUNT = 2
 TAGGER_O_BIAS = 0.5
 
