@@ -19,7 +19,7 @@ class DictionaryOutput(serializers.Serializer):
     terminology = serializers.CharField()
     version = serializers.CharField()
     format = serializers.CharField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # DRF pops declared fields
     licence_note = serializers.CharField()
     is_active = serializers.BooleanField()
     concept_count = serializers.IntegerField()

@@ -31,11 +31,11 @@ from coding.selectors import dictionary_dir
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
 
-FORMATS_BY_KIND = {
+FORMATS_BY_KIND: dict[str, set[str]] = {
     Dictionary.Kind.EVENT: {Dictionary.Format.MEDDRA},
     Dictionary.Kind.DRUG: {Dictionary.Format.RXNORM, Dictionary.Format.WHODRUG},
 }
-LICENCE_NOTES = {
+LICENCE_NOTES: dict[str, str] = {
     Dictionary.Format.MEDDRA: "MedDRA: licensed by the MSSO; loaded from the user's own release.",
     Dictionary.Format.RXNORM: "RxNorm: NLM UMLS licence terms apply; loaded from the user's files.",
     Dictionary.Format.WHODRUG: "WHODrug: licensed by the Uppsala Monitoring Centre; loaded from "

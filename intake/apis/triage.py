@@ -82,7 +82,7 @@ def _source_of(item: TriageItem):
 
 class TriageItemOutput(serializers.Serializer):
     id = serializers.UUIDField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # DRF pops declared fields
     source_item_id = serializers.SerializerMethodField()
     source_id = serializers.SerializerMethodField()
     status = serializers.CharField()
@@ -139,7 +139,7 @@ class TriageListApi(_ReviewerApi):
         event = serializers.CharField(max_length=200, required=False, default="")
         serious = serializers.BooleanField(required=False, allow_null=True, default=None)
         seriousness = serializers.ChoiceField(choices=SERIOUSNESS, required=False, default="")
-        source = serializers.ChoiceField(
+        source = serializers.ChoiceField(  # type: ignore[assignment]
             choices=TriageItem.Source.values, required=False, default=""
         )
         date_from = serializers.DateField(required=False, default=None)

@@ -8,13 +8,14 @@ item never both win. A claim lapses after `CLAIM_TTL` so an abandoned item retur
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from coding.selectors import concept_get, dictionary_get_active
-from intake.models import Mention, MentionPair, ScreeningResult, TriageItem
+from intake.models import AEReport, Mention, MentionPair, Post, ScreeningResult, TriageItem
 from pv.audit import audit_record
 from pv.core.exceptions import Conflict, DomainError
 from pv.models import Case, User
@@ -42,7 +43,7 @@ def triage_items_sync(*, kind: str, results: list[ScreeningResult]) -> int:
         getattr(t, f"{fk}_id"): t
         for t in TriageItem.objects.filter(**{f"{fk}_id__in": list(by_item)})
     }
-    model = ScreeningResult._meta.get_field(fk).related_model
+    model: type[Post] | type[AEReport] = Post if kind == "post" else AEReport
     in_cases = set(
         model.objects.filter(id__in=list(by_item), cases__isnull=False).values_list("id", flat=True)
     )
@@ -269,6 +270,7 @@ def triage_item_confirm(
         )
     if item.source == TriageItem.Source.REPORT:
         report = item.report
+        assert report is not None  # noqa: S101 (the check constraint guarantees it)
         coded_drugs: list[dict] = [{} for _ in report.drugs]
         coded_reactions: list[dict] = [{} for _ in report.events]
         for m in drugs:
@@ -282,6 +284,7 @@ def triage_item_confirm(
         )
     else:
         post = item.post
+        assert post is not None  # noqa: S101 (the check constraint guarantees it)
         drugs = _dedupe(drugs, lambda m: m.code or m.text.lower())
         reactions = _dedupe(reactions, lambda m: m.pt_code or m.text.lower())
         if not drugs or not reactions:
@@ -289,7 +292,7 @@ def triage_item_confirm(
                 "A case needs at least one suspect drug and one reaction.", code="incomplete_case"
             )
         serious = seriousness if seriousness is not None else item.screening.serious
-        flags = {s: s in serious for s in SERIOUSNESS}
+        flags: dict[str, Any] = {s: s in serious for s in SERIOUSNESS}
         case = case_create(
             actor=actor,
             member=post.member,
@@ -312,6 +315,9 @@ _CODING_FIELDS = (
     "code", "term", "llt", "llt_code", "pt", "pt_code", "hlt", "hlt_code", "hlgt", "hlgt_code",
     "soc", "soc_code", "terminology", "terminology_version",
 )  # fmt: skip
+
+
+_MAX_LENGTH = {f.name: f.max_length for f in Mention._meta.concrete_fields if f.max_length}
 
 
 def _coding_of(mention: Mention) -> dict:
@@ -356,7 +362,7 @@ def mention_coding_override(
         fields["details"] = concept.get("details", {})
     for name, value in fields.items():
         if isinstance(value, str):
-            fields[name] = value[: Mention._meta.get_field(name).max_length]
+            fields[name] = value[: _MAX_LENGTH[name]]
     now = timezone.now()
     Mention.objects.filter(id=mention.id).update(
         **fields,
