@@ -1,0 +1,400 @@
+"""Signal runs: create (validated, audited, enqueued on commit), execute (claimed once), store.
+
+A run counts its facts in SQL for every quarter cumulatively (or only the last), feeds each
+aggregate to the pure `score_table`, flags thresholds with `flag_signals`, stores every pair's
+measures in bulk and raises a signal record the first quarter a pair meets a threshold
+(`first_signals`), idempotently: a pair already on record is updated, never duplicated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import re
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from django.db import OperationalError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from pv.audit import audit_record
+from pv.core.exceptions import DomainError
+from pv.models import Product, User
+from signals.models import (
+    DrugLevel,
+    EventLevel,
+    ExternalDataset,
+    Signal,
+    SignalFact,
+    SignalResult,
+    SignalRun,
+    Source,
+)
+from signals.services.counting import DRUG_COLUMNS, EVENT_COLUMNS, STRATA, count_pairs_sql
+from signals.services.facts import facts_from_cases, facts_from_mentions
+from signals.stats import Hyperparameters, score_table
+from signals.trends import MEASURES, Thresholds, first_signals, flag_signals
+
+logger = logging.getLogger(__name__)
+
+# DuMouchel's FDA SRS estimates (NOTES.md section 3): the prior used when a period has too
+# few distinct points for the MGPS fit to be evaluated (recorded as "fallback" in the run).
+FALLBACK_HYPER = Hyperparameters(0.2, 0.06, 1.4, 1.8, 0.1)
+_QUARTER = re.compile(r"^\d{4}Q[1-4]$")
+_RESULT_BATCH = 2000
+
+
+def thresholds_from(data: dict | None) -> Thresholds:
+    """A `Thresholds` from a partial dict; unknown keys or non-numbers are a 400."""
+    data = data or {}
+    names = {f.name for f in dataclasses.fields(Thresholds)}
+    unknown = set(data) - names
+    if unknown:
+        raise DomainError(
+            f"Unknown threshold(s): {', '.join(sorted(unknown))}.",
+            code="invalid",
+            extra={"allowed": sorted(names)},
+        )
+    try:
+        values = {k: float(v) for k, v in data.items()}
+    except (TypeError, ValueError):
+        raise DomainError("Thresholds must be numbers.", code="invalid") from None
+    if any(not math.isfinite(v) for v in values.values()):
+        raise DomainError("Thresholds must be finite numbers.", code="invalid")
+    return Thresholds(**values)
+
+
+def signal_run_create(
+    *,
+    source: str,
+    drug_level: str = DrugLevel.INGREDIENT,
+    event_level: str = EventLevel.PT,
+    requested_by: User | None = None,
+    trigger: str = SignalRun.Trigger.API,
+    dataset_ids: Sequence = (),
+    period_to: str = "",
+    trend: bool = True,
+    strata: Sequence[str] = (),
+    yates: bool = True,
+    thresholds: dict | None = None,
+    hyper: Sequence[float] | None = None,
+    enqueue: bool = True,
+) -> SignalRun:
+    """Validate and record a run, then (after commit) hand it to the Celery task."""
+    if source not in Source.values:
+        raise DomainError(f"Unknown source {source!r}.", code="invalid")
+    if drug_level not in DrugLevel.values or event_level not in EventLevel.values:
+        raise DomainError("Unknown drug or event level.", code="invalid")
+    if source == Source.FAERS and drug_level == DrugLevel.PRODUCT:
+        raise DomainError(
+            "FAERS background runs are by ingredient only (FAERS names no pv product).",
+            code="invalid",
+        )
+    if period_to and not _QUARTER.match(period_to):
+        raise DomainError('period_to must look like "2017Q2".', code="invalid")
+    if set(strata) - set(STRATA):
+        raise DomainError(f"Strata must be among {', '.join(STRATA)}.", code="invalid")
+    limits = thresholds_from(thresholds)
+    if hyper is not None:
+        try:
+            hyper = list(Hyperparameters.from_sequence(hyper).as_tuple())
+        except (TypeError, ValueError) as exc:
+            raise DomainError(f"Bad hyperparameters: {exc}.", code="invalid") from None
+    datasets: list[ExternalDataset] = []
+    if source == Source.FAERS:
+        qs = ExternalDataset.objects.all()
+        datasets = list(qs.filter(id__in=list(dataset_ids)) if dataset_ids else qs)
+        if not datasets or (dataset_ids and len(datasets) != len(set(map(str, dataset_ids)))):
+            raise DomainError("No such FAERS dataset (import one first).", code="no_dataset")
+    elif dataset_ids:
+        raise DomainError("Datasets apply to FAERS runs only.", code="invalid")
+    with transaction.atomic():
+        run = SignalRun.objects.create(
+            source=source,
+            drug_level=drug_level,
+            event_level=event_level,
+            period_to=period_to,
+            trend=trend,
+            strata=list(strata),
+            yates=yates,
+            thresholds=dataclasses.asdict(limits),
+            hyper_given=hyper,
+            trigger=trigger,
+            requested_by=requested_by,
+        )
+        if datasets:
+            run.datasets.set(datasets)
+        audit_record(
+            actor=requested_by or "system",
+            action="signal_run.requested",
+            obj=run,
+            after={
+                "source": source,
+                "drug_level": drug_level,
+                "event_level": event_level,
+                "trigger": trigger,
+                "thresholds": run.thresholds,
+            },
+        )
+        if enqueue:
+            from signals.tasks import signal_run_execute_task  # tasks import this module
+
+            run_id = str(run.id)
+            transaction.on_commit(lambda: signal_run_execute_task.delay(run_id))
+    return run
+
+
+def signal_run_execute(*, run_id) -> SignalRun | None:
+    """Run a queued run once: the conditional update claims it, so a second worker (or a
+    redelivered task) finds nothing to do. Transient database errors put it back in the queue
+    and re-raise for Celery's retry; anything else marks the run failed with its message."""
+    now = timezone.now()
+    claimed = SignalRun.objects.filter(id=run_id, status=SignalRun.Status.QUEUED).update(
+        status=SignalRun.Status.RUNNING, started_at=now, updated_at=now
+    )
+    if claimed != 1:
+        return None
+    run = SignalRun.objects.get(id=run_id)
+    try:
+        _execute(run)
+    except OperationalError:
+        SignalFact.objects.filter(run=run).delete()
+        SignalRun.objects.filter(id=run.id).update(status=SignalRun.Status.QUEUED)
+        raise
+    except (DomainError, ArithmeticError, ValueError, KeyError) as exc:
+        message = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+        logger.warning("signal run %s failed: %s", run.id, message)
+        SignalFact.objects.filter(run=run).delete()
+        SignalRun.objects.filter(id=run.id).update(
+            status=SignalRun.Status.FAILED, error=message[:4000], finished_at=timezone.now()
+        )
+    run.refresh_from_db()
+    return run
+
+
+def _facts(run: SignalRun):
+    if run.source == Source.FAERS:
+        return SignalFact.objects.filter(dataset__in=run.datasets.all())
+    return SignalFact.objects.filter(run=run)
+
+
+def _score(counts: pd.DataFrame, run: SignalRun) -> tuple[pd.DataFrame, dict]:
+    hyper = Hyperparameters.from_sequence(run.hyper_given) if run.hyper_given else None
+    try:
+        result = score_table(counts, hyper=hyper, yates=run.yates)
+        fit = result.fit.to_dict()
+        fit["fitted"] = hyper is None
+    except (ArithmeticError, ValueError):
+        # Too few pairs to evaluate the likelihood from any start: score with the fallback.
+        result = score_table(counts, hyper=FALLBACK_HYPER, yates=run.yates)
+        fit = {**result.fit.to_dict(), "fitted": False, "fallback": True}
+    return result.table, fit
+
+
+def _execute(run: SignalRun) -> None:
+    clock: dict[str, float] = {}
+    start = time.perf_counter()
+    if run.source == Source.CASES:
+        facts_from_cases(run=run)
+    elif run.source == Source.SOCIAL:
+        facts_from_mentions(run=run)
+    clock["facts"] = time.perf_counter() - start
+    facts = _facts(run)
+    drug_col, event_col = DRUG_COLUMNS[run.drug_level], EVENT_COLUMNS[run.event_level]
+    periods = sorted(p for p in facts.order_by().values_list("period", flat=True).distinct() if p)
+    if run.period_to:
+        periods = [p for p in periods if p <= run.period_to]
+    if not periods:
+        raise DomainError("No data to analyse for this source and period.", code="no_data")
+    computed = periods if run.trend else periods[-1:]
+    tables, fits = [], {}
+    clock["count"] = clock["score"] = 0.0
+    for period in computed:
+        tick = time.perf_counter()
+        counts = count_pairs_sql(
+            facts.filter(period__lte=period),
+            drug_col=drug_col,
+            event_col=event_col,
+            strata=run.strata,
+        )
+        clock["count"] += time.perf_counter() - tick
+        if counts.empty:
+            continue
+        tick = time.perf_counter()
+        table, fits[period] = _score(counts, run)
+        clock["score"] += time.perf_counter() - tick
+        tables.append(table.assign(period=period))
+    if not tables:
+        raise DomainError("No drug-event pairs at this level.", code="no_data")
+    trend = pd.concat(tables, ignore_index=True)
+    limits = Thresholds(**run.thresholds)
+    flags = flag_signals(trend, limits)
+    latest = computed[-1] if computed[-1] in fits else max(fits)
+    tick = time.perf_counter()
+    labels = _drug_labels(run, trend["drug"].unique())
+    socs = dict(
+        facts.exclude(**{event_col: ""})
+        .values_list(event_col)
+        .annotate(soc=Max("event_soc"))
+        .order_by()
+    )
+    with transaction.atomic():
+        stored = _store_results(run, trend, flags, labels, socs, latest)
+        new = _raise_signals(run, trend, limits, labels, socs)
+        SignalFact.objects.filter(run=run).delete()
+        clock["store"] = time.perf_counter() - tick
+        latest_fit = fits[latest]
+        n_reports = int(trend.loc[trend["period"] == latest, "n_total"].iloc[0])
+        SignalRun.objects.filter(id=run.id).update(
+            status=SignalRun.Status.SUCCEEDED,
+            periods=list(computed),
+            latest_period=latest,
+            hyperparameters=fits,
+            neg_log_lik=latest_fit["neg_log_lik"],
+            finished_at=timezone.now(),
+            timings={k: round(v, 4) for k, v in clock.items()},
+            n_reports=n_reports,
+            n_pairs=int((trend["period"] == latest).sum()),
+            n_results=stored,
+            n_new_signals=new,
+            error="",
+        )
+        audit_record(
+            actor=run.requested_by or "system",
+            action="signal_run.succeeded",
+            obj=run,
+            after={
+                "periods": list(computed),
+                "pairs": stored,
+                "new_signals": new,
+                "hyperparameters": latest_fit,
+            },
+        )
+
+
+def _drug_labels(run: SignalRun, keys) -> dict[str, str]:
+    if run.drug_level == DrugLevel.PRODUCT:
+        return {
+            str(pid): name
+            for pid, name in Product.objects.filter(id__in=list(keys)).values_list("id", "name")
+        }
+    return {k: k for k in keys}
+
+
+def _clean(value) -> float | None:
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _store_results(run, trend, flags, labels, socs, latest) -> int:
+    measures = [f for f in SignalResult.MEASURE_FIELDS if f not in ("n", "expected")]
+    values = {m: trend[m].to_numpy(np.float64) for m in [*measures, "qn"]}
+    objs = []
+    for i, row in enumerate(
+        trend[
+            ["period", "drug", "event", "n", "n_drug", "n_event", "n_total", "expected"]
+        ].itertuples(index=False)
+    ):
+        objs.append(
+            SignalResult(
+                run=run,
+                period=row.period,
+                is_latest=row.period == latest,
+                drug_key=row.drug,
+                drug=labels.get(row.drug, row.drug)[:250],
+                event=row.event,
+                soc=socs.get(row.event, "") or "",
+                n=int(row.n),
+                n_drug=int(row.n_drug),
+                n_event=int(row.n_event),
+                n_total=int(row.n_total),
+                expected=float(row.expected),
+                **{m: _clean(values[m][i]) for m in values},
+                **{f: bool(flags[f].iat[i]) for f in flags.columns},
+            )
+        )
+    SignalResult.objects.bulk_create(objs, batch_size=_RESULT_BATCH)
+    return len(objs)
+
+
+def _raise_signals(run, trend, limits, labels, socs) -> int:
+    """Signal records for pairs that first met a threshold; existing records are updated."""
+    hits = first_signals(trend, limits, measures=MEASURES)
+    if hits.empty:
+        return 0
+    scope = {"source": run.source, "drug_level": run.drug_level, "event_level": run.event_level}
+    existing = {(s.drug_key, s.event): s for s in Signal.objects.filter(**scope).order_by()}
+    fresh, changed = [], []
+    for (drug, event), group in hits.groupby(["drug", "event"], sort=False):
+        found = {
+            r.measure: {
+                "first_period": r.first_period,
+                "n": int(r.n),
+                "value": _json_float(r.value),
+                "lower": _json_float(r.lower),
+                "run": str(run.id),
+            }
+            for r in group.itertuples(index=False)
+        }
+        signal = existing.get((drug, event))
+        if signal is None:
+            fresh.append(
+                Signal(
+                    **scope,
+                    drug_key=drug,
+                    drug=labels.get(drug, drug)[:250],
+                    event=event,
+                    soc=socs.get(event, "") or "",
+                    first_period=min(group["first_period"]),
+                    measures=found,
+                    first_run=run,
+                    last_run=run,
+                )
+            )
+            continue
+        merged = dict(signal.measures)
+        for measure, info in found.items():
+            if measure not in merged or info["first_period"] < merged[measure]["first_period"]:
+                merged[measure] = info
+        signal.measures = merged
+        signal.first_period = min(v["first_period"] for v in merged.values())
+        signal.last_run = run
+        signal.updated_at = timezone.now()
+        changed.append(signal)
+    if changed:
+        Signal.objects.bulk_update(
+            changed, ["measures", "first_period", "last_run", "updated_at"], batch_size=500
+        )
+    Signal.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
+    # With ignore_conflicts a concurrent run may have inserted the same pair: audit only ours.
+    inserted = Signal.objects.filter(id__in=[s.id for s in fresh], first_run=run)
+    count = 0
+    for signal in inserted.order_by("first_period", "drug", "event"):
+        audit_record(
+            actor=run.requested_by or "system",
+            action="signal.raised",
+            obj=signal,
+            after={
+                "status": signal.status,
+                "source": signal.source,
+                "drug": signal.drug,
+                "event": signal.event,
+                "first_period": signal.first_period,
+                "measures": signal.measures,
+            },
+        )
+        count += 1
+    return count
+
+
+def _json_float(value) -> float | str | None:
+    value = float(value)
+    if math.isnan(value):
+        return None
+    if math.isinf(value):
+        return "Inf" if value > 0 else "-Inf"
+    return value
