@@ -7,6 +7,7 @@ from pv import views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("", include("pv.web.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
@@ -15,4 +16,5 @@ urlpatterns = [
     path("api/v1/", include("pv.api_urls")),
     path("api/v1/", include("intake.urls")),
     path("api/v1/", include("submissions.urls")),
+    path("api/v1/", include("followup.urls")),
 ]

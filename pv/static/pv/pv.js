@@ -1,0 +1,80 @@
+/* pv keyboard shortcuts. No dependencies; htmx swaps are handled by re-reading the DOM.
+ * Queue: j/k move between rows, Enter/o open, c confirm, r reject, e edit coding.
+ * Review: j/k move between highlighted mentions, c confirm, r reject reason, e recode search.
+ */
+(function () {
+  "use strict";
+
+  function typing(event) {
+    var t = event.target;
+    return t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+  }
+
+  function rows() {
+    return Array.prototype.slice.call(document.querySelectorAll("tr.qrow"));
+  }
+
+  function current() {
+    return document.querySelector("tr.qrow.current");
+  }
+
+  function select(row) {
+    rows().forEach(function (r) { r.classList.remove("current"); r.removeAttribute("aria-selected"); });
+    if (!row) { return; }
+    row.classList.add("current");
+    row.setAttribute("aria-selected", "true");
+    var link = row.querySelector("a.open");
+    if (link) { link.focus({ preventScroll: false }); }
+  }
+
+  function moveRow(step) {
+    var all = rows();
+    if (!all.length) { return; }
+    var index = all.indexOf(current());
+    if (index === -1) {
+      var focused = document.activeElement && document.activeElement.closest("tr.qrow");
+      index = focused ? all.indexOf(focused) : (step > 0 ? -1 : 0);
+    }
+    select(all[Math.max(0, Math.min(all.length - 1, index + step))]);
+  }
+
+  function moveMention(step) {
+    var marks = Array.prototype.slice.call(document.querySelectorAll("[data-mentions] mark.m"));
+    if (!marks.length) { return; }
+    var index = marks.indexOf(document.activeElement);
+    marks[Math.max(0, Math.min(marks.length - 1, index + step))].focus();
+  }
+
+  function go(url) { if (url) { window.location.assign(url); } }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) { return; }
+    var key = event.key;
+    var review = document.querySelector("[data-review-page]");
+    if (review) {
+      if (key === "j" || key === "k") { moveMention(key === "j" ? 1 : -1); }
+      else if (key === "c") { go(review.getAttribute("data-confirm")); }
+      else if (key === "r") { var reason = document.getElementById("reject-preset"); if (reason) { reason.focus(); } }
+      else if (key === "e") { var search = document.querySelector(".recode-search"); if (search) { search.focus(); } }
+      else { return; }
+      event.preventDefault();
+      return;
+    }
+    if (!rows().length) { return; }
+    var row = current() || (document.activeElement && document.activeElement.closest && document.activeElement.closest("tr.qrow"));
+    if (key === "j") { moveRow(1); }
+    else if (key === "k") { moveRow(-1); }
+    else if ((key === "o" || key === "Enter") && row) { go(row.getAttribute("data-review")); }
+    else if (key === "c" && row) { go(row.getAttribute("data-confirm")); }
+    else if (key === "r" && row) { go(row.getAttribute("data-reject")); }
+    else if (key === "e" && row) { go(row.getAttribute("data-edit")); }
+    else { return; }
+    event.preventDefault();
+  });
+
+  // Arriving at review#reject or review#coding puts the cursor where the shortcut promised.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (location.hash === "#reject") { var r = document.getElementById("reject-preset"); if (r) { r.focus(); } }
+    if (location.hash === "#coding") { var s = document.querySelector(".recode-search"); if (s) { s.focus(); } }
+  });
+})();

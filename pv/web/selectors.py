@@ -1,0 +1,235 @@
+"""Reads the pages need that no app offers as a selector. Reads only: writes go to services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from intake.models import AEReport, Mention, Post, TriageItem
+from pv.models import AuditEvent, Case, Member, User
+from pv.privacy.pseudonyms import partner_pseudonym
+from pv.selectors import case_snapshot, case_versions
+from submissions.models import Submission
+from submissions.selectors import submission_list_visible_to
+
+# Days to report a candidate once confirmed, if day 0 is the day the member wrote it (all four
+# criteria present). The recipient's routing rule may differ; this is the queue's yardstick.
+SERIOUS_DAYS, NON_SERIOUS_DAYS = 15, 90
+
+
+# --- queue -----------------------------------------------------------------------------------
+
+
+def queue_counts(*, user: User) -> dict[str, int]:
+    """Open items at a glance, in one aggregate query."""
+    return TriageItem.objects.filter(status__in=TriageItem.OPEN).aggregate(
+        open=Count("id"),
+        serious=Count("id", filter=Q(is_serious=True)),
+        needs_info=Count("id", filter=Q(status=TriageItem.Status.NEEDS_INFO)),
+        mine=Count("id", filter=Q(claimed_by=user)),
+    )
+
+
+def candidate_due(*, item: TriageItem) -> date | None:
+    """The reporting deadline if the item were confirmed as it stands (all criteria met)."""
+    criteria = item.screening.criteria or {}
+    if not criteria or not all(criteria.values()):
+        return None
+    days = SERIOUS_DAYS if item.is_serious else NON_SERIOUS_DAYS
+    return item.item_at.date() + timedelta(days=days)
+
+
+def source_text(item: TriageItem) -> str:
+    if item.source == TriageItem.Source.POST:
+        return item.post.text
+    return item.report.free_text
+
+
+def source_of(item: TriageItem) -> Post | AEReport:
+    return item.post if item.source == TriageItem.Source.POST else item.report
+
+
+# --- review ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    mention: Mention | None = None
+
+
+def text_segments(*, text: str, mentions: list[Mention]) -> list[Segment]:
+    """Split `text` into plain runs and mention runs (free-text mentions only, no overlaps:
+    the earlier, then longer, mention wins)."""
+    spans = sorted(
+        (
+            m
+            for m in mentions
+            if m.field == Mention.Field.TEXT and 0 <= m.start < m.end <= len(text)
+        ),
+        key=lambda m: (m.start, -(m.end - m.start)),
+    )
+    out: list[Segment] = []
+    at = 0
+    for m in spans:
+        if m.start < at:
+            continue
+        if m.start > at:
+            out.append(Segment(text[at : m.start]))
+        out.append(Segment(text[m.start : m.end], m))
+        at = m.end
+    if at < len(text):
+        out.append(Segment(text[at:]))
+    return out
+
+
+def mention_context(m: Mention) -> list[str]:
+    """Context flags a reviewer must notice, in words."""
+    flags = [
+        name
+        for name in ("negated", "hypothetical", "historical", "family", "withdrawal", "fuzzy")
+        if getattr(m, name)
+    ]
+    if m.role:
+        flags.insert(0, m.get_role_display().lower())
+    return flags
+
+
+def mention_coding_label(m: Mention) -> str:
+    if not m.code:
+        return "not coded"
+    if m.kind == Mention.Kind.EVENT:
+        parts = [
+            f"LLT {m.llt or m.term} ({m.llt_code or m.code})",
+            f"PT {m.pt} ({m.pt_code})" if m.pt else "",
+            f"SOC {m.soc}" if m.soc else "",
+        ]
+    else:
+        ingredients = ", ".join(i.get("term", "") for i in m.details.get("ingredients", []))
+        parts = [f"{m.term} ({m.code})", f"ingredients: {ingredients}" if ingredients else ""]
+    return " · ".join(p for p in parts if p) + f" — {m.terminology} {m.terminology_version}"
+
+
+def default_selection(*, item: TriageItem, mentions: list[Mention], pairs: list) -> set[str]:
+    """The mentions confirm uses when the reviewer changes nothing (as the triage service does):
+    reportable reactions, and drugs that are suspects or paired with one."""
+    paired = {d for d, e in pairs if any(str(m.id) == e and m.reportable for m in mentions)}
+    return {
+        str(m.id)
+        for m in mentions
+        if (m.kind == Mention.Kind.EVENT and m.reportable)
+        or (m.kind == Mention.Kind.DRUG and (str(m.id) in paired or m.role == Mention.Role.SUSPECT))
+    }
+
+
+def member_history(*, member: Member, item: TriageItem, limit: int = 10) -> dict[str, Any]:
+    """The member's other posts, reports and cases, to spot duplicates and follow-ups."""
+    return {
+        "posts": list(
+            Post.objects.filter(member=member)
+            .exclude(id=item.post_id)
+            .select_related("triage")
+            .order_by("-posted_at")[:limit]
+        ),
+        "reports": list(
+            AEReport.objects.filter(member=member)
+            .exclude(id=item.report_id)
+            .select_related("triage")
+            .order_by("-submitted_at")[:limit]
+        ),
+        "cases": list(
+            Case.objects.filter(member=member, is_latest=True)
+            .prefetch_related("reactions")
+            .order_by("-received_at")[:limit]
+        ),
+    }
+
+
+# --- case ------------------------------------------------------------------------------------
+
+
+def case_version_list(*, case: Case) -> list[Case]:
+    return list(case_versions(case=case).select_related("created_by"))
+
+
+_DIFF_SKIP = {"is_latest", "version", "drugs", "reactions"}
+_CHILD_DIFF_SKIP = {"case_id", "position"}
+
+
+def _child_label(row: dict) -> str:
+    return row.get("name_reported") or row.get("reported_term") or "?"
+
+
+def _children_diff(before: list[dict], after: list[dict]) -> list[dict]:
+    rows = []
+    for index in range(max(len(before), len(after))):
+        old = before[index] if index < len(before) else None
+        new = after[index] if index < len(after) else None
+        if old is None or new is None:
+            rows.append({"label": _child_label(old or new), "old": old, "new": new, "fields": []})
+            continue
+        fields = [
+            (k, old.get(k), new.get(k))
+            for k in sorted(set(old) | set(new))
+            if k not in _CHILD_DIFF_SKIP and old.get(k) != new.get(k)
+        ]
+        if fields:
+            rows.append({"label": _child_label(new), "old": old, "new": new, "fields": fields})
+    return rows
+
+
+def case_version_diff(*, older: Case, newer: Case) -> dict[str, Any]:
+    """Field-by-field difference of two versions' snapshots (`pv.selectors.case_snapshot`)."""
+    a, b = case_snapshot(case=older), case_snapshot(case=newer)
+    fields = [(k, a.get(k), b.get(k)) for k in b if k not in _DIFF_SKIP and a.get(k) != b.get(k)]
+    return {
+        "fields": fields,
+        "drugs": _children_diff(a["drugs"], b["drugs"]),
+        "reactions": _children_diff(a["reactions"], b["reactions"]),
+    }
+
+
+def case_submissions(*, user: User, case: Case) -> QuerySet[Submission]:
+    """Every version's submissions, per recipient, newest version first."""
+    return (
+        submission_list_visible_to(user=user)
+        .filter(case__worldwide_case_id=case.worldwide_case_id)
+        .order_by("recipient__name", "-case__version")
+    )
+
+
+def case_audit_events(*, case: Case, versions: list[Case], limit: int = 200) -> list[AuditEvent]:
+    """Audit history of all versions of the case and of their submissions."""
+    case_ids = [str(v.id) for v in versions]
+    submission_ids = [
+        str(pk)
+        for pk in Submission.objects.filter(
+            case__worldwide_case_id=case.worldwide_case_id
+        ).values_list("id", flat=True)
+    ]
+    return list(
+        AuditEvent.objects.filter(
+            Q(object_type="pv.case", object_id__in=case_ids)
+            | Q(object_type="submissions.submission", object_id__in=submission_ids)
+        ).order_by("-seq")[:limit]
+    )
+
+
+# --- partners --------------------------------------------------------------------------------
+
+
+def partner_member_pseudonym(*, user: User, case: Case) -> str:
+    """Each partner sees its own stable, unlinkable pseudonym for the member."""
+    if case.member_id is None:
+        return ""
+    return partner_pseudonym(
+        key=settings.SECRET_KEY, partner_id=str(user.partner_id), member_id=str(case.member_id)
+    )
+
+
+def partner_inbox(*, user: User) -> QuerySet[Submission]:
+    return submission_list_visible_to(user=user).order_by("-created_at")

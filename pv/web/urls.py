@@ -1,0 +1,45 @@
+"""Pages of the reviewer workspace and partner inboxes (mounted at the site root)."""
+
+from django.urls import path
+
+from pv.web import views_case, views_partner, views_queue, views_review
+
+app_name = "web"
+
+urlpatterns = [
+    path("queue/", views_queue.QueueView.as_view(), name="queue"),
+    path("queue/<uuid:item_id>/", views_review.ReviewView.as_view(), name="review"),
+    path("queue/<uuid:item_id>/claim/", views_queue.QueueClaimView.as_view(), name="claim"),
+    path("queue/<uuid:item_id>/release/", views_queue.QueueReleaseView.as_view(), name="release"),
+    path("queue/<uuid:item_id>/confirm/", views_review.ConfirmView.as_view(), name="confirm"),
+    path("queue/<uuid:item_id>/reject/", views_review.RejectView.as_view(), name="reject"),
+    path(
+        "queue/<uuid:item_id>/attach/",
+        views_review.AttachFollowupView.as_view(),
+        name="attach",
+    ),
+    path(
+        "mentions/<uuid:mention_id>/suggestions/",
+        views_review.MentionSuggestionsView.as_view(),
+        name="mention-suggestions",
+    ),
+    path(
+        "mentions/<uuid:mention_id>/coding/",
+        views_review.MentionCodingView.as_view(),
+        name="mention-coding",
+    ),
+    path("dictionary/search/", views_review.DictionarySearchView.as_view(), name="search"),
+    path("cases/<uuid:case_id>/", views_case.CaseView.as_view(), name="case"),
+    path("cases/<uuid:case_id>/e2b/", views_case.CaseE2BPreviewView.as_view(), name="case-e2b"),
+    path("partner/", views_partner.PartnerInboxView.as_view(), name="inbox"),
+    path(
+        "partner/cases/<uuid:case_id>/",
+        views_partner.PartnerCaseView.as_view(),
+        name="partner-case",
+    ),
+    path(
+        "partner/submissions/<uuid:submission_id>/xml/",
+        views_partner.PartnerSubmissionXmlView.as_view(),
+        name="partner-xml",
+    ),
+]

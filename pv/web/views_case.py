@@ -1,0 +1,80 @@
+"""The case page (reviewers): versions and their diff, E2B preview, submissions, audit history."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views import View
+
+from pv.core.exceptions import DomainError
+from pv.selectors import case_get_visible
+from pv.services.cases import minimum_criteria
+from pv.web.mixins import StaffRequiredMixin
+from pv.web.selectors import (
+    case_audit_events,
+    case_submissions,
+    case_version_diff,
+    case_version_list,
+)
+from pv.web.uuids import uuid_or_404
+from submissions.services import case_e2b_preview
+
+PROFILES = ("ich", "fda", "ema")
+CRITERIA_LABELS = {
+    "patient": "Identifiable patient",
+    "reporter": "Identifiable reporter",
+    "product": "Suspect product",
+    "event": "Adverse event",
+}
+
+
+def _version_param(request, name: str, versions: list, default):
+    raw = request.GET.get(name, "")
+    if raw.isdigit():
+        for v in versions:
+            if v.version == int(raw):
+                return v
+    return default
+
+
+class CaseView(StaffRequiredMixin, View):
+    def get(self, request, case_id):
+        case = case_get_visible(user=request.user, case_id=uuid_or_404(case_id))
+        versions = case_version_list(case=case)
+        previous = next((v for v in versions if v.version == case.version - 1), None)
+        older = _version_param(request, "from", versions, previous)
+        newer = _version_param(request, "to", versions, case)
+        diff = None
+        if older is not None and newer is not None and older.id != newer.id:
+            if older.version > newer.version:
+                older, newer = newer, older
+            diff = case_version_diff(older=older, newer=newer)
+        criteria = minimum_criteria(case=case)
+        context = {
+            "case": case,
+            "versions": versions,
+            "latest": next((v for v in versions if v.is_latest), case),
+            "older": older,
+            "newer": newer,
+            "diff": diff,
+            "criteria": [(CRITERIA_LABELS[k], criteria[k]) for k in CRITERIA_LABELS],
+            "drugs": list(case.drugs.all()),
+            "reactions": list(case.reactions.all()),
+            "submissions": list(case_submissions(user=request.user, case=case)),
+            "events": case_audit_events(case=case, versions=versions),
+            "profiles": PROFILES,
+            "source_posts": list(case.source_posts.all()),
+            "source_reports": list(case.source_reports.all()),
+        }
+        return render(request, "pv/web/case.html", context)
+
+
+class CaseE2BPreviewView(StaffRequiredMixin, View):
+    """htmx fragment: the E2B(R3) XML pv would send for this version, with its validation."""
+
+    def get(self, request, case_id):
+        case = case_get_visible(user=request.user, case_id=uuid_or_404(case_id))
+        profile = request.GET.get("profile", "ich")
+        if profile not in PROFILES:
+            raise DomainError("profile must be ich, fda or ema.", code="invalid")
+        preview = case_e2b_preview(case=case, profile=profile, actor=request.user)
+        return render(request, "pv/web/_e2b_preview.html", {"case": case, "preview": preview})

@@ -1,0 +1,142 @@
+"""The triage queue page: ordered, filtered, counted, paginated; claim and release in place."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from intake.models import TriageItem
+from intake.services.triage import SERIOUSNESS, triage_item_claim, triage_item_release
+from intake.triage_selectors import triage_item_get, triage_queue
+from pv.web.mixins import StaffRequiredMixin, is_htmx
+from pv.web.selectors import candidate_due, queue_counts
+
+PAGE_SIZE = 25
+_LABELS = {s: s.replace("_", " ").capitalize() for s in SERIOUSNESS}
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            ("open", "Open (pending + needs info)"),
+            ("pending", "Pending"),
+            ("needs_info", "Needs information"),
+            ("confirmed", "Confirmed"),
+            ("rejected", "Rejected"),
+            ("all", "All"),
+        ],
+        required=False,
+    )
+    drug = forms.CharField(max_length=200, required=False, label="Drug")
+    event = forms.CharField(max_length=200, required=False, label="Event")
+    seriousness = forms.ChoiceField(
+        choices=[
+            ("", "Any"),
+            ("serious", "Serious"),
+            ("non_serious", "Non-serious"),
+            *_LABELS.items(),
+        ],
+        required=False,
+    )
+    source = forms.ChoiceField(
+        choices=[("", "Any"), *TriageItem.Source.choices], required=False, label="Source"
+    )
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    claimed = forms.ChoiceField(
+        choices=[("", "Anyone's"), ("no", "Unclaimed"), ("me", "Claimed by me")],
+        required=False,
+        label="Claim",
+    )
+
+    def selector_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {
+            "status": data.get("status") or "open",
+            "drug": data.get("drug", "").strip(),
+            "event": data.get("event", "").strip(),
+            "source": data.get("source", ""),
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "claimed": data.get("claimed", ""),
+        }
+        seriousness = data.get("seriousness", "")
+        if seriousness == "serious":
+            kwargs["serious"] = True
+        elif seriousness == "non_serious":
+            kwargs["serious"] = False
+        elif seriousness:
+            kwargs["seriousness"] = seriousness
+        return kwargs
+
+
+def _decorate(items) -> list[TriageItem]:
+    for item in items:
+        item.due = candidate_due(item=item)
+        item.serious_labels = [_LABELS.get(s, s) for s in item.seriousness]
+        source = item.post if item.source == TriageItem.Source.POST else item.report
+        text = source.text if item.source == TriageItem.Source.POST else source.free_text
+        item.excerpt = text[:180] + ("…" if len(text) > 180 else "")
+        item.source_ref = source.source_id
+        mentions = item.screening.queue_mentions
+        item.drug_mentions = [m for m in mentions if m.kind == "drug"]
+        item.event_mentions = [m for m in mentions if m.kind == "event"]
+    return list(items)
+
+
+class QueueView(StaffRequiredMixin, View):
+    """GET the queue. An htmx request (filters, pagination) gets only the results fragment."""
+
+    def get(self, request):
+        form = QueueFilterForm(request.GET or None)
+        valid = form.is_valid() if request.GET else True
+        kwargs = form.selector_kwargs() if request.GET and valid else {"status": "open"}
+        paginator = Paginator(triage_queue(**kwargs, user=request.user), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "form": form,
+            "form_valid": valid,
+            "page": page,
+            "items": _decorate(page.object_list),
+            "counts": queue_counts(user=request.user),
+            "query": query.urlencode(),
+            "serious_labels": _LABELS,
+        }
+        template = "pv/web/_queue_results.html" if is_htmx(request) else "pv/web/queue.html"
+        return render(request, template, context)
+
+
+def _row_response(request, item_id):
+    item = triage_queue(status="all").filter(id=item_id).first()
+    if item is None:  # pragma: no cover - the item was just read by the service
+        return redirect("web:queue")
+    return render(
+        request,
+        "pv/web/_queue_row.html",
+        {"item": _decorate([item])[0], "serious_labels": _LABELS},
+    )
+
+
+class QueueClaimView(StaffRequiredMixin, View):
+    def post(self, request, item_id):
+        triage_item_claim(actor=request.user, item=triage_item_get(item_id=item_id))
+        if is_htmx(request):
+            return _row_response(request, item_id)
+        return redirect(reverse("web:review", args=[item_id]))
+
+
+class QueueReleaseView(StaffRequiredMixin, View):
+    def post(self, request, item_id):
+        triage_item_release(actor=request.user, item=triage_item_get(item_id=item_id))
+        if is_htmx(request):
+            return _row_response(request, item_id)
+        return redirect(reverse("web:queue"))
