@@ -39,12 +39,18 @@ class DictionarySearchApi(APIView):
     permission_classes = [IsReviewer]
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "DictionarySearchInput"  # unique OpenAPI component name
+
         q = serializers.CharField(max_length=200)
         kind = serializers.ChoiceField(choices=Dictionary.Kind.values, default="event")
         limit = serializers.IntegerField(min_value=1, max_value=50, default=20)
         dictionary = serializers.UUIDField(required=False)
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "DictionarySearchOutput"  # unique OpenAPI component name
+
         dictionary = DictionaryOutput()
         results = serializers.ListField(child=serializers.DictField())
 

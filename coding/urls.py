@@ -5,5 +5,4 @@ from coding import apis
 urlpatterns = [
     path("dictionaries/", apis.DictionaryListApi.as_view(), name="dictionary-list"),
     path("dictionaries/search", apis.DictionarySearchApi.as_view(), name="dictionary-search"),
-    path("dictionaries/search/", apis.DictionarySearchApi.as_view()),
 ]

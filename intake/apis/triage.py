@@ -134,6 +134,9 @@ class _ReviewerApi(APIView):
 
 class TriageListApi(_ReviewerApi):
     class FilterSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TriageListFilter"  # unique OpenAPI component name
+
         status = serializers.ChoiceField(choices=sorted(QUEUE_STATUSES), default="open")
         drug = serializers.CharField(max_length=200, required=False, default="")
         event = serializers.CharField(max_length=200, required=False, default="")
@@ -196,6 +199,9 @@ class TriageDetailOutput(TriageItemOutput):
 
 class TriageDetailApi(_ReviewerApi):
     class ParamsSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TriageDetailParams"  # unique OpenAPI component name
+
         suggestions = serializers.BooleanField(default=True)
 
     @extend_schema(parameters=[ParamsSerializer], responses=TriageDetailOutput)
@@ -227,6 +233,9 @@ class TriageReleaseApi(_ReviewerApi):
 
 class TriageConfirmApi(_ReviewerApi):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "TriageConfirmInput"  # unique OpenAPI component name
+
         mentions = serializers.ListField(
             child=serializers.UUIDField(),
             required=False,
@@ -284,6 +293,9 @@ class TriageNeedsInfoApi(_ReviewerApi):
 
 class MentionSuggestionsApi(_ReviewerApi):
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "MentionSuggestionsOutput"  # unique OpenAPI component name
+
         mention = MentionOutput()
         suggestions = serializers.ListField(child=serializers.DictField())
 
@@ -299,6 +311,9 @@ class MentionSuggestionsApi(_ReviewerApi):
 
 class MentionCodingApi(_ReviewerApi):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "MentionCodingInput"  # unique OpenAPI component name
+
         action = serializers.ChoiceField(choices=["accept", "override"])
         code = serializers.CharField(max_length=50, required=False)
         dictionary = serializers.UUIDField(required=False)
