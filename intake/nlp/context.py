@@ -81,29 +81,6 @@ _WITHDRAWAL_NEEDS_NEXT = {"off": None, "missed": "dose", "skipped": "dose", "ski
                           "miss": "dose", "forget": "take", "forgot": "take"}
 
 
-def _clause_back(norms: list[str], start: int, sent_start: int) -> int:
-    """First position of the clause that ends just before `start`."""
-    p = start - 1
-    while p >= sent_start:
-        tok = norms[p]
-        if tok in TERMINATORS:
-            return p + 1
-        if tok == "i" and p > sent_start and norms[p - 1] in ("and", ",", "so"):
-            return p  # a new "and I ..." clause: earlier triggers do not reach over it
-        p -= 1
-    return sent_start
-
-
-def _clause_forward(norms: list[str], end: int, sent_end: int) -> tuple[int, str]:
-    """(end of clause, the token that ended it or "")."""
-    p = end
-    while p < sent_end:
-        if norms[p] in TERMINATORS:
-            return p, norms[p]
-        p += 1
-    return sent_end, ""
-
-
 def _has_withdrawal(sentence: list[str]) -> bool:
     for i, tok in enumerate(sentence):
         if tok in WITHDRAWAL:
@@ -120,6 +97,17 @@ def _has_withdrawal(sentence: list[str]) -> bool:
     return False
 
 
+def _clause_bounds(norms: list[str]) -> tuple[list[int], list[int]]:
+    """(clause starts, terminator positions) of a whole text, computed once per text.
+
+    A clause starts after a terminator, or at "I" in "..., and I" / "so I" (a new clause:
+    earlier triggers do not reach over it)."""
+    terms = [p for p, tok in enumerate(norms) if tok in TERMINATORS]
+    starts = sorted({p + 1 for p in terms} | {p for p, tok in enumerate(norms) if tok == "i"
+                                             and p and norms[p - 1] in ("and", ",", "so")})
+    return starts, terms
+
+
 def assign_context(norms: list[str], sentences: list[tuple[int, int]],
                    events: list[tuple[int, int]], inside: set[int], *, has_drug: bool,
                    indication_prior: dict[str, float], keys: list[str | None],
@@ -131,39 +119,55 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     condition; `keys` gives each event's phrase key. `labels`: the trained tagger's label per
     event (ADR | WD | IND) or None for dictionary-only events; a label decides the role.
     """
-    out = []
+    out: list[dict] = []
+    if not events:
+        return out
     starts = [a for a, _ in sentences]
     labels = labels or [None] * len(events)
+    clause_starts, terms = _clause_bounds(norms)
+    withdrawal_of: dict[int, bool] = {}
+    n = len(norms)
     for (start, end), key, label in zip(events, keys, labels, strict=True):
         si = bisect.bisect_right(starts, start) - 1
-        s_start, s_end = sentences[si] if si >= 0 else (0, len(norms))
-        c_start = _clause_back(norms, start, s_start)
-        c_end, ended_by = _clause_forward(norms, end, s_end)
+        s_start, s_end = sentences[si] if si >= 0 else (0, n)
+        k = bisect.bisect_right(clause_starts, start) - 1
+        c_start = max(s_start, clause_starts[k] if k >= 0 else 0)
+        k = bisect.bisect_left(terms, end)
+        c_end = min(s_end, terms[k] if k < len(terms) else n)
+        ended_by = norms[c_end] if c_end < s_end else ""
         pre = [(p, norms[p]) for p in range(c_start, start) if p not in inside]
         post = [norms[p] for p in range(end, c_end) if p not in inside]
+        # What answers a question ("nausea? no, none at all" / "insomnia? yes, every night").
+        answer = norms[c_end + 1] if ended_by == "?" and c_end + 1 < s_end + 3 \
+            and c_end + 1 < n else ""
         negated = any(tok in NEGATIONS and start - p <= 6 and not (
-            p + 1 < len(norms) and norms[p + 1] in PSEUDO_NEGATIONS) for p, tok in pre)
+            p + 1 < n and norms[p + 1] in PSEUDO_NEGATIONS) for p, tok in pre)
         if negated and "before" in post and any(t == "never" for _, t in pre):
             negated = False  # "never had headaches before (taking X)": new, not absent
         if not negated and "not" in post[:4] and any(t in ("issue", "problem") for t in post[:8]):
             negated = True  # "weight gain has not been an issue"
-        hypothetical = ended_by == "?" or any(
+        if not negated and answer in _NO_ANSWERS:
+            negated = True
+        hypothetical = (ended_by == "?" and answer not in _ANSWERS) or any(
             tok in HYPOTHETICAL and start - p <= 8 and not (
-                tok in ("could", "can") and p + 1 < len(norms)
-                and norms[p + 1] in _REAL_AFTER_MODAL)
+                tok in ("could", "can") and p + 1 < n and norms[p + 1] in _REAL_AFTER_MODAL)
             for p, tok in pre)
+        if hypothetical and _real_despite_trigger(pre, post, start):
+            hypothetical = False
         as_a = {p for p, _ in pre if p >= 2 and norms[p - 2:p] == ["as", "a"]}  # "as a child"
         historical = bool(as_a) or any(tok in HISTORICAL_PRE and (tok != "used" or (
-            p + 1 < len(norms) and norms[p + 1] == "to" and norms[p - 1:p] not in (
+            p + 1 < n and norms[p + 1] == "to" and norms[p - 1:p] not in (
                 ["got"], ["get"], ["getting"]))) for p, tok in pre) or any(
             tok in HISTORICAL_POST and (tok != "before" or (any(
                 t in ("started", "starting", "taking", "took", "began") for t in post)
                 and not any(t == "never" for _, t in pre)))
             for tok in post[:6])
-        family = any(tok in FAMILY and start - p <= 8 and p not in as_a for p, tok in pre) or (
+        family = any(tok in FAMILY and start - p <= 8 and p not in as_a
+                     and not _reports_on_me(norms, p, start) for p, tok in pre) or (
             "runs" in post[:3] and "family" in post[:6])
-        sentence = norms[s_start:s_end]
-        withdrawal = _has_withdrawal(sentence)
+        withdrawal = withdrawal_of.get(si)
+        if withdrawal is None:
+            withdrawal = withdrawal_of[si] = _has_withdrawal(norms[s_start:s_end])
         if label is None or label == "LOW":
             role = _role(pre, post, start, has_drug=has_drug,
                          prior=indication_prior.get(key, 0.0) if key else 0.0,
@@ -171,7 +175,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         else:
             # The tagger tells a withdrawal symptom from a reaction while on the drug; the
             # sentence-level cue list only decides for dictionary-only events.
-            role = "indication" if label == "IND" else "reaction"
+            role = "indication" if label == "IND" or (
+                label == "ADR" and _indication_cue(pre, start)) else "reaction"
             withdrawal = label == "WD" or (label != "ADR" and withdrawal)
         if label == "LOW" and role == "reaction" and not (
                 negated or hypothetical or historical or family or _reaction_cue(pre, post)):
@@ -186,16 +191,54 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     return out
 
 
+_NO_ANSWERS = frozenset({"no", "nope", "none", "never", "nah", "not", "zero", "nothing"})
+_ANSWERS = _NO_ANSWERS | {"yes", "yep", "yeah", "yup", "definitely", "absolutely", "sadly"}
+# "hoping the nausea goes away": the nausea is real, what is hoped for is its end.
+_HOPE = frozenset({"hope", "hoping", "hopefully", "praying", "wish", "wishing"})
+_GOES_AWAY = frozenset({"away", "subside", "subsides", "ease", "eases", "stop", "stops",
+                        "pass", "passes", "off", "fade", "fades", "improve", "improves",
+                        "better", "lessen", "lessens", "settle", "settles", "disappear",
+                        "disappears", "down"})
+# "because of the weight gain" / "due to the rash": the event is the reason, so it happened.
+_BECAUSE = (("because", "of"), ("due", "to"), ("thanks", "to"), ("cause", "of"))
+# "my mom said I ...": the family member is reporting on the patient.
+_SPEECH = frozenset({"said", "says", "say", "told", "tells", "thinks", "think", "noticed",
+                     "notices", "noticing", "commented", "mentioned", "swears", "complains",
+                     "complained", "suggested", "wants", "wanted"})
+
+
+def _real_despite_trigger(pre: list[tuple[int, str]], post: list[str], start: int) -> bool:
+    toks = [t for _, t in pre]
+    if len(toks) >= 2 and tuple(toks[-2:]) in _BECAUSE or (
+            len(toks) >= 3 and tuple(toks[-3:-1]) in _BECAUSE and toks[-1] in ("the", "my",
+                                                                                "this", "that")):
+        return True
+    triggers = [t for p, t in pre if t in HYPOTHETICAL and start - p <= 8]
+    return bool(triggers) and all(t in _HOPE for t in triggers) and any(
+        t in _GOES_AWAY for t in post[:5])
+
+
+def _reports_on_me(norms: list[str], p: int, start: int) -> bool:
+    """A family word that is the speaker of what follows, about the patient
+    ("my mom said I should...", "my husband says I'm more irritable")."""
+    window = norms[p + 1:start]
+    return bool(window) and window[0] in _SPEECH and any(t in ("i", "me", "my") for t in window)
+
+
 def _reaction_cue(pre: list[tuple[int, str]], post: list[str]) -> bool:
     return any(tok in REACTION_CUES for _, tok in pre) or any(
         tok in ("from", "after", "since", "on") for tok in post[:2])
 
 
+def _indication_cue(pre: list[tuple[int, str]], start: int) -> bool:
+    """"for my ...", "diagnosed with ...", "helps my ..." right before the event."""
+    return any(tok in INDICATION_PRE for p, tok in pre if start - p <= 4) and not any(
+        tok in ("side", "effect", "effects", "caused", "gave", "made") for _, tok in pre)
+
+
 def _role(pre: list[tuple[int, str]], post: list[str], start: int, *, has_drug: bool,
           prior: float, worsened: bool) -> str:
-    near_pre = [tok for p, tok in pre if start - p <= 4]
-    if any(tok in INDICATION_PRE for tok in near_pre) and not any(
-            tok in ("side", "effect", "effects", "caused", "gave", "made") for _, tok in pre):
+    if _indication_cue(pre, start):
         return "indication"
     if any(tok in INDICATION_POST for tok in post[:4]) and prior >= 0.3:
         return "indication"

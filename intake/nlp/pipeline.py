@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import gc
 import gzip
 import json
 import re
@@ -211,7 +212,21 @@ def load_pipeline() -> Language:
     nlp.add_pipe("pv_mentions")
     nlp.add_pipe("pv_tagger")
     nlp.add_pipe("pv_context")
+    _matcher()
+    _tagger()
+    _warm(nlp)
+    # The dictionaries are millions of long-lived objects: move them out of the cyclic garbage
+    # collector's generations so its full collections (triggered by the many small result
+    # dicts) do not walk them again and again.
+    gc.collect()
+    gc.freeze()
     return nlp
+
+
+def _warm(nlp: Language) -> None:
+    """Build the lazy caches once (first-call latency belongs to loading)."""
+    default_drugs()
+    default_events()
 
 
 @functools.cache
