@@ -4,7 +4,7 @@ Entry points: ``compute_signals`` (rows -> every measure), or the steps ``count_
 ``score_table``; ``roll_up`` maps drugs or events to another level before counting.
 """
 
-from signals.stats.counts import PAIR_COLUMNS, count_pairs, roll_up
+from signals.stats.counts import PAIR_COLUMNS, count_pairs, pairs_from_cell_counts, roll_up
 from signals.stats.ebscores import eb_quantile, eb_scores, ebgm, posterior_weight
 from signals.stats.measures import chi_square, information_component, prr, ror
 from signals.stats.mgps import (
@@ -44,6 +44,7 @@ __all__ = [
     "fit_hyperparameters",
     "information_component",
     "neg_log_likelihood",
+    "pairs_from_cell_counts",
     "posterior_weight",
     "prr",
     "roll_up",

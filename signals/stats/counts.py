@@ -171,6 +171,43 @@ def _stratified_expected(
     return expected
 
 
+def pairs_from_cell_counts(
+    cells: pd.DataFrame,
+    *,
+    drug_col: str = "drug",
+    event_col: str = "event",
+    count_col: str = "n",
+) -> pd.DataFrame:
+    """``PAIR_COLUMNS`` from already-aggregated (drug, event, count) cells: PhViD's convention.
+
+    For data without report ids (a drug x event count matrix, e.g. PhViD's simulated table or
+    FAERS contingency tables) the margins can only be *sums of cell counts*: n1. = sum_j n_ij,
+    n.1 = sum_i n_ij, N.. = sum n_ij. This is not openEBGM's distinct-report convention (on
+    caers it moves N.. from 3,356 reports to 19,917 pair counts); name it when reporting.
+    Cells with a zero count are dropped (only observed pairs are scored).
+    """
+    missing = [c for c in (drug_col, event_col, count_col) if c not in cells.columns]
+    if missing:
+        raise KeyError(f"missing column(s): {', '.join(missing)}")
+    n = pd.to_numeric(cells[count_col], errors="raise").to_numpy()
+    if (n < 0).any() or (n != np.round(n)).any():
+        raise ValueError(f"{count_col} must hold non-negative whole counts")
+    table = pd.DataFrame(
+        {
+            "drug": cells[drug_col].to_numpy(),
+            "event": cells[event_col].to_numpy(),
+            "n": n.astype(np.int64),
+        }
+    )
+    table = table.groupby(["drug", "event"], sort=True, observed=True)["n"].sum().reset_index()
+    table["n_drug"] = table.groupby("drug")["n"].transform("sum").astype(np.int64)
+    table["n_event"] = table.groupby("event")["n"].transform("sum").astype(np.int64)
+    table["n_total"] = np.int64(table["n"].sum())
+    table = table[table["n"] > 0].reset_index(drop=True)
+    table["expected"] = table["n_drug"].to_numpy(np.float64) * table["n_event"] / table["n_total"]
+    return table[PAIR_COLUMNS]
+
+
 def _split_by_stratum(
     keys: np.ndarray, n_codes: int, stratum_of_id: np.ndarray, n_strata: int
 ) -> np.ndarray:

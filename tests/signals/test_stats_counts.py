@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from signals.stats import count_pairs, roll_up
+from signals.stats import count_pairs, pairs_from_cell_counts, roll_up
 from tests.signals import shared_path
 
 
@@ -207,3 +207,22 @@ def test_counts_match_brute_force_on_random_tables(
     np.testing.assert_allclose(counts["expected"], ref["expected"], rtol=1e-12)
     assert (counts["n"] <= counts[["n_drug", "n_event"]].min(axis=1)).all()
     assert (counts["n_total"] == rows["id"].nunique()).all()
+
+
+def test_cell_count_margins_are_sums_of_cells() -> None:
+    cells = pd.DataFrame(
+        {
+            "drug": ["a", "a", "b", "b", "b"],
+            "event": ["x", "y", "x", "x", "z"],
+            "n": [2, 1, 3, 1, 0],
+        }
+    )
+    table = pairs_from_cell_counts(cells)
+    assert table[["drug", "event", "n", "n_drug", "n_event", "n_total"]].values.tolist() == [
+        ["a", "x", 2, 3, 6, 7],
+        ["a", "y", 1, 3, 1, 7],
+        ["b", "x", 4, 4, 6, 7],
+    ]
+    np.testing.assert_allclose(table["expected"], [3 * 6 / 7, 3 * 1 / 7, 4 * 6 / 7])
+    with pytest.raises(ValueError, match="whole counts"):
+        pairs_from_cell_counts(cells.assign(n=[1, 2, 3, -1, 0]))

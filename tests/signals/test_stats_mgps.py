@@ -18,6 +18,7 @@ from signals.stats import (
     eb_scores,
     fit_hyperparameters,
     neg_log_likelihood,
+    pairs_from_cell_counts,
     squash,
 )
 from tests.signals import shared_path
@@ -153,3 +154,17 @@ def test_stratified_fit_matches_openebgm_stratified_theta() -> None:
     theta = np.array(fit.hyper.as_tuple())
     assert np.all(np.abs(theta - np.array(openebgm.as_tuple())) <= [0.25, 0.02, 0.05, 0.05, 0.005])
     assert fit.neg_log_lik <= neg_log_likelihood(openebgm, points) + 0.01
+
+
+def test_phvid_counts_reproduce_phvid_truncated_fit() -> None:
+    # PhViD's simulated table has no report ids: cell-sum margins (PhViD's convention).
+    # NOTES.md section 3: PhViD's GPS with TRONC=TRUE fits (0.432, 0.182, 1.673, 2.145, 0.138).
+    cells = pd.read_csv(shared_path("signals_data", "phvid_simulated_counts.csv"))
+    counts = pairs_from_cell_counts(cells, drug_col="Drug lab", event_col="AE lab", count_col="n11")
+    assert len(counts) == 102483
+    assert counts["n_total"].iloc[0] == 1196487
+    points = distinct_points(counts["n"], counts["expected"])
+    phvid = Hyperparameters(0.432, 0.182, 1.673, 2.145, 0.138)
+    fit = fit_hyperparameters(points, squash_data=False)
+    np.testing.assert_allclose(fit.hyper.as_tuple(), phvid.as_tuple(), atol=1e-3)
+    assert fit.neg_log_lik <= neg_log_likelihood(phvid, points) + 0.01
