@@ -140,30 +140,36 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         # What answers a question ("nausea? no, none at all" / "insomnia? yes, every night").
         answer = norms[c_end + 1] if ended_by == "?" and c_end + 1 < s_end + 3 \
             and c_end + 1 < n else ""
-        negated = any(tok in NEGATIONS and start - p <= 6 and not (
-            p + 1 < n and norms[p + 1] in PSEUDO_NEGATIONS) for p, tok in pre)
+        pre_set = {tok for _, tok in pre}
+        negated = not NEGATIONS.isdisjoint(pre_set) and any(
+            tok in NEGATIONS and start - p <= 6 and not (
+                p + 1 < n and norms[p + 1] in PSEUDO_NEGATIONS) for p, tok in pre)
         if negated and "before" in post and any(t == "never" for _, t in pre):
             negated = False  # "never had headaches before (taking X)": new, not absent
         if not negated and "not" in post[:4] and any(t in ("issue", "problem") for t in post[:8]):
             negated = True  # "weight gain has not been an issue"
         if not negated and answer in _NO_ANSWERS:
             negated = True
-        hypothetical = (ended_by == "?" and answer not in _ANSWERS) or any(
+        hypothetical = (ended_by == "?" and answer not in _ANSWERS) or (
+            not HYPOTHETICAL.isdisjoint(pre_set)) and any(
             tok in HYPOTHETICAL and start - p <= 8 and not (
                 tok in ("could", "can") and p + 1 < n and norms[p + 1] in _REAL_AFTER_MODAL)
             for p, tok in pre)
         if hypothetical and _real_despite_trigger(pre, post, start):
             hypothetical = False
-        as_a = {p for p, _ in pre if p >= 2 and norms[p - 2:p] == ["as", "a"]}  # "as a child"
-        historical = bool(as_a) or any(tok in HISTORICAL_PRE and (tok != "used" or (
-            p + 1 < n and norms[p + 1] == "to" and norms[p - 1:p] not in (
-                ["got"], ["get"], ["getting"]))) for p, tok in pre) or any(
+        as_a = {p for p, _ in pre if p >= 2 and norms[p - 2:p] == ["as", "a"]} if (
+            "a" in pre_set or "as" in pre_set) else set()  # "as a child"
+        historical = bool(as_a) or (not HISTORICAL_PRE.isdisjoint(pre_set) and any(
+            tok in HISTORICAL_PRE and (tok != "used" or (
+                p + 1 < n and norms[p + 1] == "to" and norms[p - 1:p] not in (
+                    ["got"], ["get"], ["getting"]))) for p, tok in pre)) or any(
             tok in HISTORICAL_POST and (tok != "before" or (any(
                 t in ("started", "starting", "taking", "took", "began") for t in post)
                 and not any(t == "never" for _, t in pre)))
             for tok in post[:6])
-        family = any(tok in FAMILY and start - p <= 8 and p not in as_a
-                     and not _reports_on_me(norms, p, start) for p, tok in pre) or (
+        family = (not FAMILY.isdisjoint(pre_set)) and any(
+            tok in FAMILY and start - p <= 8 and p not in as_a
+            and not _reports_on_me(norms, p, start) for p, tok in pre) or (
             "runs" in post[:3] and "family" in post[:6])
         withdrawal = withdrawal_of.get(si)
         if withdrawal is None:

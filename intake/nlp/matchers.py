@@ -8,6 +8,7 @@ once per process rather than once per post.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 
 from rapidfuzz import fuzz, process
@@ -149,6 +150,7 @@ class Matcher:
         n = len(norms)
         table, first, plain = self.event_table, self.event_first, self._not_event
         prefixes = self._event_prefixes
+        taken_sorted = sorted(taken)
         nxt = 0
         for i in [i for i, t in enumerate(norms) if t in first or t not in plain]:
             if i < nxt or i in taken:
@@ -158,7 +160,8 @@ class Matcher:
             if tok in prefixes:
                 limit = n
                 if taken:  # a phrase must stop before the next drug
-                    limit = min((p for p in taken if p > i), default=n)
+                    k = bisect.bisect_right(taken_sorted, i)
+                    limit = taken_sorted[k] if k < len(taken_sorted) else n
                 key, j = tok, i + 1
                 while key in prefixes and j < limit:
                     key = key + " " + norms[j]

@@ -10,6 +10,8 @@ because that component alone cost about a fifth of the pipeline.
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.attrs import IDX, ORTH
 from spacy.pipeline.sentencizer import Sentencizer
 
@@ -38,33 +40,33 @@ def analyse(doc) -> tuple[list[str], list[int], list[int], list[tuple[int, int]]
     if len(doc) == 0:
         return [], [], [], []
     strings = doc.vocab.strings
-    cache = _CACHE
-    norms: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    firsts: list[int] = [0]
-    after_punct = False
+    get = _CACHE.get
     arr = doc.to_array([ORTH, IDX])
     # Column by column: tolist() of the 2-D uint64 array is ten times slower.
-    for orth, idx in zip(arr[:, 0].tolist(), arr[:, 1].tolist()):  # noqa: B905
-        info = cache.get(orth)
-        if info is None:
-            info = _info(orth, strings)
-        norm, length, punct, newline = info
-        if newline:
-            after_punct = True
-        if norm is None:
-            continue
-        if after_punct and not punct:
-            if norms and firsts[-1] != len(norms):
-                firsts.append(len(norms))
-            after_punct = False
-        elif punct:
-            after_punct = True
-        norms.append(norm)
-        starts.append(idx)
-        ends.append(idx + length)
-    if not norms:
+    infos = [get(o) or _info(o, strings) for o in arr[:, 0].tolist()]
+    idxs = arr[:, 1].tolist()
+    kept = [i for i, info in enumerate(infos) if info[0] is not None]
+    if not kept:
         return [], [], [], []
-    sentences = list(zip(firsts, [*firsts[1:], len(norms)], strict=True))
+    norms = [infos[i][0] for i in kept]
+    starts = [idxs[i] for i in kept]
+    ends = [idxs[i] + infos[i][1] for i in kept]
+    # A sentence starts at the first non-punctuation token after sentence-final punctuation
+    # (or a newline); only those few tokens are looked at.
+    punct = [k for k, i in enumerate(kept) if infos[i][2]]
+    breaks = [k + 1 for k in punct]
+    newlines = [i for i, info in enumerate(infos) if info[3]]
+    if newlines:
+        breaks += [bisect.bisect_left(kept, i) for i in newlines]
+    firsts = {0}
+    if breaks:
+        punct_set = set(punct)
+        n = len(norms)
+        for k in breaks:
+            while k in punct_set:
+                k += 1
+            if k < n:
+                firsts.add(k)
+    order = sorted(firsts)
+    sentences = list(zip(order, [*order[1:], len(norms)], strict=True))
     return norms, starts, ends, sentences
