@@ -170,6 +170,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "submissions.tasks.submission_sweep_task",
         "schedule": 300.0,
     },
+    # Follow-up reminders, expiry and sweeps (followup.schedule.beat_schedule).
+    "followup-reminders-and-expiry": {
+        "task": "followup.tasks.followup_beat_task",
+        "schedule": 3600.0,
+    },
 }
 
 # Restricted Data vault key (Fernet). Production requires it from the environment.

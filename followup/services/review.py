@@ -1,0 +1,120 @@
+"""The reviewer takes what the member answered into the case: a new follow-up version, which
+routes follow-up E2B submissions to every earlier recipient with their clocks restarted
+(`pv.services.cases.case_version_create` -> `submissions.services.submission_route_case`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from followup.models import FollowupMessage
+from pv.audit import audit_record
+from pv.core.exceptions import Conflict, DomainError
+from pv.models import Case, User
+from pv.privacy.scrub import scrub_text
+from pv.services.cases import case_version_create
+from pv.vault import vault_restricted_values
+
+MAX_ANSWER_LENGTH = 4000
+
+
+def followup_narrative(*, message: FollowupMessage, answers: dict[str, str], on) -> str:
+    """The accepted answers as a narrative paragraph, titled by question."""
+    labels = {q["id"]: q for q in message.questions}
+    lines = [f"Follow-up information from the reporter (received {on.isoformat()}):"]
+    for qid in [q["id"] for q in message.questions]:
+        if qid in answers:
+            question = labels[qid]
+            title = question["label"]
+            if qid.startswith("free-"):
+                title = f"{title} ({question['text']})"
+            lines.append(f"- {title}: {answers[qid]}")
+    return "\n".join(lines)
+
+
+def _claim_review(message: FollowupMessage, actor: User, now: datetime, review: str, note: str):
+    claimed = FollowupMessage.objects.filter(
+        id=message.id, status=FollowupMessage.Status.ANSWERED, review_status="pending"
+    ).update(review_status=review, reviewed_by=actor, reviewed_at=now, review_note=note)
+    if claimed != 1:
+        raise Conflict("This answer is not awaiting review.", code="not_pending_review")
+
+
+@transaction.atomic
+def followup_answer_merge(
+    *,
+    actor: User,
+    message: FollowupMessage,
+    accepted: list[str],
+    edited: dict[str, str] | None = None,
+    changes: dict[str, Any] | None = None,
+    drugs: list[dict] | None = None,
+    reactions: list[dict] | None = None,
+    reason: str = "",
+    note: str = "",
+    now: datetime | None = None,
+) -> Case:
+    """Accept some answers (optionally reworded by the reviewer) and structured changes into a
+    new follow-up version of the latest case version."""
+    now = now or timezone.now()
+    edited = edited or {}
+    unknown = sorted((set(accepted) | set(edited)) - set(message.answers))
+    if unknown:
+        raise DomainError(
+            "Only answered questions can be accepted.",
+            code="invalid",
+            extra={"fields": {"accepted": unknown}},
+        )
+    if not accepted and not changes and drugs is None and reactions is None:
+        raise DomainError(
+            "Nothing to merge: accept an answer or give changes, or reject the answer.",
+            code="invalid",
+        )
+    _claim_review(message, actor, now, FollowupMessage.Review.MERGED, note)
+    # Reviewer edits are scrubbed like the member's own text: they are built from it.
+    own = vault_restricted_values(member=message.member, actor=actor) if edited else []
+    answers = {
+        qid: scrub_text(edited[qid].strip()[:MAX_ANSWER_LENGTH], own)
+        if qid in edited
+        else message.answers[qid]
+        for qid in accepted
+    }
+    case = Case.objects.get(worldwide_case_id=message.worldwide_case_id, is_latest=True)
+    changes = dict(changes or {})
+    if answers and "narrative" not in changes:
+        paragraph = followup_narrative(message=message, answers=answers, on=now.date())
+        changes["narrative"] = "\n\n".join(p for p in (case.narrative.strip(), paragraph) if p)
+    new = case_version_create(
+        actor=actor,
+        case=case,
+        kind="followup",
+        reason=reason or "Follow-up information from the reporter",
+        changes=changes,
+        drugs=drugs,
+        reactions=reactions,
+    )
+    FollowupMessage.objects.filter(id=message.id).update(merged_case=new, updated_at=now)
+    audit_record(
+        actor=actor,
+        action="followup.answer_merged",
+        obj=message,
+        after={"case": str(new.id), "version": new.version, "accepted": sorted(answers)},
+        reason=note,
+    )
+    message.refresh_from_db()
+    return new
+
+
+@transaction.atomic
+def followup_answer_reject(
+    *, actor: User, message: FollowupMessage, note: str = "", now: datetime | None = None
+) -> FollowupMessage:
+    """Nothing in the answer is usable: recorded, the case is left as it is."""
+    now = now or timezone.now()
+    _claim_review(message, actor, now, FollowupMessage.Review.REJECTED, note)
+    audit_record(actor=actor, action="followup.answer_rejected", obj=message, after={}, reason=note)
+    message.refresh_from_db()
+    return message
