@@ -203,8 +203,13 @@ def case_submissions(*, user: User, case: Case) -> QuerySet[Submission]:
 
 
 def case_audit_events(*, case: Case, versions: list[Case], limit: int = 200) -> list[AuditEvent]:
-    """Audit history of all versions of the case and of their submissions."""
+    """Audit history of all versions of the case, their submissions and the queue decisions
+    that made them."""
     case_ids = [str(v.id) for v in versions]
+    triage_ids = [
+        str(pk)
+        for pk in TriageItem.objects.filter(case_id__in=case_ids).values_list("id", flat=True)
+    ]
     submission_ids = [
         str(pk)
         for pk in Submission.objects.filter(
@@ -215,6 +220,7 @@ def case_audit_events(*, case: Case, versions: list[Case], limit: int = 200) -> 
         AuditEvent.objects.filter(
             Q(object_type="pv.case", object_id__in=case_ids)
             | Q(object_type="submissions.submission", object_id__in=submission_ids)
+            | Q(object_type="intake.triageitem", object_id__in=triage_ids)
         ).order_by("-seq")[:limit]
     )
 
