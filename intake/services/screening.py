@@ -166,13 +166,23 @@ def _uncoded(kind: str, text: str, **extra) -> dict:
     return _mention_row({"kind": kind, "start": 0, "end": len(text), "text": text}, **extra)
 
 
+def _best(mentions: list[dict], kind: str) -> list[dict]:
+    """Coded mentions of `kind` in a structured field, best first (not negated, longest).
+
+    Empty when nothing is coded: the member's whole wording is then kept as one uncoded
+    mention for the reviewer, rather than a fragment such as "hair" of "hair shedding".
+    """
+    coded = [m for m in mentions if m["kind"] == kind and m.get("code")]
+    return sorted(coded, key=lambda m: (bool(m.get("negated")), m["start"] - m["end"]))
+
+
 def _assemble_report(report: AEReport, out: dict) -> tuple[dict, list[dict], list[list[int]]]:
     main = out[(report.id, "text", None)]
     mentions = [_mention_row(m, field="text") for m in main["mentions"]]
     pairs = [list(p) for p in main["pairs"]]
     drug_positions, event_positions = [], []
     for i, d in enumerate(report.drugs):
-        found = [m for m in out[(report.id, "drugs", i)]["mentions"] if m["kind"] == "drug"]
+        found = _best(out[(report.id, "drugs", i)]["mentions"], "drug")
         extra = {"field": "drugs", "field_index": i, "role": Mention.Role.SUSPECT}
         drug_positions.append(len(mentions))
         mentions.append(
@@ -181,8 +191,7 @@ def _assemble_report(report: AEReport, out: dict) -> tuple[dict, list[dict], lis
             else _uncoded("drug", d.get("name", ""), **extra)
         )
     for i, e in enumerate(report.events):
-        found = [m for m in out[(report.id, "events", i)]["mentions"] if m["kind"] == "event"]
-        found.sort(key=lambda m: bool(m.get("negated")))
+        found = _best(out[(report.id, "events", i)]["mentions"], "event")
         extra = {
             "field": "events",
             "field_index": i,

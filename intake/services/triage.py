@@ -229,7 +229,9 @@ def _selected(result: ScreeningResult, mention_ids) -> tuple[list[Mention], list
             [m for m in chosen if m.kind == Mention.Kind.DRUG],
             [m for m in chosen if m.kind == Mention.Kind.EVENT],
         )
-    reactions = [m for m in mentions if m.reportable]
+    reportable = [m for m in mentions if m.reportable]
+    # Uncoded spans are often fragments; the reviewer can still pick them explicitly.
+    reactions = [m for m in reportable if m.code] or reportable
     paired = set(
         MentionPair.objects.filter(result=result, event__reportable=True).values_list(
             "drug_id", flat=True

@@ -213,3 +213,59 @@ def test_deleting_a_screened_queued_post_takes_its_screening_and_queue_item_alon
     post.delete()
     assert not ScreeningResult.objects.exists() and not TriageItem.objects.exists()
     assert not Mention.objects.exists()
+
+
+def _fake_result(item_id, mentions):
+    return {
+        "id": item_id,
+        "candidate": False,
+        "priority": 0.0,
+        "serious": [],
+        "criteria": {"patient": True, "reporter": True, "product": False, "event": False},
+        "mentions": mentions,
+        "pairs": [],
+    }
+
+
+def _event(text, start, code=""):
+    return {
+        "kind": "event",
+        "start": start,
+        "end": start + len(text),
+        "text": text,
+        "code": code,
+        "pt_code": code,
+        "pt": text.title() if code else "",
+        "role": "reaction",
+        "negated": False,
+    }
+
+
+def test_structured_fields_keep_the_best_coded_span_or_the_whole_wording():
+    # given a report whose event texts the pipeline splits into fragments
+    report = AEReportFactory(events=[{"text": "crushing chest pain"}, {"text": "hair shedding"}])
+    from intake.services import screening
+
+    def fake(inputs):
+        out = {}
+        for i in inputs:
+            _, field, index = i["id"]
+            mentions = []
+            if field == "events" and index == 0:
+                mentions = [_event("crushing", 0), _event("chest pain", 9, "HP:0100749")]
+            elif field == "events":
+                mentions = [_event("hair", 0)]
+            out[i["id"]] = _fake_result(i["id"], mentions)
+        return out
+
+    # when
+    with patch.object(screening, "_run_pipeline", side_effect=fake):
+        items_screen(kind="report", ids=[report.id])
+    # then
+    events = {m.field_index: m for m in Mention.objects.filter(field="events")}
+    assert (events[0].text, events[0].code) == ("chest pain", "HP:0100749")
+    assert (events[1].text, events[1].coding_status) == ("hair shedding", "uncoded")
+    assert events[1].reportable and events[1].role == "reaction"
+    # the structured drug the pipeline did not code is kept whole, as a suspect
+    drug = Mention.objects.get(field="drugs")
+    assert (drug.text, drug.role, drug.code) == ("Zoloft", "suspect", "")
