@@ -269,3 +269,37 @@ def test_structured_fields_keep_the_best_coded_span_or_the_whole_wording():
     # the structured drug the pipeline did not code is kept whole, as a suspect
     drug = Mention.objects.get(field="drugs")
     assert (drug.text, drug.role, drug.code) == ("Zoloft", "suspect", "")
+
+
+def test_confirm_by_default_takes_coded_reactions_and_their_paired_drugs(reviewer):
+    # given a post where the pipeline also flagged an uncoded fragment as a reaction
+    post = PostFactory(text="zoloft and now a rash, i feel")
+    from intake.services import screening
+    from intake.services.triage import triage_item_confirm
+
+    drug = {
+        "kind": "drug",
+        "start": 0,
+        "end": 6,
+        "text": "zoloft",
+        "code": "DB01104",
+        "term": "Sertraline",
+        "ingredients": [{"code": "DB01104", "term": "Sertraline"}],
+        "terminology": "pv open drugs",
+        "terminology_version": "t",
+    }
+    result = _fake_result(None, [drug, _event("rash", 15, "HP:0000988"), _event("feel", 26)])
+    result.update(candidate=True, priority=20.0, pairs=[[0, 1], [0, 2]])
+    with patch.object(
+        screening,
+        "_run_pipeline",
+        side_effect=lambda inputs: {i["id"]: {**result, "id": i["id"]} for i in inputs},
+    ):
+        items_screen(kind="post", ids=[post.id])
+    # when
+    item = triage_item_confirm(actor=reviewer, item=TriageItem.objects.get(post=post))
+    # then
+    assert [r.reported_term for r in item.case.reactions.all()] == ["rash"]
+    assert item.case.drugs.get().ingredients == [
+        {"name": "Sertraline", "code": "DB01104", "dictionary": "pv open drugs", "version": "t"}
+    ]
