@@ -64,8 +64,19 @@ def seriousness(text: str) -> list[str]:
     return [k for k in SERIOUSNESS if k in found]
 
 
+_AGE_LOWER = re.compile(_AGE_RE.pattern.replace("[mfMF]", "[mf]"))
+_SEX_LOWER = re.compile(_SEX_RE.pattern)
+_HAS_DIGIT = re.compile(r"\d")
+_SEX_WORD = re.compile(r"(?:woman|man|female|male|girl|guy|mother|mom|mum|dad|father|wife|"
+                       r"husband|lady|gal|dude)\b")
+
+
 def patient_from_text(text: str) -> bool:
-    return bool(_AGE_RE.search(text) or _SEX_RE.search(text))
+    # Lower-cased once, and each full pattern only runs when its cheap prerequisite (a digit,
+    # a sex/role word) is in the text: most posts have neither an age nor a sex statement.
+    low = text.lower()
+    return bool((_HAS_DIGIT.search(low) and _AGE_LOWER.search(low)) or (
+        _SEX_WORD.search(low) and _SEX_LOWER.search(low)))
 
 
 def patient_from_profile(profile: dict | None) -> bool:

@@ -36,6 +36,15 @@ _MIN_FUZZY_EVENT_LEN = 6
 _MAX_PLAIN = 1_000_000
 
 
+def _follow(names) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        parts = name.split(" ")
+        if len(parts) > 1:
+            out[parts[0]].add(parts[1])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def _prefixes(names) -> frozenset[str]:
     """Every proper word prefix of the multi-word names ("hair falling" of "hair falling
     out"): a match extends token by token while it is still a prefix."""
@@ -81,12 +90,15 @@ class Matcher:
             if " " not in name and len(name) >= _MIN_FUZZY_EVENT_LEN and value[2] in (
                     "lay", "label", "layperson", "learned"):
                 self._fuzzy_events[name[0]].append(name)
-        # Tokens that can never start a match nor be a fuzzy candidate (English words, short
-        # or non-alphabetic tokens) are skipped without any further look-up; the sets grow
-        # as tokens are seen (bounded).
-        self._not_drug: set[str] = set()
         self._event_prefixes = _prefixes(self.event_table)
         self._drug_prefixes = _prefixes(drugs.names)
+        # First word -> the words that can follow it in a multi-word name: a token is only
+        # looked at when it is a whole name, a fuzzy candidate, or its next word fits.
+        self._event_follow = _follow(self.event_table)
+        self._drug_follow = _follow(k for k in drugs.names if len(k.split(" ")[0]) > 1)
+        # Tokens that can never match on their own (not a single-word name, no fuzzy match):
+        # skipped unless the next word continues a name. Grows as tokens are seen (bounded).
+        self._not_drug: set[str] = set()
         self._not_event: set[str] = set()
         self._drug_cache: dict[str, str | None] = {}
         self._event_cache: dict[str, str | None] = {}
@@ -100,11 +112,15 @@ class Matcher:
         event word, alphabetic, long enough) are looked at: one list comprehension finds them.
         """
         out: list[tuple[int, int, str, bool]] = []
+        if not norms:
+            return out
         names, first, plain = self.drugs.names, self.drug_first, self._not_drug
         prefixes = self._drug_prefixes
         n = len(norms)
         nxt = 0
-        for i in [i for i, t in enumerate(norms) if t in first or t not in plain]:
+        follow, empty = self._drug_follow, frozenset()
+        for i in [i for i, (t, u) in enumerate(zip(norms, [*norms[1:], ""], strict=True))
+                  if t not in plain or u in follow.get(t, empty)]:
             if i < nxt:
                 continue
             tok = norms[i]
@@ -125,7 +141,7 @@ class Matcher:
             if hit:
                 out.append(hit)
                 nxt = hit[1]
-            elif tok not in first and len(plain) < _MAX_PLAIN:
+            elif not (tok in names and tok in first) and len(plain) < _MAX_PLAIN:
                 plain.add(tok)
         return out
 
@@ -147,12 +163,16 @@ class Matcher:
     def find_events(self, norms: list[str], taken: set[int]) -> list[tuple[int, int, str, bool]]:
         """[(first, last+1, phrase key, fuzzy)]; positions in `taken` (drugs) are skipped."""
         out: list[tuple[int, int, str, bool]] = []
+        if not norms:
+            return out
         n = len(norms)
-        table, first, plain = self.event_table, self.event_first, self._not_event
+        table, plain = self.event_table, self._not_event
         prefixes = self._event_prefixes
         taken_sorted = sorted(taken)
         nxt = 0
-        for i in [i for i, t in enumerate(norms) if t in first or t not in plain]:
+        follow, empty = self._event_follow, frozenset()
+        for i in [i for i, (t, u) in enumerate(zip(norms, [*norms[1:], ""], strict=True))
+                  if t not in plain or u in follow.get(t, empty)]:
             if i < nxt or i in taken:
                 continue
             tok = norms[i]
@@ -188,7 +208,7 @@ class Matcher:
                     end += 1
                 out.append((start, end, hit[2], hit[3]))
                 nxt = end
-            elif tok not in first and len(plain) < _MAX_PLAIN:
+            elif tok not in table and len(plain) < _MAX_PLAIN:
                 plain.add(tok)
         return out
 
