@@ -16,5 +16,7 @@ urlpatterns = [
     path("api/v1/", include("pv.api_urls")),
     path("api/v1/", include("intake.urls")),
     path("api/v1/", include("submissions.urls")),
+    path("api/v1/", include("signals.urls")),
+    path("signals/", include("signals.web_urls")),
     path("api/v1/", include("followup.urls")),
 ]

@@ -170,6 +170,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "submissions.tasks.submission_sweep_task",
         "schedule": 300.0,
     },
+    "signals-nightly": {
+        "task": "signals.tasks.signals_nightly_task",
+        "schedule": 24 * 60 * 60.0,  # nightly (every 24 h from beat start)
+    },
     # Follow-up reminders, expiry and sweeps (followup.schedule.beat_schedule).
     "followup-reminders-and-expiry": {
         "task": "followup.tasks.followup_beat_task",

@@ -3,14 +3,17 @@ idempotency, the nightly task. Helpers here are shared with the API and dashboar
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
 import pytest
+from django.db import transaction
 
-from pv.models import AuditEvent, Case, Product
+from pv.models import AuditEvent, Case, Partner, Product
 from pv.services.cases import case_create
+from pv.services.users import user_create
 from signals.models import Signal, SignalFact, SignalResult, SignalRun
 from signals.services import signal_run_create, signal_run_execute
 from signals.services.counting import count_pairs_sql
@@ -89,11 +92,32 @@ def run_now(**kwargs) -> SignalRun:
     return done
 
 
-@pytest.fixture
-def world(sponsor_a, sponsor_b):
-    products = build_products(sponsor_a, sponsor_b)
-    cases = build_cases()
-    return {"products": products, "cases": cases}
+@contextmanager
+def shared_world(django_db_blocker, *, runs: bool):
+    """Build the world once per module, inside a transaction rolled back at the end; each test's
+    own transaction is a savepoint inside it (pytest-django), so tests stay isolated."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        a = Partner.objects.create(name="Signals sponsor A", kind="sponsor")
+        b = Partner.objects.create(name="Signals sponsor B", kind="sponsor")
+        products = build_products(a, b)
+        cases = build_cases()
+        users = {
+            "sponsor_a": user_create(actor="t", username="sig-a", role="sponsor", partner=a)[0],
+            "sponsor_b": user_create(actor="t", username="sig-b", role="sponsor", partner=b)[0],
+            "reviewer": user_create(actor="t", username="sig-rev", role="reviewer")[0],
+        }
+        world = {"products": products, "cases": cases, "users": users}
+        if runs:
+            world["run"] = run_now(source="cases", drug_level="ingredient", event_level="pt")
+            world["product_run"] = run_now(source="cases", drug_level="product", event_level="pt")
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with shared_world(django_db_blocker, runs=False) as built:
+        yield built
 
 
 def _facts_frame(run) -> pd.DataFrame:
@@ -258,8 +282,8 @@ def test_period_to_and_trend_off(world):
     assert set(SignalResult.objects.filter(run=run).values_list("period", flat=True)) == {"2026Q1"}
 
 
-def test_run_without_data_fails_cleanly(db):
-    run = run_now(source="cases")
+def test_run_without_data_fails_cleanly(world):
+    run = run_now(source="social")  # no screened mentions in this world
     assert run.status == SignalRun.Status.FAILED
     assert "No data" in run.error
 

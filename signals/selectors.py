@@ -1,0 +1,255 @@
+"""Reads for signals, scoped to what the caller may see.
+
+Scope: safety reviewers and admins see everything. A sponsor sees results and signal records
+only for the drug keys of its own products (ingredient names at ingredient level, its product
+ids at product level); anything else is absent from lists and 404 by id, exactly like a row
+that does not exist. Other roles are refused by the API's permission class before this runs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q, QuerySet
+
+from pv.core.exceptions import DomainError, NotFound
+from pv.models import Product, User
+from pv.selectors import product_list_visible_to
+from signals.models import DrugLevel, EventLevel, ExternalDataset, Signal, SignalResult, SignalRun
+
+STAFF = (User.Role.REVIEWER, User.Role.ADMIN)
+SIGNAL_FLAGS = {"prr": "signal_prr", "ror": "signal_ror", "ic": "signal_ic", "ebgm": "signal_ebgm"}
+ORDERABLE = (*SignalResult.MEASURE_FIELDS, "drug", "event", "soc", "n_drug", "n_event", "qn")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Drug keys the caller may see; ``everything`` for staff."""
+
+    everything: bool = False
+    ingredients: frozenset[str] = field(default_factory=frozenset)
+    products: frozenset[str] = field(default_factory=frozenset)
+
+    def keys(self, drug_level: str) -> frozenset[str]:
+        return self.products if drug_level == DrugLevel.PRODUCT else self.ingredients
+
+    def allows(self, drug_level: str, drug_key: str) -> bool:
+        return self.everything or drug_key in self.keys(drug_level)
+
+
+def signal_scope(*, user: User) -> Scope:
+    """One query for a sponsor (its products), none for staff."""
+    if user.role in STAFF:
+        return Scope(everything=True)
+    if user.role != User.Role.SPONSOR:
+        return Scope()
+    ingredients, products = set(), set()
+    for pid, ings in Product.objects.filter(sponsor_id=user.partner_id).values_list(
+        "id", "ingredients"
+    ):
+        products.add(str(pid))
+        ingredients.update(str(i).strip().lower() for i in ings or [])
+    return Scope(ingredients=frozenset(ingredients), products=frozenset(products))
+
+
+def product_get_visible(*, user: User, product_id) -> Product:
+    product = product_list_visible_to(user=user).filter(id=product_id).first()
+    if product is None or (
+        user.role == User.Role.SPONSOR and product.sponsor_id != user.partner_id
+    ):
+        raise NotFound("Product not found.")
+    return product
+
+
+def product_drug_keys(*, product: Product, drug_level: str) -> list[str]:
+    if drug_level == DrugLevel.PRODUCT:
+        return [str(product.id)]
+    return [str(i).strip().lower() for i in product.ingredients or []]
+
+
+# --- runs ----------------------------------------------------------------------------------
+
+
+def signal_run_list_visible(*, user: User) -> QuerySet[SignalRun]:
+    """Staff see every run; sponsors the succeeded ones (run metadata holds no product data)."""
+    qs = SignalRun.objects.prefetch_related("datasets").order_by("-created_at")
+    if user.role in STAFF:
+        return qs
+    if user.role == User.Role.SPONSOR:
+        return qs.filter(status=SignalRun.Status.SUCCEEDED)
+    return qs.none()
+
+
+def signal_run_get_visible(*, user: User, run_id) -> SignalRun:
+    run = signal_run_list_visible(user=user).filter(id=run_id).first()
+    if run is None:
+        raise NotFound("Signal run not found.")
+    return run
+
+
+def signal_run_latest(
+    *, source: str, drug_level: str = DrugLevel.INGREDIENT, event_level: str = EventLevel.PT
+) -> SignalRun | None:
+    return (
+        SignalRun.objects.filter(
+            source=source,
+            drug_level=drug_level,
+            event_level=event_level,
+            status=SignalRun.Status.SUCCEEDED,
+        )
+        .order_by("-finished_at", "-created_at")
+        .first()
+    )
+
+
+def signal_run_pick(
+    *, user: User, run_id=None, source: str = "cases", drug_level: str = "", event_level: str = ""
+) -> SignalRun:
+    """The run a results query is about: the given id, else the latest succeeded run of the
+    source at the levels (ingredient x PT by default)."""
+    if run_id:
+        return signal_run_get_visible(user=user, run_id=run_id)
+    run = signal_run_latest(
+        source=source,
+        drug_level=drug_level or DrugLevel.INGREDIENT,
+        event_level=event_level or EventLevel.PT,
+    )
+    if run is None:
+        raise NotFound("No completed signal run for this source and levels yet.")
+    return run
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+def signal_result_list(
+    *,
+    user: User,
+    run: SignalRun,
+    scope: Scope | None = None,
+    product: Product | None = None,
+    drug: str = "",
+    event: str = "",
+    soc: str = "",
+    measure: str = "",
+    threshold: float | None = None,
+    signal: str = "",
+    period: str = "",
+    ordering: str = "",
+) -> QuerySet[SignalResult]:
+    """One period of a run (the latest unless ``period``), filtered and ordered in SQL."""
+    scope = scope or signal_scope(user=user)
+    qs = SignalResult.objects.filter(run=run)
+    qs = qs.filter(period=period) if period else qs.filter(is_latest=True)
+    if not scope.everything:
+        qs = qs.filter(drug_key__in=sorted(scope.keys(run.drug_level)))
+    if product is not None:
+        qs = qs.filter(drug_key__in=product_drug_keys(product=product, drug_level=run.drug_level))
+    if drug:
+        qs = qs.filter(Q(drug__iexact=drug) | Q(drug_key=drug))
+    if event:
+        qs = qs.filter(event__iexact=event)
+    if soc:
+        qs = qs.filter(soc__iexact=soc)
+    if threshold is not None:
+        if measure not in SignalResult.MEASURE_FIELDS:
+            raise DomainError(
+                "A threshold needs a measure.",
+                code="invalid",
+                extra={"measures": list(SignalResult.MEASURE_FIELDS)},
+            )
+        if not math.isfinite(threshold):
+            raise DomainError("threshold must be a finite number.", code="invalid")
+        qs = qs.filter(**{f"{measure}__gte": threshold})
+    elif measure and measure not in SignalResult.MEASURE_FIELDS:
+        raise DomainError(f"Unknown measure {measure!r}.", code="invalid")
+    if signal:
+        if signal == "any":
+            qs = qs.filter(
+                Q(signal_prr=True) | Q(signal_ror=True) | Q(signal_ic=True) | Q(signal_ebgm=True)
+            )
+        elif signal in SIGNAL_FLAGS:
+            qs = qs.filter(**{SIGNAL_FLAGS[signal]: True})
+        else:
+            raise DomainError("signal must be prr, ror, ic, ebgm or any.", code="invalid")
+    return qs.order_by(*_ordering(ordering or (f"-{measure}" if measure else "-eb05")))
+
+
+def _ordering(text: str) -> list:
+    name = text.lstrip("-")
+    if name not in ORDERABLE:
+        raise DomainError(
+            f"Cannot order by {name!r}.", code="invalid", extra={"orderable": list(ORDERABLE)}
+        )
+    expr = F(name).desc(nulls_last=True) if text.startswith("-") else F(name).asc(nulls_last=True)
+    return [expr, "drug", "event"]
+
+
+def signal_trend(*, user: User, run: SignalRun, drug_key: str, event: str) -> QuerySet:
+    """Every period of one pair in a run (a pair outside the caller's scope is 404)."""
+    if not signal_scope(user=user).allows(run.drug_level, drug_key):
+        raise NotFound("Pair not found.")
+    qs = SignalResult.objects.filter(run=run, drug_key=drug_key, event=event).order_by("period")
+    if not qs.exists():
+        raise NotFound("Pair not found.")
+    return qs
+
+
+def signal_overview(*, user: User, run: SignalRun, product: Product) -> QuerySet[SignalResult]:
+    """Every event of a product in a run's latest period (the EB05-against-N plot)."""
+    return signal_result_list(user=user, run=run, product=product, ordering="-eb05")
+
+
+# --- signal records ------------------------------------------------------------------------
+
+
+def signal_list_visible(
+    *,
+    user: User,
+    scope: Scope | None = None,
+    status: str = "",
+    source: str = "",
+    product: Product | None = None,
+    event: str = "",
+) -> QuerySet[Signal]:
+    scope = scope or signal_scope(user=user)
+    qs = Signal.objects.select_related("first_run", "last_run").order_by("-created_at")
+    if not scope.everything:
+        qs = qs.filter(
+            Q(drug_level=DrugLevel.INGREDIENT, drug_key__in=sorted(scope.ingredients))
+            | Q(drug_level=DrugLevel.PRODUCT, drug_key__in=sorted(scope.products))
+        )
+    if status:
+        if status not in Signal.Status.values:
+            raise DomainError(f"Unknown status {status!r}.", code="invalid")
+        qs = qs.filter(status=status)
+    if source:
+        qs = qs.filter(source=source)
+    if product is not None:
+        qs = qs.filter(
+            Q(
+                drug_level=DrugLevel.INGREDIENT,
+                drug_key__in=product_drug_keys(product=product, drug_level=DrugLevel.INGREDIENT),
+            )
+            | Q(drug_level=DrugLevel.PRODUCT, drug_key=str(product.id))
+        )
+    if event:
+        qs = qs.filter(event__iexact=event)
+    return qs
+
+
+def signal_get_visible(*, user: User, signal_id) -> Signal:
+    signal = (
+        signal_list_visible(user=user)
+        .prefetch_related("transitions__reviewer")
+        .filter(id=signal_id)
+        .first()
+    )
+    if signal is None:
+        raise NotFound("Signal not found.")
+    return signal
+
+
+def external_dataset_list() -> QuerySet[ExternalDataset]:
+    return ExternalDataset.objects.order_by("-created_at")
