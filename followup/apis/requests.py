@@ -221,7 +221,7 @@ class FollowupQuestionCatalogueApi(APIView):
 
     class OutputSerializer(serializers.Serializer):
         key = serializers.CharField()
-        label = serializers.CharField()
+        title = serializers.CharField(source="label")
         text = serializers.CharField()
 
     @extend_schema(responses=OutputSerializer(many=True))

@@ -15,6 +15,7 @@ import logging
 import secrets
 import smtplib
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -192,6 +193,7 @@ def followup_message_remind(*, message_id, now: datetime | None = None) -> Follo
         return message
     number = message.attempts + 1
     offset = conf.reminder_offset(number + 1)
+    first_sent_at = message.first_sent_at or now
     claimed = FollowupMessage.objects.filter(
         id=message.id,
         status__in=FollowupMessage.AWAITING_MEMBER,
@@ -199,7 +201,7 @@ def followup_message_remind(*, message_id, now: datetime | None = None) -> Follo
         next_attempt_at__lte=now,
     ).update(
         attempts=number,
-        next_attempt_at=message.first_sent_at + offset if offset else None,
+        next_attempt_at=first_sent_at + offset if offset else None,
         updated_at=now,
     )
     if claimed != 1:
@@ -255,7 +257,7 @@ def followup_housekeeping(*, now: datetime | None = None, stuck_minutes: int = 1
     contacted, re-queue sends a killed worker left behind. Returns counts and the ids of the
     messages due a reminder (the beat task fans them out)."""
     now = now or timezone.now()
-    counts = {"expired": 0, "not_contactable": 0, "requeued": 0}
+    counts: dict[str, Any] = {"expired": 0, "not_contactable": 0, "requeued": 0}
     for message in FollowupMessage.objects.filter(
         status__in=FollowupMessage.AWAITING_MEMBER, expires_at__lte=now
     ):

@@ -18,6 +18,7 @@ from pv.audit import audit_record
 from pv.core.exceptions import Conflict, DomainError
 from pv.models import Case, Member, User
 from pv.privacy.scrub import scrub_text
+from pv.selectors import case_get_visible
 
 MAX_FREE_QUESTIONS = 5
 MAX_FREE_LENGTH = 500
@@ -84,6 +85,8 @@ def followup_request_create(
     """
     if not actor.is_partner:
         raise DomainError("Only partners open follow-up requests.", code="not_partner")
+    # The API checked already; checked again here so no other caller can skip it (404).
+    case = case_get_visible(user=actor, case_id=case.id)
     now = now or timezone.now()
     _check_wanted_by(wanted_by, now.date())
     asked = _questions(questions, free_text_questions or [])

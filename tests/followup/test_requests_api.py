@@ -174,3 +174,18 @@ def test_creation_is_rate_limited_per_partner_not_per_user(
     third = second.post(URL, probe, format="json")
     assert third.status_code == 429
     assert first.get(URL).status_code == 200  # reading is not limited
+
+
+def test_partners_read_the_question_catalogue(as_regulator, as_member):
+    body = as_regulator.get("/api/v1/followup/questions/").json()
+    assert [q["key"] for q in body][:2] == ["onset_date", "dose_frequency"]
+    assert len(body) == 9 and all(q["title"] and q["text"] for q in body)
+    assert as_member.get("/api/v1/followup/questions/").status_code == 403
+
+
+def test_service_refuses_a_case_the_partner_did_not_receive(sponsor_b_user, received_case):
+    from pv.core.exceptions import NotFound
+    from tests.followup.conftest import open_request
+
+    with pytest.raises(NotFound):
+        open_request(sponsor_b_user, received_case)
