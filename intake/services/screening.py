@@ -23,6 +23,7 @@ from django.utils import timezone
 from coding.nlp import dictionary_versions
 from intake.models import AEReport, Mention, MentionPair, Post, ScreeningResult, ScreeningStatus
 from intake.nlp import pipeline_version, screen_texts
+from intake.services.triage import triage_items_sync
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
 
@@ -286,10 +287,14 @@ def _save(kind: str, items: list, out: dict, version: str) -> list[ScreeningResu
     return created
 
 
+def _item_ref(results: list[ScreeningResult]) -> str:
+    if len(results) == 1:
+        return str(results[0].post_id or results[0].report_id)
+    return f"batch:{len(results)}"
+
+
 def items_screen(*, kind: str, ids: Iterable[str], chunk_size: int = CHUNK) -> ScreenSummary:
     """Screen posts or reports by id with the current pipeline; safe to run twice."""
-    from intake.services.triage import triage_items_sync  # noqa: PLC0415 (triage uses us)
-
     model = _model(kind)
     version = current_pipeline_version()
     ids = list(dict.fromkeys(str(i) for i in ids))
@@ -320,7 +325,7 @@ def items_screen(*, kind: str, ids: Iterable[str], chunk_size: int = CHUNK) -> S
                     actor="screening",
                     action=f"intake.{kind}s_screened",
                     object_type=model._meta.label_lower,
-                    object_id=str(created[0].id) if len(created) == 1 else f"batch:{len(created)}",
+                    object_id=_item_ref(created),
                     after={
                         "pipeline_version": version,
                         "screened": len(created),
