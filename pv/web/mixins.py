@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from pv.core.exceptions import DomainError, NotFound
@@ -51,8 +52,20 @@ class RoleRequiredMixin(LoginRequiredMixin):
         messages.error(request, exc.message)
         back = request.META.get("HTTP_REFERER", "")
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = request.path
+            back = self.error_fallback_url(request)
         return redirect(back)
+
+    def error_fallback_url(self, request) -> str:
+        """Where a failed form post lands without a usable Referer: the page it came from."""
+        if request.method == "GET":
+            return request.path
+        kwargs = getattr(self, "kwargs", {})
+        if "item_id" in kwargs:
+            return reverse("web:review", args=[kwargs["item_id"]])
+        if "case_id" in kwargs:
+            name = "web:partner-case" if request.user.is_partner else "web:case"
+            return reverse(name, args=[kwargs["case_id"]])
+        return reverse("home")
 
 
 class StaffRequiredMixin(RoleRequiredMixin):

@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
+from followup.catalogue import FREE_LABEL, member_questions
+from followup.selectors import followup_message_list_for_staff, followup_request_list_visible_to
 from intake.models import AEReport, Mention, Post, TriageItem
 from pv.models import AuditEvent, Case, Member, User
 from pv.privacy.pseudonyms import partner_pseudonym
@@ -223,6 +225,43 @@ def case_audit_events(*, case: Case, versions: list[Case], limit: int = 200) -> 
             | Q(object_type="intake.triageitem", object_id__in=triage_ids)
         ).order_by("-seq")[:limit]
     )
+
+
+def _question_labels(asked: list[dict]) -> list[str]:
+    return [q["text"] if q["label"] == FREE_LABEL else q["label"] for q in member_questions(asked)]
+
+
+def case_followups(*, user: User, case: Case) -> dict[str, list]:
+    """Partners' follow-up requests on any version of the case, and the relay messages with the
+    member's (scrubbed) answers."""
+    requests = list(
+        followup_request_list_visible_to(user=user)
+        .filter(worldwide_case_id=case.worldwide_case_id)
+        .select_related("requested_by", "reviewed_by")
+        .order_by("-created_at")
+    )
+    for r in requests:
+        r.question_labels = _question_labels(r.questions)
+    relay = list(
+        followup_message_list_for_staff()
+        .filter(worldwide_case_id=case.worldwide_case_id)
+        .order_by("-created_at")
+    )
+    for m in relay:
+        m.answer_rows = [
+            (q["id"], q["label"], q["text"], m.answers[q["id"]])
+            for q in m.questions
+            if q["id"] in (m.answers or {})
+        ]
+    return {"requests": requests, "messages": relay}
+
+
+def partner_followups(*, user: User, limit: int = 100) -> list:
+    """The partner's own follow-up requests: statuses only (review notes are internal)."""
+    rows = list(followup_request_list_visible_to(user=user).order_by("-created_at")[:limit])
+    for r in rows:
+        r.question_labels = _question_labels(r.questions)
+    return rows
 
 
 # --- partners --------------------------------------------------------------------------------

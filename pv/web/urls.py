@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pv.web import views_case, views_partner, views_queue, views_review
+from pv.web import views_case, views_followup, views_partner, views_queue, views_review
 
 app_name = "web"
 
@@ -41,5 +41,30 @@ urlpatterns = [
         "partner/submissions/<uuid:submission_id>/xml/",
         views_partner.PartnerSubmissionXmlView.as_view(),
         name="partner-xml",
+    ),
+    path(
+        "followup/requests/<uuid:request_id>/approve/",
+        views_followup.FollowupApproveView.as_view(),
+        name="followup-approve",
+    ),
+    path(
+        "followup/requests/<uuid:request_id>/decline/",
+        views_followup.FollowupDeclineView.as_view(),
+        name="followup-decline",
+    ),
+    path(
+        "followup/messages/<uuid:message_id>/merge/",
+        views_followup.FollowupAnswerMergeView.as_view(),
+        name="followup-merge",
+    ),
+    path(
+        "followup/messages/<uuid:message_id>/reject/",
+        views_followup.FollowupAnswerRejectView.as_view(),
+        name="followup-reject",
+    ),
+    path(
+        "partner/cases/<uuid:case_id>/followup/",
+        views_followup.PartnerFollowupCreateView.as_view(),
+        name="partner-followup",
     ),
 ]

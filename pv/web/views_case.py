@@ -11,6 +11,7 @@ from pv.services.cases import minimum_criteria
 from pv.web.mixins import StaffRequiredMixin
 from pv.web.selectors import (
     case_audit_events,
+    case_followups,
     case_submissions,
     case_version_diff,
     case_version_list,
@@ -61,6 +62,7 @@ class CaseView(StaffRequiredMixin, View):
             "reactions": list(case.reactions.all()),
             "submissions": list(case_submissions(user=request.user, case=case)),
             "events": case_audit_events(case=case, versions=versions),
+            "followups": case_followups(user=request.user, case=case),
             "profiles": PROFILES,
             "source_posts": list(case.source_posts.all()),
             "source_reports": list(case.source_reports.all()),

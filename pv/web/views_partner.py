@@ -10,18 +10,29 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views import View
 
 from pv.apis import CaseOutput
 from pv.models import User
 from pv.selectors import case_get_visible, product_list_visible_to
 from pv.web.mixins import PartnerRequiredMixin
-from pv.web.selectors import partner_inbox, partner_member_pseudonym
+from pv.web.selectors import partner_followups, partner_inbox, partner_member_pseudonym
 from pv.web.uuids import uuid_or_404
+from pv.web.views_followup import QUESTION_CHOICES
 from submissions.selectors import submission_get_visible, submission_list_visible_to
 from submissions.services import submission_download
 
 PAGE_SIZE = 50
+
+
+def _signals_url() -> str:
+    """The sponsor signal dashboard lives in the signals app; link to it once it is mounted."""
+    try:
+        return reverse("signals-dashboard")
+    except NoReverseMatch:
+        return ""
 
 
 class PartnerInboxView(PartnerRequiredMixin, View):
@@ -37,6 +48,8 @@ class PartnerInboxView(PartnerRequiredMixin, View):
             "products": list(product_list_visible_to(user=user))
             if user.role == User.Role.SPONSOR
             else [],
+            "followups": partner_followups(user=user),
+            "signals_url": _signals_url(),
         }
         return render(request, "pv/web/partner_inbox.html", context)
 
@@ -53,7 +66,17 @@ class PartnerCaseView(PartnerRequiredMixin, View):
         return render(
             request,
             "pv/web/partner_case.html",
-            {"case": data, "submissions": submissions},
+            {
+                "case": data,
+                "submissions": submissions,
+                "followups": [
+                    f
+                    for f in partner_followups(user=request.user)
+                    if f.worldwide_case_id == case.worldwide_case_id
+                ],
+                "questions": QUESTION_CHOICES,
+                "today": timezone.now().date(),
+            },
         )
 
 
