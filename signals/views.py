@@ -146,9 +146,10 @@ def trend_chart(rows, measure: str) -> dict:
         lo, hi = min(finite), max(finite)
         margin = (hi - lo) * 0.1 or 1.0
         y = Axis(lo - margin, hi + margin, False, H - PAD_B, PAD_T)
-    n = len(rows)
-    step = (W - PAD_L - PAD_R) / max(n - 1, 1)
-    xs = [round(PAD_L + (i * step if n > 1 else (W - PAD_L - PAD_R) / 2), 1) for i in range(n)]
+    n, inset = len(rows), 32  # keep the first and last quarter labels inside the frame
+    width = W - PAD_L - PAD_R - 2 * inset
+    step = width / max(n - 1, 1)
+    xs = [round(PAD_L + inset + (i * step if n > 1 else width / 2), 1) for i in range(n)]
 
     def at(value, fallback):
         if value is None or (isinstance(value, float) and math.isnan(value)):
