@@ -95,7 +95,41 @@ def build_drugs() -> dict:
             if entry not in names.setdefault(key, []):
                 names[key].append(entry)
     _add_classes(concepts, names, canon_code)
+    _add_extras(concepts, names)
     return {"meta": _drug_meta(), "concepts": concepts, "names": names}
+
+
+def _add_extras(concepts: dict, names: dict) -> None:
+    """Brands and misspellings from `drug_extra.tsv` (see its header)."""
+    for line in (DATA / "drug_extra.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, target = line.split("\t")[:2]
+        key = norm_phrase(name)
+        if not target.startswith("+"):
+            entries = names.get(norm_phrase(target))
+            if not entries:
+                raise ValueError(f"drug_extra.tsv: {target!r} is not a dictionary name")
+            names[key] = [list(e) for e in entries]
+            continue
+        codes = []
+        for ingredient in target[1:].split("+"):
+            found = [c for c, _ in names.get(norm_phrase(ingredient), ())
+                     if concepts[c]["kind"] == "ingredient"]
+            if not found:
+                raise ValueError(f"drug_extra.tsv: no ingredient {ingredient!r}")
+            codes.append(found[0])
+        if len(codes) == 1:
+            names[key] = [[codes[0], 1]]
+            continue
+        combo = next((c["code"] for c in concepts.values() if c["kind"] == "combination"
+                      and sorted(c["ingredients"]) == sorted(codes)), None)
+        if combo is None:  # named like the source's own ("Diclofenac/misoprostol")
+            parts = sorted(concepts[c]["name"].lower() for c in codes)
+            combo = "pv:" + "-".join(parts)
+            concepts[combo] = {"code": combo, "kind": "combination", "drugbank_id": None,
+                               "name": "/".join(parts).capitalize(), "ingredients": codes}
+        names[key] = [[combo, 1]]
 
 
 def _add_classes(concepts: dict, names: dict, canon_code: dict) -> None:
@@ -113,7 +147,7 @@ def _add_classes(concepts: dict, names: dict, canon_code: dict) -> None:
 
 def _drug_meta() -> dict:
     version = metadata.version("drug-named-entity-recognition")
-    return {"name": "pv open drugs", "version": f"dner-{version}+pv1",
+    return {"name": "pv open drugs", "version": f"dner-{version}+pv2",
             "source": f"drug-named-entity-recognition {version} (PyPI)",
             "notice": "NOTICE.drugs", "license": "CC0 (DrugBank open vocabulary), MeSH/NLM terms, "
             "NHS/MedlinePlus names, Wikipedia-derived parts CC BY-SA 3.0"}

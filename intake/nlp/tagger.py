@@ -179,6 +179,10 @@ _ENTITY = ("ADR", "WD", "IND")
 
 def _viterbi(rows: list[list[float]]) -> list[tuple[int, int, str]]:
     """Best BIO path (I-X only after B-X/I-X) over log-probabilities; returns its spans."""
+    if len(rows) == 1:  # most runs are one token: O or a one-token B-X span
+        row = rows[0]
+        tag = max((0, 1, 3, 5), key=row.__getitem__)
+        return [(0, 1, _ENTITY[(tag - 1) // 2])] if tag else []
     score = list(rows[0])
     score[2] = score[4] = score[6] = -1e9
     back: list[list[int]] = []
