@@ -50,6 +50,15 @@ def _distinct(key: np.ndarray) -> np.ndarray:
     return pd.unique(key)
 
 
+def _sorted_distinct(key: np.ndarray) -> np.ndarray:
+    """Distinct values, sorted; a single scan when ``key`` is already sorted."""
+    ordered = key if bool(np.all(key[1:] >= key[:-1])) else np.sort(key)
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 def _stratum_codes(rows: pd.DataFrame, strata: Sequence[str]) -> tuple[np.ndarray, int]:
     """One code per combination of the stratum columns; a missing value is its own level."""
     combined = np.zeros(len(rows), dtype=np.int64)
@@ -89,8 +98,10 @@ def count_pairs(
     if float(n_ids) * n_drugs * n_events >= 2.0**62:
         raise ValueError("too many distinct ids x drugs x events to encode pairs in 64 bits")
 
-    # Distinct (report, drug, event) triples, then N per pair = triples per pair key.
-    triples = _distinct((ids * n_drugs + drugs) * n_events + events)
+    # Distinct (report, drug, event) triples, then N per pair = triples per pair key. Sorting
+    # beats hashing for these wide keys, and sorted triples give the distinct (report, drug)
+    # keys below by a linear scan.
+    triples = _sorted_distinct((ids * n_drugs + drugs) * n_events + events)
     pair_keys = triples % (n_drugs * n_events)
     pair_codes, pairs = pd.factorize(pair_keys)
     n = np.bincount(pair_codes)
@@ -99,7 +110,7 @@ def count_pairs(
     pair_drug, pair_event = pairs // n_events, pairs % n_events
 
     # Margins: distinct reports per drug and per event.
-    drug_reports = _distinct(ids * n_drugs + drugs)  # (report, drug) keys
+    drug_reports = _sorted_distinct(triples // n_events)  # (report, drug) keys, already sorted
     event_reports = _distinct(ids * n_events + events)
     n_drug = np.bincount(drug_reports % n_drugs, minlength=n_drugs)
     n_event = np.bincount(event_reports % n_events, minlength=n_events)
