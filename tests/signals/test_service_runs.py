@@ -180,7 +180,7 @@ def test_sql_counting_on_caers_sample_equals_pure_core(sponsor_a):
             period="2012Q1",
             drug_ingredient=r.var1,
             event_pt=r.var2,
-            sex=r.strat1,
+            sex={"Female": "F", "Male": "M"}.get(r.strat1, "UNK"),
         )
         for r in caers.itertuples(index=False)
     )
