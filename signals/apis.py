@@ -7,7 +7,7 @@ import csv
 import math
 
 from django.http import StreamingHttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -43,6 +43,9 @@ class CanSeeSignals(BasePermission):
         return bool(user and user.is_authenticated and getattr(user, "role", None) in self.roles)
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "number"}, {"type": "string", "enum": ["Inf", "-Inf"]}], "nullable": True}
+)
 class MeasureField(serializers.Field):
     """A float that may be infinite or NaN: JSON numbers, "Inf"/"-Inf", NaN as null."""
 
