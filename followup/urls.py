@@ -1,6 +1,5 @@
 from django.urls import path
 
-from followup import views
 from followup.apis import inbox, messages, requests
 
 urlpatterns = [
@@ -67,5 +66,4 @@ urlpatterns = [
     ),
     path("followup/opt-out/", inbox.FollowupOptOutApi.as_view(), name="followup-opt-out"),
     # The member's answer page (HTML) behind the emailed link.
-    path("followup/reply/<str:token>/", views.FollowupReplyView.as_view(), name="followup-reply"),
 ]

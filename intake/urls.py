@@ -1,6 +1,7 @@
-from django.urls import include, path
+from django.urls import path
 
 from intake.apis import intake as apis
+from intake.apis import triage as triage_apis
 
 urlpatterns = [
     path("posts/", apis.PostListCreateApi.as_view(), name="post-list"),
@@ -12,8 +13,6 @@ urlpatterns = [
 ]
 
 # Screening triage queue and mention coding (issue 3).
-from intake.apis import triage as triage_apis  # noqa: E402
-
 urlpatterns += [
     path("triage/", triage_apis.TriageListApi.as_view(), name="triage-list"),
     path("triage/<uuid:item_id>/", triage_apis.TriageDetailApi.as_view(), name="triage-detail"),
@@ -47,7 +46,3 @@ urlpatterns += [
         name="mention-coding",
     ),
 ]
-
-# The dictionary endpoints live in coding/urls.py; mounted here until pv/urls.py includes
-# "coding.urls" itself (then delete these two lines).
-urlpatterns += [path("", include("coding.urls"))]

@@ -15,8 +15,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("api/v1/", include("pv.api_urls")),
     path("api/v1/", include("intake.urls")),
+    path("api/v1/", include("coding.urls")),
     path("api/v1/", include("submissions.urls")),
     path("api/v1/", include("signals.urls")),
     path("signals/", include("signals.web_urls")),
     path("api/v1/", include("followup.urls")),
+    # The member's answer page (linked from the relay email) is a page, not an API.
+    path("", include("followup.web_urls")),
 ]

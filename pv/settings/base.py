@@ -135,7 +135,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "pv.core.schema.PvAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "pv.core.api.DefaultPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "pv.core.api.pv_exception_handler",
@@ -154,6 +154,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Members and cases share one sex code list (M / F / U).
+    "ENUM_NAME_OVERRIDES": {"SexEnum": "pv.models.members.Member.Sex"},
 }
 
 # Celery: with no broker configured, tasks run eagerly in-process (embedded demo, unit tests).
@@ -194,6 +196,16 @@ EMAIL_FILE_PATH = env("PV_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("PV_DEFAULT_FROM_EMAIL", "pv-noreply@localhost")
 
 PV_SITE_URL = env("PV_SITE_URL", "http://127.0.0.1:8000")
+
+# Licensed dictionaries loaded with `pv dictionaries load` are parsed once and kept here.
+PV_DICTIONARY_DIR = env("PV_DICTIONARY_DIR", str(VAR_DIR / "dictionaries"))
+
+# Follow-up relay: reminder days after the first message, attempts before giving up, expiry.
+PV_FOLLOWUP_REMINDER_DAYS = [
+    int(d) for d in env("PV_FOLLOWUP_REMINDER_DAYS", "7,14").split(",") if d.strip()
+]
+PV_FOLLOWUP_MAX_ATTEMPTS = int(env("PV_FOLLOWUP_MAX_ATTEMPTS", "3"))
+PV_FOLLOWUP_EXPIRE_DAYS = int(env("PV_FOLLOWUP_EXPIRE_DAYS", "28"))
 
 # E2B sender identity (N.1.3 / C.3) and the code system of pv's open event terminology.
 PV_SENDER_ID = env("PV_SENDER_ID", "PVCOMMUNITY")

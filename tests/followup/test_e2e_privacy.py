@@ -163,7 +163,7 @@ def test_no_canary_reaches_any_partner_through_the_whole_flow(
 
     # 6. the member answers through the link, with their canaries in the answers
     browser = Client()
-    page = browser.get(f"/api/v1/followup/reply/{token}/")
+    page = browser.get(f"/followup/reply/{token}/")
     assert page.status_code == 200
     answers = {
         "q-onset_date": f"The day after the first tablet. {CANARY_NAME} here.",
@@ -172,10 +172,10 @@ def test_no_canary_reaches_any_partner_through_the_whole_flow(
         "q-other_medicines": f"Ibuprofen sometimes; details at {CANARY_EMAIL}",
     }
     done = browser.post(
-        f"/api/v1/followup/reply/{token}/", {"action": "answer", "consent": "yes", **answers}
+        f"/followup/reply/{token}/", {"action": "answer", "consent": "yes", **answers}
     )
     assert done.status_code == 200, done.content
-    assert browser.post(f"/api/v1/followup/reply/{token}/", {"action": "decline"}).status_code == (
+    assert browser.post(f"/followup/reply/{token}/", {"action": "decline"}).status_code == (
         410
     )
     statuses = {

@@ -20,7 +20,7 @@ INBOX = "/api/v1/followup/inbox/"
 
 
 def _reply_url(token: str) -> str:
-    return f"/api/v1/followup/reply/{token}/"
+    return f"/followup/reply/{token}/"
 
 
 def test_member_sees_the_questions_in_the_inbox_without_case_details(
