@@ -181,7 +181,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         else:
             # The tagger tells a withdrawal symptom from a reaction while on the drug; the
             # sentence-level cue list only decides for dictionary-only events.
-            role = "indication" if label == "IND" or (
+            role = "indication" if label == "IND" or label != "SE" and (
                 label == "ADR" and _indication_cue(pre, start)) else "reaction"
             withdrawal = label == "WD" or (label != "ADR" and withdrawal)
         if label == "LOW" and role == "reaction" and not (

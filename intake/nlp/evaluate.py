@@ -20,12 +20,17 @@ def _prf(tp: float, n_pred: int, n_gold: int) -> dict:
             "predicted": n_pred, "gold": n_gold}
 
 
-def adr_spans(result: dict, *, exclude_withdrawal: bool = True) -> list[tuple[int, int]]:
-    """Event mentions the pipeline considers the patient's own adverse reactions."""
+def adr_spans(result: dict, *, exclude_withdrawal: bool = True,
+              unspecified: bool = False) -> list[tuple[int, int]]:
+    """Event mentions the pipeline considers the patient's own adverse reactions.
+
+    `unspecified`: include "side effects" mentions that name no reaction (they count for
+    sentence-level ADR detection, not as ADR mentions: PsyTAR does not annotate them)."""
     return [(m["start"], m["end"]) for m in result["mentions"]
             if m["kind"] == "event" and m["role"] == "reaction" and not (
                 m["negated"] or m["hypothetical"] or m["family"] or m["historical"]
-                or (exclude_withdrawal and m["withdrawal"]))]
+                or (exclude_withdrawal and m["withdrawal"])
+                or (m.get("unspecified") and not unspecified))]
 
 
 def _screen(texts: list[str]) -> list[dict]:
@@ -58,7 +63,7 @@ def eval_sentences(rows: list[dict]) -> dict:
     results = _screen([r["text"] for r in rows])
     tp = fp = fn = 0
     for row, res in zip(rows, results, strict=True):
-        pred = bool(adr_spans(res))
+        pred = bool(adr_spans(res, unspecified=True))
         tp += pred and row["ADR"] == 1
         fp += pred and row["ADR"] == 0
         fn += (not pred) and row["ADR"] == 1

@@ -136,6 +136,8 @@ class TaggerComponent:
             # (it is still a mention to code) but marked so its role is not "reaction".
             pv["events"] = [(*e[:4], "LOW") if e[4] is None and max(p_adr[e[0]:e[1]])
                             < LEXICON_MIN_P_ADR else e for e in pv["events"]]
+            if "side" in pv["norms"] or "sideeffects" in pv["norms"]:
+                pv["events"] = _with_unspecified(pv["norms"], pv["events"])
         return docs
 
     def _merge(self, pv: dict, spans: list[tuple]) -> list[tuple]:
@@ -184,6 +186,22 @@ class TaggerComponent:
                 if key:
                     return key, True
         return None, False
+
+
+def _with_unspecified(norms: list[str], events: list[tuple]) -> list[tuple]:
+    """Add "side effects" as an uncoded, unspecified reaction (label "SE") where no other
+    event covers it: "the side effects were awful" reports a reaction without naming it."""
+    covered = {p for a, b, *_ in events for p in range(a, b)}
+    extra = []
+    for i, tok in enumerate(norms):
+        if i in covered:
+            continue
+        if tok == "sideeffects":
+            extra.append((i, i + 1, None, False, "SE"))
+        elif tok == "side" and i + 1 < len(norms) and norms[i + 1] in ("effect", "effects") \
+                and i + 1 not in covered:
+            extra.append((i, i + 2, None, False, "SE"))
+    return sorted(events + extra) if extra else events
 
 
 class ContextComponent:
@@ -291,9 +309,11 @@ def _mentions(doc) -> tuple[list[dict], list[int]]:
         found.append((start, m, bisect.bisect_right(starts, a) - 1))
     for (a, b, key, fuzzy, _label), ctx in zip(pv["events"], pv["context"], strict=True):
         start, end = tok_starts[a], tok_ends[b - 1]
-        found.append((start, {"start": start, "end": end, "text": text[start:end],
-                              **_event_fields(key), **ctx, "fuzzy": fuzzy},
-                      bisect.bisect_right(starts, a) - 1))
+        m = {"start": start, "end": end, "text": text[start:end], **_event_fields(key), **ctx,
+             "fuzzy": fuzzy}
+        if _label == "SE":
+            m["unspecified"] = True
+        found.append((start, m, bisect.bisect_right(starts, a) - 1))
     found.sort(key=lambda t: t[0])
     return [m for _, m, _ in found], [s for _, _, s in found]
 
