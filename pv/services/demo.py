@@ -20,6 +20,7 @@ from pv.core.exceptions import DomainError
 from pv.models import Case, Member, Partner, Product, User
 from pv.services.members import member_register
 from pv.services.users import user_create
+from signals.services import signals_demo_seed
 from submissions.models import RoutingRule, Submission
 
 ACCOUNTS_FILE = "demo_accounts.json"
@@ -129,6 +130,8 @@ def demo_seed(*, community: dict, actor: str = "demo-seed") -> list[dict]:
     # reviewer confirms the top candidates into coded cases, which route their submissions.
     reviewer_id = reviewer.id
     transaction.on_commit(lambda: demo_confirm_cases(reviewer_id=reviewer_id))
+    # Then signals over those cases, the screened forum mentions and the FAERS sample.
+    transaction.on_commit(signals_demo_seed)
     return accounts
 
 
