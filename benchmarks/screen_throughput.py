@@ -1,6 +1,6 @@
 """Screening throughput on one core, peak RSS and pipeline load time.
 
-    .venv/bin/python benchmarks/screen_throughput.py [--posts 5000]
+    taskset -c 0 .venv/bin/python benchmarks/screen_throughput.py [--posts 5000] [--repeat 5]
 
 Posts are ~460-character forum-style texts assembled from fixed fragments (deterministic), run
 through the full pipeline (`screen_texts`, i.e. tokenizer, sentencizer, matching, context,
@@ -14,6 +14,7 @@ import argparse
 import os
 import random
 import resource
+import statistics
 import sys
 import time
 
@@ -47,6 +48,7 @@ def make_posts(n: int, seed: int = 7) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     t0 = time.perf_counter()
     from intake.nlp import load_pipeline, screen_texts
@@ -56,16 +58,21 @@ def main() -> int:
     load_s = time.perf_counter() - t0
     posts = make_posts(args.posts)
     avg = sum(map(len, posts)) / len(posts)
-    t1, c1 = time.perf_counter(), time.process_time()
-    n = sum(1 for _ in screen_texts({"id": i, "text": t} for i, t in enumerate(posts)))
-    elapsed, cpu = time.perf_counter() - t1, time.process_time() - c1
+    walls, cpus = [], []
+    for _ in range(args.repeat):
+        t1, c1 = time.perf_counter(), time.process_time()
+        n = sum(1 for _ in screen_texts({"id": i, "text": t} for i, t in enumerate(posts)))
+        walls.append(time.perf_counter() - t1)
+        cpus.append(time.process_time() - c1)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"posts: {n}, average length {avg:.0f} chars")
     print(f"pipeline load (import + build + first call): {load_s:.2f} s")
-    print(f"throughput: {n / elapsed:,.0f} posts/s wall ({elapsed:.2f} s, one process, one core)")
     # On a shared machine the wall clock includes time other processes held the core; CPU time
-    # is what this process used.
-    print(f"throughput: {n / cpu:,.0f} posts/s of CPU time ({cpu:.2f} s)")
+    # is what this process used. Best of the repeats (like timeit), and the median.
+    for label, times in (("wall", walls), ("CPU time", cpus)):
+        best, med = min(times), statistics.median(times)
+        print(f"throughput ({label}): best {n / best:,.0f} posts/s, median {n / med:,.0f} "
+              f"posts/s over {len(times)} runs (one process, one core)")
     print(f"load average: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
     print(f"peak RSS: {rss_mb:,.0f} MB")
     return 0

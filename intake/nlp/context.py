@@ -165,8 +165,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
                     ["got"], ["get"], ["getting"]))) for p, tok in pre)) or any(
             tok in HISTORICAL_POST and (tok != "before" or (any(
                 t in ("started", "starting", "taking", "took", "began") for t in post)
-                and not any(t == "never" for _, t in pre)))
-            for tok in post[:6])
+                and "never" not in pre_set))
+            for tok in post[:6] if tok in HISTORICAL_POST)
         family = (not FAMILY.isdisjoint(pre_set)) and any(
             tok in FAMILY and start - p <= 8 and p not in as_a
             and not _reports_on_me(norms, p, start) for p, tok in pre) or (
@@ -231,26 +231,31 @@ def _reports_on_me(norms: list[str], p: int, start: int) -> bool:
     return bool(window) and window[0] in _SPEECH and any(t in ("i", "me", "my") for t in window)
 
 
+_POST_CUES = frozenset({"from", "after", "since", "on"})
+_NOT_INDICATION = frozenset({"side", "effect", "effects", "caused", "gave", "made"})
+_STRONG_POST = frozenset({"worse", "increased", "increasing", "from"})
+
+
 def _reaction_cue(pre: list[tuple[int, str]], post: list[str]) -> bool:
-    return any(tok in REACTION_CUES for _, tok in pre) or any(
-        tok in ("from", "after", "since", "on") for tok in post[:2])
+    return not REACTION_CUES.isdisjoint([tok for _, tok in pre]) or not _POST_CUES.isdisjoint(
+        post[:2])
 
 
 def _indication_cue(pre: list[tuple[int, str]], start: int) -> bool:
     """"for my ...", "diagnosed with ...", "helps my ..." right before the event."""
-    return any(tok in INDICATION_PRE for p, tok in pre if start - p <= 4) and not any(
-        tok in ("side", "effect", "effects", "caused", "gave", "made") for _, tok in pre)
+    return any(tok in INDICATION_PRE for p, tok in pre if start - p <= 4) and \
+        _NOT_INDICATION.isdisjoint([tok for _, tok in pre])
 
 
 def _role(pre: list[tuple[int, str]], post: list[str], start: int, *, has_drug: bool,
           prior: float, worsened: bool) -> str:
     if _indication_cue(pre, start):
         return "indication"
-    if any(tok in INDICATION_POST for tok in post[:4]) and prior >= 0.3:
+    if prior >= 0.3 and not INDICATION_POST.isdisjoint(post[:4]):
         return "indication"
     cue = _reaction_cue(pre, post)
-    strong = worsened or any(tok in STRONG_REACTION_CUES for _, tok in pre) or any(
-        tok in ("worse", "increased", "increasing", "from") for tok in post[:3])
+    strong = worsened or not STRONG_REACTION_CUES.isdisjoint([tok for _, tok in pre]) or \
+        not _STRONG_POST.isdisjoint(post[:3])
     if prior >= 0.5 and not strong:
         return "indication"
     return "reaction" if has_drug or cue else "other"
