@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from followup.catalogue import FREE_LABEL, member_questions
@@ -34,6 +35,40 @@ def queue_counts(*, user: User) -> dict[str, int]:
         needs_info=Count("id", filter=Q(status=TriageItem.Status.NEEDS_INFO)),
         mine=Count("id", filter=Q(claimed_by=user)),
     )
+
+
+def queue_page(
+    *,
+    queryset: QuerySet[TriageItem],
+    number,
+    per_page: int,
+    count: int | None = None,
+    count_cap: int | None = None,
+) -> Page:
+    """One page of the queue in two steps: the page's ids first (PostgreSQL sorts only narrow
+    index columns, top-N, instead of wide joined rows), then those rows with their joins and
+    prefetched mentions. Constant queries per page: count, ids, rows, mentions.
+
+    `count`, when the caller already knows it (the unfiltered open queue), saves the count
+    query. `count_cap` counts at most that many matches (a filtered count stops early instead of
+    testing every queued item); `page.count_capped` says when there are more.
+    """
+    paginator = Paginator(queryset, per_page)
+    capped = False
+    if count is None and count_cap is not None:
+        # Unordered: any cap+1 matches answer "more than cap?" without sorting.
+        count = queryset.order_by()[: count_cap + 1].count()
+        capped = count > count_cap
+        count = min(count, count_cap)
+    if count is not None:
+        paginator.count = count  # a cached_property: setting it skips COUNT(*)
+    page = paginator.get_page(number)
+    bottom = (page.number - 1) * per_page
+    ids = list(queryset.values_list("id", flat=True)[bottom : bottom + per_page])
+    rows = {row.id: row for row in queryset.filter(id__in=ids)} if ids else {}
+    page.object_list = [rows[i] for i in ids if i in rows]
+    page.count_capped = capped
+    return page
 
 
 def candidate_due(*, item: TriageItem) -> date | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
@@ -12,9 +11,12 @@ from intake.models import TriageItem
 from intake.services.triage import SERIOUSNESS, triage_item_claim, triage_item_release
 from intake.triage_selectors import triage_item_get, triage_queue
 from pv.web.mixins import StaffRequiredMixin, is_htmx
-from pv.web.selectors import candidate_due, queue_counts
+from pv.web.selectors import candidate_due, queue_counts, queue_page
 
 PAGE_SIZE = 25
+# A filtered result counts at most this many matches (80 pages): enough to work from, and the
+# count stops early instead of testing every queued item against the filters.
+COUNT_CAP = 2000
 _LABELS = {s: s.replace("_", " ").capitalize() for s in SERIOUSNESS}
 
 
@@ -98,8 +100,16 @@ class QueueView(StaffRequiredMixin, View):
         form = QueueFilterForm(request.GET or None)
         valid = form.is_valid() if request.GET else True
         kwargs = form.selector_kwargs() if request.GET and valid else {"status": "open"}
-        paginator = Paginator(triage_queue(**kwargs, user=request.user), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
+        counts = queue_counts(user=request.user)
+        unfiltered = all(not v for k, v in kwargs.items() if k != "status")
+        page = queue_page(
+            queryset=triage_queue(**kwargs, user=request.user),
+            number=request.GET.get("page"),
+            per_page=PAGE_SIZE,
+            # The open queue unfiltered is exactly what the counts already counted.
+            count=counts["open"] if unfiltered and kwargs["status"] == "open" else None,
+            count_cap=COUNT_CAP,
+        )
         query = request.GET.copy()
         query.pop("page", None)
         context = {
@@ -107,7 +117,7 @@ class QueueView(StaffRequiredMixin, View):
             "form_valid": valid,
             "page": page,
             "items": _decorate(page.object_list),
-            "counts": queue_counts(user=request.user),
+            "counts": counts,
             "query": query.urlencode(),
             "serious_labels": _LABELS,
         }

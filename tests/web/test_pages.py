@@ -346,3 +346,15 @@ def test_followup_partner_asks_reviewer_approves(
     assert (
         other.post(f"/partner/cases/{case.id}/followup/", {"wanted_by": wanted}).status_code == 404
     )
+
+
+def test_filtered_counts_stop_at_the_cap(reviewer, monkeypatch):
+    # given more matches than the cap
+    monkeypatch.setattr("pv.web.views_queue.COUNT_CAP", 2)
+    screen_posts({f"p{i}": TEXTS["plain"] for i in range(4)})
+    c = login(reviewer)
+    # when / then: a filtered page says "more than"; the unfiltered queue counts exactly
+    filtered = c.get("/queue/?drug=lipitor")
+    assert filtered.context["page"].count_capped
+    assert "More than <strong>2</strong>" in filtered.content.decode()
+    assert not c.get("/queue/").context["page"].count_capped
