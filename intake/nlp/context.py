@@ -137,40 +137,13 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         ended_by = norms[c_end] if c_end < s_end else ""
         pre = [(p, norms[p]) for p in range(c_start, start) if p not in inside]
         post = [norms[p] for p in range(end, c_end) if p not in inside]
-        # What answers a question ("nausea? no, none at all" / "insomnia? yes, every night").
-        answer = norms[c_end + 1] if ended_by == "?" and c_end + 1 < s_end + 3 \
-            and c_end + 1 < n else ""
         pre_set = {tok for _, tok in pre}
-        negated = not NEGATIONS.isdisjoint(pre_set) and any(
-            tok in NEGATIONS and start - p <= 6 and not (
-                p + 1 < n and norms[p + 1] in PSEUDO_NEGATIONS) for p, tok in pre)
-        if negated and "before" in post and any(t == "never" for _, t in pre):
-            negated = False  # "never had headaches before (taking X)": new, not absent
-        if not negated and "not" in post[:4] and any(t in ("issue", "problem") for t in post[:8]):
-            negated = True  # "weight gain has not been an issue"
-        if not negated and answer in _NO_ANSWERS:
-            negated = True
-        hypothetical = (ended_by == "?" and answer not in _ANSWERS) or (
-            not HYPOTHETICAL.isdisjoint(pre_set)) and any(
-            tok in HYPOTHETICAL and start - p <= 8 and not (
-                tok in ("could", "can") and p + 1 < n and norms[p + 1] in _REAL_AFTER_MODAL)
-            for p, tok in pre)
-        if hypothetical and _real_despite_trigger(pre, post, start):
-            hypothetical = False
-        as_a = {p for p, _ in pre if p >= 2 and norms[p - 2:p] == ["as", "a"]} if (
-            "a" in pre_set or "as" in pre_set) else set()  # "as a child"
-        historical = bool(as_a) or (not HISTORICAL_PRE.isdisjoint(pre_set) and any(
-            tok in HISTORICAL_PRE and (tok != "used" or (
-                p + 1 < n and norms[p + 1] == "to" and norms[p - 1:p] not in (
-                    ["got"], ["get"], ["getting"]))) for p, tok in pre)) or any(
-            tok in HISTORICAL_POST and (tok != "before" or (any(
-                t in ("started", "starting", "taking", "took", "began") for t in post)
-                and "never" not in pre_set))
-            for tok in post[:6] if tok in HISTORICAL_POST)
-        family = (not FAMILY.isdisjoint(pre_set)) and any(
-            tok in FAMILY and start - p <= 8 and p not in as_a
-            and not _reports_on_me(norms, p, start) for p, tok in pre) or (
-            "runs" in post[:3] and "family" in post[:6])
+        if ended_by != "?" and _ANY_PRE.isdisjoint(pre_set) and _ANY_POST.isdisjoint(post[:8]):
+            # No trigger anywhere near: the common case, decided without the checks below.
+            negated = hypothetical = historical = family = False
+        else:
+            negated, hypothetical, historical, family = _flags(
+                norms, start, pre, post, pre_set, ended_by, c_end)
         withdrawal = withdrawal_of.get(si)
         if withdrawal is None:
             withdrawal = withdrawal_of[si] = _has_withdrawal(norms[s_start:s_end])
@@ -197,8 +170,10 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     return out
 
 
+_ANY_POST = HISTORICAL_POST | {"not", "runs"}
 _NO_ANSWERS = frozenset({"no", "nope", "none", "never", "nah", "not", "zero", "nothing"})
 _ANSWERS = _NO_ANSWERS | {"yes", "yep", "yeah", "yup", "definitely", "absolutely", "sadly"}
+_ANY_PRE = NEGATIONS | HYPOTHETICAL | HISTORICAL_PRE | FAMILY | {"as"}
 # "hoping the nausea goes away": the nausea is real, what is hoped for is its end.
 _HOPE = frozenset({"hope", "hoping", "hopefully", "praying", "wish", "wishing"})
 _GOES_AWAY = frozenset({"away", "subside", "subsides", "ease", "eases", "stop", "stops",
@@ -211,6 +186,45 @@ _BECAUSE = (("because", "of"), ("due", "to"), ("thanks", "to"), ("cause", "of"))
 _SPEECH = frozenset({"said", "says", "say", "told", "tells", "thinks", "think", "noticed",
                      "notices", "noticing", "commented", "mentioned", "swears", "complains",
                      "complained", "suggested", "wants", "wanted"})
+
+
+def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[str],
+           pre_set: set[str], ended_by: str, c_end: int) -> tuple[bool, bool, bool, bool]:
+    """(negated, hypothetical, historical, family) of an event with some trigger near it."""
+    n = len(norms)
+    # What answers a question ("nausea? no, none at all" / "insomnia? yes, every night").
+    answer = norms[c_end + 1] if ended_by == "?" and c_end + 1 < n else ""
+    negated = not NEGATIONS.isdisjoint(pre_set) and any(
+        tok in NEGATIONS and start - p <= 6 and not (
+            p + 1 < n and norms[p + 1] in PSEUDO_NEGATIONS) for p, tok in pre)
+    if negated and "before" in post and any(t == "never" for _, t in pre):
+        negated = False  # "never had headaches before (taking X)": new, not absent
+    if not negated and "not" in post[:4] and any(t in ("issue", "problem") for t in post[:8]):
+        negated = True  # "weight gain has not been an issue"
+    if not negated and answer in _NO_ANSWERS:
+        negated = True
+    hypothetical = (ended_by == "?" and answer not in _ANSWERS) or (
+        not HYPOTHETICAL.isdisjoint(pre_set)) and any(
+        tok in HYPOTHETICAL and start - p <= 8 and not (
+            tok in ("could", "can") and p + 1 < n and norms[p + 1] in _REAL_AFTER_MODAL)
+        for p, tok in pre)
+    if hypothetical and _real_despite_trigger(pre, post, start):
+        hypothetical = False
+    as_a = {p for p, _ in pre if p >= 2 and norms[p - 2:p] == ["as", "a"]} if (
+        "a" in pre_set or "as" in pre_set) else set()  # "as a child"
+    historical = bool(as_a) or (not HISTORICAL_PRE.isdisjoint(pre_set) and any(
+        tok in HISTORICAL_PRE and (tok != "used" or (
+            p + 1 < n and norms[p + 1] == "to" and norms[p - 1:p] not in (
+                ["got"], ["get"], ["getting"]))) for p, tok in pre)) or any(
+        tok in HISTORICAL_POST and (tok != "before" or (any(
+            t in ("started", "starting", "taking", "took", "began") for t in post)
+            and "never" not in pre_set))
+        for tok in post[:6] if tok in HISTORICAL_POST)
+    family = (not FAMILY.isdisjoint(pre_set)) and any(
+        tok in FAMILY and start - p <= 8 and p not in as_a
+        and not _reports_on_me(norms, p, start) for p, tok in pre) or (
+        "runs" in post[:3] and "family" in post[:6])
+    return negated, hypothetical, historical, family
 
 
 def _real_despite_trigger(pre: list[tuple[int, str]], post: list[str], start: int) -> bool:
