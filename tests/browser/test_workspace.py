@@ -38,6 +38,7 @@ def world(canary_member):
     sponsor_b = Partner.objects.create(name="Statin Corp", kind="sponsor", country="US")
     Product.objects.create(sponsor=sponsor_a, name="Zoloft", ingredients=["sertraline"])
     Product.objects.create(sponsor=sponsor_b, name="Lipitor", ingredients=["atorvastatin"])
+    Product.objects.create(sponsor=sponsor_a, name="Risperdal", ingredients=["risperidone"])
     RoutingRule.objects.create(position=1, name="FDA: US reports", recipient=fda, countries=["US"])
     RoutingRule.objects.create(
         position=2, name="Sertra products", recipient=sponsor_a, match_products=True
@@ -66,6 +67,10 @@ def world(canary_member):
         narrative=f"{CANARIES[0]} ({CANARIES[1]}) could not sleep on Zoloft.",
     )
     items = screen_posts(TEXTS)
+    # The signals app's demo analyses (FAERS sample background) give the dashboard content.
+    from signals.services.demo import signals_demo_seed  # noqa: PLC0415
+
+    signals_demo_seed(actor="test")
     return {"users": users, "items": items, "earlier": earlier, "fda": fda}
 
 
@@ -144,6 +149,18 @@ def test_sponsor_sees_only_its_own_products_and_traffic(world, new_page, shot):
     assert page.locator("table.inbox code", has_text=mine.message_id).is_visible()
     assert_no_canary(page.content())
     shot(page, "partner_inbox_sponsor")
+    # the signal dashboard offers only its own products
+    page.get_by_role("link", name="Signal dashboard for your products").click()
+    page.wait_for_url(re.compile(r"/signals/"))
+    options = page.locator("#f-product option").all_inner_texts()
+    assert options == ["Risperdal", "Zoloft"]
+    assert "Lipitor" not in page.content()
+    page.locator("#f-product").select_option(label="Risperdal")
+    page.locator("#f-source").select_option(value="faers")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state()
+    assert "Lipitor" not in page.content()
+    shot(page, "sponsor_dashboard")
     # the other sponsor's page shows none of it
     other = new_page()
     login(other, "statin-safety")
