@@ -29,6 +29,7 @@ BIGRAM_BUCKETS = 1 << 17
 _PAD_WORD = 1  # word id 0 = unknown, 1 = padding between texts
 WORD_OFFSETS = (-3, -2, -1, 0, 1, 2, 3)
 _PAD_ROWS = max(WORD_OFFSETS)
+_MAX_TYPES = 300_000
 
 
 def word_class(norm: str, english: frozenset[str], event_words: frozenset[str]) -> int:
@@ -68,11 +69,14 @@ class Tagger:
         self.offsets = np.cumsum([0, *sizes[:-1]]).astype(np.int64)
         self.n_features = int(sum(sizes))
         # Per-process type table: normalised token -> row of (word id, suffix id, class).
+        self._reset_types()
+
+    def _reset_types(self) -> None:
         self._types: dict[str, int] = {}
         self._rows: list[tuple[int, int, int]] = []
-        self._table = np.zeros((0, 3), dtype=np.int64)
-        for pad in ("<pad>",):
-            self._type(pad)
+        self._capacity = np.zeros((1024, 3), dtype=np.int64)
+        self._table = self._capacity[:0]
+        self._type("<pad>")
         self._rows[0] = (_PAD_WORD, 0, 1)
 
     # -- features ----------------------------------------------------------------------------
@@ -87,6 +91,8 @@ class Tagger:
     def features(self, texts: list[tuple[list[str], list[int]]]) -> tuple[np.ndarray, list[int]]:
         """Feature index matrix for the tokens of several texts ((norms, lex) each), and each
         text's first row. Texts are separated by padding rows so windows never cross."""
+        if len(self._rows) > _MAX_TYPES:  # a long-running process: start the cache afresh
+            self._reset_types()
         get, new = self._types.get, self._type
         pad = [0] * _PAD_ROWS
         type_ids: list[int] = list(pad)
@@ -98,8 +104,14 @@ class Tagger:
             type_ids.extend(pad)
             lex.extend(lx)
             lex.extend(pad)
-        if len(self._rows) != len(self._table):
-            self._table = np.asarray(self._rows, dtype=np.int64)
+        if len(self._rows) > len(self._table):  # new types: grow the table by doubling
+            have = len(self._table)
+            if len(self._rows) > self._capacity.shape[0]:
+                grown = np.zeros((max(2 * len(self._rows), 1024), 3), dtype=np.int64)
+                grown[:have] = self._capacity[:have]
+                self._capacity = grown
+            self._capacity[have:len(self._rows)] = self._rows[have:]
+            self._table = self._capacity[:len(self._rows)]
         rows = self._table[np.asarray(type_ids, dtype=np.int64)]
         w, suf, cls = rows[:, 0], rows[:, 1], rows[:, 2]
         lx = np.asarray(lex, dtype=np.int64)
