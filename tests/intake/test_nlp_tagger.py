@@ -1,0 +1,120 @@
+"""The trained span tagger, its part in the output, and the fixes of pipeline 2.0."""
+
+import numpy as np
+import pytest
+
+from intake.nlp import pipeline_version, screen_texts
+from intake.nlp.tagger import TAGS, Tagger, _viterbi, train_weights
+from intake.nlp.tokens import analyse
+from tests.intake.conftest import drugs, events
+
+
+def test_version_names_the_release_the_learned_data_and_the_tagger():
+    version = pipeline_version()["pipeline"]
+    assert version.startswith("pv-screen/2.0+psytar-train-")
+    assert "+tagger-" in version
+
+
+def test_a_text_gets_the_same_result_whatever_else_is_in_its_batch():
+    # given one text alone and the same text between others in one batch
+    text = "zoloft gave me headaches"
+    alone = next(screen_texts([{"id": 0, "text": text}]))
+    crowd = list(screen_texts([{"id": 1, "text": "I felt sick and dizzy all week on it"},
+                               {"id": 0, "text": text},
+                               {"id": 2, "text": "headaches headaches headaches"}]))
+    # then the tagger's windows never reach into the neighbouring texts
+    assert crowd[1]["mentions"] == alone["mentions"]
+
+
+def test_tagged_span_without_dictionary_phrase_is_an_uncoded_reaction(screen):
+    result = screen("It took away my emotions and I felt like I was sitting in a chair "
+                    "watching the world go by", about_drug=True)
+    for m in events(result).values():
+        assert m["terminology"]
+        if m["code"] is None:
+            assert m["pt"] is None and m["soc"] is None
+
+
+def test_side_effects_are_an_unspecified_reaction_not_an_adr_mention(screen):
+    (m,) = [m for m in screen("The side effects were terrible on zoloft")["mentions"]
+            if m["kind"] == "event"]
+    assert m["unspecified"] is True
+    assert m["code"] is None
+    assert m["role"] == "reaction"
+    (neg,) = [m for m in screen("no side effects at all on zoloft")["mentions"]
+              if m["kind"] == "event"]
+    assert neg["negated"] is True
+
+
+def test_sentences_follow_punctuation_and_newlines():
+    from intake.nlp.pipeline import load_pipeline
+
+    nlp = load_pipeline()
+    text = "Hello!!! World.\n\nnew line here... ok? yes"
+    norms, starts, ends, sentences = analyse(nlp.make_doc(text))
+    assert [" ".join(norms[a:b]) for a, b in sentences] == [
+        "hello ! ! !", "world .", "new line here ...", "ok ?", "yes"]
+    assert [text[s:e] for s, e in zip(starts, ends, strict=True)][:2] == ["Hello", "!"]
+
+
+def test_viterbi_never_starts_a_span_with_inside():
+    low, high = -9.0, -0.01
+    # O, B-ADR, I-ADR, B-WD, I-WD, B-IND, I-IND: I-ADR is likeliest on its own everywhere
+    rows = [[-2.0, -1.5, high, low, low, low, low]] * 3
+    assert _viterbi(rows) == [(0, 3, "ADR")]
+    assert _viterbi([[high, low, -0.5, low, low, low, low]]) == []
+
+
+def test_training_is_deterministic_and_learns_a_toy_pattern():
+    english = frozenset({"i", "have", "a", "and", "the"})
+    texts = [(["i", "have", "a", "headache"], [0, 0, 0, 1]),
+             (["the", "headache", "and", "i"], [0, 1, 0, 0])] * 20
+    gold = [[0, 0, 0, 1], [0, 1, 0, 0]] * 20
+    vocab = ["<unk>", "<pad>", "a", "and", "have", "headache", "i", "the"]
+    tagger = Tagger(vocab, ["<unk>"], np.zeros((1, len(TAGS))), english,
+                    frozenset({"headache"}), {})
+    w1 = train_weights(tagger, texts, gold, epochs=3)
+    w2 = train_weights(tagger, texts, gold, epochs=3)
+    assert np.array_equal(w1, w2)
+    tagger.weights = w1.astype(np.float32)
+    (spans, _), = tagger.tag([(["i", "have", "a", "headache"], [0, 0, 0, 1])])
+    assert [(a, b, label) for a, b, label, _ in spans] == [(3, 4, "ADR")]
+
+
+@pytest.mark.parametrize(("text", "surface", "term"), [
+    ("xanex makes me so sleepy", "xanex", "Alprazolam"),
+    ("ambian gives me weird memory gaps", "ambian", "Zolpidem"),
+    ("Synthroid makes my heart race", "Synthroid", "Levothyroxine"),
+    ("Percocet after my wisdom teeth", "Percocet", "Acetaminophen/oxycodone"),
+    ("Augmentin gave me diarrhea", "Augmentin", "Amoxicillin and Clavulanic Acid"),
+])
+def test_known_drug_misses_are_found(screen, text, surface, term):
+    mention = drugs(screen(text))[surface.lower()]
+    assert mention["term"] == term
+    assert mention["text"] == surface
+
+
+def test_combination_brand_lists_both_ingredients(screen):
+    mention = drugs(screen("Percocet after my wisdom teeth"))["percocet"]
+    assert mention["drug_kind"] == "combination"
+    assert sorted(i["term"] for i in mention["ingredients"]) == ["Acetaminophen", "Oxycodone"]
+
+
+@pytest.mark.parametrize("text", ["went to a concert and had a blast",
+                                  "Plavix after my stent", "the rental car broke down"])
+def test_ordinary_words_near_drug_names_stay_words(screen, text):
+    assert set(drugs(screen(text))) <= {"plavix"}
+
+
+@pytest.mark.parametrize(("text", "event", "expected"), [
+    ("hoping the nausea goes away soon on metformin", "nausea", {}),
+    ("my mom said I should stop zoloft because of the weight gain", "weight gain", {}),
+    ("my husband says I'm more irritable on prozac", "irritable", {}),
+    ("nausea? no, none at all on prozac", "nausea", {"negated": True}),
+    ("hoping I never get nausea on metformin", "nausea", {"negated": True,
+                                                          "hypothetical": True}),
+])
+def test_known_context_misses(screen, text, event, expected):
+    (m,) = [m for k, m in events(screen(text)).items() if event in k]
+    want = {"negated": False, "hypothetical": False, "family": False, **expected}
+    assert {k: m[k] for k in want} == want
