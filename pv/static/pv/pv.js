@@ -19,10 +19,10 @@
   }
 
   function select(row) {
-    rows().forEach(function (r) { r.classList.remove("current"); r.removeAttribute("aria-selected"); });
+    rows().forEach(function (r) { r.classList.remove("current"); r.removeAttribute("aria-current"); });
     if (!row) { return; }
     row.classList.add("current");
-    row.setAttribute("aria-selected", "true");
+    row.setAttribute("aria-current", "true");
     var link = row.querySelector("a.open");
     if (link) { link.focus({ preventScroll: false }); }
   }
