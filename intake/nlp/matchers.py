@@ -36,6 +36,19 @@ _MIN_FUZZY_EVENT_LEN = 6
 _MAX_PLAIN = 1_000_000
 
 
+def _pool(buckets: dict[str, list[str]], pools: dict[tuple[str, int], list[str]], tok: str,
+          cutoff: int) -> list[str]:
+    """The names of a first-letter bucket whose length allows fuzz.ratio >= cutoff with `tok`
+    (2 * min / (sum of lengths) bounds the ratio): same best match, far fewer comparisons."""
+    key = (tok[0], len(tok))
+    pool = pools.get(key)
+    if pool is None:
+        share = cutoff / 100
+        low, high = len(tok) * share / (2 - share), len(tok) * (2 - share) / share
+        pool = pools[key] = [n for n in buckets.get(tok[0], ()) if low <= len(n) <= high]
+    return pool
+
+
 def _follow(names) -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for name in names:
@@ -101,6 +114,8 @@ class Matcher:
         self._not_drug: set[str] = set()
         self._not_event: set[str] = set()
         self._drug_cache: dict[str, str | None] = {}
+        self._drug_pools: dict[tuple[str, int], list[str]] = {}
+        self._event_pools: dict[tuple[str, int], list[str]] = {}
         self._event_cache: dict[str, str | None] = {}
 
     # -- drugs -------------------------------------------------------------------------------
@@ -153,8 +168,8 @@ class Matcher:
     def _fuzzy_drug(self, tok: str) -> str | None:
         if tok in self._drug_cache:
             return self._drug_cache[tok]
-        best = process.extractOne(tok, self._fuzzy_drugs.get(tok[0], ()), scorer=fuzz.ratio,
-                                  score_cutoff=84)
+        best = process.extractOne(tok, _pool(self._fuzzy_drugs, self._drug_pools, tok, 84),
+                                  scorer=fuzz.ratio, score_cutoff=84)
         name = best[0] if best and abs(len(best[0]) - len(tok)) <= 2 else None
         self._drug_cache[tok] = name
         return name
@@ -215,8 +230,8 @@ class Matcher:
     def _fuzzy_event(self, tok: str) -> str | None:
         if tok in self._event_cache:
             return self._event_cache[tok]
-        best = process.extractOne(tok, self._fuzzy_events.get(tok[0], ()), scorer=fuzz.ratio,
-                                  score_cutoff=86)
+        best = process.extractOne(tok, _pool(self._fuzzy_events, self._event_pools, tok, 86),
+                                  scorer=fuzz.ratio, score_cutoff=86)
         key = best[0] if best else None
         self._event_cache[tok] = key
         return key
