@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views import View
 
 from pv.apis import CaseOutput
-from pv.models import User
+from pv.models import Case, User
 from pv.selectors import case_get_visible, product_list_visible_to
 from pv.web.mixins import PartnerRequiredMixin
 from pv.web.selectors import partner_followups, partner_inbox, partner_member_pseudonym
@@ -58,6 +58,12 @@ class PartnerCaseView(PartnerRequiredMixin, View):
     def get(self, request, case_id):
         case = case_get_visible(user=request.user, case_id=uuid_or_404(case_id))
         data = CaseOutput(case, context={"user": request.user}).data
+        labels = {
+            "sex": dict(Case.Sex.choices).get(data["patient_sex"], data["patient_sex"]),
+            "qualification": dict(Case.Qualification.choices).get(
+                data["reporter_qualification"], data["reporter_qualification"]
+            ),
+        }
         submissions = list(
             submission_list_visible_to(user=request.user)
             .filter(case__worldwide_case_id=case.worldwide_case_id)
@@ -68,6 +74,7 @@ class PartnerCaseView(PartnerRequiredMixin, View):
             "pv/web/partner_case.html",
             {
                 "case": data,
+                "labels": labels,
                 "submissions": submissions,
                 "followups": [
                     f

@@ -91,6 +91,7 @@ def test_reviewer_works_the_queue_and_opens_the_case(world, new_page, shot):
     page.keyboard.press("c")
     page.wait_for_url(re.compile(r"/confirm/$"))
     assert page.get_by_label("Hospitalisation").is_checked()
+    shot(page, "confirm")
     page.get_by_role("button", name="Create case").click()
     page.wait_for_url(re.compile(r"/cases/[0-9a-f-]+/$"))
     case_url = page.url
@@ -187,4 +188,5 @@ def test_regulator_downloads_a_submission(world, new_page, shot):
     assert submission.status == Submission.Status.SENT  # the pull was recorded
     page.goto(f"/partner/cases/{world['earlier'].id}/")
     assert_no_canary(page.content())
+    shot(page, "partner_case")
     assert Case.objects.filter(id=world["earlier"].id).exists()

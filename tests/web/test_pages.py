@@ -358,3 +358,28 @@ def test_filtered_counts_stop_at_the_cap(reviewer, monkeypatch):
     assert filtered.context["page"].count_capped
     assert "More than <strong>2</strong>" in filtered.content.decode()
     assert not c.get("/queue/").context["page"].count_capped
+
+
+def test_partner_inbox_has_constant_queries(
+    received_case, regulator, reviewer, canary_member, django_assert_max_num_queries
+):
+    from pv.services.cases import case_create  # noqa: PLC0415
+    from submissions.services import submission_prepare, submission_route_case  # noqa: PLC0415
+    from tests.web.conftest import MEDDRA_INSOMNIA  # noqa: PLC0415
+
+    c = login(regulator)
+    with django_assert_max_num_queries(8) as one:
+        c.get("/partner/")
+    for _ in range(4):
+        case = case_create(
+            actor=reviewer,
+            member=canary_member,
+            drugs=[{"name_reported": "Zoloft"}],
+            reactions=[{"reported_term": "insomnia", **MEDDRA_INSOMNIA}],
+        )
+        for s in submission_route_case(case=case):
+            submission_prepare(submission=s)
+    with django_assert_max_num_queries(8) as five:
+        page = c.get("/partner/")
+    assert len(page.context["submissions"]) == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
