@@ -75,7 +75,7 @@ class MemberRegisterApi(APIView):
         age_band = serializers.CharField(
             max_length=20, required=False, allow_blank=True, default=""
         )
-        sex = serializers.ChoiceField(choices=Member.Sex.values, default=Member.Sex.UNKNOWN)
+        sex = serializers.ChoiceField(choices=Member.Sex.choices, default=Member.Sex.UNKNOWN)
         country = serializers.RegexField(
             r"^[A-Za-z]{2}$", required=False, allow_blank=True, default=""
         )
@@ -298,7 +298,7 @@ class CaseListApi(APIView):
         patient_age = serializers.DecimalField(
             max_digits=5, decimal_places=1, required=False, min_value=0, max_value=150
         )
-        patient_sex = serializers.ChoiceField(choices=Case.Sex.values, required=False)
+        patient_sex = serializers.ChoiceField(choices=Case.Sex.choices, required=False)
         patient_weight_kg = serializers.DecimalField(
             max_digits=5, decimal_places=1, required=False, min_value=0, max_value=700
         )

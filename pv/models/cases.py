@@ -11,6 +11,8 @@ from django.db import models
 
 from pv.core.models import TimeStampedModel
 
+from .members import Member
+
 
 class Case(TimeStampedModel):
     class Status(models.TextChoices):
@@ -32,10 +34,7 @@ class Case(TimeStampedModel):
         LAWYER = "4", "Lawyer"
         CONSUMER = "5", "Consumer or other non health professional"
 
-    class Sex(models.TextChoices):
-        MALE = "M", "Male"
-        FEMALE = "F", "Female"
-        UNKNOWN = "U", "Unknown"
+    Sex = Member.Sex  # one code list for members and patients
 
     worldwide_case_id = models.CharField(max_length=100, db_index=True)  # C.1.8.1
     sender_report_id = models.CharField(max_length=100, db_index=True)  # C.1.1
