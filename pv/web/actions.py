@@ -14,11 +14,12 @@ from intake.services.triage import triage_item_reject
 from pv.core.exceptions import DomainError
 from pv.models import Case, User
 from pv.services.cases import case_version_create
+from pv.web.selectors import source_of
 
 
 @transaction.atomic
 def triage_item_attach_followup(*, actor: User, item: TriageItem, case: Case) -> Case:
-    source = item.post if item.source == TriageItem.Source.POST else item.report
+    source = source_of(item)
     if case.member_id is None or case.member_id != source.member_id:
         raise DomainError(
             "Only a case of the same member can take this as follow-up.", code="other_member"

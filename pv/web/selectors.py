@@ -67,7 +67,7 @@ def queue_page(
     ids = list(queryset.values_list("id", flat=True)[bottom : bottom + per_page])
     rows = {row.id: row for row in queryset.filter(id__in=ids)} if ids else {}
     page.object_list = [rows[i] for i in ids if i in rows]
-    page.count_capped = capped
+    page.count_capped = capped  # type: ignore[attr-defined]
     return page
 
 
@@ -80,14 +80,16 @@ def candidate_due(*, item: TriageItem) -> date | None:
     return item.item_at.date() + timedelta(days=days)
 
 
-def source_text(item: TriageItem) -> str:
-    if item.source == TriageItem.Source.POST:
-        return item.post.text
-    return item.report.free_text
-
-
 def source_of(item: TriageItem) -> Post | AEReport:
-    return item.post if item.source == TriageItem.Source.POST else item.report
+    """The post or report behind a queue item (the model guarantees exactly one)."""
+    source = item.post if item.source == TriageItem.Source.POST else item.report
+    assert source is not None  # noqa: S101 - CheckConstraint triage_post_xor_report
+    return source
+
+
+def source_text(item: TriageItem) -> str:
+    source = source_of(item)
+    return source.text if isinstance(source, Post) else source.free_text
 
 
 # --- review ----------------------------------------------------------------------------------
@@ -168,13 +170,13 @@ def member_history(*, member: Member, item: TriageItem, limit: int = 10) -> dict
     return {
         "posts": list(
             Post.objects.filter(member=member)
-            .exclude(id=item.post_id)
+            .exclude(triage=item)
             .select_related("triage")
             .order_by("-posted_at")[:limit]
         ),
         "reports": list(
             AEReport.objects.filter(member=member)
-            .exclude(id=item.report_id)
+            .exclude(triage=item)
             .select_related("triage")
             .order_by("-submitted_at")[:limit]
         ),
@@ -202,12 +204,13 @@ def _child_label(row: dict) -> str:
 
 
 def _children_diff(before: list[dict], after: list[dict]) -> list[dict]:
-    rows = []
+    rows: list[dict] = []
     for index in range(max(len(before), len(after))):
         old = before[index] if index < len(before) else None
         new = after[index] if index < len(after) else None
         if old is None or new is None:
-            rows.append({"label": _child_label(old or new), "old": old, "new": new, "fields": []})
+            row = old or new or {}
+            rows.append({"label": _child_label(row), "old": old, "new": new, "fields": []})
             continue
         fields = [
             (k, old.get(k), new.get(k))
@@ -276,14 +279,14 @@ def case_followups(*, user: User, case: Case) -> dict[str, list]:
         .order_by("-created_at")
     )
     for r in requests:
-        r.question_labels = _question_labels(r.questions)
+        r.question_labels = _question_labels(r.questions)  # type: ignore[attr-defined]
     relay = list(
         followup_message_list_for_staff()
         .filter(worldwide_case_id=case.worldwide_case_id)
         .order_by("-created_at")
     )
     for m in relay:
-        m.answer_rows = [
+        m.answer_rows = [  # type: ignore[attr-defined]
             (q["id"], q["label"], q["text"], m.answers[q["id"]])
             for q in m.questions
             if q["id"] in (m.answers or {})
@@ -295,7 +298,7 @@ def partner_followups(*, user: User, limit: int = 100) -> list:
     """The partner's own follow-up requests: statuses only (review notes are internal)."""
     rows = list(followup_request_list_visible_to(user=user).order_by("-created_at")[:limit])
     for r in rows:
-        r.question_labels = _question_labels(r.questions)
+        r.question_labels = _question_labels(r.questions)  # type: ignore[attr-defined]
     return rows
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views import View
 
 from intake.models import TriageItem
@@ -122,7 +123,10 @@ class QueueView(StaffRequiredMixin, View):
             "serious_labels": _LABELS,
         }
         template = "pv/web/_queue_results.html" if is_htmx(request) else "pv/web/queue.html"
-        return render(request, template, context)
+        response = render(request, template, context)
+        # The same URL answers with a fragment or a page: caches must keep them apart.
+        patch_vary_headers(response, ("HX-Request",))
+        return response
 
 
 def _row_response(request, item_id):

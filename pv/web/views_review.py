@@ -59,8 +59,9 @@ REJECT_REASONS = [
 def _mentions(item: TriageItem) -> list[Mention]:
     mentions = list(item.screening.mentions.all())
     for m in mentions:
-        m.context_flags = mention_context(m)
-        m.coding_label = mention_coding_label(m)
+        # Template decorations, computed once per mention.
+        m.context_flags = mention_context(m)  # type: ignore[attr-defined]
+        m.coding_label = mention_coding_label(m)  # type: ignore[attr-defined]
     return mentions
 
 

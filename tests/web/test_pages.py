@@ -131,7 +131,9 @@ def test_queue_lists_serious_first_with_counts(queue, reviewer):
 
 def test_queue_filters_return_an_htmx_fragment(queue, reviewer):
     c = login(reviewer)
-    fragment = c.get("/queue/?drug=lipitor", **HX).content.decode()
+    response = c.get("/queue/?drug=lipitor", **HX)
+    assert "HX-Request" in response["Vary"]
+    fragment = response.content.decode()
     assert "<html" not in fragment
     assert f"item-{queue['plain'].id}" in fragment and f"item-{queue['rich'].id}" not in fragment
     serious = c.get("/queue/?seriousness=serious", **HX).content.decode()
