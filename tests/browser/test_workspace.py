@@ -23,7 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TEXTS = {
     "serious": "zoloft gave me a seizure and I was admitted to hospital",
-    "recode": "started lexapro 2 wks ago and cant sleep, hair falling out too",
+    "recode": "started lexapro 2 wks ago and cant sleep, hair falling out too, no nausea tho. "
+    "if I get a rash I will stop it",
     "reject": "lipitor gave me muscle pain",
 }
 
@@ -104,6 +105,7 @@ def test_reviewer_works_the_queue_and_opens_the_case(world, new_page, shot):
     mention = Mention.objects.get(result=items["recode"].screening, text="cant sleep")
     page.locator(f"#hl-{mention.id}").focus()
     assert page.locator(f"#hl-{mention.id} .tip").is_visible()  # focus shows the coding
+    shot(page, "review_highlights")
     search = page.get_by_label("Search event dictionary to recode “cant sleep”")
     search.fill("sleep onset insomnia")
     use = page.locator(f"#sugg-{mention.id} button.use-term").first
