@@ -84,6 +84,12 @@ def test_reviewer_works_the_queue_and_opens_the_case(world, new_page, shot):
     rows = page.locator("tr.qrow")
     assert rows.count() == 3
     assert rows.first.get_attribute("id") == f"item-{items['serious'].id}"
+    # claim the second item in place (htmx swaps the row; the page does not reload)
+    second = page.locator(f"#item-{items['recode'].id}")
+    second.get_by_role("button", name=re.compile("^Claim")).click()
+    second = page.locator(f"#item-{items['recode'].id}")
+    second.get_by_text("Yours").wait_for()
+    assert TriageItem.objects.get(id=items["recode"].id).claimed_by.username == "rita"
     shot(page, "queue")
 
     # 1. confirm the serious one, by keyboard: j selects the first row, c opens the case form
