@@ -385,3 +385,24 @@ def test_partner_inbox_has_constant_queries(
         page = c.get("/partner/")
     assert len(page.context["submissions"]) == 5
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_a_structured_report_is_reviewed_and_confirmed(reviewer):
+    # given a screened AE report in the queue
+    from intake.services.screening import items_screen  # noqa: PLC0415
+    from tests.factories import AEReportFactory  # noqa: PLC0415
+
+    report = AEReportFactory(free_text="could not sleep for weeks after zoloft")
+    items_screen(kind="report", ids=[report.id])
+    item = TriageItem.objects.get(report=report)
+    c = login(reviewer)
+    # when
+    review = c.get(f"/queue/{item.id}/").content.decode()
+    form = c.get(f"/queue/{item.id}/confirm/").content.decode()
+    response = c.post(f"/queue/{item.id}/confirm/", {})
+    # then
+    assert "Structured report" in review and "Zoloft" in review
+    assert "structured report becomes a case" in form
+    item.refresh_from_db()
+    assert response["Location"] == f"/cases/{item.case_id}/"
+    assert c.get(response["Location"]).status_code == 200
