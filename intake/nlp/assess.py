@@ -6,6 +6,7 @@ service and the command line agree on it.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 # ICH E2A seriousness criteria, as patients write them. Order = priority weight (highest first).
@@ -86,9 +87,12 @@ def patient_from_profile(profile: dict | None) -> bool:
                                                           "date_of_birth", "initials"))
 
 
+MAX_PAIRED_DRUGS = 3
+
+
 def pair_mentions(mentions: list[dict], sentence_of: list[int]) -> list[list[int]]:
-    """[drug_index, event_index] for each reaction: the drugs of its sentence, else the
-    closest drug mentioned before it, else the post's only drug."""
+    """[drug_index, event_index] for each reaction: the drugs of its sentence (the nearest
+    three at most), else the closest drug mentioned before it, else the post's first drug."""
     drugs = [i for i, m in enumerate(mentions) if m["kind"] == "drug"]
     pairs: list[list[int]] = []
     if not drugs:
@@ -104,6 +108,10 @@ def pair_mentions(mentions: list[dict], sentence_of: list[int]) -> list[list[int
         if not is_reportable_reaction(m):
             continue
         same = by_sentence.get(sentence_of[i]) or [last_drug if last_drug >= 0 else drugs[0]]
+        if len(same) > MAX_PAIRED_DRUGS:  # a run-on text: the nearest drugs, not all of them
+            k = bisect.bisect_left(same, i)
+            near = same[max(0, k - MAX_PAIRED_DRUGS):k + MAX_PAIRED_DRUGS]
+            same = sorted(sorted(near, key=lambda di: abs(di - i))[:MAX_PAIRED_DRUGS])
         pairs.extend([di, i] for di in same)
     return pairs
 

@@ -135,6 +135,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         k = bisect.bisect_left(terms, end)
         c_end = min(s_end, terms[k] if k < len(terms) else n)
         ended_by = norms[c_end] if c_end < s_end else ""
+        # Triggers act over a few words; a text without punctuation is one endless clause.
+        c_start, c_end = max(c_start, start - MAX_REACH), min(c_end, end + MAX_REACH)
         pre = [(p, norms[p]) for p in range(c_start, start) if p not in inside]
         post = [norms[p] for p in range(end, c_end) if p not in inside]
         pre_set = {tok for _, tok in pre}
@@ -170,6 +172,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     return out
 
 
+MAX_REACH = 25
 _ANY_POST = HISTORICAL_POST | {"not", "runs"}
 _NO_ANSWERS = frozenset({"no", "nope", "none", "never", "nah", "not", "zero", "nothing"})
 _ANSWERS = _NO_ANSWERS | {"yes", "yep", "yeah", "yup", "definitely", "absolutely", "sadly"}

@@ -145,6 +145,7 @@ class TaggerComponent:
         drug_pos = {p for a, b, *_ in pv["drugs"] for p in range(a, b)}
         out = []
         used = set()
+        ends = [e[1] for e in events]
         for a, b, label, _p in spans:
             while a < b and a in drug_pos:
                 a += 1
@@ -152,7 +153,12 @@ class TaggerComponent:
                 b -= 1
             if a >= b:
                 continue
-            inside = [i for i, e in enumerate(events) if e[0] < b and a < e[1]]
+            # Dictionary events are sorted and do not overlap: bisect, not a scan (long texts).
+            i = bisect.bisect_right(ends, a)
+            inside = []
+            while i < len(events) and events[i][0] < b:
+                inside.append(i)
+                i += 1
             used.update(inside)
             if inside:
                 best = max(inside, key=lambda i: events[i][1] - events[i][0])

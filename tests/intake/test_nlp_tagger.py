@@ -118,3 +118,16 @@ def test_known_context_misses(screen, text, event, expected):
     (m,) = [m for k, m in events(screen(text)).items() if event in k]
     want = {"negated": False, "hypothetical": False, "family": False, **expected}
     assert {k: m[k] for k in want} == want
+
+
+def test_run_on_text_pairs_each_reaction_with_its_nearest_drugs_only(screen):
+    # given a long text without any sentence punctuation
+    text = "lexapro gave me headaches and zoloft " * 400
+    result = screen(text)
+    # then each reaction is paired with three drugs at most, the nearest ones
+    per_event: dict[int, list[int]] = {}
+    for d, e in result["pairs"]:
+        per_event.setdefault(e, []).append(d)
+    assert per_event
+    assert max(map(len, per_event.values())) <= 3
+    assert all(min(abs(d - e) for d in ds) <= 2 for e, ds in per_event.items())
