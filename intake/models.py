@@ -270,7 +270,18 @@ class TriageItem(TimeStampedModel):
 
     class Meta:
         ordering = ["-is_serious", "-priority", "item_at"]
-        indexes = [models.Index(fields=["status", "is_serious", "priority", "item_at"])]
+        indexes = [
+            models.Index(fields=["status", "is_serious", "priority", "item_at"]),
+            # The open queue in its own order: the first page is an index range scan.
+            models.Index(
+                models.F("is_serious").desc(),
+                models.F("priority").desc(),
+                "item_at",
+                "id",
+                condition=models.Q(status__in=["pending", "needs_info"]),
+                name="triage_open_queue_order",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(post__isnull=False, report__isnull=True, source="post")
