@@ -37,14 +37,16 @@ _MAX_PLAIN = 1_000_000
 
 
 def _pool(buckets: dict[str, list[str]], pools: dict[tuple[str, int], list[str]], tok: str,
-          cutoff: int) -> list[str]:
+          cutoff: int, max_diff: int = 99) -> list[str]:
     """The names of a first-letter bucket whose length allows fuzz.ratio >= cutoff with `tok`
-    (2 * min / (sum of lengths) bounds the ratio): same best match, far fewer comparisons."""
+    (2 * min / (sum of lengths) bounds the ratio) and differs by at most `max_diff` letters:
+    far fewer comparisons."""
     key = (tok[0], len(tok))
     pool = pools.get(key)
     if pool is None:
         share = cutoff / 100
-        low, high = len(tok) * share / (2 - share), len(tok) * (2 - share) / share
+        low = max(len(tok) * share / (2 - share), len(tok) - max_diff)
+        high = min(len(tok) * (2 - share) / share, len(tok) + max_diff)
         pool = pools[key] = [n for n in buckets.get(tok[0], ()) if low <= len(n) <= high]
     return pool
 
@@ -168,9 +170,10 @@ class Matcher:
     def _fuzzy_drug(self, tok: str) -> str | None:
         if tok in self._drug_cache:
             return self._drug_cache[tok]
-        best = process.extractOne(tok, _pool(self._fuzzy_drugs, self._drug_pools, tok, 84),
+        # A misspelling is at most two letters longer or shorter than the name.
+        best = process.extractOne(tok, _pool(self._fuzzy_drugs, self._drug_pools, tok, 84, 2),
                                   scorer=fuzz.ratio, score_cutoff=84)
-        name = best[0] if best and abs(len(best[0]) - len(tok)) <= 2 else None
+        name = best[0] if best else None
         self._drug_cache[tok] = name
         return name
 
