@@ -383,3 +383,44 @@ def mention_coding_override(
         reason=reason,
     )
     return mention
+
+
+@transaction.atomic
+def triage_item_attach_followup(*, actor: User, item: TriageItem, case) -> TriageItem:
+    """The item is follow-up information on an existing case of the same member: a follow-up
+    version of that case (C.1.5 moves, the clock restarts, submissions follow) with the post or
+    report as a source, and the item confirmed and linked to that version."""
+    from pv.services.cases import case_version_create  # noqa: PLC0415
+
+    source = item.post if item.source == TriageItem.Source.POST else item.report
+    if case.member_id is None or case.member_id != source.member_id:
+        raise DomainError(
+            "Only a case of the same member can take this as follow-up.", code="other_member"
+        )
+    if not case.is_latest:
+        raise DomainError("Attach to the latest version of the case.", code="stale_version")
+    # The triage decision first: it fails fast when another reviewer holds the item.
+    item = _decide(
+        actor=actor,
+        item=item,
+        status=TriageItem.Status.CONFIRMED,
+        reason=f"Follow-up information to case {case.worldwide_case_id}.",
+        what="attach it",
+    )
+    new = case_version_create(
+        actor=actor,
+        case=case,
+        kind="followup",
+        reason=f"Follow-up information from {item.get_source_display().lower()} {source.source_id}",
+        source_posts=[source] if item.source == TriageItem.Source.POST else (),
+        source_reports=[source] if item.source == TriageItem.Source.REPORT else (),
+    )
+    TriageItem.objects.filter(id=item.id).update(case=new)
+    item.case = new
+    audit_record(
+        actor=actor,
+        action="triage.case_linked",
+        obj=item,
+        after={"case": str(new.id), "as": "followup"},
+    )
+    return item

@@ -15,6 +15,7 @@ from intake.services.triage import (
     SERIOUSNESS,
     mention_coding_accept,
     mention_coding_override,
+    triage_item_attach_followup,
     triage_item_confirm,
     triage_item_reject,
 )
@@ -26,7 +27,6 @@ from intake.triage_selectors import (
 )
 from pv.core.exceptions import DomainError
 from pv.selectors import case_get_visible
-from pv.web.actions import triage_item_attach_followup
 from pv.web.mixins import StaffRequiredMixin
 from pv.web.selectors import (
     candidate_due,
@@ -150,7 +150,7 @@ class AttachFollowupView(StaffRequiredMixin, View):
     def post(self, request, item_id):
         item = triage_item_get(item_id=item_id)
         case = case_get_visible(user=request.user, case_id=uuid_or_404(request.POST.get("case_id")))
-        new = triage_item_attach_followup(actor=request.user, item=item, case=case)
+        new = triage_item_attach_followup(actor=request.user, item=item, case=case).case
         messages.success(
             request, f"Attached as follow-up: {new.worldwide_case_id} version {new.version}."
         )

@@ -279,7 +279,8 @@ def test_attach_as_followup_makes_a_new_version_with_a_diff(reviewer):
     new = Case.objects.get(worldwide_case_id=first.case.worldwide_case_id, is_latest=True)
     assert new.version == 2 and response["Location"] == f"/cases/{new.id}/"
     later.refresh_from_db()
-    assert later.status == TriageItem.Status.REJECTED and "follow-up" in later.reason
+    assert later.status == TriageItem.Status.CONFIRMED and "Follow-up" in later.reason
+    assert later.case_id == new.id
     assert set(new.source_posts.values_list("id", flat=True)) == {first.post_id, later.post_id}
     case_page = c.get(f"/cases/{new.id}/")
     assert case_page.context["diff"] is not None
