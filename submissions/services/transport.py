@@ -1,0 +1,182 @@
+"""Sending, pulling and acknowledging: status moves after a submission is validated."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from pv.audit import audit_record
+from pv.core.exceptions import DomainError
+from pv.models import Partner
+from submissions.e2b import E2BParseError, parse_ack
+from submissions.models import Submission
+from submissions.transport import GatewayRefused, GatewayUnavailable, push_xml
+
+logger = logging.getLogger(__name__)
+S = Submission.Status
+
+
+def submission_send(*, submission: Submission, actor="system") -> Submission:
+    """validated -> sending -> sent (or acknowledged, when the receiver answers with an ACK)."""
+    claimed = Submission.objects.filter(id=submission.id, status=S.VALIDATED).update(
+        status=S.SENDING, updated_at=timezone.now()
+    )
+    if claimed != 1:
+        return Submission.objects.get(id=submission.id)  # another worker took it
+    Submission.objects.filter(id=submission.id).update(attempts=submission.attempts + 1)
+    try:
+        result = push_xml(
+            url=submission.recipient.endpoint_url,
+            xml=bytes(submission.xml),
+            timeout=settings.PV_SUBMISSION_TIMEOUT,
+        )
+    except GatewayUnavailable as exc:
+        # Release the claim so the retry can take it again; receivers de-duplicate on N.2.r.1.
+        Submission.objects.filter(id=submission.id, status=S.SENDING).update(
+            status=S.VALIDATED, last_error=str(exc)[:2000]
+        )
+        raise
+    except GatewayRefused as exc:
+        return _mark_failed(submission, str(exc), actor=actor)
+    with transaction.atomic():
+        Submission.objects.filter(id=submission.id, status=S.SENDING).update(
+            status=S.SENT, sent_at=timezone.now(), last_error=""
+        )
+        audit_record(
+            actor=actor,
+            action="submission.sent",
+            obj=submission,
+            after={"http_status": result.status},
+        )
+    if result.body.strip().startswith(b"<"):
+        try:
+            submission_ack_receive(xml=result.body, partner=submission.recipient, actor=actor)
+        except DomainError as exc:
+            logger.warning(
+                "synchronous ACK for %s could not be read: %s", submission.id, exc.message
+            )
+    return Submission.objects.get(id=submission.id)
+
+
+def _mark_failed(submission: Submission, error: str, *, actor) -> Submission:
+    with transaction.atomic():
+        Submission.objects.filter(id=submission.id).exclude(status=S.ACKNOWLEDGED).update(
+            status=S.FAILED, last_error=error[:4000]
+        )
+        audit_record(
+            actor=actor, action="submission.failed", obj=submission, after={"error": error[:500]}
+        )
+    return Submission.objects.get(id=submission.id)
+
+
+def submission_mark_failed(*, submission: Submission, error: str, actor="system") -> Submission:
+    """Retries exhausted: the reviewer sees the failure on the due list."""
+    return _mark_failed(submission, error, actor=actor)
+
+
+def submission_download(*, submission: Submission, actor) -> bytes:
+    """A pull partner downloads its XML: validated -> sent (the first download counts)."""
+    with transaction.atomic():
+        moved = Submission.objects.filter(id=submission.id, status=S.VALIDATED).update(
+            status=S.SENT, sent_at=timezone.now()
+        )
+        if moved:
+            audit_record(actor=actor, action="submission.pulled", obj=submission)
+    return bytes(submission.xml)
+
+
+_RESULTS = {
+    ("AA", "CA"): Submission.AckResult.ACCEPTED,
+    ("AE", "CA"): Submission.AckResult.ACCEPTED_WITH_ERRORS,
+}
+
+
+@transaction.atomic
+def submission_ack_receive(
+    *, xml: bytes, partner: Partner | None, actor="system"
+) -> list[Submission]:
+    """Parse an ACK (MCCI_IN200101UV01) and reconcile it with the submissions it answers.
+
+    A partner can only acknowledge its own submissions; an ACK for anything else is a 404-like
+    refusal that names no other partner's traffic. Re-posting the same ACK changes nothing.
+    """
+    try:
+        ack = parse_ack(xml)
+    except E2BParseError as exc:
+        raise DomainError(f"Not a readable E2B acknowledgement: {exc}", code="invalid_ack") from exc
+    batch = Submission.objects.select_for_update().filter(batch_number=ack.batch_number)
+    if partner is not None:
+        batch = batch.filter(recipient=partner)
+    rows = list(batch)
+    if not rows:
+        raise DomainError(
+            "No submission of yours has this batch number.",
+            code="unknown_batch",
+            extra={"batch_number": ack.batch_number},
+        )
+    by_message = {r.message_id: r for r in rows}
+    updated = []
+    for message in ack.messages or []:
+        row = by_message.get(message.message_id) or (rows[0] if len(rows) == 1 else None)
+        if row is None or row.status == S.ACKNOWLEDGED:
+            continue
+        if ack.code == "AR":
+            result = Submission.AckResult.REJECTED
+        else:
+            result = _RESULTS.get((ack.code, message.code), Submission.AckResult.REJECTED)
+        Submission.objects.filter(id=row.id).update(
+            status=S.ACKNOWLEDGED,
+            acked_at=timezone.now(),
+            ack_result=result,
+            ack_code=message.code,
+            ack_text=(message.error_text or ack.text)[:10000],
+            ack_xml=xml,
+        )
+        audit_record(
+            actor=actor,
+            action="submission.acknowledged",
+            obj=row,
+            after={"result": result, "code": message.code, "text": message.error_text[:500]},
+        )
+        updated.append(row.id)
+    if not ack.messages and ack.code == "AR":
+        for row in rows:
+            if row.status != S.ACKNOWLEDGED:
+                Submission.objects.filter(id=row.id).update(
+                    status=S.ACKNOWLEDGED,
+                    acked_at=timezone.now(),
+                    ack_result=Submission.AckResult.REJECTED,
+                    ack_code="AR",
+                    ack_text=ack.text[:10000],
+                    ack_xml=xml,
+                )
+                audit_record(
+                    actor=actor,
+                    action="submission.acknowledged",
+                    obj=row,
+                    after={"result": "rejected", "code": "AR", "text": ack.text[:500]},
+                )
+                updated.append(row.id)
+    return list(Submission.objects.filter(id__in=updated))
+
+
+def submission_requeue_stuck(*, older_than_minutes: int = 15) -> int:
+    """Rows left in SENDING by a killed worker go back to VALIDATED and are sent again."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    stuck = list(
+        Submission.objects.filter(status=S.SENDING, updated_at__lt=cutoff).values_list(
+            "id", flat=True
+        )
+    )
+    if not stuck:
+        return 0
+    Submission.objects.filter(id__in=stuck, status=S.SENDING).update(status=S.VALIDATED)
+    from submissions.tasks import submission_send_task  # noqa: PLC0415
+
+    for sid in stuck:
+        transaction.on_commit(lambda sid=str(sid): submission_send_task.delay(sid))
+    return len(stuck)
