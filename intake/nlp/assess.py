@@ -14,7 +14,7 @@ SERIOUSNESS: dict[str, tuple[float, str]] = {
     "death": (100.0, r"\b(?:died|dies|death|passed away|fatal|killed (?:him|her|my)|"
                      r"(?:is|was) dead\b(?! inside))"),
     "life_threatening": (90.0, r"\b(?:life[- ]threatening|almost died|nearly died|could have "
-                               r"died|overdosed?|od'?d|icu|intensive care|resuscitated|"
+                               r"died|overdosed?|od'd|od'?ed|icu|intensive care|resuscitated|"
                                r"anaphyla\w*|stopped breathing|heart stopped|suicide attempt|"
                                r"attempted suicide|tried to kill myself|code blue)\b"),
     "congenital_anomaly": (80.0, r"\b(?:birth defects?|congenital|born with|cleft (?:lip|palate)"
@@ -23,9 +23,9 @@ SERIOUSNESS: dict[str, tuple[float, str]] = {
                          r"blind|deaf)|bedridden|bed-ridden|wheelchair|paralyz\w*|paralys\w*|"
                          r"lost my job|can(?:'|no)?t work anymore|went blind|lost my (?:sight|"
                          r"hearing|vision))\b"),
-    "hospitalisation": (60.0, r"\b(?:hospitali[sz]\w*|(?:in|to) (?:the )?hospital|admitted|"
-                              r"emergency room|(?:the|to) er\b|a&e|ambulance|inpatient|"
-                              r"psych ward|intensive care)"),
+    "hospitalisation": (60.0, r"\b(?:hospitali[sz]\w*|(?:in|to) (?:the )?hospitals?|admitted|"
+                              r"emergency room|(?:the|to) er|a&e|ambulances?|inpatient|"
+                              r"psych ward|intensive care)\b"),
     "other_medically_important": (50.0, r"\b(?:seizures?|convulsions?|suicidal|suicide|stroke|"
                                         r"liver (?:failure|damage)|kidney failure|pancreatitis|"
                                         r"serotonin syndrome|stevens[- ]johnson|psychosis|"
@@ -53,10 +53,31 @@ _ANY_SERIOUS = re.compile(r"\b(?=[a-z])(?:" + "|".join(
 _SERIOUS_LOWER = {k: re.compile(v) for k, (_, v) in SERIOUSNESS.items()}
 
 
-def seriousness(text: str) -> list[str]:
-    """Seriousness criteria cued in `text`, most serious first (negated/hypothetical skipped)."""
+# Every alternative above contains one of these words as a whole token, or one of the stems
+# as a substring: texts with neither (most) skip the regex.
+_ANCHORS = frozenset((
+    "died", "dies", "death", "passed", "fatal", "killed", "dead", "threatening", "overdose",
+    "overdosed", "odd", "oded", "icu", "intensive", "resuscitated", "breathing", "heart",
+    "suicide", "kill", "blue", "birth", "congenital", "born", "cleft", "spina", "disabled",
+    "disability", "permanent", "permanently", "bedridden", "ridden", "wheelchair", "job",
+    "anymore", "blind", "lost", "er", "seizure", "seizures", "convulsion", "convulsions",
+    "suicidal", "stroke", "liver", "kidney", "pancreatitis", "serotonin", "stevens",
+    "psychosis", "psychotic", "blood", "cutting", "fainted", "arrhythmia", "mania", "manic",
+))
+_STEMS = ("anaphyla", "paraly", "hospital", "miscarr", "harm", "a&e", "admitted", "emergency",
+          "ambulance", "inpatient", "psych")
+
+
+def seriousness(text: str, words=None) -> list[str]:
+    """Seriousness criteria cued in `text`, most serious first (negated/hypothetical skipped).
+
+    `words`: the text's normalised tokens, when known, for a quick no-cue exit."""
     found: set[str] = set()
-    for m in _ANY_SERIOUS.finditer(text.lower()):
+    low = text.lower()
+    if words is not None and _ANCHORS.isdisjoint(words) and not any(
+            stem in low for stem in _STEMS):
+        return []
+    for m in _ANY_SERIOUS.finditer(low):
         if _NEG_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
             continue
         # A phrase can cue two criteria ("intensive care", "suicide attempt").
@@ -122,12 +143,12 @@ def is_reportable_reaction(m: dict) -> bool:
 
 
 def assess(text: str, mentions: list[dict], pairs: list[list[int]], *, profile: dict | None,
-           reporter_known: bool) -> dict:
+           reporter_known: bool, words=None) -> dict:
     """Seriousness, criteria, candidate flag and priority for one screened text."""
     reactions = [m for m in mentions if is_reportable_reaction(m)]
     reaction_idx = {i for i, m in enumerate(mentions) if is_reportable_reaction(m)}
     suspect = {d for d, e in pairs if e in reaction_idx}
-    serious = seriousness(text) if reactions else []
+    serious = seriousness(text, words) if reactions else []
     criteria = {
         "patient": patient_from_profile(profile) or patient_from_text(text),
         "reporter": bool(reporter_known),

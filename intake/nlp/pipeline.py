@@ -329,7 +329,8 @@ def screen_docs(items: list[dict], docs) -> Iterator[dict]:
         mentions, sentence_of = _mentions(doc)
         pairs = pair_mentions(mentions, sentence_of)
         verdict = assess(doc.user_data["text"], mentions, pairs, profile=item.get("profile"),
-                         reporter_known=item.get("reporter_known", True))
+                         reporter_known=item.get("reporter_known", True),
+                         words=doc.user_data["pv"]["norms"])
         yield {"id": item.get("id"), **verdict, "mentions": mentions, "pairs": pairs,
                "pipeline_version": pipeline_version()["pipeline"]}
 

@@ -47,3 +47,15 @@ def test_odd_inputs_are_handled(screen):
     assert long["candidate"] is True
     assert len(long["mentions"]) == 8000
     assert screen("x")["pipeline_version"].startswith("pv-screen/")
+
+
+def test_seriousness_word_boundaries_and_quick_exit():
+    # "odd" and "admittedly" are not overdose / hospital admission
+    assert seriousness("zoloft made me feel odd") == []
+    assert seriousness("admittedly it was fine") == []
+    assert seriousness("I OD'd on my pills") == ["life_threatening"]
+    assert seriousness("ended up in hospitals twice") == ["hospitalisation"]
+    # the token prefilter gives the same answer as the full scan
+    for text in ("went to the A&E", "self-harm again", "bed-ridden for weeks", "nothing here"):
+        words = text.lower().replace("-", " ").split()
+        assert seriousness(text, words) == seriousness(text)
