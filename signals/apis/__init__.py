@@ -1,0 +1,23 @@
+"""Signals API: runs, per-pair results (filter, paginate, CSV), trends, signal records and
+their GVP IX workflow. Sponsors see their own products only; reviewers everything."""
+
+from signals.apis.records import SignalDetailApi, SignalListApi, SignalTransitionApi
+from signals.apis.results import SignalResultExportApi, SignalResultListApi
+from signals.apis.runs import (
+    ExternalDatasetListApi,
+    SignalRunDetailApi,
+    SignalRunListApi,
+    SignalTrendApi,
+)
+
+__all__ = [
+    "ExternalDatasetListApi",
+    "SignalDetailApi",
+    "SignalListApi",
+    "SignalResultExportApi",
+    "SignalResultListApi",
+    "SignalRunDetailApi",
+    "SignalRunListApi",
+    "SignalTransitionApi",
+    "SignalTrendApi",
+]

@@ -1,0 +1,173 @@
+"""Signal runs (start, list, detail), a pair's trend, and imported background datasets."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pv.core.api import DefaultPagination
+from pv.core.permissions import IsReviewer
+from signals.apis.common import CanSeeSignals, MeasureField, _is_staff
+from signals.apis.results import ResultOutput
+from signals.models import DrugLevel, EventLevel, SignalRun, Source
+from signals.selectors import (
+    external_dataset_list,
+    signal_run_get_visible,
+    signal_run_list_visible,
+    signal_trend,
+)
+from signals.services import signal_run_create
+
+
+class RunOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    source = serializers.CharField()
+    source_label = serializers.CharField()
+    drug_level = serializers.CharField()
+    event_level = serializers.CharField()
+    status = serializers.CharField()
+    trigger = serializers.CharField()
+    periods = serializers.ListField(child=serializers.CharField())
+    latest_period = serializers.CharField()
+    period_to = serializers.CharField()
+    strata = serializers.ListField(child=serializers.CharField())
+    yates = serializers.BooleanField()
+    thresholds = serializers.DictField()
+    hyper_given = serializers.ListField(child=serializers.FloatField(), allow_null=True)
+    hyperparameters = serializers.DictField()
+    neg_log_lik = MeasureField()
+    datasets = serializers.SerializerMethodField()
+    n_reports = serializers.IntegerField()
+    n_pairs = serializers.IntegerField()
+    n_results = serializers.IntegerField()
+    n_new_signals = serializers.IntegerField()
+    timings = serializers.DictField()
+    error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField()
+
+    def get_datasets(self, run) -> list[dict]:
+        return [{"id": str(d.id), "name": d.name} for d in run.datasets.all()]
+
+
+class SignalRunListApi(APIView):
+    permission_classes = [CanSeeSignals]
+
+    class InputSerializer(serializers.Serializer):
+        source = serializers.ChoiceField(choices=Source.values)
+        drug_level = serializers.ChoiceField(choices=DrugLevel.values, default="ingredient")
+        event_level = serializers.ChoiceField(choices=EventLevel.values, default="pt")
+        datasets = serializers.ListField(child=serializers.UUIDField(), required=False)
+        period_to = serializers.RegexField(r"^\d{4}Q[1-4]$", required=False, default="")
+        trend = serializers.BooleanField(default=True)
+        strata = serializers.ListField(
+            child=serializers.ChoiceField(choices=["sex", "age_group"]), required=False
+        )
+        yates = serializers.BooleanField(default=True)
+        thresholds = serializers.DictField(child=serializers.FloatField(), required=False)
+        hyper = serializers.ListField(
+            child=serializers.FloatField(), min_length=5, max_length=5, required=False
+        )
+
+    @extend_schema(responses=RunOutput(many=True))
+    def get(self, request):
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(
+            signal_run_list_visible(user=request.user), request, view=self
+        )
+        data = RunOutput(page, many=True).data
+        if not _is_staff(request):
+            for row in data:
+                row["error"] = ""
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(request=InputSerializer, responses={202: RunOutput})
+    def post(self, request):
+        if not _is_staff(request):
+            self.permission_denied(request, message="Only safety reviewers start runs.")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        run = signal_run_create(
+            source=values["source"],
+            drug_level=values["drug_level"],
+            event_level=values["event_level"],
+            dataset_ids=values.get("datasets", ()),
+            period_to=values["period_to"],
+            trend=values["trend"],
+            strata=values.get("strata", ()),
+            yates=values["yates"],
+            thresholds=values.get("thresholds"),
+            hyper=values.get("hyper"),
+            requested_by=request.user,
+            trigger=SignalRun.Trigger.API,
+        )
+        run.refresh_from_db()  # eager mode (demo, tests) has already run it
+        return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class SignalRunDetailApi(APIView):
+    permission_classes = [CanSeeSignals]
+
+    @extend_schema(responses=RunOutput)
+    def get(self, request, run_id):
+        run = signal_run_get_visible(user=request.user, run_id=run_id)
+        data = RunOutput(run).data
+        if not _is_staff(request):
+            data["error"] = ""
+        return Response(data)
+
+
+class SignalTrendApi(APIView):
+    """One pair's measures quarter by quarter (cumulative), for the trend chart."""
+
+    permission_classes = [CanSeeSignals]
+
+    class FilterSerializer(serializers.Serializer):
+        drug = serializers.CharField(max_length=250, help_text="drug_key of the results")
+        event = serializers.CharField(max_length=250)
+
+    @extend_schema(parameters=[FilterSerializer], responses=ResultOutput(many=True))
+    def get(self, request, run_id):
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        run = signal_run_get_visible(user=request.user, run_id=run_id)
+        qs = signal_trend(
+            user=request.user,
+            run=run,
+            drug_key=params.validated_data["drug"],
+            event=params.validated_data["event"],
+        )
+        return Response(
+            {
+                "run": str(run.id),
+                "source": run.source,
+                "source_label": run.source_label,
+                "results": ResultOutput(qs, many=True).data,
+            }
+        )
+
+
+class ExternalDatasetListApi(APIView):
+    permission_classes = [IsReviewer]
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField()
+        kind = serializers.CharField()
+        name = serializers.CharField()
+        sources = serializers.ListField(child=serializers.CharField())
+        quarters = serializers.ListField(child=serializers.CharField())
+        roles = serializers.ListField(child=serializers.CharField())
+        reports = serializers.IntegerField()
+        rows = serializers.IntegerField()
+        attribution = serializers.CharField()
+        created_at = serializers.DateTimeField()
+
+    @extend_schema(responses=OutputSerializer(many=True))
+    def get(self, request):
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(external_dataset_list(), request, view=self)
+        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
