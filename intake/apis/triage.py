@@ -10,10 +10,9 @@ from rest_framework.views import APIView
 
 from coding.selectors import dictionary_get
 from intake.models import Mention, TriageItem
+from intake.services.coding import mention_coding_accept, mention_coding_override
 from intake.services.triage import (
     SERIOUSNESS,
-    mention_coding_accept,
-    mention_coding_override,
     triage_item_claim,
     triage_item_confirm,
     triage_item_reject,

@@ -11,10 +11,9 @@ from django.views import View
 from coding.models import Dictionary
 from coding.selectors import dictionary_search
 from intake.models import Mention, TriageItem
+from intake.services.coding import mention_coding_accept, mention_coding_override
 from intake.services.triage import (
     SERIOUSNESS,
-    mention_coding_accept,
-    mention_coding_override,
     triage_item_attach_followup,
     triage_item_confirm,
     triage_item_reject,

@@ -14,8 +14,8 @@ from coding.selectors import (
     dictionary_search,
 )
 from coding.services import dictionary_activate, dictionary_ensure_defaults, dictionary_load
+from intake.services.coding import mention_coding_override
 from intake.services.screening import items_screen
-from intake.services.triage import mention_coding_override
 from pv.core.exceptions import DomainError, NotFound
 from pv.models import AuditEvent
 from tests.factories import PostFactory
