@@ -87,6 +87,15 @@ class Matcher:
                                              if k not in blocked}
         for phrase, pt in learned.get("phrases", {}).items():
             self.event_table.setdefault(phrase, [pt, phrase, "learned", pt])
+        # Phrases with a number ("lost 10 lbs", "gained 20 pounds") match any number: texts
+        # are looked up with each number token read as "#".
+        for key, value in list(self.event_table.items()):
+            parts = key.split(" ")
+            if len(parts) > 1 and any(p.isdigit() for p in parts) and not all(
+                    p.isdigit() for p in parts):
+                generic = " ".join("#" if p.isdigit() else p for p in parts)
+                self.event_table.setdefault(generic, [value[0], generic.replace("#", "N"),
+                                                      value[2], value[3]])
         self.event_first: dict[str, int] = defaultdict(int)
         for key in self.event_table:
             parts = key.split(" ")
@@ -184,6 +193,8 @@ class Matcher:
         if not norms:
             return out
         n = len(norms)
+        if any(t.isdigit() for t in norms):
+            norms = ["#" if t.isdigit() else t for t in norms]
         table, plain = self.event_table, self._not_event
         prefixes = self._event_prefixes
         taken_sorted = sorted(taken)

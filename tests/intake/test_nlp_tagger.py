@@ -131,3 +131,10 @@ def test_run_on_text_pairs_each_reaction_with_its_nearest_drugs_only(screen):
     assert per_event
     assert max(map(len, per_event.values())) <= 3
     assert all(min(abs(d - e) for d in ds) <= 2 for e, ds in per_event.items())
+
+
+@pytest.mark.parametrize(("text", "pt"), [("lost 8 lbs on ozempic", "Weight loss"),
+                                          ("gained 35 pounds on seroquel",
+                                           "Increased body weight")])
+def test_weight_phrases_match_any_number(screen, text, pt):
+    assert pt in {m["pt"] for m in events(screen(text)).values()}
