@@ -2,7 +2,9 @@
 
     pv screen [FILE|-] [-o OUT]      JSONL {"id", "text", ...} in -> one JSONL result per line
     pv screen-eval [--split test]    precision/recall/F1 on PsyTAR + pv's own annotated sets
-    pv screen-train [--out PATH]     re-learn intake/nlp/data/learned.json.gz from PsyTAR train
+    pv screen-train [--out PATH] [--tagger-out PATH]
+                                     re-learn intake/nlp/data/learned.json.gz and train the span
+                                     tagger (intake/nlp/data/tagger.npz) from PsyTAR train
 """
 
 from __future__ import annotations
@@ -126,10 +128,12 @@ def eval_main(argv: list[str]) -> int:
 
 def train_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="pv screen-train", description="Learn phrases and role "
-                                     "priors from the PsyTAR train split.")
-    from intake.nlp.pipeline import LEARNED
+                                     "priors, and train the span tagger, from the PsyTAR train "
+                                     "split (deterministic: the same files come out each time).")
+    from intake.nlp.pipeline import LEARNED, TAGGER
 
-    parser.add_argument("--out", default=str(LEARNED), help="output file (gzip'd JSON)")
+    parser.add_argument("--out", default=str(LEARNED), help="learned phrases (gzip'd JSON)")
+    parser.add_argument("--tagger-out", default=str(TAGGER), help="tagger weights (npz)")
     args = parser.parse_args(argv)
     from intake.nlp.psytar import psytar_dir
     from intake.nlp.train import train
@@ -137,6 +141,6 @@ def train_main(argv: list[str]) -> int:
     if not psytar_dir().exists():
         sys.stderr.write(f"pv screen-train: PsyTAR not found at {psytar_dir()}\n")
         return 2
-    meta = train(Path(args.out))
+    meta = train(Path(args.out), tagger_out=Path(args.tagger_out))
     sys.stdout.write(json.dumps(meta) + "\n")
     return 0
