@@ -158,6 +158,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
             # sentence-level cue list only decides for dictionary-only events.
             role = "indication" if label == "IND" or label != "SE" and (
                 label == "ADR" and _indication_cue(pre, start)) else "reaction"
+            if label == "IND" and withdrawal:
+                role = "reaction"  # symptoms in a withdrawal sentence are withdrawal reactions
             withdrawal = label == "WD" or (label != "ADR" and withdrawal)
         if label == "LOW" and role == "reaction" and not (
                 negated or hypothetical or historical or family or _reaction_cue(pre, post)):

@@ -138,3 +138,10 @@ def test_run_on_text_pairs_each_reaction_with_its_nearest_drugs_only(screen):
                                            "Increased body weight")])
 def test_weight_phrases_match_any_number(screen, text, pt):
     assert pt in {m["pt"] for m in events(screen(text)).values()}
+
+
+def test_withdrawal_symptoms_are_reactions_flagged_withdrawal(screen):
+    text = "Effexor withdrawal is no joke, dizzy and nauseous every time I miss a dose."
+    for m in events(screen(text)).values():
+        assert m["role"] == "reaction"
+        assert m["withdrawal"] is True
