@@ -1,14 +1,15 @@
-"""The screening pipeline: spaCy blank English + sentencizer + pv components.
+"""The screening pipeline: spaCy blank English tokenizer + pv components.
 
     from intake.nlp import screen_texts
     for result in screen_texts([{"id": 1, "text": "started lexapro and cant sleep"}]): ...
 
-Loaded once per process (`load_pipeline()`); nothing is downloaded. Components:
-`sentencizer` -> `pv_mentions` (drug and event matching) -> `pv_context` (negation, hypothetical,
-historical, family, withdrawal, role). `screen_texts` then pairs drugs with reactions and scores
-seriousness, the four minimum criteria, the candidate flag and the priority.
+Loaded once per process (`load_pipeline()`); nothing is downloaded. Components, run batch-wise:
+`pv_mentions` (token path with sentence splitting, drug and dictionary event matching) ->
+`pv_tagger` (trained ADR / withdrawal / indication span tagger, `intake.nlp.tagger`) ->
+`pv_context` (negation, hypothetical, historical, family, withdrawal, role). `screen_texts`
+then pairs drugs with reactions and scores seriousness, the four minimum criteria, the
+candidate flag and the priority. Figures and design: docs/screening.md.
 """
-
 from __future__ import annotations
 
 import bisect
