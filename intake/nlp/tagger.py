@@ -213,19 +213,18 @@ def _viterbi(rows: list[list[float]]) -> list[tuple[int, int, str]]:
         return [(0, 1, _ENTITY[(tag - 1) // 2])] if tag else []
     score = list(rows[0])
     score[2] = score[4] = score[6] = -1e9
-    back: list[list[int]] = []
+    back: list[tuple[int, ...]] = []
     for row in rows[1:]:
-        best_prev = max(range(7), key=score.__getitem__)
-        top = score[best_prev]
-        ptr = [best_prev] * 7
-        new = [top + v for v in row]
-        for b in (1, 3, 5):  # I-X (b+1) continues B-X (b) or I-X (b+1)
-            src = b if score[b] >= score[b + 1] else b + 1
-            ptr[b + 1] = src
-            new[b + 1] = score[src] + row[b + 1]
-        back.append(ptr)
-        score = new
-    tag = max(range(7), key=score.__getitem__)
+        top = max(score)
+        bp = score.index(top)  # O and B-* may follow anything
+        # I-X (even index) continues B-X or I-X only (unrolled: this is the hot loop).
+        p2, v2 = (1, score[1]) if score[1] >= score[2] else (2, score[2])
+        p4, v4 = (3, score[3]) if score[3] >= score[4] else (4, score[4])
+        p6, v6 = (5, score[5]) if score[5] >= score[6] else (6, score[6])
+        back.append((bp, bp, p2, bp, p4, bp, p6))
+        score = [top + row[0], top + row[1], v2 + row[2], top + row[3], v4 + row[4],
+                 top + row[5], v6 + row[6]]
+    tag = score.index(max(score))
     path = [tag]
     for ptr in reversed(back):
         tag = ptr[tag]
