@@ -21,7 +21,7 @@ PR = "h:component/h:adverseEventAssessment/h:subject1/h:primaryRole"
 PRM = f"{IE}/{PR}"  # primaryRole, relative to the message
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     value: str | None  # None when the element carries a nullFlavor instead (or is empty)
     null_flavor: str | None
@@ -85,7 +85,6 @@ CONTAINERS = {
     "pobs": f"{PRM}/h:subjectOf2/h:observation",
     "rel2": "h:outboundRelationship2/h:observation",
 }
-_X_CONTAINERS = {name: etree.XPath(path, namespaces=k.XP_NS) for name, path in CONTAINERS.items()}
 
 
 _CHAR = "h:subjectOf2/h:investigationCharacteristic"
@@ -223,83 +222,288 @@ DRUG_FIELDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _compile(table):
-    """(element, XPath or Keyed, attribute, first child tag the path needs or None)."""
-    compiled = []
+# --- Path evaluation -----------------------------------------------------------------------
+# The tables above are restricted XPath: child steps in the HL7 namespace with simple predicates.
+# Running ~100 compiled XPaths per message was the validator's hot spot (each call sets up an
+# XPath context). Instead every table is compiled once into a trie of steps and a message is
+# walked once per block, sharing common prefixes (`{IE}/...`, the sender, the drug's kind of
+# product). The walk reproduces XPath's node-set for these paths exactly: child axis only, so
+# results come out in document order without duplicates.
+
+class _Pred(NamedTuple):
+    kind: str  # "eq", "ne", "has", "starts", "rel", "pos"
+    attr: str = ""
+    value: str = ""
+    path: tuple[str, ...] = ()  # Clark tags of a relative path ("rel"), or () ; pos in value
+
+
+def _split(text: str, sep: str) -> list[str]:
+    """Split on `sep` outside brackets, parentheses and quotes."""
+    parts, depth, quote, current = [], 0, "", []
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif char == sep and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _name(step: str) -> str:
+    if not step.startswith("h:") or not step[2:].replace("_", "").isalnum():
+        raise ValueError(f"unsupported XPath step {step!r}")
+    return q(step[2:])
+
+
+def _literal(text: str) -> str:
+    if len(text) < 2 or text[0] != "'" or text[-1] != "'" or "'" in text[1:-1]:
+        raise ValueError(f"unsupported XPath literal {text!r}")
+    return text[1:-1]
+
+
+def _attr_name(text: str) -> str:
+    if not text.startswith("@") or not text[1:].isalnum():
+        raise ValueError(f"unsupported XPath attribute {text!r}")
+    return text[1:]
+
+
+def _predicate(text: str) -> _Pred:
+    if text.isdigit():
+        return _Pred("pos", value=text)
+    if text.startswith("not(") and text.endswith(")"):
+        attr, literal = text[4:-1].split("=", 1)
+        return _Pred("ne", _attr_name(attr), _literal(literal))
+    if text.startswith("starts-with(") and text.endswith(")"):
+        attr, literal = text[12:-1].split(",", 1)
+        return _Pred("starts", _attr_name(attr), _literal(literal))
+    if "=" not in text:
+        return _Pred("has", _attr_name(text))
+    left, literal = text.split("=", 1)
+    steps = left.split("/")
+    if len(steps) == 1:
+        return _Pred("eq", _attr_name(left), _literal(literal))
+    return _Pred("rel", _attr_name(steps[-1]), _literal(literal),
+                 tuple(_name(step) for step in steps[:-1]))
+
+
+def _brackets(text: str) -> list[str]:
+    """"[a][b='x]']" -> ["a", "b='x]'"]: the predicates of one step."""
+    preds, depth, quote, start = [], 0, "", 0
+    for position, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char == "'":
+            quote = char
+        elif char == "[":
+            depth += 1
+            if depth == 1:
+                start = position + 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                preds.append(text[start:position])
+        elif depth == 0:
+            raise ValueError(f"unsupported XPath predicate list {text!r}")
+    return preds
+
+
+def _steps(path: str) -> list[tuple[str, tuple[_Pred, ...]]]:
+    steps = []
+    for raw in _split(path, "/"):
+        name, bracket, rest = raw.partition("[")
+        preds = tuple(_predicate(text) for text in _brackets(bracket + rest))
+        if any(pred.kind == "pos" for pred in preds[:-1]):
+            raise ValueError(f"a positional predicate must come last in {raw!r}")
+        steps.append((_name(name), preds))
+    return steps
+
+
+def _rel(el, tags: tuple[str, ...], attr: str, value: str) -> bool:
+    tag, rest = tags[0], tags[1:]
+    for child in el.iterchildren(tag):
+        if (_rel(child, rest, attr, value) if rest else child.get(attr) == value):
+            return True
+    return False
+
+
+def _passes(el, preds: tuple[_Pred, ...]) -> bool:
+    for pred in preds:
+        kind = pred.kind
+        if kind == "eq":
+            if el.get(pred.attr) != pred.value:
+                return False
+        elif kind == "rel":
+            if not _rel(el, pred.path, pred.attr, pred.value):
+                return False
+        elif kind == "ne":
+            if el.get(pred.attr) == pred.value:
+                return False
+        elif kind == "has":
+            if el.get(pred.attr) is None:
+                return False
+        elif kind == "starts" and not (el.get(pred.attr) or "").startswith(pred.value):
+            return False
+    return True
+
+
+class _Node:
+    """One trie step: children of the context element with this tag that pass `preds`."""
+
+    __slots__ = ("key", "preds", "position", "targets", "children")
+
+    def __init__(self, preds: tuple[_Pred, ...]):
+        self.key = preds
+        self.position = int(preds[-1].value) if preds and preds[-1].kind == "pos" else 0
+        self.preds = preds[:-1] if self.position else preds
+        self.targets: list[str] = []  # result keys collected at this step
+        self.children: dict[str, list[_Node]] = {}  # tag -> steps below
+
+
+# A compiled level: {tag: ((predicates, position, result keys, level below), ...)}
+_Level = dict
+
+
+def _trie(paths: dict[str, str]) -> _Level:
+    root: dict[str, list[_Node]] = {}
+    for key, path in paths.items():
+        level, node = root, None
+        for tag, preds in _steps(path):
+            nodes = level.setdefault(tag, [])
+            node = next((n for n in nodes if n.key == preds), None)
+            if node is None:
+                node = _Node(preds)
+                nodes.append(node)
+            level = node.children
+        node.targets.append(key)
+    return _freeze(root)
+
+
+def _freeze(level: dict[str, list[_Node]]) -> _Level:
+    return {tag: tuple((n.preds, n.position, tuple(n.targets), _freeze(n.children))
+                       for n in nodes) for tag, nodes in level.items()}
+
+
+def _walk(context, level: _Level, out: dict[str, list]) -> None:
+    """Collect, per key, the elements its path selects below `context` (document order).
+
+    One pass over the children of each element on the way, dispatching on the tag: cheaper
+    than one XPath (or one `iterchildren(tag)`) per path step.
+    """
+    counts = None
+    for child in context:
+        nodes = level.get(child.tag)
+        if nodes is None:
+            continue
+        for node in nodes:
+            preds, position, targets, below = node
+            if preds and not _passes(child, preds):
+                continue
+            if position:  # h:given[1]: the n-th child passing the step (only [1] in tables)
+                if counts is None:
+                    counts = {}
+                seen = counts[id(node)] = counts.get(id(node), 0) + 1
+                if seen != position:
+                    continue
+            for key in targets:
+                found = out.get(key)
+                if found is None:
+                    out[key] = [child]
+                else:
+                    found.append(child)
+            if below:
+                _walk(child, below, out)
+
+
+class _Table(NamedTuple):
+    trie: _Level
+    # (element, Keyed or None, attribute, the value is a telecom URL "tel:..." to strip)
+    fields: tuple[tuple[str, Keyed | None, str, bool], ...]
+
+
+def _compile(table, extra: dict[str, str] | None = None) -> _Table:
+    paths: dict[str, str] = dict(extra or {})
+    fields = []
     for element, spec in table.items():
         if isinstance(spec, Keyed):
-            compiled.append((element, spec, spec.attr, None))
+            paths.setdefault("@" + spec.container, CONTAINERS[spec.container])
+            fields.append((element, spec, spec.attr, False))
         else:
             path, attr = spec
-            first = path.split("/", 1)[0].split("[", 1)[0]
-            guard = q(first[2:]) if first.startswith("h:") else None
-            compiled.append((element, etree.XPath(path, namespaces=k.XP_NS, smart_strings=False),
-                             attr, guard))
-    return compiled
+            paths[element] = path
+            telecom = attr == "value" and _steps(path)[-1][0] == q("telecom")
+            fields.append((element, None, attr, telecom))
+    return _Table(_trie(paths), tuple(fields))
 
 
-_MESSAGE = _compile(MESSAGE_FIELDS)
+_CAUSALITY = f"{IE}/h:component/h:adverseEventAssessment/h:component/h:causalityAssessment"
+_MESSAGE = _compile(MESSAGE_FIELDS, {
+    "#sources": f"{IE}/h:outboundRelationship[h:relatedInvestigation/h:code/@code='2']",
+    "#reactions": f"{IE}/{PR}/h:subjectOf2/h:observation{_obs('29')}",
+    "#drugs": f"{IE}/{PR}/h:subjectOf2/h:organizer[h:code/@code='4']/h:component"
+              "/h:substanceAdministration",
+    "#causality": _CAUSALITY,
+})
 _SOURCE = _compile(SOURCE_FIELDS)
 _REACTION = _compile(REACTION_FIELDS)
 _DRUG = _compile(DRUG_FIELDS)
-_X_SOURCES = etree.XPath(
-    f"{IE}/h:outboundRelationship[h:relatedInvestigation/h:code/@code='2']", namespaces=k.XP_NS)
-_X_REACTIONS = etree.XPath(f"{IE}/{PR}/h:subjectOf2/h:observation{_obs('29')}",
-                           namespaces=k.XP_NS)
-_X_DRUGS = etree.XPath(f"{IE}/{PR}/h:subjectOf2/h:organizer[h:code/@code='4']/h:component"
-                       "/h:substanceAdministration", namespaces=k.XP_NS)
-_X_CAUSALITY = etree.XPath(f"{IE}/h:component/h:adverseEventAssessment/h:component"
-                           "/h:causalityAssessment", namespaces=k.XP_NS)
-_X_CODE = etree.XPath("h:code/@code", namespaces=k.XP_NS)
-_X_VALUE_CODE = etree.XPath("h:value/@code", namespaces=k.XP_NS)
-_X_PRODUCT = etree.XPath("h:subject2/h:productUseReference/h:id/@root", namespaces=k.XP_NS)
-_X_EFFECT = etree.XPath("h:subject1/h:adverseEffectReference/h:id/@root", namespaces=k.XP_NS)
-_X_ID = etree.XPath("h:id/@root", namespaces=k.XP_NS)
+_ID = q("id")
+_CODE = q("code")
+_VALUE = q("value")
+_SUBJECT1 = q("subject1")
+_SUBJECT2 = q("subject2")
+_PRODUCT_REF = q("productUseReference")
+_EFFECT_REF = q("adverseEffectReference")
 
 
-def _text(el) -> str | None:
-    # Plain text nodes are the norm; itertext() only for mixed content.
-    return el.text if len(el) == 0 else "".join(el.itertext())
-
-
-def _index(node, container: str) -> dict[tuple[str | None, str | None], list]:
+def _index(observations) -> dict[tuple[str | None, str | None], list]:
     index: dict[tuple[str | None, str | None], list] = {}
-    code_tag = q("code")
-    for observation in _X_CONTAINERS[container](node):
+    code_tag = _CODE
+    for observation in observations:
         for code in observation.iterchildren(code_tag):
             index.setdefault((code.get("code"), code.get("codeSystem")), []).append(observation)
             break
     return index
 
 
-def _keyed(node, spec: Keyed, indexes: dict) -> list:
+def _keyed(spec: Keyed, found_paths: dict, indexes: dict) -> list:
     index = indexes.get(spec.container)
     if index is None:
-        index = indexes[spec.container] = _index(node, spec.container)
+        index = indexes[spec.container] = _index(found_paths.get("@" + spec.container, ()))
     found = index.get((spec.code, spec.system), ())
     for tag in spec.tail:
         found = [child for el in found for child in el.iterchildren(q(tag))]
     return found
 
 
-def _fields(node, compiled) -> dict[str, list[Hit]]:
+def _fields(node, table: _Table, found_paths: dict | None = None) -> dict[str, list[Hit]]:
+    if found_paths is None:
+        found_paths = {}
+        _walk(node, table.trie, found_paths)
     out: dict[str, list[Hit]] = {}
     indexes: dict[str, dict] = {}
-    # A bare concomitant drug has no dosage, indication or action blocks: skip every path whose
-    # first step is missing instead of running its XPath for nothing.
-    present = {child.tag for child in node}
-    for element, xpath, attr, guard in compiled:
-        if guard is not None and guard not in present:
-            continue
-        found = _keyed(node, xpath, indexes) if isinstance(xpath, Keyed) else xpath(node)
+    for element, keyed, attr, telecom in table.fields:
+        found = _keyed(keyed, found_paths, indexes) if keyed is not None else (
+            found_paths.get(element))
         if not found:
             continue
         hits = []
         for el in found:
             null_flavor = el.get("nullFlavor")
-            value = el.get(attr) if attr else _text(el)
-            if attr == "value" and el.tag.endswith("telecom") and value:
-                value = value.split(":", 1)[1] if ":" in value else value
+            if attr:
+                value = el.get(attr)
+                if telecom and value and ":" in value:
+                    value = value.split(":", 1)[1]
+            else:  # plain text nodes are the norm; itertext() only for mixed content
+                value = el.text if len(el) == 0 else "".join(el.itertext())
             if null_flavor or not value:
                 value = None
             hits.append(Hit(value, null_flavor, el.sourceline))
@@ -307,30 +511,47 @@ def _fields(node, compiled) -> dict[str, list[Hit]]:
     return out
 
 
+def _attrs(el, tag: str, attr: str) -> list[str]:
+    """`h:tag/@attr` from `el`: the attribute of every such child that has it."""
+    return [value for child in el.iterchildren(tag)
+            if (value := child.get(attr)) is not None]
+
+
+def _attrs2(el, tag: str, tag2: str, attr: str) -> list[str]:
+    """`h:tag/h:tag2/h:id/@attr`."""
+    return [value for child in el.iterchildren(tag) for grandchild in child.iterchildren(tag2)
+            for value in _attrs(grandchild, _ID, attr)]
+
+
 def extract(message: etree._Element) -> Extract:
+    found: dict[str, list] = {}
+    _walk(message, _MESSAGE.trie, found)
     roles: dict[str, str] = {}
     relatedness: list[tuple[str, str]] = []
-    for assessment in _X_CAUSALITY(message):
-        code = _X_CODE(assessment)
-        products = _X_PRODUCT(assessment)
+    for assessment in found.get("#causality", ()):
+        code = _attrs(assessment, _CODE, "code")
+        products = _attrs2(assessment, _SUBJECT2, _PRODUCT_REF, "root")
         if not code or not products:
             continue
         if code[0] == k.OBS_CAUSALITY_ROLE:
-            value = _X_VALUE_CODE(assessment)
+            value = _attrs(assessment, _VALUE, "code")
             roles[products[0]] = value[0] if value else ""
         elif code[0] == k.OBS_CAUSALITY:
-            effects = _X_EFFECT(assessment)
+            effects = _attrs2(assessment, _SUBJECT1, _EFFECT_REF, "root")
             relatedness.append((effects[0] if effects else "", products[0]))
     return Extract(
-        message=Group(message, _fields(message, _MESSAGE)),
-        sources=[Group(s, _fields(s, _SOURCE)) for s in _X_SOURCES(message)],
-        reactions=[Group(r, _fields(r, _REACTION)) for r in _X_REACTIONS(message)],
-        drugs=[Group(d, _fields(d, _DRUG)) for d in _X_DRUGS(message)],
+        message=Group(message, _fields(message, _MESSAGE, found)),
+        sources=[Group(s, _fields(s, _SOURCE)) for s in found.get("#sources", ())],
+        reactions=[Group(r, _fields(r, _REACTION)) for r in found.get("#reactions", ())],
+        drugs=[Group(d, _fields(d, _DRUG)) for d in found.get("#drugs", ())],
         roles=roles,
         relatedness=relatedness,
     )
 
 
 def group_id(group: Group) -> str:
-    ids = _X_ID(group.element)
-    return ids[0] if ids else ""
+    for child in group.element.iterchildren(_ID):
+        root = child.get("root")
+        if root is not None:
+            return root
+    return ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -18,7 +19,7 @@ from . import constants as k
 from .extract import Extract, Hit, extract, group_id
 from .rules import DATA_DIR, ElementSpec, element_specs
 from .safexml import MAX_BYTES, E2BParseError, parse_xml
-from .timefmt import is_valid_ts, ts_precision, ts_to_datetime
+from .timefmt import ts_precision, ts_to_datetime
 
 PROFILES = ("ich", "fda", "ema")
 SCHEMA_DIR = DATA_DIR / "schema" / "multicacheschemas"
@@ -117,45 +118,87 @@ def business_rules(root: etree._Element, profile: str = "ich", *, initial: bool 
 
 def generic_checks(data: Extract, profile: str, now: datetime, index: int) -> list[Failure]:
     """Table-driven checks on every extracted value: nullFlavor, length, code list, dates."""
-    specs = element_specs()
+    plans = _plans(profile)
     out: list[Failure] = []
     for group in data.groups():
         for element, hits in group.fields.items():
-            spec = specs.get(element)
-            if spec is None:
+            plan = plans.get(element)
+            if plan is None:
                 continue
             for hit in hits:
-                out.extend(_check_hit(spec, hit, profile, now, index))
+                if hit.null_flavor:
+                    if hit.null_flavor not in plan.null_flavors:
+                        out.append(Failure(
+                            "ICH-NF", element, f"nullFlavor {hit.null_flavor} is not allowed for "
+                            f"{plan.name} (allowed: {plan.null_flavors_shown})",
+                            message_index=index))
+                elif hit.value is not None and plan.checks_value:
+                    out.extend(_check_value(plan, hit.value, now, index))
+    return out
+
+
+class _Plan(NamedTuple):
+    """Per element and profile, what `_check_hit` needs, worked out once per process."""
+
+    spec: ElementSpec
+    name: str
+    null_flavors: frozenset[str]
+    null_flavors_shown: str
+    max_length: int  # 0: no length check
+    codes: frozenset[str] | None
+    codes_shown: str
+    numeric: bool
+    date: bool
+    checks_value: bool
+
+
+@lru_cache(maxsize=8)
+def _plans(profile: str) -> dict[str, _Plan]:
+    return {element: _plan(spec, profile) for element, spec in element_specs().items()}
+
+
+def _plan(spec: ElementSpec, profile: str) -> _Plan:
+    allowed = spec.null_flavors | (spec.fda_null_flavors if profile == "fda" else frozenset())
+    if spec.id.startswith("FDA."):
+        allowed = spec.fda_null_flavors
+    max_length = (spec.max_length or 0) if spec.data_type in {"AN", "N", "A"} else 0
+    numeric = spec.data_type in _NUMERIC and spec.codes is None
+    date = spec.data_type == "Date/Time"
+    return _Plan(spec, spec.name, allowed, ", ".join(sorted(allowed)) or "none", max_length,
+                 spec.codes, ", ".join(sorted(spec.codes)) if spec.codes is not None else "",
+                 numeric, date, bool(max_length or spec.codes is not None or numeric or date))
+
+
+def _check_value(plan: _Plan, value: str, now: datetime, index: int) -> list[Failure]:
+    out: list[Failure] = []
+    element = plan.spec.id
+    if plan.max_length and len(value) > plan.max_length:
+        out.append(Failure("ICH-LEN", element, f"{len(value)} characters, maximum "
+                           f"{plan.max_length}", message_index=index))
+    if plan.codes is not None and value not in plan.codes:
+        out.append(Failure("ICH-CODE", element, f"value {value!r} is not in the allowed list "
+                           f"({plan.codes_shown})", message_index=index))
+    elif plan.numeric and not _is_number(value):
+        out.append(Failure("ICH-CODE", element, f"value {value!r} is not numeric",
+                           message_index=index))
+    if plan.date:
+        out.extend(check_date(element, value, now, index))
     return out
 
 
 def _check_hit(spec: ElementSpec, hit: Hit, profile: str, now: datetime,
                index: int) -> list[Failure]:
-    out: list[Failure] = []
+    """One extracted value against its table row (what `generic_checks` does per hit)."""
+    plan = _plan(spec, profile)
     if hit.null_flavor:
-        allowed = spec.null_flavors | (spec.fda_null_flavors if profile == "fda" else frozenset())
-        if spec.id.startswith("FDA."):
-            allowed = spec.fda_null_flavors
-        if hit.null_flavor not in allowed:
-            shown = ", ".join(sorted(allowed)) or "none"
-            out.append(Failure("ICH-NF", spec.id, f"nullFlavor {hit.null_flavor} is not allowed "
-                               f"for {spec.name} (allowed: {shown})", message_index=index))
-        return out
-    value = hit.value
-    if value is None:
-        return out
-    if spec.max_length and spec.data_type in {"AN", "N", "A"} and len(value) > spec.max_length:
-        out.append(Failure("ICH-LEN", spec.id, f"{len(value)} characters, maximum "
-                           f"{spec.max_length}", message_index=index))
-    if spec.codes is not None and value not in spec.codes:
-        out.append(Failure("ICH-CODE", spec.id, f"value {value!r} is not in the allowed list "
-                           f"({', '.join(sorted(spec.codes))})", message_index=index))
-    elif spec.data_type in _NUMERIC and spec.codes is None and not _is_number(value):
-        out.append(Failure("ICH-CODE", spec.id, f"value {value!r} is not numeric",
-                           message_index=index))
-    if spec.data_type == "Date/Time":
-        out.extend(check_date(spec.id, value, now, index))
-    return out
+        if hit.null_flavor not in plan.null_flavors:
+            return [Failure("ICH-NF", spec.id, f"nullFlavor {hit.null_flavor} is not allowed "
+                            f"for {spec.name} (allowed: {plan.null_flavors_shown})",
+                            message_index=index)]
+        return []
+    if hit.value is None:
+        return []
+    return _check_value(plan, hit.value, now, index)
 
 
 def _is_number(value: str) -> bool:
@@ -167,23 +210,32 @@ def _is_number(value: str) -> bool:
 
 
 def check_date(element: str, value: str, now: datetime, index: int | None) -> list[Failure]:
-    if not is_valid_ts(value):
+    valid, digits, moment = _ts_facts(value if type(value) is str else str(value))
+    if not valid:
         return [Failure("ICH-DATE", element, f"{value!r} is not a valid date/time "
                         "(CCYY[MM[DD[hh[mm[ss]]]]][+/-ZZzz])", message_index=index)]
     out = []
-    digits = ts_precision(value)
     if element in _FULL_PRECISION and digits < 14:
         out.append(Failure("ICH-DATE", element, f"{value!r} must be precise to the second",
                            message_index=index))
     elif element in _DAY_PRECISION and digits < 8:
         out.append(Failure("ICH-DATE", element, f"{value!r} must be precise to the day",
                            message_index=index))
-    moment = ts_to_datetime(value)
     # A value without a zone may be local time anywhere: allow the largest UTC offset (+14h).
-    if moment is not None and moment > now + timedelta(hours=14):
+    if moment is not None and moment > now + _LATEST_OFFSET:
         out.append(Failure("ICH-FUTURE", element, f"{value!r} is in the future",
                            message_index=index))
     return out
+
+
+_LATEST_OFFSET = timedelta(hours=14)
+
+
+@lru_cache(maxsize=4096)
+def _ts_facts(value: str) -> tuple[bool, int, datetime | None]:
+    """(valid, precision digits, earliest instant): the same few dates recur in every ICSR."""
+    moment = ts_to_datetime(value)
+    return moment is not None, ts_precision(value), moment
 
 
 __all__ = ["Failure", "PROFILES", "business_rules", "errors", "schema", "validate", "group_id"]
