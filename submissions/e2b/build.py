@@ -8,6 +8,7 @@ values before it is placed in the tree, and reporter identity is always nullFlav
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import fields
 
 from lxml import etree
 
@@ -18,7 +19,7 @@ from .build_patient import build_assessment
 from .narrative import generate_narrative
 from .snapshot import BatchHeader, CaseSnapshot, PrimarySource, Sender
 from .timefmt import format_ts
-from .xmlutil import bl_value, fragment, obs_code, sub, ts, typed
+from .xmlutil import bl_value, copy_of, fragment, obs_code, sub, ts, typed
 
 Scrub = Callable[[str], str]
 
@@ -34,19 +35,54 @@ def build_icsr(case: CaseSnapshot, header: BatchHeader) -> bytes:
 
 
 def build_batch_tree(header: BatchHeader, cases: Iterable[CaseSnapshot]) -> etree._Element:
-    root = etree.Element(f"{{{k.HL7_NS}}}MCCI_IN200100UV01", nsmap=k.NSMAP)
-    root.set("ITSVersion", "XML_1.0")
-    sub(root, "id", {"root": k.OID_BATCH_NO, "extension": header.batch_number})
-    sub(root, "creationTime", {"value": format_ts(header.created_at)})
-    sub(root, "responseModeCode", {"code": "D"})
-    sub(root, "interactionId", {"root": k.HL7_INTERACTION, "extension": "MCCI_IN200100UV01"})
-    sub(root, "name", {"code": "1", "codeSystem": k.CL_MESSAGE_TYPE, "displayName": "ichicsr"})
+    # The constant head of the batch is copied from a cached tree (one C call), then filled in.
+    root = copy_of(("batch",), _batch_head)
+    root[0].set("extension", header.batch_number)
+    root[1].set("value", format_ts(header.created_at))
     for case in cases:
         root.append(build_message(case, header))
     # N.1.4 / N.1.3 come after the messages in the batch content model.
     _device(root, "receiver", "RCV", k.OID_BATCH_RECEIVER, header.receiver_id)
     _device(root, "sender", "SND", k.OID_BATCH_SENDER, header.sender_id)
     return root
+
+
+def _batch_head() -> etree._Element:
+    root = etree.Element(f"{{{k.HL7_NS}}}MCCI_IN200100UV01", nsmap=k.NSMAP)
+    root.set("ITSVersion", "XML_1.0")
+    sub(root, "id", {"root": k.OID_BATCH_NO})  # extension: N.1.2
+    sub(root, "creationTime")  # value: N.1.5
+    sub(root, "responseModeCode", {"code": "D"})
+    sub(root, "interactionId", {"root": k.HL7_INTERACTION, "extension": "MCCI_IN200100UV01"})
+    sub(root, "name", {"code": "1", "codeSystem": k.CL_MESSAGE_TYPE, "displayName": "ichicsr"})
+    return root
+
+
+def _message_head() -> etree._Element:
+    """PORR_IN049016UV down to investigationEvent/statusCode; the blanks are filled per case."""
+    msg = etree.Element(f"{{{k.HL7_NS}}}PORR_IN049016UV", nsmap=k.NSMAP)
+    sub(msg, "id", {"root": k.OID_C_1_1})  # extension: N.2.r.1
+    sub(msg, "creationTime")  # value: N.2.r.4
+    sub(msg, "interactionId", {"root": k.HL7_INTERACTION, "extension": "PORR_IN049016UV"})
+    sub(msg, "processingCode", {"code": "P"})
+    sub(msg, "processingModeCode", {"code": "T"})
+    sub(msg, "acceptAckCode", {"code": "AL"})
+    for tag, type_code, root in (("receiver", "RCV", k.OID_MSG_RECEIVER),
+                                 ("sender", "SND", k.OID_MSG_SENDER)):
+        device = sub(sub(msg, tag, {"typeCode": type_code}), "device",
+                     {"classCode": "DEV", "determinerCode": "INSTANCE"})
+        sub(device, "id", {"root": root})  # extension: N.2.r.3 / N.2.r.2
+    cap = sub(msg, "controlActProcess", {"classCode": "CACT", "moodCode": "EVN"})
+    sub(cap, "code", {"code": "PORR_TE049016UV", "codeSystem": k.HL7_TRIGGER})
+    sub(cap, "effectiveTime")  # value: C.1.2
+    subject = sub(cap, "subject", {"typeCode": "SUBJ"})
+    ie = sub(subject, "investigationEvent", {"classCode": "INVSTG", "moodCode": "EVN"})
+    sub(ie, "id", {"root": k.OID_C_1_1})  # extension: C.1.1
+    sub(ie, "id", {"root": k.OID_C_1_8_1})  # extension: C.1.8.1
+    sub(ie, "code", {"code": "PAT_ADV_EVNT", "codeSystem": k.HL7_ACT_CODE})
+    sub(ie, "text")  # H.1
+    sub(ie, "statusCode", {"code": "active"})
+    return msg
 
 
 def build_message(case: CaseSnapshot, header: BatchHeader) -> etree._Element:
@@ -56,21 +92,20 @@ def build_message(case: CaseSnapshot, header: BatchHeader) -> etree._Element:
         return scrub_text(text, restricted) if text else ""
 
     created = format_ts(case.created_at)
-    msg = etree.Element(f"{{{k.HL7_NS}}}PORR_IN049016UV", nsmap=k.NSMAP)
-    sub(msg, "id", {"root": k.OID_C_1_1, "extension": case.message_id or case.safety_report_id})
-    sub(msg, "creationTime", {"value": created})
-    sub(msg, "interactionId", {"root": k.HL7_INTERACTION, "extension": "PORR_IN049016UV"})
-    sub(msg, "processingCode", {"code": "P"})
-    sub(msg, "processingModeCode", {"code": "T"})
-    sub(msg, "acceptAckCode", {"code": "AL"})
-    _device(msg, "receiver", "RCV", k.OID_MSG_RECEIVER,
-            header.message_receiver_id or header.receiver_id)
-    _device(msg, "sender", "SND", k.OID_MSG_SENDER, header.message_sender_id or header.sender_id)
-    cap = sub(msg, "controlActProcess", {"classCode": "CACT", "moodCode": "EVN"})
-    sub(cap, "code", {"code": "PORR_TE049016UV", "codeSystem": k.HL7_TRIGGER})
-    sub(cap, "effectiveTime", {"value": created})
-    subject = sub(cap, "subject", {"typeCode": "SUBJ"})
-    _investigation(subject, case, clean)
+    msg = copy_of(("message",), _message_head)
+    msg[0].set("extension", case.message_id or case.safety_report_id)
+    msg[1].set("value", created)
+    msg[6][0][0].set("extension", header.message_receiver_id or header.receiver_id)
+    msg[7][0][0].set("extension", header.message_sender_id or header.sender_id)
+    cap = msg[8]
+    cap[1].set("value", created)
+    ie = cap[2][0]
+    ie[0].set("extension", case.safety_report_id)
+    ie[1].set("extension", case.case_id)
+    text = clean(case.narrative or generate_narrative(case))
+    if text:
+        ie[3].text = text
+    _investigation(ie, case, clean)
     return msg
 
 
@@ -83,13 +118,8 @@ def _device(parent, tag: str, type_code: str, root: str, extension: str) -> None
     fragment(parent, ("device", tag, root), make)[0][0].set("extension", extension)
 
 
-def _investigation(subject, case: CaseSnapshot, clean: Scrub) -> None:
-    ie = sub(subject, "investigationEvent", {"classCode": "INVSTG", "moodCode": "EVN"})
-    sub(ie, "id", {"root": k.OID_C_1_1, "extension": case.safety_report_id})
-    sub(ie, "id", {"root": k.OID_C_1_8_1, "extension": case.case_id})
-    sub(ie, "code", {"code": "PAT_ADV_EVNT", "codeSystem": k.HL7_ACT_CODE})
-    sub(ie, "text", text=clean(case.narrative or generate_narrative(case)))
-    sub(ie, "statusCode", {"code": "active"})
+def _investigation(ie, case: CaseSnapshot, clean: Scrub) -> None:
+    """investigationEvent after statusCode (the head comes from `_message_head`)."""
     if case.first_received is not None:
         ts(sub(ie, "effectiveTime"), "low", case.first_received)
     ts(ie, "availabilityTime", case.most_recent)
@@ -177,6 +207,15 @@ def _make_related_author(ie, relation: str, priority: str | None):
 
 def _primary_source(ie, source: PrimarySource) -> None:
     """C.2.r. The reporter is a member: name, address, phone and e-mail are always masked."""
+    key = ("primary-source", source.qualification, source.country, bool(source.regulatory))
+    if isinstance(source.qualification, str) and isinstance(source.country, str):
+        # Everything in the block follows from these three values: copy it whole.
+        fragment(ie, key, lambda holder: _make_primary_source(holder, source))
+    else:
+        _make_primary_source(ie, source)
+
+
+def _make_primary_source(ie, source: PrimarySource) -> None:
     entity = _related_author(ie, "2", "1" if source.regulatory else None)
     fragment(entity, ("msk-addr",), _masked_address)
     # The scheme prefix tells a receiver which masked contact is which (FDA.C.2.r.2.8 = mailto).
@@ -207,8 +246,20 @@ def _masked_name(parent) -> None:
         sub(name, part, {"nullFlavor": "MSK"})
 
 
+_SENDER_FIELDS = tuple(f.name for f in fields(Sender))
+
+
 def _sender(ie, sender: Sender) -> None:
     """C.3: the platform's own safety function (organisational data, not a member's)."""
+    key = ("sender", *(getattr(sender, name) for name in _SENDER_FIELDS))
+    if all(isinstance(value, str) for value in key):
+        # The same sender on every ICSR: build its block once, then copy it.
+        fragment(ie, key, lambda holder: _make_sender(holder, sender))
+    else:
+        _make_sender(ie, sender)
+
+
+def _make_sender(ie, sender: Sender) -> None:
     event = sub(sub(ie, "subjectOf1", {"typeCode": "SUBJ"}), "controlActEvent",
                 {"classCode": "CACT", "moodCode": "EVN"})
     entity = sub(sub(event, "author", {"typeCode": "AUT"}), "assignedEntity",

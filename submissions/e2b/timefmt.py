@@ -12,10 +12,21 @@ DateLike = date | datetime | str
 TS_RE = re.compile(r"^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\.\d{1,4})?([+-]\d{4})?$")
 
 
+_DATES: dict[date, str] = {}
+
+
 def format_ts(value: DateLike, *, seconds: bool = False) -> str:
     """Render a DateLike as an HL7 TS. Naive datetimes are taken as UTC (pv stores UTC)."""
     if isinstance(value, str):
         return value
+    if type(value) is date and not seconds:
+        # Plain dates recur in every ICSR (onset, receipt, dosage); strftime is the slow part.
+        text = _DATES.get(value)
+        if text is None:
+            if len(_DATES) >= 4096:
+                _DATES.clear()
+            text = _DATES[value] = value.strftime("%Y%m%d")
+        return text
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=UTC)
         return aware.strftime("%Y%m%d%H%M%S%z")

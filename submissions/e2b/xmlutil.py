@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from copy import deepcopy
 from decimal import Decimal
 
 from lxml import etree
@@ -12,19 +11,26 @@ from .constants import CL_OBSERVATION, HL7_NS, NSMAP, XSI_TYPE
 from .snapshot import Code, Quantity
 from .timefmt import DateLike, format_ts
 
-_TAGS: dict[str, str] = {}
+
+class _Tags(dict):
+    """tag -> Clark name in the HL7 namespace, filled on first use."""
+
+    def __missing__(self, tag: str) -> str:
+        name = self[tag] = f"{{{HL7_NS}}}{tag}"
+        return name
+
+
+_TAGS = _Tags()
+_SubElement = etree.SubElement
 
 
 def q(tag: str) -> str:
     """Clark name in the HL7 namespace, memoised (the builder creates thousands per second)."""
-    name = _TAGS.get(tag)
-    if name is None:
-        name = _TAGS[tag] = f"{{{HL7_NS}}}{tag}"
-    return name
+    return _TAGS[tag]
 
 
 def sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None, text: str = ""):
-    el = etree.SubElement(parent, q(tag), attrs) if attrs else etree.SubElement(parent, q(tag))
+    el = _SubElement(parent, _TAGS[tag], attrs)
     if text:
         el.text = text
     return el
@@ -98,6 +104,7 @@ def ivl_ts(parent: etree._Element, low: DateLike | None, high: DateLike | None,
 
 
 _FRAGMENTS: dict[tuple, etree._Element] = {}
+_MAX_FRAGMENTS = 1024
 
 
 def fragment(parent: etree._Element, key: tuple, make: Callable[[etree._Element], object]):
@@ -108,9 +115,23 @@ def fragment(parent: etree._Element, key: tuple, make: Callable[[etree._Element]
     """
     template = _FRAGMENTS.get(key)
     if template is None:
+        if len(_FRAGMENTS) >= _MAX_FRAGMENTS:  # keys may carry data (sender, reporter country)
+            _FRAGMENTS.clear()
         holder = etree.Element(q("holder"), nsmap=NSMAP)
         make(holder)
         template = _FRAGMENTS[key] = holder[0]
-    copy = deepcopy(template)
+    # The element's own __deepcopy__ (a C-level subtree copy) without copy.deepcopy's memo
+    # bookkeeping, which cost as much as the copy itself.
+    copy = template.__deepcopy__(None)
     parent.append(copy)
     return copy
+
+
+def copy_of(key: tuple, make: Callable[[], etree._Element]) -> etree._Element:
+    """A copy of a cached root element built once by `make` (a new document, nothing to move)."""
+    template = _FRAGMENTS.get(key)
+    if template is None:
+        if len(_FRAGMENTS) >= _MAX_FRAGMENTS:
+            _FRAGMENTS.clear()
+        template = _FRAGMENTS[key] = make()
+    return template.__deepcopy__(None)
