@@ -330,7 +330,7 @@ def _steps(path: str) -> list[tuple[str, tuple[_Pred, ...]]]:
 def _rel(el, tags: tuple[str, ...], attr: str, value: str) -> bool:
     tag, rest = tags[0], tags[1:]
     for child in el.iterchildren(tag):
-        if (_rel(child, rest, attr, value) if rest else child.get(attr) == value):
+        if _rel(child, rest, attr, value) if rest else child.get(attr) == value:
             return True
     return False
 
@@ -368,8 +368,9 @@ class _Node:
         self.children: dict[str, list[_Node]] = {}  # tag -> steps below
 
 
-# A compiled level: {tag: ((predicates, position, result keys, level below), ...)}
-_Level = dict
+# A compiled level: ({tag: (result keys, level below)} for steps without predicates,
+#                    {tag: ((predicates, position, result keys, level below), ...)})
+_Level = tuple
 
 
 def _trie(paths: dict[str, str]) -> _Level:
@@ -388,8 +389,16 @@ def _trie(paths: dict[str, str]) -> _Level:
 
 
 def _freeze(level: dict[str, list[_Node]]) -> _Level:
-    return {tag: tuple((n.preds, n.position, tuple(n.targets), _freeze(n.children))
-                       for n in nodes) for tag, nodes in level.items()}
+    """Steps without predicates (most of them) go to `simple`, the rest to `guarded`."""
+    simple, guarded = {}, {}
+    for tag, nodes in level.items():
+        frozen = tuple((n.preds, n.position, tuple(n.targets), _freeze(n.children))
+                       for n in nodes)
+        if len(frozen) == 1 and not frozen[0][0] and not frozen[0][1]:
+            simple[tag] = frozen[0][2:]
+        else:
+            guarded[tag] = frozen
+    return simple, guarded
 
 
 def _walk(context, level: _Level, out: dict[str, list]) -> None:
@@ -398,9 +407,23 @@ def _walk(context, level: _Level, out: dict[str, list]) -> None:
     One pass over the children of each element on the way, dispatching on the tag: cheaper
     than one XPath (or one `iterchildren(tag)`) per path step.
     """
+    simple, guarded = level
     counts = None
     for child in context:
-        nodes = level.get(child.tag)
+        tag = child.tag
+        entry = simple.get(tag)
+        if entry is not None:
+            targets, below = entry
+            for key in targets:
+                found = out.get(key)
+                if found is None:
+                    out[key] = [child]
+                else:
+                    found.append(child)
+            if below:
+                _walk(child, below, out)
+            continue
+        nodes = guarded.get(tag)
         if nodes is None:
             continue
         for node in nodes:
@@ -509,6 +532,26 @@ def _fields(node, table: _Table, found_paths: dict | None = None) -> dict[str, l
             hits.append(Hit(value, null_flavor, el.sourceline))
         out[element] = hits
     return out
+
+
+_BATCH = _trie({
+    "N.1.1": f"h:name[@codeSystem='{k.CL_MESSAGE_TYPE}']",
+    "N.1.2": f"h:id[@root='{k.OID_BATCH_NO}']",
+    "N.1.3": "h:sender/h:device/h:id",
+    "N.1.4": "h:receiver/h:device/h:id",
+    "N.1.5": "h:creationTime",
+})
+_BATCH_ATTRS = {"N.1.1": "code", "N.1.2": "extension", "N.1.3": "extension",
+                "N.1.4": "extension", "N.1.5": "value"}
+
+
+def batch_values(root: etree._Element) -> dict[str, str | None]:
+    """N.1.1-N.1.5 of a batch: the first such attribute, as XPath `(path/@attr)[1]` gives."""
+    found: dict[str, list] = {}
+    _walk(root, _BATCH, found)
+    return {element: next((value for el in found.get(element, ())
+                           if (value := el.get(attr)) is not None), None)
+            for element, attr in _BATCH_ATTRS.items()}
 
 
 def _attrs(el, tag: str, attr: str) -> list[str]:

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from . import constants as k
-from .extract import Extract, Hit, extract, group_id
+from .extract import Extract, Hit, batch_values, extract, group_id
 from .rules import DATA_DIR, ElementSpec, element_specs
 from .safexml import MAX_BYTES, E2BParseError, parse_xml
 from .timefmt import ts_precision, ts_to_datetime
@@ -27,13 +27,6 @@ _NUMERIC = frozenset({"N"})
 _FULL_PRECISION = frozenset({"N.1.5", "N.2.r.4", "C.1.2"})
 _DAY_PRECISION = frozenset({"C.1.4", "C.1.5"})
 _XP_MESSAGES = etree.XPath("h:PORR_IN049016UV", namespaces=k.XP_NS)
-_XP_BATCH = {
-    "N.1.1": etree.XPath(f"h:name[@codeSystem='{k.CL_MESSAGE_TYPE}']/@code", namespaces=k.XP_NS),
-    "N.1.2": etree.XPath(f"h:id[@root='{k.OID_BATCH_NO}']/@extension", namespaces=k.XP_NS),
-    "N.1.3": etree.XPath("h:sender/h:device/h:id/@extension", namespaces=k.XP_NS),
-    "N.1.4": etree.XPath("h:receiver/h:device/h:id/@extension", namespaces=k.XP_NS),
-    "N.1.5": etree.XPath("h:creationTime/@value", namespaces=k.XP_NS),
-}
 
 
 @dataclass(frozen=True)
@@ -93,7 +86,7 @@ def business_rules(root: etree._Element, profile: str = "ich", *, initial: bool 
 
     now = now or datetime.now(UTC)
     specs = element_specs()
-    batch = {element: (xp(root) or [None])[0] for element, xp in _XP_BATCH.items()}
+    batch = batch_values(root)
     out: list[Failure] = []
     for element, value in batch.items():
         if not value:
