@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+SERIOUS_DAYS = 15
+NON_SERIOUS_DAYS = 90  # EU profile; a routing rule may say otherwise for its recipient
+
 
 def clock_start(*, version: int, day_zero: date, latest_info: date) -> date:
     return day_zero if version == 1 else max(day_zero, latest_info)

@@ -259,7 +259,8 @@ def case_create_from_report(*, actor, report: AEReport, coded_drugs=None, coded_
         member=member,
         drugs=drugs,
         reactions=reactions,
-        received_at=report.submitted_at,
+        # C.1.4: when pv first received it (intake), not when the member wrote it.
+        received_at=report.created_at,
         source_reports=[report],
         narrative=_report_narrative(report, age, member.sex),
         reporter_comments=report.free_text,

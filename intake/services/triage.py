@@ -301,7 +301,7 @@ def triage_item_confirm(
             reactions=[
                 {"reported_term": m.text[:250], **_reaction_coding(m), **flags} for m in reactions
             ],
-            received_at=post.posted_at,
+            received_at=post.created_at,  # C.1.4: when pv first received it
             source_posts=[post],
             narrative=post.text,
             **flags,

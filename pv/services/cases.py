@@ -164,7 +164,10 @@ def case_create(
     _write_children(case, drugs, reactions)
     case.source_posts.set(source_posts)
     case.source_reports.set(source_reports)
-    _mark_day_zero(case, now.date())
+    # Day 0: the organisation had all four criteria when it first received the report. An
+    # imported ICSR's C.1.4 is its first sender's date; pv itself received it today.
+    received = now if origin == Case.Origin.E2B_IMPORT else case.received_at
+    _mark_day_zero(case, received.date())
     audit_record(actor=actor, action="case.created", obj=case, after=case_snapshot(case=case))
     _schedule_routing(case)
     return case

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -16,12 +16,12 @@ from intake.models import AEReport, Mention, Post, TriageItem
 from pv.models import AuditEvent, Case, Member, User
 from pv.privacy.pseudonyms import partner_pseudonym
 from pv.selectors import case_snapshot, case_versions
+from submissions import clocks
 from submissions.models import Submission
 from submissions.selectors import submission_list_visible_to
 
 # Days to report a candidate once confirmed, if day 0 is the day the member wrote it (all four
 # criteria present). The recipient's routing rule may differ; this is the queue's yardstick.
-SERIOUS_DAYS, NON_SERIOUS_DAYS = 15, 90
 
 
 # --- queue -----------------------------------------------------------------------------------
@@ -76,8 +76,13 @@ def candidate_due(*, item: TriageItem) -> date | None:
     criteria = item.screening.criteria or {}
     if not criteria or not all(criteria.values()):
         return None
-    days = SERIOUS_DAYS if item.is_serious else NON_SERIOUS_DAYS
-    return item.item_at.date() + timedelta(days=days)
+    # pv has known of it since it entered the queue: that is day 0 if the reviewer confirms.
+    return clocks.due_date(
+        start=item.created_at.date(),
+        serious=item.is_serious,
+        serious_days=clocks.SERIOUS_DAYS,
+        non_serious_days=clocks.NON_SERIOUS_DAYS,
+    )
 
 
 def source_of(item: TriageItem) -> Post | AEReport:
