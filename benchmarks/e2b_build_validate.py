@@ -1,6 +1,7 @@
 """Benchmark: build + validate (XSD and `ich` + `fda` business rules) of E2B(R3) ICSRs.
 
-Run on one core:  .venv/bin/python benchmarks/e2b_build_validate.py [--n 1000] [--repeat 5]
+Run on one core:
+    taskset -c 1 .venv/bin/python benchmarks/e2b_build_validate.py [--n 1000] [--repeat 5]
 Prints ICSRs per second for build alone, validate alone and build + validate. Each ICSR is a
 realistic pv case (2 reactions, 3 drugs with dosage, indication and relatedness, medical history,
 FDA regional elements) in its own batch, which is how pv sends them.
