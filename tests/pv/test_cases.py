@@ -101,3 +101,19 @@ def test_unknown_fields_are_refused(canary_member, reviewer):
             drugs=[{**DRUG, "colour": "red"}],
             reactions=[REACTION],
         )
+
+
+def test_day_zero_is_the_date_the_report_was_first_received(canary_member, reviewer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    received = timezone.now() - timedelta(days=3)
+    case = case_create(
+        actor=reviewer,
+        member=canary_member,
+        drugs=[DRUG],
+        reactions=[REACTION],
+        received_at=received,
+    )
+    assert case.day_zero == received.date()
