@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
 
 from pv.models import Case, Partner
@@ -65,15 +63,9 @@ def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> Ca
     drugs = []
     for d in case.drugs.all():
         ingredients = [
-            Ingredient(
-                name=i.get("name", ""),
-                code=_code(
-                    i.get("code", ""),
-                    i.get("dictionary", ""),
-                    i.get("version", ""),
-                    i.get("name", ""),
-                ),
-            )
+            # G.k.2.3.r.2 wants a substance TermID from a known code system; pv's open drug
+            # dictionary (DrugBank ids) has none, so the ingredient goes by name only.
+            Ingredient(name=i.get("name", ""))
             for i in d.ingredients
             if i.get("name")
         ]
@@ -165,4 +157,4 @@ def regional_for(snapshot: CaseSnapshot, recipient: Partner) -> CaseSnapshot:
     return snapshot
 
 
-__all__ = ["Decimal", "case_to_snapshot", "header_for", "regional_for", "terminology_oid"]
+__all__ = ["case_to_snapshot", "header_for", "regional_for", "terminology_oid"]
