@@ -20,6 +20,7 @@ from submissions.e2b import (
     PrimarySource,
     Quantity,
     Reaction,
+    Relatedness,
     Sender,
 )
 from submissions.e2b.constants import MEDDRA_OID
@@ -94,6 +95,19 @@ def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> Ca
                 if d.indication_reported
                 else [],
                 action_taken=d.action_taken,
+                # The member reported these events as reactions to their suspect drugs: the
+                # primary source's own assessment (G.k.9.i.2.r), not the sender's.
+                relatedness=[
+                    Relatedness(
+                        reaction_id=r.id,
+                        result="related",
+                        source="primary source reporter",
+                        method="global introspection",
+                    )
+                    for r in reactions
+                ]
+                if d.role == "suspect" and case.member_id
+                else [],
                 id=str(d.id),
             )
         )

@@ -144,6 +144,8 @@ def case_create(
     country = fields.get("reporter_country") or (member.country if member else "")
     report_id, worldwide_id = _new_case_ids(country)
     defaults = {
+        # D.7: the conditions the member lists in their profile are relevant medical history.
+        "medical_history": list(member.conditions) if member else [],
         "patient_sex": member.sex if member else Case.Sex.UNKNOWN,
         "patient_age": _age_from_member(member, now.date()),
         "reporter_country": member.country if member else "",
