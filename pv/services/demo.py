@@ -21,6 +21,8 @@ from pv.models import Case, Member, Partner, Product, User
 from pv.services.members import member_register
 from pv.services.users import user_create
 from signals.services import signals_demo_seed
+from submissions.e2b import parse_batch
+from submissions.importer import case_import_snapshot
 from submissions.models import RoutingRule, Submission
 
 ACCOUNTS_FILE = "demo_accounts.json"
@@ -130,9 +132,22 @@ def demo_seed(*, community: dict, actor: str = "demo-seed") -> list[dict]:
     # reviewer confirms the top candidates into coded cases, which route their submissions.
     reviewer_id = reviewer.id
     transaction.on_commit(lambda: demo_confirm_cases(reviewer_id=reviewer_id))
+    # Another sender's MedDRA-coded ICSRs (FDA's public examples), so regulators have traffic:
+    # pv's own open terminology is not MedDRA, and regulators accept MedDRA only.
+    transaction.on_commit(lambda: demo_import_e2b(actor_id=reviewer_id))
     # Then signals over those cases, the screened forum mentions and the FAERS sample.
     transaction.on_commit(signals_demo_seed)
     return accounts
+
+
+def demo_import_e2b(*, actor_id) -> int:
+    actor = User.objects.get(id=actor_id)
+    imported = 0
+    for path in sorted((Path(__file__).resolve().parent.parent / "demo/data/e2b").glob("*.xml")):
+        for snapshot in parse_batch(path.read_bytes()).cases:
+            with transaction.atomic():
+                imported += case_import_snapshot(snapshot=snapshot, actor=actor)[1]
+    return imported
 
 
 def demo_confirm_cases(*, reviewer_id, reports: int = DEMO_CASES, posts: int = 10) -> int:
