@@ -83,16 +83,25 @@ def submission_route_case(*, case: Case, actor="system") -> list[Submission]:
     chosen = {
         rid: rule for rid, rule in decided.items() if rule.action == RoutingRule.Action.SUBMIT
     }
-    for recipient_id, rule in _earlier_recipients(case).items():
+    earlier = _earlier_recipients(case)
+    for recipient_id, rule in earlier.items():
         chosen.setdefault(recipient_id, rule)
-    start = clocks.clock_start(
-        version=case.version, day_zero=case.day_zero, latest_info=case.latest_info_at.date()
-    )
-    kind = submission_kind(case)
+    case_kind = submission_kind(case)
     created = []
     partners = Partner.objects.in_bulk(list(chosen))
     for recipient_id, rule in chosen.items():
         recipient = partners[recipient_id]
+        # A recipient that never received this case gets it as an initial report, on the
+        # clock that started at day 0; there is nothing to nullify for it.
+        first_time = recipient_id not in earlier
+        if first_time and case_kind == Submission.Kind.NULLIFICATION:
+            continue
+        kind = Submission.Kind.INITIAL if first_time else case_kind
+        start = clocks.clock_start(
+            version=1 if first_time else case.version,
+            day_zero=case.day_zero,
+            latest_info=case.latest_info_at.date(),
+        )
         batch = uuid.uuid4().hex
         submission, was_created = Submission.objects.get_or_create(
             case=case,

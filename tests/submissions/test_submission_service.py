@@ -291,3 +291,21 @@ def test_open_terminology_is_accepted_only_under_a_partner_agreement(
     assert (
         "HP:0100785" in xml and "2.16.840.1.113883.6.163" not in xml.split("HP:0100785")[0][-300:]
     )
+
+
+def test_a_recipient_new_to_the_case_gets_an_initial_report(partners, canary_member, reviewer):
+    # given v1 went only to the sponsor (non-serious), then follow-up makes it serious
+    v1 = _case(canary_member, reviewer, serious=False)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Case.objects.filter(pk=v1.pk).update(received_at=an_hour_ago, latest_info_at=an_hour_ago)
+    v1.refresh_from_db()
+    for s in _route(v1).values():
+        assert submission_prepare(submission=s).status == "validated", s.validation_errors
+    v2 = case_version_create(
+        actor=reviewer, case=v1, reason="hospitalised", changes={"hospitalisation": True}
+    )
+    # when
+    subs = {s.recipient.name: s for s in submission_route_case(case=v2)}
+    # then FDA (serious US) sees the case for the first time: an initial report due from day 0
+    assert subs["FDA test"].kind == "initial" and subs["Sponsor A"].kind == "followup"
+    assert subs["FDA test"].clock_start == v1.day_zero
