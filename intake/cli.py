@@ -2,9 +2,11 @@
 
     pv screen [FILE|-] [-o OUT]      JSONL {"id", "text", ...} in -> one JSONL result per line
     pv screen-eval [--split test]    precision/recall/F1 on PsyTAR + pv's own annotated sets
-    pv screen-train [--out PATH] [--tagger-out PATH]
-                                     re-learn intake/nlp/data/learned.json.gz and train the span
-                                     tagger (intake/nlp/data/tagger.npz) from PsyTAR train
+    pv screen-train [--out PATH] [--tagger-out PATH] [--sentences-out PATH]
+                                     re-learn intake/nlp/data/learned.json.gz, train the span
+                                     tagger (intake/nlp/data/tagger.npz) and the sentence-level
+                                     ADR classifier (intake/nlp/data/sentences.npz) from PsyTAR
+                                     train (classifier threshold chosen on dev)
 """
 
 from __future__ import annotations
@@ -130,10 +132,12 @@ def train_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="pv screen-train", description="Learn phrases and role "
                                      "priors, and train the span tagger, from the PsyTAR train "
                                      "split (deterministic: the same files come out each time).")
-    from intake.nlp.pipeline import LEARNED, TAGGER
+    from intake.nlp.pipeline import LEARNED, SENTENCES, TAGGER
 
     parser.add_argument("--out", default=str(LEARNED), help="learned phrases (gzip'd JSON)")
     parser.add_argument("--tagger-out", default=str(TAGGER), help="tagger weights (npz)")
+    parser.add_argument("--sentences-out", default=str(SENTENCES),
+                        help="sentence-level ADR classifier weights (npz)")
     args = parser.parse_args(argv)
     from intake.nlp.psytar import psytar_dir
     from intake.nlp.train import train
@@ -141,6 +145,7 @@ def train_main(argv: list[str]) -> int:
     if not psytar_dir().exists():
         sys.stderr.write(f"pv screen-train: PsyTAR not found at {psytar_dir()}\n")
         return 2
-    meta = train(Path(args.out), tagger_out=Path(args.tagger_out))
+    meta = train(Path(args.out), tagger_out=Path(args.tagger_out),
+                 sentences_out=Path(args.sentences_out))
     sys.stdout.write(json.dumps(meta) + "\n")
     return 0

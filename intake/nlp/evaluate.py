@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from intake.nlp.pipeline import screen_texts
+from intake.nlp.pipeline import adr_threshold, screen_texts
 from intake.nlp.psytar import psytar_dir, read_binary, read_conll
 
 EVAL_DIR = Path(__file__).parent / "eval"
@@ -59,11 +59,15 @@ def eval_mentions(sentences: list[dict], *, label: str = "ADR") -> dict:
     return {"strict": strict, "overlap": overlap}
 
 
-def eval_sentences(rows: list[dict]) -> dict:
+def eval_sentences(rows: list[dict], *, mentions_only: bool = False) -> dict:
+    """Sentence-level ADR: the text's `adr_score` reaches the sentence classifier's threshold
+    (`mentions_only`: the text has an ADR mention, the 2.0 rule)."""
     results = _screen([r["text"] for r in rows])
+    threshold = adr_threshold()
     tp = fp = fn = 0
     for row, res in zip(rows, results, strict=True):
-        pred = bool(adr_spans(res, unspecified=True))
+        pred = (bool(adr_spans(res, unspecified=True)) if mentions_only
+                else res["adr_score"] >= threshold)
         tp += pred and row["ADR"] == 1
         fp += pred and row["ADR"] == 0
         fn += (not pred) and row["ADR"] == 1

@@ -6,9 +6,11 @@
 Loaded once per process (`load_pipeline()`); nothing is downloaded. Components, run batch-wise:
 `pv_mentions` (token path with sentence splitting, drug and dictionary event matching) ->
 `pv_tagger` (trained ADR / withdrawal / indication span tagger, `intake.nlp.tagger`) ->
-`pv_context` (negation, hypothetical, historical, family, withdrawal, role). `screen_texts`
-then pairs drugs with reactions and scores seriousness, the four minimum criteria, the
-candidate flag and the priority. Figures and design: docs/screening.md.
+`pv_context` (negation, hypothetical, historical, family, withdrawal, role); the sentence-level
+ADR classifier (`intake.nlp.sentences`) is scored with the tagger batch. `screen_texts` then
+pairs drugs with reactions and scores seriousness, the four minimum criteria, the candidate
+flag, the priority and the post's `adr_score` / `adr` (informational: not used for
+`candidate`). Figures and design: docs/screening.md.
 """
 from __future__ import annotations
 
@@ -28,14 +30,17 @@ from coding.nlp.dictionaries import default_drugs, default_events, english_words
 from intake.nlp.assess import assess, pair_mentions
 from intake.nlp.context import NEGATIONS, assign_context
 from intake.nlp.matchers import Matcher
+from intake.nlp.sentences import DRUG_WORD, SentenceModel
+from intake.nlp.sentences import load as load_sentence_model
 from intake.nlp.tagger import LEX_DRUG, LEX_EVENT_B, LEX_EVENT_I, LEX_MOD, LEX_NONE, Tagger
 from intake.nlp.tagger import load as load_tagger
 from intake.nlp.tokens import analyse
 
 PIPELINE_NAME = "pv-screen"
-PIPELINE_RELEASE = "2.0"
+PIPELINE_RELEASE = "2.1"
 LEARNED = Path(__file__).parent / "data" / "learned.json.gz"
 TAGGER = Path(__file__).parent / "data" / "tagger.npz"
+SENTENCES = Path(__file__).parent / "data" / "sentences.npz"
 # Chosen on the PsyTAR dev split: below this tagger P(ADR), a dictionary-only event is not
 # taken as a reaction.
 LEXICON_MIN_P_ADR = 0.1
@@ -72,6 +77,11 @@ def _matcher() -> Matcher:
 
 def event_words(matcher: Matcher) -> frozenset[str]:
     return frozenset(w for key in matcher.event_table for w in key.split(" "))
+
+
+@functools.cache
+def _sentence_model() -> SentenceModel | None:
+    return load_sentence_model(SENTENCES)
 
 
 @functools.cache
@@ -130,7 +140,15 @@ class TaggerComponent:
         pvs = [doc.user_data["pv"] for doc in docs]
         tagged = self.tagger.tag([(pv["norms"], lex_tags(pv["norms"], pv["drugs"], pv["events"]))
                                   for pv in pvs])
+        model = _sentence_model()
+        if model is not None and tagged:
+            partial = model.partial(self.tagger.last_hashes, self.tagger.last_p_adr,
+                                    self.tagger.last_firsts,
+                                    [(pv["sentences"], pv["drugs"]) for pv in pvs])
+            for pv, z in zip(pvs, partial, strict=True):
+                pv["sentence_z"] = z
         for pv, (spans, p_adr) in zip(pvs, tagged, strict=True):
+            pv["p_adr"] = p_adr
             if spans:
                 pv["events"] = self._merge(pv, spans)
             # A dictionary event the tagger gives next to no chance of being an ADR is kept
@@ -239,6 +257,7 @@ def load_pipeline() -> Language:
     nlp.add_pipe("pv_context")
     _matcher()
     _tagger()
+    _sentence_model()
     _warm(nlp)
     # The dictionaries are millions of long-lived objects: move them out of the cyclic garbage
     # collector's generations so its full collections (triggered by the many small result
@@ -261,8 +280,10 @@ def pipeline_version() -> dict:
     learned = load_learned().get("meta", {})
     tagger = _tagger()
     tagger_id = tagger.meta.get("id", "tagger") if tagger else "no-tagger"
+    model = _sentence_model()
+    sentence_id = model.meta.get("id", "sentences") if model else "no-sentences"
     return {"pipeline": f"{PIPELINE_NAME}/{PIPELINE_RELEASE}+{learned.get('id', 'untrained')}"
-                        f"+{tagger_id}",
+                        f"+{tagger_id}+{sentence_id}",
             "drugs": drugs.terminology, "events": events.terminology}
 
 
@@ -325,14 +346,81 @@ def _mentions(doc) -> tuple[list[dict], list[int]]:
     return [m for _, m, _ in found], [s for _, _, s in found]
 
 
+def is_adr_evidence(m: dict) -> bool:
+    """An event mention that counts as ADR evidence for its sentence: a reportable reaction
+    that is not a withdrawal symptom ("side effects" included)."""
+    return (m["kind"] == "event" and m["role"] == "reaction" and not (
+        m["negated"] or m["hypothetical"] or m["family"] or m["historical"]
+        or m["withdrawal"]))
+
+
+def sentence_units(doc, mentions: list[dict], sentence_of: list[int]) -> tuple:
+    """(norms, sentences, mention evidence per sentence, highest tagger P(ADR) per sentence):
+    the input of the sentence classifier for one text."""
+    pv = doc.user_data["pv"]
+    sentences = pv["sentences"]
+    flags = [False] * len(sentences)
+    for m, s in zip(mentions, sentence_of, strict=True):
+        if s >= 0 and is_adr_evidence(m):
+            flags[s] = True
+    p_adr = pv.get("p_adr")
+    p_max = [max(p_adr[a:b]) for a, b in sentences] if p_adr else [0.0] * len(sentences)
+    norms = pv["norms"]
+    if pv["drugs"]:  # a drug's name says nothing about the sentence: one placeholder for all
+        norms = list(norms)
+        for a, b, *_ in pv["drugs"]:
+            norms[a:b] = [DRUG_WORD] * (b - a)
+    return norms, sentences, flags, p_max
+
+
+def adr_scores(units: list[tuple]) -> list[float]:
+    """Reference path (training): per text, its highest sentence-level ADR probability
+    (without a trained sentence model: 1.0 when some sentence holds ADR evidence, else 0.0)."""
+    model = _sentence_model()
+    if model is None:
+        return [1.0 if any(flags) else 0.0 for _, _, flags, _ in units]
+    return [max(s, default=0.0) for s in model.scores(units)]
+
+
+def adr_score(doc, mentions: list[dict], sentence_of: list[int]) -> float:
+    """A text's highest sentence-level ADR probability (fast path: the n-gram and P(ADR)
+    part was computed with the tagger batch; only the mention evidence is added here).
+    Without a sentence model or tagger: 1.0 when some sentence holds ADR evidence, else 0.0."""
+    partial = doc.user_data["pv"].get("sentence_z")
+    model = _sentence_model()
+    if partial is None or model is None:
+        return 1.0 if any(s >= 0 and is_adr_evidence(m)
+                          for m, s in zip(mentions, sentence_of, strict=True)) else 0.0
+    if not partial:
+        return 0.0
+    # The sigmoid is monotone: the best sentence is the one with the highest logit.
+    no, yes = model.mention_logits
+    z = list(partial)
+    for m, s in zip(mentions, sentence_of, strict=True):
+        if s >= 0 and m["kind"] == "event" and m["role"] == "reaction" and not (
+                m["negated"] or m["hypothetical"] or m["family"] or m["historical"]
+                or m["withdrawal"]):
+            z[s] = partial[s] + yes - no
+    return model.sigmoid(max(z) + no)
+
+
+def adr_threshold() -> float:
+    model = _sentence_model()
+    return model.threshold if model is not None else 0.5
+
+
 def screen_docs(items: list[dict], docs) -> Iterator[dict]:
+    threshold = adr_threshold()
     for item, doc in zip(items, docs, strict=True):
         mentions, sentence_of = _mentions(doc)
+        score = adr_score(doc, mentions, sentence_of)
         pairs = pair_mentions(mentions, sentence_of)
         verdict = assess(doc.user_data["text"], mentions, pairs, profile=item.get("profile"),
                          reporter_known=item.get("reporter_known", True),
                          words=doc.user_data["pv"]["norms"])
-        yield {"id": item.get("id"), **verdict, "mentions": mentions, "pairs": pairs,
+        yield {"id": item.get("id"), **verdict, "adr": score >= threshold,
+               "adr_score": round(score, 4),
+               "mentions": mentions, "pairs": pairs,
                "pipeline_version": pipeline_version()["pipeline"]}
 
 

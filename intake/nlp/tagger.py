@@ -74,10 +74,10 @@ class Tagger:
     def _reset_types(self) -> None:
         self._types: dict[str, int] = {}
         self._rows: list[tuple[int, int, int]] = []
-        self._capacity = np.zeros((1024, 3), dtype=np.int64)
+        self._capacity = np.zeros((1024, 4), dtype=np.int64)
         self._table = self._capacity[:0]
         self._type("<pad>")
-        self._rows[0] = (_PAD_WORD, 0, 1)
+        self._rows[0] = (_PAD_WORD, 0, 1, 0)
 
     # -- features ----------------------------------------------------------------------------
     def _type(self, norm: str) -> int:
@@ -85,7 +85,8 @@ class Tagger:
         if t is None:
             t = self._types[norm] = len(self._rows)
             self._rows.append((self.vocab.get(norm, 0), self.suffixes.get(norm[-3:], 0),
-                               word_class(norm, self.english, self.event_words)))
+                               word_class(norm, self.english, self.event_words),
+                               stable_hash(norm)))
         return t
 
     def features(self, texts: list[tuple[list[str], list[int]]]) -> tuple[np.ndarray, list[int]]:
@@ -108,13 +109,15 @@ class Tagger:
         if len(self._rows) > len(self._table):  # new types: grow the table by doubling
             have = len(self._table)
             if len(self._rows) > self._capacity.shape[0]:
-                grown = np.zeros((max(2 * len(self._rows), 1024), 3), dtype=np.int64)
+                grown = np.zeros((max(2 * len(self._rows), 1024), 4), dtype=np.int64)
                 grown[:have] = self._capacity[:have]
                 self._capacity = grown
             self._capacity[have:len(self._rows)] = self._rows[have:]
             self._table = self._capacity[:len(self._rows)]
         rows = self._table[np.asarray(type_ids, dtype=np.int64)]
         w, suf, cls = rows[:, 0], rows[:, 1], rows[:, 2]
+        # CRC-32 of each token (0 in padding), for the sentence classifier (`last_hashes`).
+        self.last_hashes = rows[:, 3]
         lx = np.asarray(lex, dtype=np.int64)
         n = len(type_ids)
 
@@ -170,7 +173,11 @@ class Tagger:
         edges = np.diff(live.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
         seg_starts = np.flatnonzero(edges == 1)
         seg_ends = np.flatnonzero(edges == -1)
-        p_adr = (probs[:, 1] + probs[:, 2]).tolist()
+        p_arr = probs[:, 1] + probs[:, 2]
+        p_arr[~real] = 0.0
+        # The batch layout for the sentence classifier: P(ADR) per column, first columns.
+        self.last_p_adr, self.last_firsts = p_arr, firsts
+        p_adr = p_arr.tolist()
         spans: list[list[tuple]] = [[] for _ in texts]
         one = seg_ends - seg_starts == 1
         # One-token runs (most of them) in one go: the best of O (with its bias) and B-*.

@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from coding.nlp.dictionaries import default_drugs, default_events, english_words
 from coding.nlp.text import norm_phrase, tokenizer
 from intake.nlp.matchers import Matcher
-from intake.nlp.psytar import psytar_dir, read_conll
+from intake.nlp.psytar import psytar_dir, read_binary, read_conll
 from intake.nlp.tagger import LABEL_OF, TAGS, Tagger, save, train_weights
 from intake.nlp.tokens import analyse
 
@@ -39,6 +39,11 @@ TAGGER_EPOCHS = 15
 TAGGER_MIN_COUNT = 2
 TAGGER_O_BIAS = 0.5
 TAGGER_SEEDS = 3
+# Sentence classifier settings chosen on binary/dev.csv (its threshold too, by `train`).
+SENTENCE_EPOCHS = 5
+SENTENCE_LR = 0.05
+SENTENCE_L2 = 1e-5
+SENTENCE_SEEDS = 3
 
 
 def _doc_norms(text: str):
@@ -178,8 +183,70 @@ def train_tagger(out: Path, train_sentences: list[dict], *, epochs: int = TAGGER
     return tagger.meta
 
 
-def train(out: Path, split_dir: Path | None = None, tagger_out: Path | None = None) -> dict:
-    from intake.nlp.pipeline import TAGGER, _matcher, _tagger
+def screened_units(texts: list[str]) -> list[tuple]:
+    """The sentence classifier's input for each text, as the pipeline computes it (PsyTAR
+    texts are about a drug, as in the evaluation)."""
+    from intake.nlp.pipeline import _clean, _mentions, load_pipeline, sentence_units
+
+    nlp = load_pipeline()
+    units = []
+    for b in range(0, len(texts), 256):
+        chunk = [_clean(t) for t in texts[b:b + 256]]
+        docs = list(nlp.tokenizer.pipe(chunk))
+        for doc, text in zip(docs, chunk, strict=True):
+            doc.user_data["text"] = text
+            doc.user_data["about_drug"] = True
+        for _, proc in nlp.pipeline:
+            docs = list(proc.pipe(docs)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+        units.extend(sentence_units(doc, *_mentions(doc)) for doc in docs)
+    return units
+
+
+def _f1(pred: list[bool], gold: list[int]) -> float:
+    tp = sum(p and g == 1 for p, g in zip(pred, gold, strict=True))
+    n_pred, n_gold = sum(pred), sum(g == 1 for g in gold)
+    return 2 * tp / (n_pred + n_gold) if n_pred + n_gold else 0.0
+
+
+def train_sentence_model(out: Path, train_rows: list[dict], dev_rows: list[dict], *,
+                         epochs: int = SENTENCE_EPOCHS, lr: float = SENTENCE_LR,
+                         l2: float = SENTENCE_L2, seeds: int = SENTENCE_SEEDS) -> dict:
+    """Train the sentence-level ADR classifier on `train_rows` (each row one unit), choose its
+    threshold on `dev_rows` (best F1 of the pipeline's per-post score); write `out` (npz)."""
+    from intake.nlp.sentences import SentenceModel, save, train_weights, unit_features
+
+    train_units = screened_units([r["text"] for r in train_rows])
+    feats = [unit_features(norms, any(flags), max(p_max, default=0.0))
+             for norms, _, flags, p_max in train_units]
+    labels = [r["ADR"] for r in train_rows]
+    weights = sum(train_weights(feats, labels, epochs=epochs, lr=lr, l2=l2, seed=seed)
+                  for seed in range(13, 13 + seeds)) / seeds
+    weights = weights.astype(np.float16)
+    model = SentenceModel(weights, 0.5, {})
+    dev_scores = [max(s, default=0.0)
+                  for s in model.scores(screened_units([r["text"] for r in dev_rows]))]
+    gold = [r["ADR"] for r in dev_rows]
+    grid = [round(0.05 + 0.01 * k, 2) for k in range(91)]
+    threshold = max(grid, key=lambda t: (_f1([s >= t for s in dev_scores], gold), -abs(t - 0.5)))
+    digest = hashlib.sha1(weights.tobytes() + str(threshold).encode()).hexdigest()[:8]  # noqa: S324
+    meta = {"id": f"sentences-{digest}", "source": "PsyTAR binary train split (CC BY 4.0); "
+            "threshold chosen on binary dev", "rows": len(train_rows), "epochs": epochs,
+            "lr": lr, "l2": l2, "seeds": seeds, "threshold": threshold,
+            "dev_f1": round(_f1([s >= threshold for s in dev_scores], gold), 4)}
+    save(out, weights, threshold, meta)
+    return meta
+
+
+def train(out: Path, split_dir: Path | None = None, tagger_out: Path | None = None,
+          sentences_out: Path | None = None) -> dict:
+    from intake.nlp.pipeline import (
+        SENTENCES,
+        TAGGER,
+        _matcher,
+        _sentence_model,
+        _tagger,
+        load_pipeline,
+    )
 
     base = split_dir or psytar_dir()
     train_sentences = read_conll(base / "all" / "train.txt")
@@ -193,4 +260,13 @@ def train(out: Path, split_dir: Path | None = None, tagger_out: Path | None = No
     _matcher.cache_clear()
     _tagger.cache_clear()
     tagger_meta = train_tagger(tagger_out or TAGGER, train_sentences)
-    return {**learned["meta"], "tagger": tagger_meta["id"]}
+    # The sentence classifier reads the pipeline's output with the tagger just trained.
+    _tagger.cache_clear()
+    load_pipeline.cache_clear()
+    sentence_meta = train_sentence_model(
+        sentences_out or SENTENCES, read_binary(base / "binary" / "train.csv"),
+        read_binary(base / "binary" / "dev.csv"))
+    _sentence_model.cache_clear()
+    return {**learned["meta"], "tagger": tagger_meta["id"], "sentences": sentence_meta["id"],
+            "sentence_threshold": sentence_meta["threshold"],
+            "sentence_dev_f1": sentence_meta["dev_f1"]}

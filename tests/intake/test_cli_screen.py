@@ -21,7 +21,7 @@ def test_screen_reads_jsonl_and_writes_one_line_per_input(monkeypatch, capsys):
     assert [r["id"] for r in out] == [1, "b"]
     first = out[0]
     assert set(first) >= {"id", "candidate", "priority", "serious", "criteria", "mentions",
-                          "pairs"}
+                          "pairs", "adr", "adr_score"}
     assert {m["kind"] for m in first["mentions"]} == {"drug", "event"}
 
 

@@ -11,8 +11,9 @@ from tests.intake.conftest import drugs, events
 
 def test_version_names_the_release_the_learned_data_and_the_tagger():
     version = pipeline_version()["pipeline"]
-    assert version.startswith("pv-screen/2.0+psytar-train-")
+    assert version.startswith("pv-screen/2.1+psytar-train-")
     assert "+tagger-" in version
+    assert "+sentences-" in version
 
 
 def test_a_text_gets_the_same_result_whatever_else_is_in_its_batch():
