@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from pv.core.models import TimeStampedModel
+from pv.core.models import SeriousnessFlags, TimeStampedModel
 
 
 class ScreeningStatus(models.TextChoices):
@@ -33,7 +33,7 @@ class Post(TimeStampedModel):
         return self.source_id
 
 
-class AEReport(TimeStampedModel):
+class AEReport(SeriousnessFlags, TimeStampedModel):
     """A member's structured report. Drugs and events keep the member's own words.
 
     drugs:  [{"name", "dose", "route", "frequency", "start_date", "stop_date", "indication"}]
@@ -52,12 +52,6 @@ class AEReport(TimeStampedModel):
     member = models.ForeignKey("pv.Member", on_delete=models.PROTECT, related_name="reports")
     drugs = models.JSONField(default=list)
     events = models.JSONField(default=list)
-    death = models.BooleanField(default=False)
-    life_threatening = models.BooleanField(default=False)
-    hospitalisation = models.BooleanField(default=False)
-    disability = models.BooleanField(default=False)
-    congenital_anomaly = models.BooleanField(default=False)
-    other_medically_important = models.BooleanField(default=False)
     free_text = models.TextField(blank=True)
     submitted_at = models.DateTimeField(db_index=True)
     screening_status = models.CharField(

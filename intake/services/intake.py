@@ -11,6 +11,7 @@ from django.db import models, transaction
 from intake.models import AEReport, Post, ScreeningStatus
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
+from pv.core.models import SERIOUSNESS_FIELDS as SERIOUSNESS
 from pv.models import Member
 from pv.privacy.scrub import scrub_text
 from pv.vault import vault_restricted_values
@@ -151,18 +152,7 @@ def _minimise(*, actor, items: list[dict], members: dict[str, Member]) -> list[d
 
 
 POST_FIELDS = ("forum", "thread", "text", "posted_at")
-REPORT_FIELDS = (
-    "drugs",
-    "events",
-    "death",
-    "life_threatening",
-    "hospitalisation",
-    "disability",
-    "congenital_anomaly",
-    "other_medically_important",
-    "free_text",
-    "submitted_at",
-)
+REPORT_FIELDS = ("drugs", "events", *SERIOUSNESS, "free_text", "submitted_at")
 
 
 def post_batch_create(*, actor, items: list[dict]) -> BatchResult:
@@ -208,16 +198,6 @@ def _report_narrative(report: AEReport, age: int | None, sex: str) -> str:
     if serious:
         text += f" Seriousness: {', '.join(serious)}."
     return text
-
-
-SERIOUSNESS = (
-    "death",
-    "life_threatening",
-    "hospitalisation",
-    "disability",
-    "congenital_anomaly",
-    "other_medically_important",
-)
 
 
 def case_create_from_report(*, actor, report: AEReport, coded_drugs=None, coded_reactions=None):

@@ -9,12 +9,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from pv.core.models import TimeStampedModel
+from pv.core.models import SeriousnessFlags, TimeStampedModel
 
 from .members import Member
 
 
-class Case(TimeStampedModel):
+class Case(SeriousnessFlags, TimeStampedModel):
+    """Seriousness flags (E.i.3.2) are rolled up to the case from its reactions and the report."""
+
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         ASSESSED = "assessed", "Assessed"
@@ -72,14 +74,6 @@ class Case(TimeStampedModel):
     )
     reporter_country = models.CharField(max_length=2, blank=True)
 
-    # Seriousness (E.i.3.2 rolled up to the case).
-    death = models.BooleanField(default=False)
-    life_threatening = models.BooleanField(default=False)
-    hospitalisation = models.BooleanField(default=False)
-    disability = models.BooleanField(default=False)
-    congenital_anomaly = models.BooleanField(default=False)
-    other_medically_important = models.BooleanField(default=False)
-
     narrative = models.TextField(blank=True)
     reporter_comments = models.TextField(blank=True)
     amendment_reason = models.TextField(blank=True, help_text="C.1.11.2 for amendments")
@@ -88,15 +82,6 @@ class Case(TimeStampedModel):
     )
     source_posts = models.ManyToManyField("intake.Post", blank=True, related_name="cases")
     source_reports = models.ManyToManyField("intake.AEReport", blank=True, related_name="cases")
-
-    SERIOUSNESS_FIELDS = (
-        "death",
-        "life_threatening",
-        "hospitalisation",
-        "disability",
-        "congenital_anomaly",
-        "other_medically_important",
-    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -114,14 +99,6 @@ class Case(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.worldwide_case_id} v{self.version}"
-
-    @property
-    def is_serious(self) -> bool:
-        return any(getattr(self, f) for f in self.SERIOUSNESS_FIELDS)
-
-    @property
-    def seriousness_criteria(self) -> list[str]:
-        return [f for f in self.SERIOUSNESS_FIELDS if getattr(self, f)]
 
 
 class CaseDrug(TimeStampedModel):
@@ -170,7 +147,7 @@ class CaseDrug(TimeStampedModel):
         ]
 
 
-class CaseReaction(TimeStampedModel):
+class CaseReaction(SeriousnessFlags, TimeStampedModel):
     class Outcome(models.TextChoices):  # E.i.7
         RECOVERED = "1", "Recovered/resolved"
         RECOVERING = "2", "Recovering/resolving"
@@ -192,12 +169,6 @@ class CaseReaction(TimeStampedModel):
     onset_date = models.DateField(null=True, blank=True)
     duration = models.CharField(max_length=50, blank=True)
     outcome = models.CharField(max_length=1, choices=Outcome.choices, default=Outcome.UNKNOWN)
-    death = models.BooleanField(default=False)
-    life_threatening = models.BooleanField(default=False)
-    hospitalisation = models.BooleanField(default=False)
-    disability = models.BooleanField(default=False)
-    congenital_anomaly = models.BooleanField(default=False)
-    other_medically_important = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["case", "position"]
