@@ -124,6 +124,9 @@ class Matcher:
         # skipped unless the next word continues a name. Grows as tokens are seen (bounded).
         self._not_drug: set[str] = set()
         self._not_event: set[str] = set()
+        # The plain tokens that start no multi-word name either: never looked at.
+        self._alone_drug: set[str] = set()
+        self._alone_event: set[str] = set()
         self._drug_cache: dict[str, str | None] = {}
         self._drug_pools: dict[tuple[str, int], list[str]] = {}
         self._event_pools: dict[tuple[str, int], list[str]] = {}
@@ -144,9 +147,11 @@ class Matcher:
         prefixes = self._drug_prefixes
         n = len(norms)
         nxt = 0
-        follow, empty = self._drug_follow, frozenset()
-        for i in [i for i, (t, u) in enumerate(zip(norms, [*norms[1:], ""], strict=True))
-                  if t not in plain or u in follow.get(t, empty)]:
+        follow, alone = self._drug_follow, self._alone_drug
+        last = n - 1
+        # One set probe for most tokens (`alone`: plain and starting no multi-word name).
+        for i in [i for i, t in enumerate(norms) if t not in alone and (
+                t not in plain or (norms[i + 1] if i < last else "") in follow[t])]:
             if i < nxt:
                 continue
             tok = norms[i]
@@ -169,6 +174,8 @@ class Matcher:
                 nxt = hit[1]
             elif not (tok in names and tok in first) and len(plain) < _MAX_PLAIN:
                 plain.add(tok)
+                if tok not in follow:
+                    alone.add(tok)
         return out
 
     def _guarded(self, norm: str, text: str) -> bool:
@@ -193,15 +200,16 @@ class Matcher:
         if not norms:
             return out
         n = len(norms)
-        if any(t.isdigit() for t in norms):
+        if any(map(str.isdigit, norms)):
             norms = ["#" if t.isdigit() else t for t in norms]
         table, plain = self.event_table, self._not_event
         prefixes = self._event_prefixes
         taken_sorted = sorted(taken)
         nxt = 0
-        follow, empty = self._event_follow, frozenset()
-        for i in [i for i, (t, u) in enumerate(zip(norms, [*norms[1:], ""], strict=True))
-                  if t not in plain or u in follow.get(t, empty)]:
+        follow, alone = self._event_follow, self._alone_event
+        last = n - 1
+        for i in [i for i, t in enumerate(norms) if t not in alone and (
+                t not in plain or (norms[i + 1] if i < last else "") in follow[t])]:
             if i < nxt or i in taken:
                 continue
             tok = norms[i]
@@ -239,6 +247,8 @@ class Matcher:
                 nxt = end
             elif tok not in table and len(plain) < _MAX_PLAIN:
                 plain.add(tok)
+                if tok not in follow:
+                    alone.add(tok)
         return out
 
     def _fuzzy_event(self, tok: str) -> str | None:
