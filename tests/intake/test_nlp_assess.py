@@ -59,3 +59,26 @@ def test_seriousness_word_boundaries_and_quick_exit():
     for text in ("went to the A&E", "self-harm again", "bed-ridden for weeks", "nothing here"):
         words = text.lower().replace("-", " ").split()
         assert seriousness(text, words) == seriousness(text)
+
+
+def test_patient_from_text_agrees_with_the_readable_patterns():
+    # given: texts around every alternative of the age and sex patterns, and near misses
+    import itertools
+    import re
+
+    from intake.nlp.assess import _AGE_RE, _SEX_RE, patient_from_text
+
+    age = re.compile(_AGE_RE.pattern.replace("[mfMF]", "[mf]"))  # on lower-cased text
+    sex = re.compile(_SEX_RE.pattern)
+
+    atoms = ["I", "i'm", "im", "i’m", "am", "as", "a", "has", "34", "7", "345", "(", "[", ")",
+             "]", "m", "F", "yo", "y/o", "y.o.", "yrs", "years", "year-old", "old", "mg",
+             "weeks", "%", "woman", "Mom", "dude", "x", "_", "é", "٣"]
+    texts = [" ".join(c) for c in itertools.product(atoms, repeat=3)]
+    texts += ["".join(c) for c in itertools.product(atoms, repeat=3)]
+    texts += ["I'm 34", "34yo", "(34F)", "x(34 f]", "34m", "I am a 34 year old woman",
+              "as a mom", "has a mom", "I am 34 mg", "i’m  a\n25 yo guy"]
+    for text in texts:
+        # when / then
+        expected = bool(age.search(text.lower()) or sex.search(text.lower()))
+        assert patient_from_text(text) == expected, text
