@@ -34,7 +34,7 @@ from intake.nlp.sentences import DRUG_WORD, SentenceModel
 from intake.nlp.sentences import load as load_sentence_model
 from intake.nlp.tagger import LEX_DRUG, LEX_EVENT_B, LEX_EVENT_I, LEX_MOD, LEX_NONE, Tagger
 from intake.nlp.tagger import load as load_tagger
-from intake.nlp.tokens import analyse
+from intake.nlp.tokens import TextAnalyser, analyse
 
 PIPELINE_NAME = "pv-screen"
 PIPELINE_RELEASE = "2.1"
@@ -107,7 +107,8 @@ class MentionsComponent:
         self.matcher = matcher
 
     def __call__(self, doc):
-        norms, starts, ends, sentences = analyse(doc)
+        tokens = doc.user_data.pop("tokens", None)  # `_run` analyses texts without a Doc
+        norms, starts, ends, sentences = analyse(doc) if tokens is None else tokens
         text = doc.user_data.get("text")
         if text is None:
             text = doc.text
@@ -445,6 +446,21 @@ def screen_texts(items: Iterable[dict], *, batch_size: int = 256) -> Iterator[di
         yield from _run(nlp, batch)
 
 
+class _Text:
+    """A text on its way through the pv components in `_run`. They only use `user_data`, and
+    the tokens come from `TextAnalyser`, so no spaCy Doc is built (a fifth of the time)."""
+
+    __slots__ = ("user_data",)
+
+    def __init__(self, user_data: dict) -> None:
+        self.user_data = user_data
+
+
+@functools.cache
+def _text_analyser(nlp: Language) -> TextAnalyser:
+    return TextAnalyser(nlp.tokenizer)
+
+
 def _run(nlp: Language, batch: list[dict]) -> Iterator[dict]:
     # The cyclic garbage collector would run dozens of times per batch over the many small
     # dicts made here (and they hold no cycles): pause it while a batch is computed (about
@@ -453,11 +469,12 @@ def _run(nlp: Language, batch: list[dict]) -> Iterator[dict]:
     if paused:
         gc.disable()
     try:
-        texts = [_clean(str(item.get("text") or "")) for item in batch]
-        docs = list(nlp.tokenizer.pipe(texts, batch_size=len(texts)))
-        for doc, text, item in zip(docs, texts, batch, strict=True):
-            doc.user_data["text"] = text
-            doc.user_data["about_drug"] = bool(item.get("about_drug"))
+        analyse_text = _text_analyser(nlp)
+        docs = []
+        for item in batch:
+            text = _clean(str(item.get("text") or ""))
+            docs.append(_Text({"text": text, "about_drug": bool(item.get("about_drug")),
+                               "tokens": analyse_text(text)}))
         for _, proc in nlp.pipeline:
             if hasattr(proc, "pipe"):
                 docs = list(proc.pipe(docs, batch_size=len(docs)))
