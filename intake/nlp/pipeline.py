@@ -21,6 +21,8 @@ import gzip
 import json
 import re
 from collections.abc import Iterable, Iterator
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 import spacy
@@ -90,9 +92,12 @@ def _tagger() -> Tagger | None:
     return load_tagger(TAGGER, matcher.english, event_words(matcher))
 
 
+_LEX_OF_WORD = dict.fromkeys(NEGATIONS, LEX_MOD)
+
+
 def lex_tags(norms: list[str], drugs: list, events: list) -> list[int]:
     """The dictionary's verdict per token, a feature of the trained tagger."""
-    lex = [LEX_MOD if t in NEGATIONS else LEX_NONE for t in norms]
+    lex = list(map(_LEX_OF_WORD.get, norms, repeat(LEX_NONE)))  # LEX_MOD for negations
     for a, b, *_ in drugs:
         lex[a:b] = [LEX_DRUG] * (b - a)
     for a, b, *_ in events:
@@ -323,6 +328,31 @@ def _event_fields(key: str | None) -> dict:
     return {"kind": "event", "code": pt_code, "term": coded["pt"], **coded}
 
 
+# A mention dict is a copy of a per-key template with its keys already in output order (one
+# C-level copy instead of a merge of three dicts); the placeholders are overwritten.
+_TEMPLATES_MAX = 200_000
+_drug_templates: dict[str, dict] = {}
+_event_templates: dict[str | None, dict] = {}
+
+
+def _drug_template(key: str) -> dict:
+    template = _drug_templates.get(key)
+    if template is None:
+        template = {"start": 0, "end": 0, "text": "", **_drug_fields(key), "fuzzy": False}
+        if len(_drug_templates) < _TEMPLATES_MAX:
+            _drug_templates[key] = template
+    return template
+
+
+def _event_template(key: str | None) -> dict:
+    template = _event_templates.get(key)
+    if template is None:
+        template = {"start": 0, "end": 0, "text": "", **_event_fields(key)}
+        if len(_event_templates) < _TEMPLATES_MAX:
+            _event_templates[key] = template
+    return template
+
+
 def _mentions(doc) -> tuple[list[dict], list[int]]:
     pv = doc.user_data["pv"]
     sentences, tok_starts, tok_ends = pv["sentences"], pv["starts"], pv["ends"]
@@ -332,18 +362,20 @@ def _mentions(doc) -> tuple[list[dict], list[int]]:
     found: list[tuple[int, dict, int]] = []
     for a, b, key, fuzzy in pv["drugs"]:
         start, end = tok_starts[a], tok_ends[b - 1]
-        m = {"start": start, "end": end, "text": text[start:end], **_drug_fields(key),
-             "fuzzy": fuzzy}
+        m = _drug_template(key).copy()
+        m["start"], m["end"], m["text"], m["fuzzy"] = start, end, text[start:end], fuzzy
         m["ingredients"] = [dict(i) for i in m["ingredients"]]
         found.append((start, m, bisect.bisect_right(starts, a) - 1))
     for (a, b, key, fuzzy, _label), ctx in zip(pv["events"], pv["context"], strict=True):
         start, end = tok_starts[a], tok_ends[b - 1]
-        m = {"start": start, "end": end, "text": text[start:end], **_event_fields(key), **ctx,
-             "fuzzy": fuzzy}
+        m = _event_template(key).copy()
+        m["start"], m["end"], m["text"] = start, end, text[start:end]
+        m.update(ctx)
+        m["fuzzy"] = fuzzy
         if _label == "SE":
             m["unspecified"] = True
         found.append((start, m, bisect.bisect_right(starts, a) - 1))
-    found.sort(key=lambda t: t[0])
+    found.sort(key=itemgetter(0))
     return [m for _, m, _ in found], [s for _, _, s in found]
 
 
