@@ -72,7 +72,10 @@ REACTION_CUES = frozenset({"side", "effect", "effects", "caused", "causes", "cau
                            "experience", "noticed", "noticing", "increased", "increase",
                            "more", "worse", "worsened", "worsening", "got", "get", "getting",
                            "having", "had", "have", "feel", "felt", "feeling", "terrible",
-                           "horrible", "extreme", "severe", "bad", "awful", "constant"})
+                           "horrible", "extreme", "severe", "bad", "awful", "constant",
+                           # an event that took the patient to hospital is reported as one
+                           "er", "hospital", "hospitalized", "hospitalised", "ambulance",
+                           "emergency"})
 WITHDRAWAL = frozenset({"withdrawal", "withdrawals", "withdrawl", "withdrawls", "withdraw",
                         "withdrawing", "weaning", "weaned", "wean", "tapering", "tapered",
                         "taper", "discontinued", "discontinuing", "discontinuation", "turkey",
@@ -111,13 +114,19 @@ def _clause_bounds(norms: list[str]) -> tuple[list[int], list[int]]:
 def assign_context(norms: list[str], sentences: list[tuple[int, int]],
                    events: list[tuple[int, int]], inside: set[int], *, has_drug: bool,
                    indication_prior: dict[str, float], keys: list[str | None],
-                   labels: list[str | None] | None = None) -> list[dict]:
+                   labels: list[str | None] | None = None,
+                   supported: list[bool] | None = None,
+                   drug_sentences: set[int] | None = None) -> list[dict]:
     """Context attributes for each (start, end) event span in `events` (norm positions).
 
     `inside`: positions covered by any mention (their words are not triggers).
     `indication_prior`: phrase key -> share of its annotated matches that were the treated
     condition; `keys` gives each event's phrase key. `labels`: the trained tagger's label per
     event (ADR | WD | IND) or None for dictionary-only events; a label decides the role.
+    `supported`: per sentence, whether the sentence-level ADR classifier would call it an ADR
+    sentence if it held a reaction; a reaction in an unsupported sentence with no cue tying
+    it to a drug becomes `other`. `drug_sentences`: sentences that name a drug; there an
+    event the models doubt stays a reaction ("Amoxicillin - broke out in hives").
     """
     out: list[dict] = []
     if not events:
@@ -160,12 +169,22 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
                 label == "ADR" and _indication_cue(pre, start)) else "reaction"
             if label == "IND" and withdrawal:
                 role = "reaction"  # symptoms in a withdrawal sentence are withdrawal reactions
-            withdrawal = label == "WD" or (label != "ADR" and withdrawal)
-        if label == "LOW" and role == "reaction" and not (
+            # Whether it is a withdrawal symptom is the sentence's call (the tagger's WD
+            # spans are often list items of an ADR sentence).
+        named = drug_sentences is not None and si in drug_sentences
+        if label == "LOW" and role == "reaction" and not named and not (
                 negated or hypothetical or historical or family or _reaction_cue(pre, post)):
             # The tagger sees no ADR here, no context rule explains why and nothing in the
             # clause ties the event to a drug ("gave me", "after", "from", "on ..."): only
             # the drug being somewhere in the post would have made it a reaction.
+            role = "other"
+        if supported is not None and role == "reaction" and si >= 0 and not supported[si] \
+                and not named \
+                and not (negated or hypothetical or historical or family or withdrawal) \
+                and not _reaction_cue(pre, post):
+            # Words alone made it a reaction ("on Zoloft" somewhere in the post, a tagged
+            # symptom) but the sentence reads as efficacy, dosage or history talk. (The
+            # classifier knows ADR sentences, not withdrawal ones: those are left alone.)
             role = "other"
         if family:
             role = "other"  # someone else's event is neither our patient's reaction nor indication

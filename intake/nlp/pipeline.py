@@ -19,6 +19,7 @@ import functools
 import gc
 import gzip
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator
 from itertools import repeat
@@ -39,13 +40,13 @@ from intake.nlp.tagger import load as load_tagger
 from intake.nlp.tokens import TextAnalyser, analyse
 
 PIPELINE_NAME = "pv-screen"
-PIPELINE_RELEASE = "2.1"
+PIPELINE_RELEASE = "2.2"
 LEARNED = Path(__file__).parent / "data" / "learned.json.gz"
 TAGGER = Path(__file__).parent / "data" / "tagger.npz"
 SENTENCES = Path(__file__).parent / "data" / "sentences.npz"
-# Chosen on the PsyTAR dev split: below this tagger P(ADR), a dictionary-only event is not
-# taken as a reaction.
-LEXICON_MIN_P_ADR = 0.1
+# Chosen on the PsyTAR dev split: below this tagger P(ADR) (the CRF's marginal), a
+# dictionary-only event is not taken as a reaction.
+LEXICON_MIN_P_ADR = 0.05
 _TAG = re.compile(r"<[^<>]{0,300}>")
 
 
@@ -219,6 +220,11 @@ class TaggerComponent:
         return None, False
 
 
+def _sentences_of(sentences: list[tuple[int, int]], spans: list[tuple]) -> set[int]:
+    starts = [a for a, _ in sentences]
+    return {bisect.bisect_right(starts, a) - 1 for a, *_ in spans}
+
+
 def _with_unspecified(norms: list[str], events: list[tuple]) -> list[tuple]:
     """Add "side effects" as an uncoded, unspecified reaction (label "SE") where no other
     event covers it: "the side effects were awful" reports a reaction without naming it."""
@@ -245,11 +251,19 @@ class ContextComponent:
         pv = doc.user_data["pv"]
         events = pv["events"]
         inside = {p for a, b, *_ in pv["drugs"] + events for p in range(a, b)}
+        supported = None
+        partial, model = pv.get("sentence_z"), _sentence_model()
+        if partial is not None and model is not None and doc.user_data.get("gate", True):
+            # A reaction stays one where its sentence, counted with it as evidence (partial +
+            # the "with evidence" term), is an ADR sentence for the classifier.
+            floor = math.log(model.threshold / (1 - model.threshold)) - model.mention_logits[1]
+            supported = [z >= floor for z in partial]
         pv["context"] = assign_context(
             pv["norms"], pv["sentences"], [(e[0], e[1]) for e in events], inside,
             has_drug=bool(pv["drugs"]) or doc.user_data.get("about_drug", False),
             indication_prior=self.prior, keys=[e[2] for e in events],
-            labels=[e[4] for e in events])
+            labels=[e[4] for e in events], supported=supported,
+            drug_sentences=_sentences_of(pv["sentences"], pv["drugs"]))
         return doc
 
 
@@ -379,23 +393,28 @@ def _mentions(doc) -> tuple[list[dict], list[int]]:
     return [m for _, m, _ in found], [s for _, _, s in found]
 
 
-def is_adr_evidence(m: dict) -> bool:
-    """An event mention that counts as ADR evidence for its sentence: a reportable reaction
-    that is not a withdrawal symptom ("side effects" included)."""
-    return (m["kind"] == "event" and m["role"] == "reaction" and not (
-        m["negated"] or m["hypothetical"] or m["family"] or m["historical"]
-        or m["withdrawal"]))
+def evidence_sentences(pv: dict) -> set[int]:
+    """Sentences holding ADR evidence: an event the pipeline reports as the patient's own
+    reaction (not negated, hypothetical, historical, someone else's or a withdrawal symptom;
+    "side effects" included) that the tagger did not label a withdrawal span."""
+    starts = [a for a, _ in pv["sentences"]]
+    found = set()
+    for (a, _b, _key, _fuzzy, label), ctx in zip(pv["events"], pv["context"], strict=True):
+        if label != "WD" and ctx["role"] == "reaction" and not (
+                ctx["negated"] or ctx["hypothetical"] or ctx["family"] or ctx["historical"]
+                or ctx["withdrawal"]):
+            found.add(bisect.bisect_right(starts, a) - 1)
+    found.discard(-1)
+    return found
 
 
-def sentence_units(doc, mentions: list[dict], sentence_of: list[int]) -> tuple:
+def sentence_units(doc) -> tuple:
     """(norms, sentences, mention evidence per sentence, highest tagger P(ADR) per sentence):
     the input of the sentence classifier for one text."""
     pv = doc.user_data["pv"]
     sentences = pv["sentences"]
-    flags = [False] * len(sentences)
-    for m, s in zip(mentions, sentence_of, strict=True):
-        if s >= 0 and is_adr_evidence(m):
-            flags[s] = True
+    evidence = evidence_sentences(pv)
+    flags = [s in evidence for s in range(len(sentences))]
     p_adr = pv.get("p_adr")
     p_max = [max(p_adr[a:b]) for a, b in sentences] if p_adr else [0.0] * len(sentences)
     norms = pv["norms"]
@@ -415,25 +434,23 @@ def adr_scores(units: list[tuple]) -> list[float]:
     return [max(s, default=0.0) for s in model.scores(units)]
 
 
-def adr_score(doc, mentions: list[dict], sentence_of: list[int]) -> float:
+def adr_score(doc) -> float:
     """A text's highest sentence-level ADR probability (fast path: the n-gram and P(ADR)
     part was computed with the tagger batch; only the mention evidence is added here).
     Without a sentence model or tagger: 1.0 when some sentence holds ADR evidence, else 0.0."""
-    partial = doc.user_data["pv"].get("sentence_z")
+    pv = doc.user_data["pv"]
+    partial = pv.get("sentence_z")
     model = _sentence_model()
+    evidence = evidence_sentences(pv)
     if partial is None or model is None:
-        return 1.0 if any(s >= 0 and is_adr_evidence(m)
-                          for m, s in zip(mentions, sentence_of, strict=True)) else 0.0
+        return 1.0 if evidence else 0.0
     if not partial:
         return 0.0
     # The sigmoid is monotone: the best sentence is the one with the highest logit.
     no, yes = model.mention_logits
     z = list(partial)
-    for m, s in zip(mentions, sentence_of, strict=True):
-        if s >= 0 and m["kind"] == "event" and m["role"] == "reaction" and not (
-                m["negated"] or m["hypothetical"] or m["family"] or m["historical"]
-                or m["withdrawal"]):
-            z[s] = partial[s] + yes - no
+    for s in evidence:
+        z[s] = partial[s] + yes - no
     return model.sigmoid(max(z) + no)
 
 
@@ -446,7 +463,7 @@ def screen_docs(items: list[dict], docs) -> Iterator[dict]:
     threshold = adr_threshold()
     for item, doc in zip(items, docs, strict=True):
         mentions, sentence_of = _mentions(doc)
-        score = adr_score(doc, mentions, sentence_of)
+        score = adr_score(doc)
         pairs = pair_mentions(mentions, sentence_of)
         verdict = assess(doc.user_data["text"], mentions, pairs, profile=item.get("profile"),
                          reporter_known=item.get("reporter_known", True),

@@ -1,14 +1,18 @@
 """A small trained span tagger (numpy only): BIO tags for ADR, withdrawal and indication spans.
 
-A linear softmax model per token over window features: the normalised word at offsets -3..+3,
-its 3-letter suffix, a word class (punctuation, number, English word, dictionary event word,
-unknown), the dictionary matcher's verdict at -1/0/+1 (event start/inside, drug, ...) and hashed
-word bigrams. Every feature is an index into one weight table, so scoring a whole batch of
-posts is a handful of numpy gathers and one sum: no per-token Python beyond one dict lookup of
-each token's type. Decoding is greedy (argmax per token, a span is a run of one entity type).
+A linear-chain CRF over window features: the normalised word at offsets -3..+3, its 3-letter
+suffix, a word class (punctuation, number, English word, dictionary event word, unknown), the
+dictionary matcher's verdict at -1/0/+1 (event start/inside, drug, ...) and hashed word
+bigrams, plus a 7 x 7 tag transition matrix (I-X may only follow B-X or I-X). Every feature is
+an index into one weight table, so scoring a whole batch of posts is a handful of numpy gathers
+and one sum: no per-token Python beyond one dict lookup of each token's type. Decoding is
+Viterbi with the transitions, over the runs of tokens where an entity tag is plausible at all
+(the rest are O).
 
-Trained by `pv screen-train` on the PsyTAR train split (`intake.nlp.train`); the weights ship in
-`intake/nlp/data/tagger.npz` (float16, a few MB) and load offline.
+Trained by `pv screen-train` on the PsyTAR train split (`intake.nlp.train`): the CRF's
+log-likelihood by Adagrad over mini-batches of sentences (forward-backward in numpy), weights
+averaged over epochs and shuffles. They ship in `intake/nlp/data/tagger.npz` (float16) and load
+offline.
 """
 
 from __future__ import annotations
@@ -55,16 +59,19 @@ class Tagger:
     """Scores tokens; `spans()` turns a text's tags into (start, end, label, p_adr) spans."""
 
     def __init__(self, vocab: list[str], suffixes: list[str], weights: np.ndarray,
-                 english: frozenset[str], event_words: frozenset[str], meta: dict) -> None:
+                 english: frozenset[str], event_words: frozenset[str], meta: dict,
+                 transitions: np.ndarray | None = None) -> None:
         self.vocab = {w: i for i, w in enumerate(vocab)}
         self.suffixes = {s: i for i, s in enumerate(suffixes)}
         self.n_words, self.n_suf = len(vocab), len(suffixes)
         self.weights = weights.astype(np.float32)
         self.english, self.event_words = english, event_words
         self.meta = meta
-        self.o_bias = float(meta.get("o_bias", 0.5))
+        self.o_bias = float(meta.get("o_bias", 0.0))
+        trans = np.zeros((len(TAGS), len(TAGS))) if transitions is None else transitions
+        self.transitions = np.where(ALLOWED, np.asarray(trans, dtype=np.float64), _FORBIDDEN)
         sizes = [self.n_words] * len(WORD_OFFSETS) + [self.n_suf, N_CLASS, N_CLASS, N_CLASS,
-                                                      N_LEX, N_LEX, N_LEX, N_LEX ** 3,
+                                                      N_LEX, N_LEX, N_LEX, N_LEX ** 3, N_LEX ** 2,
                                                       BIGRAM_BUCKETS, BIGRAM_BUCKETS, 1]
         self.offsets = np.cumsum([0, *sizes[:-1]]).astype(np.int64)
         self.n_features = int(sum(sizes))
@@ -135,6 +142,7 @@ class Tagger:
         lex_prev, lex_next = shift(lx, -1, 0), shift(lx, 1, 0)
         cols += [suf, cls, shift(cls, -1, 1), shift(cls, 1, 1), lx, lex_prev, lex_next,
                  (lex_prev * N_LEX + lx) * N_LEX + lex_next,
+                 shift(lx, -2, 0) * N_LEX + shift(lx, 2, 0),
                  _bigram(cols[2], w), _bigram(w, cols[4]), np.zeros(n, dtype=np.int64)]
         # One row per template (contiguous int32): np.take on such rows is several times
         # faster than fancy indexing with an (n, templates) int64 matrix.
@@ -150,9 +158,17 @@ class Tagger:
             out += np.take(weights, row, axis=0)
         return out
 
-    def proba(self, feats: np.ndarray) -> np.ndarray:
+    def emissions(self, feats: np.ndarray) -> np.ndarray:
+        """Per token and tag: the CRF's emission score (the O tag gets the decoding bias)."""
         scores = self.scores(feats)
-        scores -= scores.max(axis=1, keepdims=True)
+        scores[:, 0] += self.o_bias
+        return scores
+
+    @staticmethod
+    def proba(scores: np.ndarray) -> np.ndarray:
+        """Per-token softmax of emission scores (transitions left out): P(ADR) for the rest
+        of the pipeline and the test of which tokens need decoding."""
+        scores = scores - scores.max(axis=1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)
         return scores
@@ -163,9 +179,13 @@ class Tagger:
         if not texts:
             return []
         feats, firsts = self.features(texts)
-        probs = self.proba(feats)
-        # Only runs of tokens where some entity tag is plausible need decoding; the rest are O.
+        emissions = self.emissions(feats)
+        probs = self.proba(emissions)
+        # Only runs of tokens where some entity tag is plausible need decoding (with one token
+        # of margin each side, where a transition may carry a span on); the rest are O.
         live = probs[:, 0] < LIVE_O
+        live[1:] |= live[:-1].copy()
+        live[:-1] |= live[1:].copy()
         real = np.zeros(len(live), dtype=bool)
         for (norms, _), first in zip(texts, firsts, strict=True):
             real[first:first + len(norms)] = True
@@ -174,78 +194,137 @@ class Tagger:
         seg_starts = np.flatnonzero(edges == 1)
         seg_ends = np.flatnonzero(edges == -1)
         p_arr = probs[:, 1] + probs[:, 2]
+        spans: list[list[tuple]] = [[] for _ in texts]
+        found = []
+        lengths = seg_ends - seg_starts
+        # Runs are decoded together by length class (1, 2, 3-4, 5-8, ... tokens), each class
+        # padded to its longest, so padding never more than doubles the work.
+        order = np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
+        groups = [(seg_starts[order == k], lengths[order == k]) for k in np.unique(order)]
+        for starts, lens in groups:
+            if not len(starts):
+                continue
+            width = int(lens.max())
+            mask = np.arange(width)[None] < lens[:, None]
+            pos = np.where(mask, starts[:, None] + np.arange(width)[None], 0)
+            emit = emissions[pos].astype(np.float64)
+            paths, p_run = decode_runs(emit, lens, self.transitions)
+            # In the decoded runs, P(ADR) is the CRF's marginal (transitions included).
+            p_arr[pos[mask]] = p_run[mask]
+            found.append((starts, paths, mask))
         p_arr[~real] = 0.0
         # The batch layout for the sentence classifier: P(ADR) per column, first columns.
         self.last_p_adr, self.last_firsts = p_arr, firsts
         p_adr = p_arr.tolist()
-        spans: list[list[tuple]] = [[] for _ in texts]
-        one = seg_ends - seg_starts == 1
-        # One-token runs (most of them) in one go: the best of O (with its bias) and B-*.
-        at = seg_starts[one]
-        if len(at):
-            pick = probs[at][:, (0, 1, 3, 5)] * np.array([np.exp(self.o_bias), 1, 1, 1],
-                                                          dtype=np.float32)
-            best = pick.argmax(axis=1)
-            for a, tag in zip(at[best > 0].tolist(), best[best > 0].tolist(), strict=True):
-                t = bisect.bisect_right(firsts, a) - 1
-                spans[t].append((a - firsts[t], a - firsts[t] + 1, _ENTITY[tag - 1], p_adr[a]))
-        longer = ~one
-        if longer.any():
-            rank = np.cumsum(live)
-            logp = np.log(probs[live] + 1e-9)
-            logp[:, 0] += self.o_bias
-            rows = logp.tolist()
-            for a, b, offset in zip(seg_starts[longer].tolist(), seg_ends[longer].tolist(),
-                                    (rank[seg_starts[longer]] - 1).tolist(), strict=True):
-                t = bisect.bisect_right(firsts, a) - 1
-                first = firsts[t]
-                for x, y, label in _viterbi(rows[offset:offset + b - a]):
-                    spans[t].append((a - first + x, a - first + y, label,
-                                     sum(p_adr[a + x:a + y]) / (y - x)))
+        for starts, paths, mask in found:
+            for r, a, b, label in _path_spans(paths, mask):
+                col = int(starts[r])
+                t = bisect.bisect_right(firsts, col) - 1
+                norms = texts[t][0]
+                for x, y in split_list(norms, col - firsts[t] + a, col - firsts[t] + b):
+                    spans[t].append((x, y, label,
+                                     sum(p_adr[firsts[t] + x:firsts[t] + y]) / (y - x)))
         for sp in spans:
             sp.sort()
         return [(sp, p_adr[first:first + len(norms)])
                 for sp, (norms, _), first in zip(spans, texts, firsts, strict=True)]
 
 
-LIVE_O = 0.7
+LIVE_O = 0.9
+# A decoded span is cut at these words: in the PsyTAR train split fewer than 1 % of the
+# annotated ADR spans hold a comma or an "and" ("sweating , decreased appetite" is two).
+LIST_SEPARATORS = frozenset({",", ";", "and", "&", "/"})
+
+
+def split_list(norms: list[str], start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of span [start, end) between list separators (separators left out)."""
+    parts = []
+    a = start
+    for i in range(start, end + 1):
+        if i == end or norms[i] in LIST_SEPARATORS:
+            if i > a:
+                parts.append((a, i))
+            a = i + 1
+    return parts
+
 _ENTITY = ("ADR", "WD", "IND")
+# Allowed transitions: I-X only after B-X or I-X (TAGS order: O, B-ADR, I-ADR, B-WD, ...).
+ALLOWED = np.ones((len(TAGS), len(TAGS)), dtype=bool)
+for _inside in (2, 4, 6):
+    ALLOWED[:, _inside] = False
+    ALLOWED[_inside - 1:_inside + 1, _inside] = True
+_FORBIDDEN = -1e4
 
 
-def _viterbi(rows: list[list[float]]) -> list[tuple[int, int, str]]:
-    """Best BIO path (I-X only after B-X/I-X) over log-probabilities; returns its spans."""
-    if len(rows) == 1:  # most runs are one token: O or a one-token B-X span
-        row = rows[0]
-        tag = max((0, 1, 3, 5), key=row.__getitem__)
-        return [(0, 1, _ENTITY[(tag - 1) // 2])] if tag else []
-    score = list(rows[0])
-    score[2] = score[4] = score[6] = -1e9
-    back: list[tuple[int, ...]] = []
-    for row in rows[1:]:
-        top = max(score)
-        bp = score.index(top)  # O and B-* may follow anything
-        # I-X (even index) continues B-X or I-X only (unrolled: this is the hot loop).
-        p2, v2 = (1, score[1]) if score[1] >= score[2] else (2, score[2])
-        p4, v4 = (3, score[3]) if score[3] >= score[4] else (4, score[4])
-        p6, v6 = (5, score[5]) if score[5] >= score[6] else (6, score[6])
-        back.append((bp, bp, p2, bp, p4, bp, p6))
-        score = [top + row[0], top + row[1], v2 + row[2], top + row[3], v4 + row[4],
-                 top + row[5], v6 + row[6]]
-    tag = score.index(max(score))
-    path = [tag]
-    for ptr in reversed(back):
-        tag = ptr[tag]
-        path.append(tag)
-    path.reverse()
-    spans: list[tuple[int, int, str]] = []
-    start = None
-    for i, t in enumerate([*path, 0]):
-        if start is not None and (t == 0 or t % 2 == 1):
-            spans.append((start, i, _ENTITY[(path[start] - 1) // 2]))
-            start = None
-        if t and t % 2 == 1:
-            start = i
-    return spans
+def decode_runs(emit: np.ndarray, lengths: np.ndarray, trans: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Viterbi paths and marginal P(B-ADR) + P(I-ADR) of padded runs at once.
+
+    `emit`: runs x positions x tags emission scores (padding past each run's length),
+    `trans[prev, cur]` transition scores; every run is entered from O and left to O (the
+    tokens around a decoded run are O). Returns (tag ids, runs x positions; P(ADR), same).
+    The marginals come from a forward-backward pass in rescaled probability space (one small
+    matrix product per position instead of log-sum-exps)."""
+    n, width, n_tags = emit.shape
+    rows = np.arange(n)
+    mask = np.arange(width)[None] < lengths[:, None]
+    last = lengths - 1
+    # Viterbi (max-plus), vectorised over runs.
+    back = np.zeros((n, width, n_tags), dtype=np.int8)
+    score = trans[0] + emit[:, 0]
+    for t in range(1, width):
+        cand = score[:, :, None] + trans[None]
+        best = cand.argmax(axis=1)
+        back[:, t] = best
+        step = np.take_along_axis(cand, best[:, None, :], 1)[:, 0] + emit[:, t]
+        score = np.where(mask[:, t, None], step, score)
+    paths = np.zeros((n, width), dtype=np.int64)
+    tag = (score + trans[:, 0]).argmax(axis=1)
+    for t in range(width - 1, -1, -1):
+        follow = back[rows, min(t + 1, width - 1), paths[:, min(t + 1, width - 1)]]
+        paths[:, t] = np.where(t == last, tag, np.where(t < last, follow, 0))
+    # Forward-backward with each step's vector rescaled to sum 1 (the scales cancel).
+    potential = np.exp(emit - emit.max(axis=2, keepdims=True))
+    step_trans = np.exp(trans)
+    alpha = np.empty_like(emit)
+    cur = np.exp(trans[0]) * potential[:, 0]
+    alpha[:, 0] = cur / cur.sum(axis=1, keepdims=True)
+    for t in range(1, width):
+        cur = (alpha[:, t - 1] @ step_trans) * potential[:, t]
+        alpha[:, t] = cur / cur.sum(axis=1, keepdims=True)
+    beta = np.empty_like(emit)
+    end = np.broadcast_to(step_trans[:, 0], (n, n_tags))
+    beta[:, width - 1] = end
+    for t in range(width - 2, -1, -1):
+        cur = (beta[:, t + 1] * potential[:, t + 1]) @ step_trans.T
+        cur = np.where((t < last)[:, None], cur, end)
+        beta[:, t] = cur / cur.sum(axis=1, keepdims=True)
+    joint = alpha * beta
+    p_adr = (joint[:, :, 1] + joint[:, :, 2]) / joint.sum(axis=2)
+    return paths, p_adr
+
+
+def _path_spans(paths: np.ndarray, mask: np.ndarray) -> list[tuple[int, int, int, str]]:
+    """(run, start, end, label) of the entity spans in decoded paths (B-X then I-X...)."""
+    out = []
+    tagged = (paths > 0) & mask
+    for r in np.flatnonzero(tagged.any(axis=1)).tolist():
+        path = paths[r][mask[r]].tolist()
+        start = None
+        for i, t in enumerate([*path, 0]):
+            if start is not None and (t == 0 or t % 2 == 1):
+                out.append((r, start, i, _ENTITY[(path[start] - 1) // 2]))
+                start = None
+            if t and t % 2 == 1:
+                start = i
+    return out
+
+
+def viterbi(rows: list[list[float]], trans) -> list[tuple[int, int, str]]:
+    """The best path's spans for one run of emission scores (see `decode_runs`)."""
+    emit = np.asarray(rows, dtype=np.float64)[None]
+    paths, _ = decode_runs(emit, np.array([len(rows)]), np.asarray(trans, dtype=np.float64))
+    return [(a, b, label) for _, a, b, label in _path_spans(paths, np.ones_like(paths, bool))]
 
 
 # -- training ---------------------------------------------------------------------------------
@@ -253,50 +332,93 @@ def stable_hash(text: str) -> int:
     return zlib.crc32(text.encode())
 
 
+def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
+    top = x.max(axis=axis, keepdims=True)
+    return (top + np.log(np.exp(x - top).sum(axis=axis, keepdims=True))).squeeze(axis)
+
+
 def train_weights(tagger: Tagger, texts: list[tuple[list[str], list[int]]],
-                  gold: list[list[int]], *, epochs: int = 12, lr: float = 0.2,
-                  l2: float = 1e-6, seed: int = 13, average: bool = True) -> np.ndarray:
-    """Softmax regression with Adagrad over the feature table (deterministic for a seed);
-    with `average`, the result is the mean of the weights after each epoch."""
-    feats, firsts = tagger.features(texts)
+                  gold: list[list[int]], *, epochs: int = 15, lr: float = 0.2,
+                  l2: float = 1e-6, seed: int = 13, batch: int = 16
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Linear-chain CRF: (emission weights, transitions) maximising the log-likelihood of the
+    gold tag sequences, by Adagrad over mini-batches of sentences (deterministic for a seed);
+    the result is the mean of the parameters after each epoch."""
+    feats, first_cols = tagger.features(texts)
     feats = feats.T.astype(np.int64)  # tokens x templates
-    y = np.zeros(len(feats), dtype=np.int64)
-    for first, g in zip(firsts, gold, strict=True):
-        y[first:first + len(g)] = g
-    rows = np.concatenate([np.arange(f, f + len(g)) for f, g in zip(firsts, gold,
-                                                                     strict=True)])
+    firsts = np.asarray(first_cols, dtype=np.int64)
+    lengths = np.array([len(g) for g in gold], dtype=np.int64)
+    y_all = np.zeros(len(feats), dtype=np.int64)
+    for first, g in zip(first_cols, gold, strict=True):
+        y_all[first:first + len(g)] = g
     n_tags = len(TAGS)
-    weights = np.zeros((tagger.n_features, n_tags), dtype=np.float64)
+    onehot = np.eye(n_tags)
+    weights = np.zeros((tagger.n_features, n_tags))
     hist = np.full_like(weights, 1e-8)
+    trans = np.zeros((n_tags, n_tags))
+    trans_hist = np.full_like(trans, 1e-8)
+    total, total_trans = np.zeros_like(weights), np.zeros_like(trans)
     rng = np.random.default_rng(seed)
-    batch = 64
-    total = np.zeros_like(weights)
     for _ in range(epochs):
-        order = rng.permutation(rows)
+        order = rng.permutation(np.flatnonzero(lengths > 0))
         for b in range(0, len(order), batch):
             idx = order[b:b + batch]
-            f = feats[idx]
-            scores = weights[f].sum(axis=1)
-            scores -= scores.max(axis=1, keepdims=True)
-            p = np.exp(scores)
-            p /= p.sum(axis=1, keepdims=True)
-            p[np.arange(len(idx)), y[idx]] -= 1.0
-            uniq, inv = np.unique(f.ravel(), return_inverse=True)
+            lens = lengths[idx]
+            rows, width = np.arange(len(idx)), int(lens.max())
+            mask = np.arange(width)[None] < lens[:, None]
+            # Column 0 is padding: the positions past a sentence's end point there.
+            pos = np.where(mask, firsts[idx][:, None] + np.arange(width)[None], 0)
+            f = feats[pos]  # sentences x positions x templates
+            emit = weights[f].sum(axis=2)
+            emit[~mask] = 0.0
+            t_m = np.where(ALLOWED, trans, _FORBIDDEN)
+            # Forward-backward in log space; a sentence starts after O and ends before O.
+            alpha = np.empty((len(idx), width, n_tags))
+            beta = np.empty_like(alpha)
+            alpha[:, 0] = t_m[0] + emit[:, 0]
+            for t in range(1, width):
+                step = _logsumexp(alpha[:, t - 1, :, None] + t_m[None], 1) + emit[:, t]
+                alpha[:, t] = np.where(mask[:, t, None], step, alpha[:, t - 1])
+            last = lens - 1
+            log_z = _logsumexp(alpha[rows, last] + t_m[:, 0], 1)
+            beta[:, width - 1] = t_m[:, 0]
+            for t in range(width - 2, -1, -1):
+                step = _logsumexp(t_m[None] + (emit[:, t + 1] + beta[:, t + 1])[:, None, :], 2)
+                beta[:, t] = np.where((t < last)[:, None], step, t_m[:, 0])
+            marginals = np.exp(alpha + beta - log_z[:, None, None]) * mask[:, :, None]
+            y = y_all[pos]
+            grad_emit = (marginals - onehot[y]) * mask[:, :, None]
+            pair = np.exp(alpha[:, :-1, :, None] + t_m[None, None]
+                          + (emit[:, 1:] + beta[:, 1:])[:, :, None, :]
+                          - log_z[:, None, None, None]) * mask[:, 1:, None, None]
+            grad_trans = pair.sum(axis=(0, 1))
+            grad_trans[0] += marginals[:, 0].sum(axis=0)
+            grad_trans[:, 0] += marginals[rows, last].sum(axis=0)
+            np.add.at(grad_trans, (y[:, :-1][mask[:, 1:]], y[:, 1:][mask[:, 1:]]), -1.0)
+            np.add.at(grad_trans[0], y[:, 0], -1.0)
+            np.add.at(grad_trans[:, 0], y[rows, last], -1.0)
+            grad_trans[~ALLOWED] = 0.0
+            used, grads = f[mask], grad_emit[mask]
+            uniq, inv = np.unique(used.ravel(), return_inverse=True)
             grad = np.zeros((len(uniq), n_tags))
-            np.add.at(grad, inv, np.repeat(p, f.shape[1], axis=0))
+            np.add.at(grad, inv, np.repeat(grads, used.shape[1], axis=0))
             grad += l2 * weights[uniq]
             hist[uniq] += grad ** 2
             weights[uniq] -= lr * grad / np.sqrt(hist[uniq])
+            trans_hist += grad_trans ** 2
+            trans -= lr * grad_trans / np.sqrt(trans_hist)
         total += weights
-    return total / epochs if average else weights
+        total_trans += trans
+    return total / epochs, total_trans / epochs
 
 
-def save(path: Path, tagger: Tagger, weights: np.ndarray) -> None:
+def save(path: Path, tagger: Tagger, weights: np.ndarray, transitions: np.ndarray) -> None:
     import json
 
     meta = json.dumps(tagger.meta, sort_keys=True)
     with path.open("wb") as fh:
         np.savez_compressed(fh, weights=weights.astype(np.float16),
+                            transitions=transitions.astype(np.float32),
                             vocab=np.asarray(list(tagger.vocab), dtype=object).astype(str),
                             suffixes=np.asarray(list(tagger.suffixes), dtype=object).astype(str),
                             meta=np.asarray(meta))
@@ -309,4 +431,5 @@ def load(path: Path, english: frozenset[str], event_words: frozenset[str]) -> Ta
         return None
     with np.load(path, allow_pickle=False) as data:
         return Tagger([str(w) for w in data["vocab"]], [str(s) for s in data["suffixes"]],
-                      data["weights"], english, event_words, json.loads(str(data["meta"])))
+                      data["weights"], english, event_words, json.loads(str(data["meta"])),
+                      data["transitions"])

@@ -40,3 +40,23 @@ def test_withdrawal_is_flagged(screen):
     m = events(screen("effexor withdrawal gave me brain zaps"))["brain zaps"]
     assert m["withdrawal"] is True
     assert m["role"] == "reaction"
+
+
+def _one(norms: list[str], event: tuple[int, int], **kwargs) -> dict:
+    from intake.nlp.context import assign_context
+
+    (ctx,) = assign_context(norms, [(0, len(norms))], [event], set(range(*event)),
+                            has_drug=True, indication_prior={}, keys=[None],
+                            labels=["ADR"], **kwargs)
+    return ctx
+
+
+def test_reaction_in_a_sentence_the_classifier_rejects_becomes_other():
+    norms = ["the", "weight", "gain", "is", "a", "small", "price", "to", "pay"]
+    assert _one(norms, (1, 3))["role"] == "reaction"
+    assert _one(norms, (1, 3), supported=[True])["role"] == "reaction"
+    assert _one(norms, (1, 3), supported=[False])["role"] == "other"
+    # unless a cue ties it to a drug, or the sentence names one
+    cued = ["it", "gave", "me", "weight", "gain"]
+    assert _one(cued, (3, 5), supported=[False])["role"] == "reaction"
+    assert _one(norms, (1, 3), supported=[False], drug_sentences={0})["role"] == "reaction"

@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 
 from intake.nlp import pipeline_version, screen_texts
-from intake.nlp.tagger import TAGS, Tagger, _viterbi, train_weights
+from intake.nlp.tagger import ALLOWED, TAGS, Tagger, split_list, train_weights, viterbi
 from intake.nlp.tokens import analyse
 from tests.intake.conftest import drugs, events
 
 
 def test_version_names_the_release_the_learned_data_and_the_tagger():
     version = pipeline_version()["pipeline"]
-    assert version.startswith("pv-screen/2.1+psytar-train-")
+    assert version.startswith("pv-screen/2.2+psytar-train-")
     assert "+tagger-" in version
     assert "+sentences-" in version
 
@@ -58,12 +58,37 @@ def test_sentences_follow_punctuation_and_newlines():
     assert [text[s:e] for s, e in zip(starts, ends, strict=True)][:2] == ["Hello", "!"]
 
 
+def _transitions(value: float = 0.0) -> list[list[float]]:
+    return np.where(ALLOWED, value, -1e4).tolist()
+
+
 def test_viterbi_never_starts_a_span_with_inside():
     low, high = -9.0, -0.01
     # O, B-ADR, I-ADR, B-WD, I-WD, B-IND, I-IND: I-ADR is likeliest on its own everywhere
     rows = [[-2.0, -1.5, high, low, low, low, low]] * 3
-    assert _viterbi(rows) == [(0, 3, "ADR")]
-    assert _viterbi([[high, low, -0.5, low, low, low, low]]) == []
+    assert viterbi(rows, _transitions()) == [(0, 3, "ADR")]
+    assert viterbi([[high, low, -0.5, low, low, low, low]], _transitions()) == []
+
+
+def test_viterbi_transitions_carry_a_span_over_a_weak_token():
+    # given "pain in left arm" where "in" on its own leans to O
+    rows = [[-3.0, 0.0, -3.0, -9, -9, -9, -9],
+            [0.0, -3.0, -3.5, -9, -9, -9, -9],
+            [-3.0, -3.0, 0.0, -9, -9, -9, -9],
+            [-3.0, -3.0, 0.0, -9, -9, -9, -9]]
+    trans = _transitions()
+    # then without transition scores the span breaks at "in"
+    assert viterbi(rows, trans) == [(0, 1, "ADR"), (2, 4, "ADR")]
+    # and a learned B-ADR/I-ADR -> I-ADR preference keeps it whole
+    trans[1][2] = trans[2][2] = 1.0
+    assert viterbi(rows, trans) == [(0, 4, "ADR")]
+
+
+def test_spans_are_cut_at_list_separators():
+    norms = ["sweating", ",", "decreased", "appetite", "and", "rash", "."]
+    assert split_list(norms, 0, 6) == [(0, 1), (2, 4), (5, 6)]
+    assert split_list(norms, 2, 4) == [(2, 4)]
+    assert split_list(norms, 1, 2) == []
 
 
 def test_training_is_deterministic_and_learns_a_toy_pattern():
@@ -74,10 +99,10 @@ def test_training_is_deterministic_and_learns_a_toy_pattern():
     vocab = ["<unk>", "<pad>", "a", "and", "have", "headache", "i", "the"]
     tagger = Tagger(vocab, ["<unk>"], np.zeros((1, len(TAGS))), english,
                     frozenset({"headache"}), {})
-    w1 = train_weights(tagger, texts, gold, epochs=3)
-    w2 = train_weights(tagger, texts, gold, epochs=3)
-    assert np.array_equal(w1, w2)
-    tagger.weights = w1.astype(np.float32)
+    w1, t1 = train_weights(tagger, texts, gold, epochs=3)
+    w2, t2 = train_weights(tagger, texts, gold, epochs=3)
+    assert np.array_equal(w1, w2) and np.array_equal(t1, t2)
+    tagger = Tagger(vocab, ["<unk>"], w1, english, frozenset({"headache"}), {}, t1)
     (spans, _), = tagger.tag([(["i", "have", "a", "headache"], [0, 0, 0, 1])])
     assert [(a, b, label) for a, b, label, _ in spans] == [(3, 4, "ADR")]
 
@@ -146,3 +171,57 @@ def test_withdrawal_symptoms_are_reactions_flagged_withdrawal(screen):
     for m in events(screen(text)).values():
         assert m["role"] == "reaction"
         assert m["withdrawal"] is True
+
+
+def test_decoding_matches_brute_force_over_every_path():
+    import itertools
+
+    from intake.nlp.tagger import decode_runs
+
+    rng = np.random.default_rng(7)
+    trans = np.where(ALLOWED, rng.normal(0, 1, (7, 7)), -1e4)
+    emit = rng.normal(0, 2, (3, 7))
+    # every tag path, entered from O and left to O, scored as the CRF scores it
+    scores = {}
+    for path in itertools.product(range(7), repeat=3):
+        prev, total = 0, 0.0
+        for t, tag in enumerate(path):
+            total += trans[prev, tag] + emit[t, tag]
+            prev = tag
+        scores[path] = total + trans[prev, 0]
+    best = max(scores, key=scores.get)
+    top = max(scores.values())
+    z = sum(np.exp(s - top) for s in scores.values())
+    p_adr = [sum(np.exp(s - top) for p, s in scores.items() if p[t] in (1, 2)) / z
+             for t in range(3)]
+    paths, p = decode_runs(emit[None], np.array([3]), trans)
+    assert tuple(paths[0]) == best
+    assert np.allclose(p[0], p_adr)
+
+
+def test_runs_of_different_lengths_decode_as_if_alone():
+    from intake.nlp.tagger import decode_runs
+
+    rng = np.random.default_rng(3)
+    trans = np.where(ALLOWED, rng.normal(0, 1, (7, 7)), -1e4)
+    runs = [rng.normal(0, 2, (n, 7)) for n in (1, 4, 2)]
+    padded = np.zeros((3, 4, 7))
+    for i, r in enumerate(runs):
+        padded[i, :len(r)] = r
+    paths, p = decode_runs(padded, np.array([1, 4, 2]), trans)
+    for i, r in enumerate(runs):
+        alone_paths, alone_p = decode_runs(r[None], np.array([len(r)]), trans)
+        assert list(paths[i, :len(r)]) == list(alone_paths[0])
+        assert np.allclose(p[i, :len(r)], alone_p[0])
+
+
+@pytest.mark.parametrize(("text", "event"), [
+    ("Amoxicillin - broke out in hives.", "hives"),
+    ("Day 5 on Chantix and the dreams are insane, so vivid.", "dreams"),
+    ("Ended up in the ER with chest pain two days after starting the new inhaler.",
+     "chest pain"),
+])
+def test_events_the_models_doubt_stay_reactions_when_the_text_says_so(screen, text, event):
+    # a drug named in the sentence, or a hospital visit, ties the event to the report
+    (m,) = [m for k, m in events(screen(text)).items() if event in k]
+    assert m["role"] == "reaction"
