@@ -270,14 +270,17 @@ def decode_runs(emit: np.ndarray, lengths: np.ndarray, trans: np.ndarray
     mask = np.arange(width)[None] < lengths[:, None]
     last = lengths - 1
     # Viterbi (max-plus), vectorised over runs.
+    if width == 1:  # one-token runs (most of them): O or a one-token B-X span
+        score = trans[0] + emit[:, 0] + trans[:, 0]
+        joint = np.exp(score - score.max(axis=1, keepdims=True))
+        p_adr = (joint[:, 1] + joint[:, 2]) / joint.sum(axis=1)
+        return score.argmax(axis=1)[:, None], p_adr[:, None]
     back = np.zeros((n, width, n_tags), dtype=np.int8)
     score = trans[0] + emit[:, 0]
     for t in range(1, width):
         cand = score[:, :, None] + trans[None]
-        best = cand.argmax(axis=1)
-        back[:, t] = best
-        step = np.take_along_axis(cand, best[:, None, :], 1)[:, 0] + emit[:, t]
-        score = np.where(mask[:, t, None], step, score)
+        back[:, t] = cand.argmax(axis=1)
+        score = np.where(mask[:, t, None], cand.max(axis=1) + emit[:, t], score)
     paths = np.zeros((n, width), dtype=np.int64)
     tag = (score + trans[:, 0]).argmax(axis=1)
     for t in range(width - 1, -1, -1):
