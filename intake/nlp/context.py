@@ -232,7 +232,7 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
         tok in HYPOTHETICAL and start - p <= 8 and not (
             tok in ("could", "can") and p + 1 < n and norms[p + 1] in _REAL_AFTER_MODAL)
         for p, tok in pre)
-    if hypothetical and _real_despite_trigger(pre, post, start):
+    if hypothetical and (_real_despite_trigger(pre, post, start) or _asks_who_else(pre)):
         hypothetical = False
     as_a = {p for p, _ in pre if p >= 2 and norms[p - 2:p] == ["as", "a"]} if (
         "a" in pre_set or "as" in pre_set) else set()  # "as a child"
@@ -249,6 +249,14 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
         and not _reports_on_me(norms, p, start) for p, tok in pre) or (
         "runs" in post[:3] and "family" in post[:6])
     return negated, hypothetical, historical, family
+
+
+def _asks_who_else(pre: list[tuple[int, str]]) -> bool:
+    """"Anyone else get headaches from Topamax?": the poster reports the event and asks
+    whether others share it."""
+    toks = [t for _, t in pre]
+    return any(t in ("anyone", "anybody") and toks[i + 1:i + 2] == ["else"]
+               for i, t in enumerate(toks))
 
 
 def _real_despite_trigger(pre: list[tuple[int, str]], post: list[str], start: int) -> bool:

@@ -14,7 +14,8 @@ CASES = [
     ("zoloft made me yawn all day, no headaches tho", "headaches", {"negated": True}),
     ("my doctor said lexapro could cause weight gain", "weight gain", {"hypothetical": True}),
     ("if I get headaches on zoloft I'll stop", "headaches", {"hypothetical": True}),
-    ("anyone else get brain zaps on effexor?", "brain zaps", {"hypothetical": True}),
+    # "anyone else ...?" reports the poster's own event (2.2; was hypothetical before)
+    ("anyone else get brain zaps on effexor?", "brain zaps", {}),
     ("I could barely sleep on wellbutrin", "barely sleep", {}),
     ("I used to get migraines before I started topamax", "migraines", {"historical": True}),
     ("never had headaches before taking lipitor", "headaches", {}),
@@ -60,3 +61,23 @@ def test_reaction_in_a_sentence_the_classifier_rejects_becomes_other():
     cued = ["it", "gave", "me", "weight", "gain"]
     assert _one(cued, (3, 5), supported=[False])["role"] == "reaction"
     assert _one(norms, (1, 3), supported=[False], drug_sentences={0})["role"] == "reaction"
+
+
+@pytest.mark.parametrize(("text", "event", "hypothetical"), [
+    ("Anyone else get really bad headaches from Topamax?", "headaches", False),
+    ("Is anyone else on Wellbutrin having trouble sleeping?", "trouble sleeping", False),
+    ("Does Zoloft cause weight gain?", "weight gain", True),
+    ("can anyone tell me if lexapro causes hair loss?", "hair loss", True),
+])
+def test_asking_who_else_has_it_reports_it(screen, text, event, hypothetical):
+    (m,) = [m for k, m in events(screen(text)).items() if event in k]
+    assert m["hypothetical"] is hypothetical
+
+
+@pytest.mark.parametrize(("text", "drug"), [
+    ("After my second Pfizer shot I had a fever", "pfizer shot"),
+    ("sore arm from the flu shot", "flu shot"),
+    ("Moderna booster knocked me out for a day", "moderna booster"),
+])
+def test_lay_vaccine_names_are_drugs(screen, text, drug):
+    assert drug in {m["text"].lower() for m in screen(text)["mentions"] if m["kind"] == "drug"}
