@@ -146,9 +146,15 @@ def pair_mentions(mentions: list[dict], sentence_of: list[int]) -> list[list[int
     return pairs
 
 
+def is_own_reaction(ctx: dict) -> bool:
+    """Context attributes of the patient's own reaction: not negated, hypothetical, someone
+    else's or in the past."""
+    return (ctx["role"] == "reaction" and not ctx["negated"] and not ctx["hypothetical"]
+            and not ctx["family"] and not ctx["historical"])
+
+
 def is_reportable_reaction(m: dict) -> bool:
-    return (m["kind"] == "event" and m["role"] == "reaction" and not m["negated"]
-            and not m["hypothetical"] and not m["family"] and not m["historical"])
+    return m["kind"] == "event" and is_own_reaction(m)
 
 
 def assess(text: str, mentions: list[dict], pairs: list[list[int]], *, profile: dict | None,

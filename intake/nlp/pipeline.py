@@ -30,7 +30,7 @@ import spacy
 from spacy.language import Language
 
 from coding.nlp.dictionaries import default_drugs, default_events, english_words
-from intake.nlp.assess import assess, pair_mentions
+from intake.nlp.assess import assess, is_own_reaction, pair_mentions
 from intake.nlp.context import NEGATIONS, assign_context
 from intake.nlp.matchers import Matcher
 from intake.nlp.sentences import DRUG_WORD, SentenceModel
@@ -397,13 +397,9 @@ def evidence_sentences(pv: dict) -> set[int]:
     """Sentences holding ADR evidence: an event the pipeline reports as the patient's own
     reaction (not negated, hypothetical, historical, someone else's or a withdrawal symptom;
     "side effects" included) that the tagger did not label a withdrawal span."""
-    starts = [a for a, _ in pv["sentences"]]
-    found = set()
-    for (a, _b, _key, _fuzzy, label), ctx in zip(pv["events"], pv["context"], strict=True):
-        if label != "WD" and ctx["role"] == "reaction" and not (
-                ctx["negated"] or ctx["hypothetical"] or ctx["family"] or ctx["historical"]
-                or ctx["withdrawal"]):
-            found.add(bisect.bisect_right(starts, a) - 1)
+    found = _sentences_of(pv["sentences"], [
+        event for event, ctx in zip(pv["events"], pv["context"], strict=True)
+        if event[4] != "WD" and not ctx["withdrawal"] and is_own_reaction(ctx)])
     found.discard(-1)
     return found
 

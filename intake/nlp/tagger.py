@@ -323,13 +323,6 @@ def _path_spans(paths: np.ndarray, mask: np.ndarray) -> list[tuple[int, int, int
     return out
 
 
-def viterbi(rows: list[list[float]], trans) -> list[tuple[int, int, str]]:
-    """The best path's spans for one run of emission scores (see `decode_runs`)."""
-    emit = np.asarray(rows, dtype=np.float64)[None]
-    paths, _ = decode_runs(emit, np.array([len(rows)]), np.asarray(trans, dtype=np.float64))
-    return [(a, b, label) for _, a, b, label in _path_spans(paths, np.ones_like(paths, bool))]
-
-
 # -- training ---------------------------------------------------------------------------------
 def stable_hash(text: str) -> int:
     return zlib.crc32(text.encode())

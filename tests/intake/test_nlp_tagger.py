@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 
 from intake.nlp import pipeline_version, screen_texts
-from intake.nlp.tagger import ALLOWED, TAGS, Tagger, split_list, train_weights, viterbi
+from intake.nlp.tagger import (
+    ALLOWED,
+    TAGS,
+    Tagger,
+    _path_spans,
+    decode_runs,
+    split_list,
+    train_weights,
+)
 from intake.nlp.tokens import analyse
 from tests.intake.conftest import drugs, events
 
@@ -60,6 +68,13 @@ def test_sentences_follow_punctuation_and_newlines():
 
 def _transitions(value: float = 0.0) -> list[list[float]]:
     return np.where(ALLOWED, value, -1e4).tolist()
+
+
+def viterbi(rows: list[list[float]], trans: list[list[float]]) -> list[tuple[int, int, str]]:
+    """The best path's spans for one run of emission scores."""
+    paths, _ = decode_runs(np.asarray(rows, dtype=np.float64)[None], np.array([len(rows)]),
+                           np.asarray(trans, dtype=np.float64))
+    return [(a, b, label) for _, a, b, label in _path_spans(paths, np.ones_like(paths, bool))]
 
 
 def test_viterbi_never_starts_a_span_with_inside():
@@ -176,8 +191,6 @@ def test_withdrawal_symptoms_are_reactions_flagged_withdrawal(screen):
 def test_decoding_matches_brute_force_over_every_path():
     import itertools
 
-    from intake.nlp.tagger import decode_runs
-
     rng = np.random.default_rng(7)
     trans = np.where(ALLOWED, rng.normal(0, 1, (7, 7)), -1e4)
     emit = rng.normal(0, 2, (3, 7))
@@ -200,8 +213,6 @@ def test_decoding_matches_brute_force_over_every_path():
 
 
 def test_runs_of_different_lengths_decode_as_if_alone():
-    from intake.nlp.tagger import decode_runs
-
     rng = np.random.default_rng(3)
     trans = np.where(ALLOWED, rng.normal(0, 1, (7, 7)), -1e4)
     runs = [rng.normal(0, 2, (n, 7)) for n in (1, 4, 2)]
