@@ -31,6 +31,16 @@ HYPOTHETICAL = frozenset({"if", "could", "might", "may", "would", "should", "wor
                           "include", "includes", "including", "list", "read", "heard",
                           "can", "rare", "common", "commonly", "potentially",
                           "incase"})
+# "I would get the shakes before my second dose" tells what used to happen; "there would be
+# side effects" / "would rather" / "would probably" what might.
+_WOULD_MIGHT = frozenset({"be", "have", "rather", "probably", "likely", "expect", "think",
+                          "say", "love", "like", "want", "prefer", "assume", "guess", "imagine",
+                          "cause", "happen"})
+# "If I take it at night I can't sleep": a consequence of taking the drug, which happened.
+_DOSING_VERBS = frozenset({"take", "took", "taking", "takes", "increase", "increased", "up",
+                           "upped", "raise", "raised", "lower", "lowered", "double", "doubled",
+                           "drink", "eat", "ate", "use", "used", "had", "miss", "missed",
+                           "skip", "skipped", "forget", "forgot"})
 # After these, "could"/"can" is about what happened, not what might ("could barely sleep").
 _REAL_AFTER_MODAL = frozenset({"not", "barely", "hardly", "only", "feel", "tell", "see",
                                "definitely", "really", "actually", "literally"})
@@ -79,24 +89,65 @@ REACTION_CUES = frozenset({"side", "effect", "effects", "caused", "causes", "cau
 WITHDRAWAL = frozenset({"withdrawal", "withdrawals", "withdrawl", "withdrawls", "withdraw",
                         "withdrawing", "weaning", "weaned", "wean", "tapering", "tapered",
                         "taper", "discontinued", "discontinuing", "discontinuation", "turkey",
-                        "missed", "skipped", "skip", "miss", "forget", "forgot", "off"})
+                        "missed", "skipped", "skip", "miss", "missing", "forget", "forgot",
+                        "off", "ran", "run", "stopped", "stopping", "quit", "quitting",
+                        "lowering", "lowered", "don't", "didn't", "dont", "didnt"})
+# Words that only make a withdrawal cue together with what follows them ("" = alone).
 _WITHDRAWAL_NEEDS_NEXT = {"off": None, "missed": "dose", "skipped": "dose", "skip": "dose",
-                          "miss": "dose", "forget": "take", "forgot": "take"}
+                          "miss": "dose", "missing": "dose", "forget": "take", "forgot": "take",
+                          "ran": "out", "run": "out", "stopped": "taking", "stopping": "taking",
+                          "quit": "taking", "quitting": "taking", "lowering": "dose",
+                          "lowered": "dose", "don't": "take", "didn't": "take", "dont": "take",
+                          "didnt": "take"}
+_GOING_OFF = frozenset({"came", "coming", "come", "got", "get", "getting", "went", "go", "going",
+                        "being", "am", "was", "been", "i'm", "im", "stay", "stayed"})
+# A cue after an event reaches back over its own list item only ("dizziness upon missed
+# dose"): these end the reach, as do "and if" / "and when" (a new clause) and words saying
+# the event was why the patient stopped ("the weight gain is why I quit").
+_WITHDRAWAL_BACK_STOPS = frozenset({",", ";", ":", "(", ")", "-", "but", ".", "because",
+                                    "reason", "why", "so", "made", "make", "making"})
+# A cue before an event reaches forward to the sentence end, unless the sentence turns.
+_WITHDRAWAL_FORWARD_STOPS = frozenset({"but", "however", "though", "although", "while",
+                                       "whereas", ";", "except"})
 
 
-def _has_withdrawal(sentence: list[str]) -> bool:
+def _withdrawal_cues(sentence: list[str]) -> list[int]:
+    """Positions (in `sentence`) of the words saying the patient was coming off the drug:
+    "withdrawal", "weaning", "when I miss a dose", "came off", "ran out", "stopped taking"."""
+    cues = []
     for i, tok in enumerate(sentence):
-        if tok in WITHDRAWAL:
-            need = _WITHDRAWAL_NEEDS_NEXT.get(tok, "")
-            if need == "":
+        if tok not in WITHDRAWAL:
+            continue
+        need = _WITHDRAWAL_NEEDS_NEXT.get(tok, "")
+        nxt = sentence[i + 1:i + 3]
+        if need == "":
+            cues.append(i)
+        elif need is None:
+            # "came off", "being off it", not "get off to sleep" nor "off work"
+            if i and sentence[i - 1] in _GOING_OFF and sentence[i + 1:i + 2] not in (
+                    ["to"], ["work"], ["the"]):
+                cues.append(i)
+        elif need in nxt or (need == "dose" and "a" in nxt and need in sentence[i + 2:i + 4]) or (
+                need == "dose" and sentence[i + 1:i + 2] in (["doses"], ["my"])
+                and "dose" in sentence[i + 1:i + 4]):
+            cues.append(i)
+    return cues
+
+
+def _is_withdrawal(sentence: list[str], cues: list[int], start: int, end: int) -> bool:
+    """An event at [start, end) of `sentence` is a withdrawal symptom when a cue comes before
+    it in the sentence with no turn between ("during withdrawal I had headaches, dizziness"),
+    or right after it in its own list item ("dizziness upon missed dose"): in "nausea, and
+    withdrawal was hell" or "tingles in my hands and if I miss a dose I get dizzy" the
+    first events were on the drug."""
+    for c in cues:
+        if c < start:
+            if _WITHDRAWAL_FORWARD_STOPS.isdisjoint(sentence[c + 1:start]):
                 return True
-            nxt = sentence[i + 1:i + 3]
-            if need is None:
-                if tok == "off" and i and sentence[i - 1] in ("came", "coming", "come", "got",
-                                                              "get", "getting", "went", "go"):
-                    return True
-            elif need in nxt or (need == "dose" and "a" in nxt and need in sentence[i + 2:i + 4]):
-                return True
+        elif c >= end and _WITHDRAWAL_BACK_STOPS.isdisjoint(sentence[end:c]) and not any(
+                a == "and" and b in ("if", "when", "whenever")
+                for a, b in zip(sentence[end:c], sentence[end + 1:c], strict=False)):
+            return True
     return False
 
 
@@ -134,7 +185,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     starts = [a for a, _ in sentences]
     labels = labels or [None] * len(events)
     clause_starts, terms = _clause_bounds(norms)
-    withdrawal_of: dict[int, bool] = {}
+    withdrawal_of: dict[int, list[int]] = {}
     n = len(norms)
     for (start, end), key, label in zip(events, keys, labels, strict=True):
         si = bisect.bisect_right(starts, start) - 1
@@ -155,9 +206,11 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         else:
             negated, hypothetical, historical, family = _flags(
                 norms, start, pre, post, pre_set, ended_by, c_end)
-        withdrawal = withdrawal_of.get(si)
-        if withdrawal is None:
-            withdrawal = withdrawal_of[si] = _has_withdrawal(norms[s_start:s_end])
+        cues = withdrawal_of.get(si)
+        if cues is None:
+            cues = withdrawal_of[si] = _withdrawal_cues(norms[s_start:s_end])
+        withdrawal = bool(cues) and _is_withdrawal(norms[s_start:s_end], cues,
+                                                   start - s_start, end - s_start)
         if label is None or label == "LOW":
             role = _role(pre, post, start, has_drug=has_drug,
                          prior=indication_prior.get(key, 0.0) if key else 0.0,
@@ -230,7 +283,9 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
     hypothetical = (ended_by == "?" and answer not in _ANSWERS) or (
         not HYPOTHETICAL.isdisjoint(pre_set)) and any(
         tok in HYPOTHETICAL and start - p <= 8 and not (
-            tok in ("could", "can") and p + 1 < n and norms[p + 1] in _REAL_AFTER_MODAL)
+            tok in ("could", "can") and p + 1 < n and norms[p + 1] in _REAL_AFTER_MODAL) and not (
+            tok == "would" and p + 1 < n and norms[p + 1] not in _WOULD_MIGHT) and not (
+            tok == "if" and not _DOSING_VERBS.isdisjoint(norms[p + 1:start]))
         for p, tok in pre)
     if hypothetical and (_real_despite_trigger(pre, post, start) or _asks_who_else(pre)):
         hypothetical = False

@@ -43,6 +43,38 @@ def test_withdrawal_is_flagged(screen):
     assert m["role"] == "reaction"
 
 
+WITHDRAWAL_CASES = [
+    # text, event, is it a withdrawal symptom (2.3: the cue's reach, not the whole sentence)
+    ("during withdrawal I had headaches, dizziness and brain zaps", "dizziness", True),
+    ("I get dizzy upon a missed dose", "dizzy", True),
+    ("sweating like crazy, tingles in my hands and if I miss a dose I get dizzy",
+     "tingles in my hands", False),
+    ("sweating like crazy, tingles in my hands and if I miss a dose I get dizzy", "dizzy", True),
+    ("Caused psychotic episodes, and had horrible withdrawal symptoms", "psychotic episodes",
+     False),
+    ("The weight gain is the only reason I stopped taking it", "weight gain", False),
+    ("I ran out of it for 4 days and experienced lightheadedness", "lightheadedness", True),
+    ("cant get off to sleep although very tired on zoloft", "very tired", False),
+]
+
+
+@pytest.mark.parametrize(("text", "event", "withdrawal"), WITHDRAWAL_CASES)
+def test_withdrawal_reach(screen, text, event, withdrawal):
+    assert events(screen(text))[event]["withdrawal"] is withdrawal
+
+
+@pytest.mark.parametrize(("text", "event", "hypothetical"), [
+    # "would" telling what used to happen, a consequence of taking the drug: real (2.3)
+    ("On lexapro I would get the shakes before my second dose", "the shakes", False),
+    ("if I miss a dose of effexor I get dizzy", "dizzy", False),
+    ("If I take zoloft at night I get insomnia", "insomnia", False),
+    ("I knew there would be weight gain on zoloft", "weight gain", True),
+    ("if I get headaches on zoloft I'll stop", "headaches", True),
+])
+def test_habitual_is_not_hypothetical(screen, text, event, hypothetical):
+    assert events(screen(text))[event]["hypothetical"] is hypothetical
+
+
 def _one(norms: list[str], event: tuple[int, int], **kwargs) -> dict:
     from intake.nlp.context import assign_context
 
