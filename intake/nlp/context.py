@@ -21,7 +21,11 @@ NEGATIONS = frozenset({"no", "not", "never", "without", "nor", "zero", "none", "
 PSEUDO_NEGATIONS = frozenset({"only", "just", "doubt", "sure", "idea", "wonder", "longer",
                               "matter", "joke", "kidding", "bad", "certain", "know", "even",
                               "able", "until", "because", "realize", "realise", "expect",
-                              "believe", "mention", "forget", "to"})
+                              "believe", "mention", "forget", "to",
+                              # "not happy about the weight gain", "couldn't handle the
+                              # headaches": an attitude to an event that is there
+                              "happy", "complaining", "complain", "like", "handle", "endure",
+                              "stand", "bear", "tolerate", "enjoy", "thrilled", "fond"})
 HYPOTHETICAL = frozenset({"if", "could", "might", "may", "would", "should", "worried", "worry",
                           "worrying", "afraid", "scared", "fear", "fearful", "concerned",
                           "risk", "risks", "chance", "possible", "possibly", "potential",
@@ -64,6 +68,7 @@ INDICATION_PRE = frozenset({"for", "treat", "treating", "treats", "treatment", "
                             "improves", "cope", "coping", "deal", "dealing", "combat",
                             "fight", "fighting", "ease", "eased", "eases", "reduce",
                             "reduced", "lessen", "lessened", "alleviate", "alleviated",
+                            "stabilized", "stabilised", "stabilize", "stabilise",
                             "generalized", "postpartum", "ptsd", "ocd", "bipolar", "gad",
                             "mdd", "less"})
 STRONG_REACTION_CUES = frozenset({"side", "effect", "effects", "caused", "causing", "gave",
@@ -187,7 +192,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     clause_starts, terms = _clause_bounds(norms)
     withdrawal_of: dict[int, list[int]] = {}
     n = len(norms)
-    for (start, end), key, label in zip(events, keys, labels, strict=True):
+    listed = _listed_with_reactions(norms, events, labels)
+    for i, ((start, end), key, label) in enumerate(zip(events, keys, labels, strict=True)):
         si = bisect.bisect_right(starts, start) - 1
         s_start, s_end = sentences[si] if si >= 0 else (0, n)
         k = bisect.bisect_right(clause_starts, start) - 1
@@ -218,8 +224,9 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         else:
             # The tagger tells a withdrawal symptom from a reaction while on the drug; the
             # sentence-level cue list only decides for dictionary-only events.
-            role = "indication" if label == "IND" or label != "SE" and (
-                label == "ADR" and _indication_cue(pre, start)) else "reaction"
+            role = "indication" if label == "IND" and not (
+                i in listed and not _indication_cue(pre, start)) or label != "SE" and (
+                label == "ADR" and _indication_cue(pre, start, strong=True)) else "reaction"
             if label == "IND" and withdrawal:
                 role = "reaction"  # symptoms in a withdrawal sentence are withdrawal reactions
             # Whether it is a withdrawal symptom is the sentence's call (the tagger's WD
@@ -246,8 +253,37 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     return out
 
 
+_LIST_GLUE = frozenset({",", "and", "/", "&", "or", "-"})
+
+
+def _listed_with_reactions(norms: list[str], events: list[tuple[int, int]],
+                           labels: list[str | None]) -> set[int]:
+    """Events the tagger calls the treated condition that sit in a list next to spans it
+    calls reactions ("stoned feeling , tingly sensations , confused , dizzy"): list items of
+    one kind, so reactions too, unless an indication cue says otherwise."""
+    out: set[int] = set()
+    grew = True
+    while grew:  # "anger , suicidal and omicidal thoughts": the list carries on item by item
+        grew = False
+        for i in range(len(events)):
+            if labels[i] != "IND" or i in out:
+                continue
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(events) and (labels[j] == "ADR" or j in out):
+                    a, b = (events[j][1], events[i][0]) if j < i else (events[i][1],
+                                                                        events[j][0])
+                    if 0 < b - a <= 2 and _LIST_GLUE.issuperset(norms[a:b]):
+                        out.add(i)
+                        grew = True
+                        break
+    return out
+
+
 MAX_REACH = 25
 _ANY_POST = HISTORICAL_POST | {"not", "runs"}
+# "didn't make me feel like I was zoned out": a negated causative reaches further.
+_CAUSATIVE = frozenset({"make", "made", "makes", "cause", "caused", "causes", "give", "gave",
+                        "gives"})
 _NO_ANSWERS = frozenset({"no", "nope", "none", "never", "nah", "not", "zero", "nothing"})
 _ANSWERS = _NO_ANSWERS | {"yes", "yep", "yeah", "yup", "definitely", "absolutely", "sadly"}
 _ANY_PRE = NEGATIONS | HYPOTHETICAL | HISTORICAL_PRE | FAMILY | {"as"}
@@ -272,7 +308,8 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
     # What answers a question ("nausea? no, none at all" / "insomnia? yes, every night").
     answer = norms[c_end + 1] if ended_by == "?" and c_end + 1 < n else ""
     negated = not NEGATIONS.isdisjoint(pre_set) and any(
-        tok in NEGATIONS and start - p <= 6 and not (
+        tok in NEGATIONS and start - p <= (9 if norms[p + 1:p + 2] and norms[p + 1]
+                                           in _CAUSATIVE else 6) and not (
             p + 1 < n and norms[p + 1] in PSEUDO_NEGATIONS) for p, tok in pre)
     if negated and "before" in post and any(t == "never" for _, t in pre):
         negated = False  # "never had headaches before (taking X)": new, not absent
@@ -342,9 +379,22 @@ def _reaction_cue(pre: list[tuple[int, str]], post: list[str]) -> bool:
         post[:2])
 
 
-def _indication_cue(pre: list[tuple[int, str]], start: int) -> bool:
-    """"for my ...", "diagnosed with ...", "helps my ..." right before the event."""
-    return any(tok in INDICATION_PRE for p, tok in pre if start - p <= 4) and \
+# Patients "suffer", "struggle with" and "deal with" their reactions too ("still suffer
+# from the fatigue"): for a span the tagger calls an ADR these words do not overrule it.
+_WEAK_INDICATION = frozenset({"suffer", "suffering", "suffered", "suffers", "struggle",
+                              "struggled", "struggling", "struggles", "battling", "battled",
+                              "cope", "coping", "deal", "dealing", "combat", "fight",
+                              "fighting", "manage", "managing", "control", "controls", "less"})
+# "except for the headaches", "apart from": the event is the exception, not the indication.
+_EXCEPT = frozenset({"except", "accept", "apart", "aside", "besides", "but"})
+
+
+def _indication_cue(pre: list[tuple[int, str]], start: int, *, strong: bool = False) -> bool:
+    """"for my ...", "diagnosed with ...", "helps my ..." right before the event
+    (`strong`: leave out the words patients also use of reactions)."""
+    return any(tok in INDICATION_PRE and not (strong and tok in _WEAK_INDICATION) and not (
+        tok == "for" and i and pre[i - 1][1] in _EXCEPT)
+        for i, (p, tok) in enumerate(pre) if start - p <= 4) and \
         _NOT_INDICATION.isdisjoint([tok for _, tok in pre])
 
 

@@ -75,6 +75,26 @@ def test_habitual_is_not_hypothetical(screen, text, event, hypothetical):
     assert events(screen(text))[event]["hypothetical"] is hypothetical
 
 
+def test_treated_condition_in_a_list_of_reactions_is_a_reaction(screen):
+    # the tagger reads "confused" as the treated condition; its list neighbours are reactions
+    found = events(screen("Overall stoned feeling , tingly sensations , confused , could not "
+                          "stop crying , dizzy and disoriented on zoloft ."))
+    assert found["confused"]["role"] == "reaction"
+    assert events(screen("I take zoloft for depression , anxiety"))["anxiety"]["role"] == \
+        "indication"
+
+
+@pytest.mark.parametrize(("text", "event", "expected"), [
+    ("It didn't make me feel like I was zoned out on lexapro", "zoned out", {"negated": True}),
+    ("Zoloft stabilized my mood swings", "mood swings", {"role": "indication"}),
+    ("I'm not happy about the weight gain on zoloft", "weight gain", {}),
+])
+def test_context_2_3(screen, text, event, expected):
+    m = events(screen(text))[event]
+    want = {"negated": False, "role": "reaction", **expected}
+    assert {k: m[k] for k in want} == want
+
+
 def _one(norms: list[str], event: tuple[int, int], **kwargs) -> dict:
     from intake.nlp.context import assign_context
 
