@@ -226,7 +226,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
             # sentence-level cue list only decides for dictionary-only events.
             role = "indication" if label == "IND" and not (
                 i in listed and not _indication_cue(pre, start)) or label != "SE" and (
-                label == "ADR" and _indication_cue(pre, start, strong=True)) else "reaction"
+                label in ("ADR", "WD") and _indication_cue(pre, start, strong=True)) else "reaction"
             if label == "IND" and withdrawal:
                 role = "reaction"  # symptoms in a withdrawal sentence are withdrawal reactions
             # Whether it is a withdrawal symptom is the sentence's call (the tagger's WD
@@ -386,6 +386,10 @@ _WEAK_INDICATION = frozenset({"suffer", "suffering", "suffered", "suffers", "str
                               "cope", "coping", "deal", "dealing", "combat", "fight",
                               "fighting", "manage", "managing", "control", "controls", "less"})
 # "except for the headaches", "apart from": the event is the exception, not the indication.
+# An indication cue reaches along a list of conditions ("for my anxiety , insomnia and
+# irritability"): only these words (other mentions aside) may stand between.
+_CUE_GLUE = frozenset({"my", "the", "her", "his", "and", ",", "/", "&", "or", "with", "me",
+                       "of", "some", "both"})
 _EXCEPT = frozenset({"except", "accept", "apart", "aside", "besides", "but"})
 
 
@@ -393,8 +397,9 @@ def _indication_cue(pre: list[tuple[int, str]], start: int, *, strong: bool = Fa
     """"for my ...", "diagnosed with ...", "helps my ..." right before the event
     (`strong`: leave out the words patients also use of reactions)."""
     return any(tok in INDICATION_PRE and not (strong and tok in _WEAK_INDICATION) and not (
-        tok == "for" and i and pre[i - 1][1] in _EXCEPT)
-        for i, (p, tok) in enumerate(pre) if start - p <= 4) and \
+        tok == "for" and i and pre[i - 1][1] in _EXCEPT) and (
+        start - p <= 4 or _CUE_GLUE.issuperset(t for _, t in pre[i + 1:]))
+        for i, (p, tok) in enumerate(pre)) and \
         _NOT_INDICATION.isdisjoint([tok for _, tok in pre])
 
 

@@ -88,6 +88,10 @@ def test_treated_condition_in_a_list_of_reactions_is_a_reaction(screen):
     ("It didn't make me feel like I was zoned out on lexapro", "zoned out", {"negated": True}),
     ("Zoloft stabilized my mood swings", "mood swings", {"role": "indication"}),
     ("I'm not happy about the weight gain on zoloft", "weight gain", {}),
+    # an indication cue reaches along a list of conditions, not over other words
+    ("I take zoloft for my anxiety, insomnia and irritability", "irritability",
+     {"role": "indication"}),
+    ("I took zoloft for 2 weeks and got headaches", "headaches", {}),
 ])
 def test_context_2_3(screen, text, event, expected):
     m = events(screen(text))[event]
