@@ -75,6 +75,8 @@ STRONG_REACTION_CUES = frozenset({"side", "effect", "effects", "caused", "causin
                                   "giving", "made", "makes", "increased", "increase", "more",
                                   "worse", "worsened", "worsening", "developed", "extreme",
                                   "severe", "terrible", "horrible", "from", "since"})
+_WORSENING = frozenset({"higher", "increase", "increased", "increasing", "worse", "worsened",
+                        "worsening", "heightened", "more", "extra", "exacerbated", "new"})
 _WORSENED = frozenset({"worse", "worsened", "worsening", "increased", "increasing"})
 INDICATION_POST = frozenset({"better", "improved", "improving", "lifted", "gone", "disappeared",
                              "helped", "helps", "control", "controlled", "manageable",
@@ -227,8 +229,11 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
             role = "indication" if label == "IND" and not (
                 i in listed and not _indication_cue(pre, start)) or label != "SE" and (
                 label in ("ADR", "WD") and _indication_cue(pre, start, strong=True)) else "reaction"
-            if label == "IND" and withdrawal:
-                role = "reaction"  # symptoms in a withdrawal sentence are withdrawal reactions
+            if label == "IND" and (withdrawal or norms[start] in _WORSENING or (
+                    pre and pre[-1][0] == start - 1 and pre[-1][1] in _WORSENING)):
+                # symptoms in a withdrawal sentence are withdrawal reactions; "higher anxiety
+                # levels", "increase in anxiety": the condition made worse is a reaction
+                role = "reaction"
             # Whether it is a withdrawal symptom is the sentence's call (the tagger's WD
             # spans are often list items of an ADR sentence).
         named = drug_sentences is not None and si in drug_sentences
@@ -284,6 +289,8 @@ _ANY_POST = HISTORICAL_POST | {"not", "runs"}
 # "didn't make me feel like I was zoned out": a negated causative reaches further.
 _CAUSATIVE = frozenset({"make", "made", "makes", "cause", "caused", "causes", "give", "gave",
                         "gives"})
+_NO_LONGER = [["longer", w] for w in ("have", "has", "had", "get", "gets", "feel", "experience",
+                                       "suffer", "am")]
 _NO_ANSWERS = frozenset({"no", "nope", "none", "never", "nah", "not", "zero", "nothing"})
 _ANSWERS = _NO_ANSWERS | {"yes", "yep", "yeah", "yup", "definitely", "absolutely", "sadly"}
 _ANY_PRE = NEGATIONS | HYPOTHETICAL | HISTORICAL_PRE | FAMILY | {"as"}
@@ -313,6 +320,9 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
             p + 1 < n and norms[p + 1] in PSEUDO_NEGATIONS) for p, tok in pre)
     if negated and "before" in post and any(t == "never" for _, t in pre):
         negated = False  # "never had headaches before (taking X)": new, not absent
+    if not negated and any(tok in ("no", "not") and norms[p + 1:p + 3] in _NO_LONGER
+                           for p, tok in pre if start - p <= 6):
+        negated = True  # "I no longer have suicidal thoughts": gone
     if not negated and "not" in post[:4] and any(t in ("issue", "problem") for t in post[:8]):
         negated = True  # "weight gain has not been an issue"
     if not negated and answer in _NO_ANSWERS:

@@ -92,11 +92,18 @@ def test_treated_condition_in_a_list_of_reactions_is_a_reaction(screen):
     ("I take zoloft for my anxiety, insomnia and irritability", "irritability",
      {"role": "indication"}),
     ("I took zoloft for 2 weeks and got headaches", "headaches", {}),
+    ("I no longer have headaches on topamax", "headaches", {"negated": True}),
 ])
 def test_context_2_3(screen, text, event, expected):
     m = events(screen(text))[event]
     want = {"negated": False, "role": "reaction", **expected}
     assert {k: m[k] for k in want} == want
+
+
+def test_a_worsened_condition_is_a_reaction(screen):
+    found = events(screen("On cymbalta: vivid nightmares, sweats, higher anxiety levels, "
+                          "memory problems"))
+    assert found["anxiety"]["role"] == "reaction"
 
 
 def _one(norms: list[str], event: tuple[int, int], **kwargs) -> dict:
