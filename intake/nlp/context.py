@@ -69,6 +69,7 @@ INDICATION_PRE = frozenset({"for", "treat", "treating", "treats", "treatment", "
                             "fight", "fighting", "ease", "eased", "eases", "reduce",
                             "reduced", "lessen", "lessened", "alleviate", "alleviated",
                             "stabilized", "stabilised", "stabilize", "stabilise",
+                            "subdue", "counter", "counteract", "offset",
                             "generalized", "postpartum", "ptsd", "ocd", "bipolar", "gad",
                             "mdd", "less"})
 STRONG_REACTION_CUES = frozenset({"side", "effect", "effects", "caused", "causing", "gave",
@@ -217,8 +218,10 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         cues = withdrawal_of.get(si)
         if cues is None:
             cues = withdrawal_of[si] = _withdrawal_cues(norms[s_start:s_end])
-        withdrawal = bool(cues) and _is_withdrawal(norms[s_start:s_end], cues,
-                                                   start - s_start, end - s_start)
+        # The cue's reach decides; a span the tagger itself calls withdrawal only needs a
+        # cue somewhere in its sentence.
+        withdrawal = bool(cues) and (label == "WD" or _is_withdrawal(
+            norms[s_start:s_end], cues, start - s_start, end - s_start))
         if label is None or label == "LOW":
             role = _role(pre, post, start, has_drug=has_drug,
                          prior=indication_prior.get(key, 0.0) if key else 0.0,

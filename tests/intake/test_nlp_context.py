@@ -93,7 +93,9 @@ def test_treated_condition_in_a_list_of_reactions_is_a_reaction(screen):
      {"role": "indication"}),
     ("I took zoloft for 2 weeks and got headaches", "headaches", {}),
     ("I no longer have headaches on topamax", "headaches", {"negated": True}),
+    ("I was put on prednisone to subdue the swelling", "swelling", {"role": "indication"}),
 ])
+
 def test_context_2_3(screen, text, event, expected):
     m = events(screen(text))[event]
     want = {"negated": False, "role": "reaction", **expected}
