@@ -288,6 +288,10 @@ def _listed_with_reactions(norms: list[str], events: list[tuple[int, int]],
 
 
 MAX_REACH = 25
+# Words the rules read as context: a mention's extent does not take them in.
+CONTEXT_WORDS = (NEGATIONS | HYPOTHETICAL | HISTORICAL_PRE | HISTORICAL_POST | FAMILY
+                 | INDICATION_PRE | WITHDRAWAL | TERMINATORS
+                 | frozenset({"she", "he", "her", "his", "they", "their", "them", "him"}))
 _ANY_POST = HISTORICAL_POST | {"not", "runs"}
 # "didn't make me feel like I was zoned out": a negated causative reaches further.
 _CAUSATIVE = frozenset({"make", "made", "makes", "cause", "caused", "causes", "give", "gave",

@@ -31,11 +31,19 @@ from spacy.language import Language
 
 from coding.nlp.dictionaries import default_drugs, default_events, english_words
 from intake.nlp.assess import assess, is_own_reaction, pair_mentions
-from intake.nlp.context import NEGATIONS, assign_context
+from intake.nlp.context import CONTEXT_WORDS, NEGATIONS, assign_context
 from intake.nlp.matchers import Matcher
 from intake.nlp.sentences import DRUG_WORD, SentenceModel
 from intake.nlp.sentences import load as load_sentence_model
-from intake.nlp.tagger import LEX_DRUG, LEX_EVENT_B, LEX_EVENT_I, LEX_MOD, LEX_NONE, Tagger
+from intake.nlp.tagger import (
+    LEX_DRUG,
+    LEX_EVENT_B,
+    LEX_EVENT_I,
+    LEX_MOD,
+    LEX_NONE,
+    Tagger,
+    split_list,
+)
 from intake.nlp.tagger import load as load_tagger
 from intake.nlp.tokens import TextAnalyser, analyse
 
@@ -47,6 +55,8 @@ SENTENCES = Path(__file__).parent / "data" / "sentences.npz"
 # Chosen on the PsyTAR dev split: below this tagger P(ADR) (the CRF's marginal), a
 # dictionary-only event is not taken as a reaction.
 LEXICON_MIN_P_ADR = 0.05
+# How far (tokens) a dictionary event's CRF extent may reach beyond it, each side.
+EXTENT_REACH = 4
 _TAG = re.compile(r"<[^<>]{0,300}>")
 
 
@@ -158,6 +168,8 @@ class TaggerComponent:
             pv["p_adr"] = p_adr
             if spans:
                 pv["events"] = self._merge(pv, spans)
+        self._extend(pvs)
+        for pv, (_, p_adr) in zip(pvs, tagged, strict=True):
             # A dictionary event the tagger gives next to no chance of being an ADR is kept
             # (it is still a mention to code) but marked so its role is not "reaction".
             pv["events"] = [(*e[:4], "LOW") if e[4] is None and max(p_adr[e[0]:e[1]])
@@ -165,6 +177,53 @@ class TaggerComponent:
             if "side" in pv["norms"] or "sideeffects" in pv["norms"]:
                 pv["events"] = _with_unspecified(pv["norms"], pv["events"])
         return docs
+
+    def _extend(self, pvs: list[dict]) -> None:
+        """Dictionary events the tagger did not tag take the extent the CRF gives them
+        ("numbs" -> "numbs me out", "twitching" -> "twitching in my sleep"), within their
+        sentence, without reaching into another mention or over a word the context rules
+        read ("my dad has diabetes"), and cut at list separators as tagged spans are."""
+        windows, where = [], []
+        for t, (pv, first) in enumerate(zip(pvs, self.tagger.last_firsts, strict=True)):
+            events = pv["events"]
+            if not any(e[4] is None for e in events):
+                continue
+            sentences, norms = pv["sentences"], pv["norms"]
+            starts = [x for x, _ in sentences]
+            taken = sorted([(a, b) for a, b, *_ in pv["drugs"]] + [(e[0], e[1]) for e in events])
+            ends = [y for _, y in taken]
+            for i, e in enumerate(events):
+                if e[4] is not None:
+                    continue
+                a, b = e[0], e[1]
+                si = bisect.bisect_right(starts, a) - 1
+                lo, hi = sentences[si] if si >= 0 else (0, len(norms))
+                # the mentions either side bound it (mentions do not overlap)
+                j = bisect.bisect_right(ends, a)
+                lo = max(lo, a - EXTENT_REACH, ends[j - 1] if j else 0)
+                j = bisect.bisect_left(ends, b + 1)
+                if j < len(taken):
+                    hi = min(hi, taken[j][0])
+                hi = min(hi, b + EXTENT_REACH)
+                k = a
+                while k > lo and norms[k - 1] not in CONTEXT_WORDS:
+                    k -= 1
+                lo = k
+                k = b
+                while k < hi and norms[k] not in CONTEXT_WORDS:
+                    k += 1
+                if lo == a and k == b:
+                    continue  # nothing to extend over
+                windows.append((first + lo, first + a, first + b, first + k))
+                where.append((t, i))
+        for (t, i), (x, y) in zip(where, self.tagger.extents(windows), strict=True):
+            pv = pvs[t]
+            first = self.tagger.last_firsts[t]
+            e = pv["events"][i]
+            x, y = x - first, y - first
+            part = next(((p, q) for p, q in split_list(pv["norms"], x, y)
+                         if p <= e[0] and e[1] <= q), (e[0], e[1]))
+            pv["events"][i] = (part[0], part[1], *e[2:])
 
     def _merge(self, pv: dict, spans: list[tuple]) -> list[tuple]:
         events = pv["events"]

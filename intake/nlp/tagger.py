@@ -215,6 +215,7 @@ class Tagger:
         p_arr[~real] = 0.0
         # The batch layout for the sentence classifier: P(ADR) per column, first columns.
         self.last_p_adr, self.last_firsts = p_arr, firsts
+        self.last_emissions = emissions
         p_adr = p_arr.tolist()
         for starts, paths, mask in found:
             for r, a, b, label in _path_spans(paths, mask):
@@ -228,6 +229,44 @@ class Tagger:
             sp.sort()
         return [(sp, p_adr[first:first + len(norms)])
                 for sp, (norms, _), first in zip(spans, texts, firsts, strict=True)]
+
+
+    def extents(self, windows: list[tuple[int, int, int, int]]) -> list[tuple[int, int]]:
+        """For each window (lo, a, b, hi) of columns of the last batch: the most likely ADR
+        span holding columns [a, b) within [lo, hi), the CRF decoded with those tokens forced
+        inside an ADR span (a dictionary event the tagger did not tag: where do the patient's
+        words for it begin and end?). All windows are decoded at once, by length class."""
+        out: list[tuple[int, int]] = [(a, b) for _, a, b, _ in windows]
+        if not windows:
+            return out
+        lens = np.array([hi - lo for lo, _, _, hi in windows])
+        order = np.ceil(np.log2(np.maximum(lens, 1))).astype(np.int64)
+        forced = np.full(len(TAGS), _FORBIDDEN)
+        forced[1:3] = 0.0
+        cols = np.array(windows, dtype=np.int64)  # lo, a, b, hi
+        for k in np.unique(order).tolist():
+            idx = np.flatnonzero(order == k)
+            lo, a, b, n = cols[idx, 0, None], cols[idx, 1, None], cols[idx, 2, None], lens[idx]
+            width = int(n.max())
+            steps = np.arange(width)[None]
+            inside = steps < n[:, None]
+            emit = self.last_emissions[np.where(inside, lo + steps, 0)].astype(np.float64)
+            emit[(steps >= a - lo) & (steps < b - lo)] += forced
+            paths = decode_runs(emit, n, self.transitions, marginals=False)[0]
+            # The span holding [a, b): back to the last non-I tag at or before a, on to the
+            # first non-I tag after b (padding counts as O).
+            not_i = (paths != 2) | ~inside
+            left = np.maximum.accumulate(np.where(not_i, steps, 0), axis=1)
+            right = np.minimum.accumulate(np.where(not_i, steps, width)[:, ::-1],
+                                          axis=1)[:, ::-1]
+            rows = np.arange(len(idx))
+            xs = (left[rows, (a - lo)[:, 0]] + lo[:, 0]).tolist()
+            end_at = (b - lo)[:, 0]
+            ys = np.where(end_at < width, right[rows, np.minimum(end_at, width - 1)], width)
+            ys = (np.minimum(ys, n) + lo[:, 0]).tolist()
+            for w, x, y in zip(idx.tolist(), xs, ys, strict=True):
+                out[w] = (x, y)
+        return out
 
 
 LIVE_O = 0.9
@@ -256,8 +295,8 @@ for _inside in (2, 4, 6):
 _FORBIDDEN = -1e4
 
 
-def decode_runs(emit: np.ndarray, lengths: np.ndarray, trans: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray]:
+def decode_runs(emit: np.ndarray, lengths: np.ndarray, trans: np.ndarray, *,
+                marginals: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Viterbi paths and marginal P(B-ADR) + P(I-ADR) of padded runs at once.
 
     `emit`: runs x positions x tags emission scores (padding past each run's length),
@@ -286,6 +325,8 @@ def decode_runs(emit: np.ndarray, lengths: np.ndarray, trans: np.ndarray
     for t in range(width - 1, -1, -1):
         follow = back[rows, min(t + 1, width - 1), paths[:, min(t + 1, width - 1)]]
         paths[:, t] = np.where(t == last, tag, np.where(t < last, follow, 0))
+    if not marginals:
+        return paths, None
     # Forward-backward with each step's vector rescaled to sum 1 (the scales cancel).
     potential = np.exp(emit - emit.max(axis=2, keepdims=True))
     step_trans = np.exp(trans)

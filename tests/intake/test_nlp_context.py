@@ -102,6 +102,16 @@ def test_context_2_3(screen, text, event, expected):
     assert {k: m[k] for k in want} == want
 
 
+@pytest.mark.parametrize(("text", "event"), [
+    ("my dad has diabetes and takes metformin", "diabetes"),
+    ("my grandma fell and broke her hip on ambien", "fell"),
+])
+def test_a_dictionary_event_grows_over_no_context_word(screen, text, event):
+    # the CRF extent of a dictionary event stops at "my dad has" (2.3)
+    m = events(screen(text))[event]
+    assert m["family"] is True and m["role"] == "other"
+
+
 def test_a_worsened_condition_is_a_reaction(screen):
     found = events(screen("On cymbalta: vivid nightmares, sweats, higher anxiety levels, "
                           "memory problems"))

@@ -106,6 +106,21 @@ def test_spans_are_cut_at_list_separators():
     assert split_list(norms, 1, 2) == []
 
 
+def test_extents_grow_a_forced_span_where_the_crf_reads_adr():
+    # given a batch whose emissions favour ADR on columns 2-4 (and O elsewhere)
+    tagger = Tagger(["<unk>", "<pad>"], ["<unk>"], np.zeros((1, len(TAGS))), frozenset(),
+                    frozenset(), {})
+    emissions = np.zeros((8, len(TAGS)), dtype=np.float32)
+    emissions[:, 0] = 2.0
+    emissions[2, 1] = emissions[3, 2] = emissions[4, 2] = 4.0
+    tagger.last_emissions = emissions
+    # when column 3 alone is the dictionary event, in windows of different reach
+    got = tagger.extents([(0, 3, 4, 8), (3, 3, 4, 8), (0, 6, 7, 8)])
+    # then the span takes in the ADR-looking neighbours, never leaves its window, and an
+    # event with nothing ADR-like around it stays as it is
+    assert got == [(2, 5), (3, 5), (6, 7)]
+
+
 def test_training_is_deterministic_and_learns_a_toy_pattern():
     english = frozenset({"i", "have", "a", "and", "the"})
     texts = [(["i", "have", "a", "headache"], [0, 0, 0, 1]),
