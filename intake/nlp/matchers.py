@@ -83,8 +83,10 @@ class Matcher:
         blocked = set(learned.get("blocked", ()))
         # Event phrase table: dictionary LLTs minus phrases that training found to be noise,
         # plus phrases learned from annotated posts ([pt_code, surface, "learned", pt_code]).
+        # Catalogue names in inverted form ("sweating , decreased") are left out: in a post
+        # the comma separates two list items ("sweating , decreased appetite").
         self.event_table: dict[str, list] = {k: v for k, v in events.llts.items()
-                                             if k not in blocked}
+                                             if k not in blocked and " , " not in k}
         for phrase, pt in learned.get("phrases", {}).items():
             self.event_table.setdefault(phrase, [pt, phrase, "learned", pt])
         # Phrases with a number ("lost 10 lbs", "gained 20 pounds") match any number: texts

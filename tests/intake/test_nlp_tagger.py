@@ -135,6 +135,12 @@ def test_redecode_with_o_lowered_finds_the_span_the_tagger_left_out():
     assert tagger.redecode([(0, 6), (1, 4)], 1.0) == [[(2, 4, "ADR")], [(2, 4, "ADR")]]
 
 
+def test_list_items_are_not_read_as_an_inverted_catalogue_name(screen):
+    # HPO's "Sweating, decreased" must not swallow "sweating , decreased appetite"
+    found = events(screen("On zoloft I had sweating , decreased appetite and nausea."))
+    assert {"sweating", "decreased appetite"} <= set(found)
+
+
 def test_training_is_deterministic_and_learns_a_toy_pattern():
     english = frozenset({"i", "have", "a", "and", "the"})
     texts = [(["i", "have", "a", "headache"], [0, 0, 0, 1]),
