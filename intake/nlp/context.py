@@ -98,15 +98,16 @@ WITHDRAWAL = frozenset({"withdrawal", "withdrawals", "withdrawl", "withdrawls", 
                         "withdrawing", "weaning", "weaned", "wean", "tapering", "tapered",
                         "taper", "discontinued", "discontinuing", "discontinuation", "turkey",
                         "missed", "skipped", "skip", "miss", "missing", "forget", "forgot",
-                        "off", "ran", "run", "stopped", "stopping", "quit", "quitting",
-                        "lowering", "lowered", "don't", "didn't", "dont", "didnt"})
+                        "off", "ran", "run", "stop", "stopped", "stopping", "quit", "quitting",
+                        "lowering", "lowered", "not", "dont", "didnt"})
 # Words that only make a withdrawal cue together with what follows them ("" = alone).
 _WITHDRAWAL_NEEDS_NEXT = {"off": None, "missed": "dose", "skipped": "dose", "skip": "dose",
                           "miss": "dose", "missing": "dose", "forget": "take", "forgot": "take",
-                          "ran": "out", "run": "out", "stopped": "taking", "stopping": "taking",
-                          "quit": "taking", "quitting": "taking", "lowering": "dose",
-                          "lowered": "dose", "don't": "take", "didn't": "take", "dont": "take",
-                          "didnt": "take"}
+                          "ran": "out", "run": "out", "stop": "taking", "stopped": "taking",
+                          "stopping": "taking", "quit": "taking", "quitting": "taking",
+                          "lowering": "dose", "lowered": "dose",
+                          # "when I don't take it" (norms: "do", "not", "take")
+                          "not": "take", "dont": "take", "didnt": "take"}
 _GOING_OFF = frozenset({"came", "coming", "come", "got", "get", "getting", "went", "go", "going",
                         "being", "am", "was", "been", "i'm", "im", "stay", "stayed"})
 # A cue after an event reaches back over its own list item only ("dizziness upon missed
@@ -134,6 +135,10 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
             # "came off", "being off it", not "get off to sleep" nor "off work"
             if i and sentence[i - 1] in _GOING_OFF and sentence[i + 1:i + 2] not in (
                     ["to"], ["work"], ["the"]):
+                cues.append(i)
+        elif tok in ("not", "dont", "didnt") and need in nxt[:1]:
+            # "when I don't take it", "if I didn't take it", not "do not take this drug"
+            if {"when", "whenever", "if", "unless"} & set(sentence[max(0, i - 4):i]):
                 cues.append(i)
         elif need in nxt or (need == "dose" and "a" in nxt and need in sentence[i + 2:i + 4]) or (
                 need == "dose" and sentence[i + 1:i + 2] in (["doses"], ["my"])
