@@ -330,8 +330,11 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
         tok in NEGATIONS and start - p <= (9 if norms[p + 1:p + 2] and norms[p + 1]
                                            in _CAUSATIVE else 6) and not (
             p + 1 < n and norms[p + 1] in PSEUDO_NEGATIONS) for p, tok in pre)
-    if negated and "before" in post and any(t == "never" for _, t in pre):
-        negated = False  # "never had headaches before (taking X)": new, not absent
+    if negated and ("before" in post or ended_by == "until") and any(
+            t == "never" for _, t in pre):
+        # "never had headaches before (taking X)", "never had a panic attack until I took
+        # X": new, not absent
+        negated = False
     if not negated and any(tok in ("no", "not") and norms[p + 1:p + 3] in _NO_LONGER
                            for p, tok in pre if start - p <= 6):
         negated = True  # "I no longer have suicidal thoughts": gone

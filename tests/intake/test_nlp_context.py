@@ -19,6 +19,7 @@ CASES = [
     ("I could barely sleep on wellbutrin", "barely sleep", {}),
     ("I used to get migraines before I started topamax", "migraines", {"historical": True}),
     ("never had headaches before taking lipitor", "headaches", {}),
+    ("never had a panic attack until I started zoloft", "panic attack", {}),
     ("my mom gets migraines on her estrogen", "migraines", {"family": True, "role": "other"}),
     ("depression runs in my family, I take prozac", "depression",
      {"family": True, "role": "other"}),
