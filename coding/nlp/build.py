@@ -147,7 +147,7 @@ def _add_classes(concepts: dict, names: dict, canon_code: dict) -> None:
 
 def _drug_meta() -> dict:
     version = metadata.version("drug-named-entity-recognition")
-    return {"name": "pv open drugs", "version": f"dner-{version}+pv3",
+    return {"name": "pv open drugs", "version": f"dner-{version}+pv4",
             "source": f"drug-named-entity-recognition {version} (PyPI)",
             "notice": "NOTICE.drugs", "license": "CC0 (DrugBank open vocabulary), MeSH/NLM terms, "
             "NHS/MedlinePlus names, Wikipedia-derived parts CC BY-SA 3.0"}

@@ -101,8 +101,8 @@ WITHDRAWAL = frozenset({"withdrawal", "withdrawals", "withdrawl", "withdrawls", 
                         "off", "ran", "run", "stop", "stopped", "stopping", "quit", "quitting",
                         "lowering", "lowered", "not", "dont", "didnt"})
 # Words that only make a withdrawal cue together with what follows them ("" = alone).
-_WITHDRAWAL_NEEDS_NEXT = {"off": None, "missed": "dose", "skipped": "dose", "skip": "dose",
-                          "miss": "dose", "missing": "dose", "forget": "take", "forgot": "take",
+_WITHDRAWAL_NEEDS_NEXT: dict[str, str | tuple[str, ...] | None] = {"off": None, "missed": "dose", "skipped": "dose", "skip": "dose",
+                          "miss": "dose", "missing": "dose", "forget": ("take", "my"), "forgot": ("take", "my"),
                           "ran": "out", "run": "out", "stop": "taking", "stopped": "taking",
                           "stopping": "taking", "quit": "taking", "quitting": "taking",
                           "lowering": "dose", "lowered": "dose",
@@ -139,6 +139,9 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
         elif tok in ("not", "dont", "didnt") and need in nxt[:1]:
             # "when I don't take it", "if I didn't take it", not "do not take this drug"
             if {"when", "whenever", "if", "unless"} & set(sentence[max(0, i - 4):i]):
+                cues.append(i)
+        elif isinstance(need, tuple):
+            if not set(need).isdisjoint(nxt):  # "forgot to take it", "forget my gabapentin"
                 cues.append(i)
         elif need in nxt or (need == "dose" and "a" in nxt and need in sentence[i + 2:i + 4]) or (
                 need == "dose" and sentence[i + 1:i + 2] in (["doses"], ["my"])

@@ -57,6 +57,7 @@ WITHDRAWAL_CASES = [
     ("I ran out of it for 4 days and experienced lightheadedness", "lightheadedness", True),
     ("cant get off to sleep although very tired on zoloft", "very tired", False),
     ("I get so irritable when I don't take my zoloft", "irritable", True),
+    ("If I forget my gabapentin I get really anxious", "really anxious", True),
     ("Please do not take this drug, after 5 days my hair fell out", "hair fell out", False),
     ("dont stop taking it all at once because you get really dizzy", "really dizzy", True),
 ]

@@ -163,6 +163,9 @@ def test_training_is_deterministic_and_learns_a_toy_pattern():
     ("Synthroid makes my heart race", "Synthroid", "Levothyroxine"),
     ("Percocet after my wisdom teeth", "Percocet", "Acetaminophen/oxycodone"),
     ("Augmentin gave me diarrhea", "Augmentin", "Amoxicillin and Clavulanic Acid"),
+    ("sore arm after the shingles vaccine", "shingles vaccine",
+     "Recombinant Zoster (Shingles) Vaccine (RZV)"),
+    ("Yaz gave me migraines", "Yaz", "Ethinylestradiol/drospirenone"),
 ])
 def test_known_drug_misses_are_found(screen, text, surface, term):
     mention = drugs(screen(text))[surface.lower()]
