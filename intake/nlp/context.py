@@ -11,6 +11,7 @@ another mention ("no appetite", "not sleeping") are part of that mention, not co
 from __future__ import annotations
 
 import bisect
+from itertools import compress, count, filterfalse
 
 TERMINATORS = frozenset({";", "but", "though", "although", "however", "except", "?", "!", ".",
                          "yet", "whereas", "besides", "apart", "other", "aside", "otherwise",
@@ -105,9 +106,11 @@ def _clause_bounds(norms: list[str]) -> tuple[list[int], list[int]]:
 
     A clause starts after a terminator, or at "I" in "..., and I" / "so I" (a new clause:
     earlier triggers do not reach over it)."""
-    terms = [p for p, tok in enumerate(norms) if tok in TERMINATORS]
-    starts = sorted({p + 1 for p in terms} | {p for p, tok in enumerate(norms) if tok == "i"
-                                             and p and norms[p - 1] in ("and", ",", "so")})
+    # compress/map scan the text at C speed; only the few "i" tokens are looked at in Python.
+    terms = list(compress(count(), map(TERMINATORS.__contains__, norms)))
+    new_i = {p for p in compress(count(), map("i".__eq__, norms))
+             if p and norms[p - 1] in ("and", ",", "so")} if "i" in norms else set()
+    starts = sorted({p + 1 for p in terms} | new_i)
     return starts, terms
 
 
@@ -136,6 +139,10 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     clause_starts, terms = _clause_bounds(norms)
     withdrawal_of: dict[int, bool] = {}
     n = len(norms)
+    # The positions outside every mention and their words, once per text: an event's
+    # context words are then two slices found by bisection instead of a scan of its window.
+    free = list(filterfalse(inside.__contains__, range(n)))
+    free_words = list(map(norms.__getitem__, free))
     for (start, end), key, label in zip(events, keys, labels, strict=True):
         si = bisect.bisect_right(starts, start) - 1
         s_start, s_end = sentences[si] if si >= 0 else (0, n)
@@ -146,9 +153,12 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         ended_by = norms[c_end] if c_end < s_end else ""
         # Triggers act over a few words; a text without punctuation is one endless clause.
         c_start, c_end = max(c_start, start - MAX_REACH), min(c_end, end + MAX_REACH)
-        pre = [(p, norms[p]) for p in range(c_start, start) if p not in inside]
-        post = [norms[p] for p in range(end, c_end) if p not in inside]
-        pre_set = {tok for _, tok in pre}
+        i = bisect.bisect_left(free, c_start)
+        j = bisect.bisect_left(free, start, i)
+        pre = list(zip(free[i:j], free_words[i:j]))
+        pre_set = set(free_words[i:j])
+        i = bisect.bisect_left(free, end, j)
+        post = free_words[i:bisect.bisect_left(free, c_end, i)]
         if ended_by != "?" and _ANY_PRE.isdisjoint(pre_set) and _ANY_POST.isdisjoint(post[:8]):
             # No trigger anywhere near: the common case, decided without the checks below.
             negated = hypothetical = historical = family = False
