@@ -276,13 +276,21 @@ def decode_runs(emit: np.ndarray, lengths: np.ndarray, trans: np.ndarray
         p_adr = (joint[:, 1] + joint[:, 2]) / joint.sum(axis=1)
         return score.argmax(axis=1)[:, None], p_adr[:, None]
     back = np.zeros((n, width, n_tags), dtype=np.int8)
-    score = trans[0] + emit[:, 0]
+    scores = np.empty_like(emit)
+    scores[:, 0] = trans[0] + emit[:, 0]
+    # Candidates laid out (run, tag, previous tag): the argmax runs along the contiguous last
+    # axis, and the best score is picked at the argmax instead of by a second reduction
+    # (numpy reduces a short strided axis slowly). Same additions, same first-max ties.
+    trans_t = np.ascontiguousarray(trans.T)
+    runs, tags = rows[:, None], np.arange(n_tags)[None]
     for t in range(1, width):
-        cand = score[:, :, None] + trans[None]
-        back[:, t] = cand.argmax(axis=1)
-        score = np.where(mask[:, t, None], cand.max(axis=1) + emit[:, t], score)
+        cand = scores[:, t - 1, None, :] + trans_t
+        best = cand.argmax(axis=2)
+        back[:, t] = best
+        np.add(cand[runs, tags, best], emit[:, t], out=scores[:, t])
+    # Scores past a run's end are never read: its path is traced back from its last position.
     paths = np.zeros((n, width), dtype=np.int64)
-    tag = (score + trans[:, 0]).argmax(axis=1)
+    tag = (scores[rows, last] + trans[:, 0]).argmax(axis=1)
     for t in range(width - 1, -1, -1):
         follow = back[rows, min(t + 1, width - 1), paths[:, min(t + 1, width - 1)]]
         paths[:, t] = np.where(t == last, tag, np.where(t < last, follow, 0))
@@ -309,18 +317,23 @@ def decode_runs(emit: np.ndarray, lengths: np.ndarray, trans: np.ndarray
 
 def _path_spans(paths: np.ndarray, mask: np.ndarray) -> list[tuple[int, int, int, str]]:
     """(run, start, end, label) of the entity spans in decoded paths (B-X then I-X...)."""
-    out = []
-    tagged = (paths > 0) & mask
-    for r in np.flatnonzero(tagged.any(axis=1)).tolist():
-        path = paths[r][mask[r]].tolist()
-        start = None
-        for i, t in enumerate([*path, 0]):
-            if start is not None and (t == 0 or t % 2 == 1):
-                out.append((r, start, i, _ENTITY[(path[start] - 1) // 2]))
-                start = None
-            if t and t % 2 == 1:
-                start = i
-    return out
+    # A span starts at a B tag (odd id) and ends before the next O or B tag. Found in numpy
+    # over the runs laid end to end, each followed by an O column so spans never cross runs.
+    n, width = paths.shape
+    flat = np.zeros((n, width + 1), dtype=np.int64)
+    flat[:, :width] = np.where(mask, paths, 0)
+    flat = flat.ravel()
+    is_b = flat % 2 == 1
+    begins = np.flatnonzero(is_b)
+    if not len(begins):
+        return []
+    stops = np.flatnonzero(is_b | (flat == 0))
+    ends = stops[np.searchsorted(stops, begins, side="right")]
+    run, start = np.divmod(begins, width + 1)
+    end = start + (ends - begins)
+    label = (flat[begins] - 1) // 2
+    return [(r, a, b, _ENTITY[k]) for r, a, b, k in zip(
+        run.tolist(), start.tolist(), end.tolist(), label.tolist(), strict=True)]
 
 
 # -- training ---------------------------------------------------------------------------------
