@@ -217,8 +217,9 @@ class Tagger:
         self.last_p_adr, self.last_firsts = p_arr, firsts
         p_adr = p_arr.tolist()
         for starts, paths, mask in found:
+            starts = starts.tolist()  # Python ints: indexing a numpy array per span is slow
             for r, a, b, label in _path_spans(paths, mask):
-                col = int(starts[r])
+                col = starts[r]
                 t = bisect.bisect_right(firsts, col) - 1
                 norms = texts[t][0]
                 for x, y in split_list(norms, col - firsts[t] + a, col - firsts[t] + b):
@@ -238,6 +239,8 @@ LIST_SEPARATORS = frozenset({",", ";", "and", "&", "/"})
 
 def split_list(norms: list[str], start: int, end: int) -> list[tuple[int, int]]:
     """The parts of span [start, end) between list separators (separators left out)."""
+    if LIST_SEPARATORS.isdisjoint(norms[start:end]):  # most spans: no separator
+        return [(start, end)] if end > start else []
     parts = []
     a = start
     for i in range(start, end + 1):
@@ -283,8 +286,9 @@ def decode_runs(emit: np.ndarray, lengths: np.ndarray, trans: np.ndarray
     # (numpy reduces a short strided axis slowly). Same additions, same first-max ties.
     trans_t = np.ascontiguousarray(trans.T)
     runs, tags = rows[:, None], np.arange(n_tags)[None]
+    cand = np.empty((n, n_tags, n_tags))  # reused: a fresh large array per step costs more
     for t in range(1, width):
-        cand = scores[:, t - 1, None, :] + trans_t
+        np.add(scores[:, t - 1, None, :], trans_t, out=cand)
         best = cand.argmax(axis=2)
         back[:, t] = best
         np.add(cand[runs, tags, best], emit[:, t], out=scores[:, t])
@@ -295,7 +299,12 @@ def decode_runs(emit: np.ndarray, lengths: np.ndarray, trans: np.ndarray
         follow = back[rows, min(t + 1, width - 1), paths[:, min(t + 1, width - 1)]]
         paths[:, t] = np.where(t == last, tag, np.where(t < last, follow, 0))
     # Forward-backward with each step's vector rescaled to sum 1 (the scales cancel).
-    potential = np.exp(emit - emit.max(axis=2, keepdims=True))
+    # The per-position max over the few tags, one np.maximum per tag (numpy's max over a
+    # short axis is slow; the max is the same whatever the order).
+    top = emit[:, :, 0].copy()
+    for k in range(1, n_tags):
+        np.maximum(top, emit[:, :, k], out=top)
+    potential = np.exp(emit - top[:, :, None])
     step_trans = np.exp(trans)
     alpha = np.empty_like(emit)
     cur = np.exp(trans[0]) * potential[:, 0]
