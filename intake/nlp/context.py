@@ -101,6 +101,9 @@ def _has_withdrawal(sentence: list[str]) -> bool:
     return False
 
 
+_I = frozenset({"i"})  # a set probe is quicker than "i".__eq__ per token
+
+
 def _clause_bounds(norms: list[str]) -> tuple[list[int], list[int]]:
     """(clause starts, terminator positions) of a whole text, computed once per text.
 
@@ -108,7 +111,7 @@ def _clause_bounds(norms: list[str]) -> tuple[list[int], list[int]]:
     earlier triggers do not reach over it)."""
     # compress/map scan the text at C speed; only the few "i" tokens are looked at in Python.
     terms = list(compress(count(), map(TERMINATORS.__contains__, norms)))
-    new_i = {p for p in compress(count(), map("i".__eq__, norms))
+    new_i = {p for p in compress(count(), map(_I.__contains__, norms))
              if p and norms[p - 1] in ("and", ",", "so")} if "i" in norms else set()
     starts = sorted({p + 1 for p in terms} | new_i)
     return starts, terms
@@ -309,9 +312,8 @@ def _role(pre: list[tuple[int, str]], post: list[str], start: int, *, has_drug: 
         return "indication"
     if prior >= 0.3 and not INDICATION_POST.isdisjoint(post[:4]):
         return "indication"
-    cue = _reaction_cue(pre, post)
-    strong = worsened or not STRONG_REACTION_CUES.isdisjoint([tok for _, tok in pre]) or \
-        not _STRONG_POST.isdisjoint(post[:3])
-    if prior >= 0.5 and not strong:
+    # The cue tests only where they decide (most events have no prior, or a drug in the post).
+    if prior >= 0.5 and not (worsened or not STRONG_REACTION_CUES.isdisjoint(
+            [tok for _, tok in pre]) or not _STRONG_POST.isdisjoint(post[:3])):
         return "indication"
-    return "reaction" if has_drug or cue else "other"
+    return "reaction" if has_drug or _reaction_cue(pre, post) else "other"
