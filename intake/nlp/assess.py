@@ -160,8 +160,8 @@ def is_reportable_reaction(m: dict) -> bool:
 def assess(text: str, mentions: list[dict], pairs: list[list[int]], *, profile: dict | None,
            reporter_known: bool, words=None) -> dict:
     """Seriousness, criteria, candidate flag and priority for one screened text."""
-    reactions = [m for m in mentions if is_reportable_reaction(m)]
-    reaction_idx = {i for i, m in enumerate(mentions) if is_reportable_reaction(m)}
+    reactions = [i for i, m in enumerate(mentions) if is_reportable_reaction(m)]  # indices
+    reaction_idx = set(reactions)
     suspect = {d for d, e in pairs if e in reaction_idx}
     serious = seriousness(text, words) if reactions else []
     criteria = {
