@@ -207,7 +207,7 @@ class Tagger:
             width = int(lens.max())
             mask = np.arange(width)[None] < lens[:, None]
             pos = np.where(mask, starts[:, None] + np.arange(width)[None], 0)
-            emit = emissions[pos].astype(np.float64)
+            emit = np.take(emissions, pos, axis=0).astype(np.float64)  # = emissions[pos]
             paths, p_run = decode_runs(emit, lens, self.transitions)
             # In the decoded runs, P(ADR) is the CRF's marginal (transitions included).
             p_arr[pos[mask]] = p_run[mask]
@@ -285,18 +285,22 @@ def decode_runs(emit: np.ndarray, lengths: np.ndarray, trans: np.ndarray
     # axis, and the best score is picked at the argmax instead of by a second reduction
     # (numpy reduces a short strided axis slowly). Same additions, same first-max ties.
     trans_t = np.ascontiguousarray(trans.T)
-    runs, tags = rows[:, None], np.arange(n_tags)[None]
     cand = np.empty((n, n_tags, n_tags))  # reused: a fresh large array per step costs more
+    # The best candidate of each (run, tag) row by np.take at flat positions: several times
+    # faster than fancy indexing with broadcast index arrays.
+    cand_flat, row_base = cand.reshape(-1), np.arange(0, cand.size, n_tags).reshape(n, n_tags)
     for t in range(1, width):
         np.add(scores[:, t - 1, None, :], trans_t, out=cand)
         best = cand.argmax(axis=2)
         back[:, t] = best
-        np.add(cand[runs, tags, best], emit[:, t], out=scores[:, t])
+        np.add(np.take(cand_flat, row_base + best), emit[:, t], out=scores[:, t])
     # Scores past a run's end are never read: its path is traced back from its last position.
     paths = np.zeros((n, width), dtype=np.int64)
     tag = (scores[rows, last] + trans[:, 0]).argmax(axis=1)
+    back_flat, run_base = back.reshape(-1), rows * (width * n_tags)
     for t in range(width - 1, -1, -1):
-        follow = back[rows, min(t + 1, width - 1), paths[:, min(t + 1, width - 1)]]
+        nxt = min(t + 1, width - 1)
+        follow = np.take(back_flat, run_base + nxt * n_tags + paths[:, nxt])
         paths[:, t] = np.where(t == last, tag, np.where(t < last, follow, 0))
     # Forward-backward with each step's vector rescaled to sum 1 (the scales cancel).
     # The per-position max over the few tags, one np.maximum per tag (numpy's max over a
