@@ -11,6 +11,7 @@ another mention ("no appetite", "not sleeping") are part of that mention, not co
 from __future__ import annotations
 
 import bisect
+from itertools import compress, count, filterfalse
 
 TERMINATORS = frozenset({";", "but", "though", "although", "however", "except", "?", "!", ".",
                          "yet", "whereas", "besides", "apart", "other", "aside", "otherwise",
@@ -167,14 +168,19 @@ def _is_withdrawal(sentence: list[str], cues: list[int], start: int, end: int) -
     return False
 
 
+_I = frozenset({"i"})  # a set probe is quicker than "i".__eq__ per token
+
+
 def _clause_bounds(norms: list[str]) -> tuple[list[int], list[int]]:
     """(clause starts, terminator positions) of a whole text, computed once per text.
 
     A clause starts after a terminator, or at "I" in "..., and I" / "so I" (a new clause:
     earlier triggers do not reach over it)."""
-    terms = [p for p, tok in enumerate(norms) if tok in TERMINATORS]
-    starts = sorted({p + 1 for p in terms} | {p for p, tok in enumerate(norms) if tok == "i"
-                                             and p and norms[p - 1] in ("and", ",", "so")})
+    # compress/map scan the text at C speed; only the few "i" tokens are looked at in Python.
+    terms = list(compress(count(), map(TERMINATORS.__contains__, norms)))
+    new_i = {p for p in compress(count(), map(_I.__contains__, norms))
+             if p and norms[p - 1] in ("and", ",", "so")} if "i" in norms else set()
+    starts = sorted({p + 1 for p in terms} | new_i)
     return starts, terms
 
 
@@ -204,7 +210,11 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     withdrawal_of: dict[int, list[int]] = {}
     n = len(norms)
     listed = _listed_with_reactions(norms, events, labels)
-    for i, ((start, end), key, label) in enumerate(zip(events, keys, labels, strict=True)):
+    # The positions outside every mention and their words, once per text: an event's
+    # context words are then two slices found by bisection instead of a scan of its window.
+    free = list(filterfalse(inside.__contains__, range(n)))
+    free_words = list(map(norms.__getitem__, free))
+    for ei, ((start, end), key, label) in enumerate(zip(events, keys, labels, strict=True)):
         si = bisect.bisect_right(starts, start) - 1
         s_start, s_end = sentences[si] if si >= 0 else (0, n)
         k = bisect.bisect_right(clause_starts, start) - 1
@@ -214,9 +224,12 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         ended_by = norms[c_end] if c_end < s_end else ""
         # Triggers act over a few words; a text without punctuation is one endless clause.
         c_start, c_end = max(c_start, start - MAX_REACH), min(c_end, end + MAX_REACH)
-        pre = [(p, norms[p]) for p in range(c_start, start) if p not in inside]
-        post = [norms[p] for p in range(end, c_end) if p not in inside]
-        pre_set = {tok for _, tok in pre}
+        i = bisect.bisect_left(free, c_start)
+        j = bisect.bisect_left(free, start, i)
+        pre = list(zip(free[i:j], free_words[i:j]))
+        pre_set = set(free_words[i:j])
+        i = bisect.bisect_left(free, end, j)
+        post = free_words[i:bisect.bisect_left(free, c_end, i)]
         if ended_by != "?" and _ANY_PRE.isdisjoint(pre_set) and _ANY_POST.isdisjoint(post[:8]):
             # No trigger anywhere near: the common case, decided without the checks below.
             negated = hypothetical = historical = family = False
@@ -238,7 +251,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
             # The tagger tells a withdrawal symptom from a reaction while on the drug; the
             # sentence-level cue list only decides for dictionary-only events.
             role = "indication" if label == "IND" and not (
-                i in listed and not _indication_cue(pre, start)) or label != "SE" and (
+                ei in listed and not _indication_cue(pre, start)) or label != "SE" and (
                 label in ("ADR", "WD") and _indication_cue(pre, start, strong=True)) else "reaction"
             if label == "IND" and (withdrawal or norms[start] in _WORSENING or (
                     pre and pre[-1][0] == start - 1 and pre[-1][1] in _WORSENING)):
@@ -437,9 +450,8 @@ def _role(pre: list[tuple[int, str]], post: list[str], start: int, *, has_drug: 
         return "indication"
     if prior >= 0.3 and not INDICATION_POST.isdisjoint(post[:4]):
         return "indication"
-    cue = _reaction_cue(pre, post)
-    strong = worsened or not STRONG_REACTION_CUES.isdisjoint([tok for _, tok in pre]) or \
-        not _STRONG_POST.isdisjoint(post[:3])
-    if prior >= 0.5 and not strong:
+    # The cue tests only where they decide (most events have no prior, or a drug in the post).
+    if prior >= 0.5 and not (worsened or not STRONG_REACTION_CUES.isdisjoint(
+            [tok for _, tok in pre]) or not _STRONG_POST.isdisjoint(post[:3])):
         return "indication"
-    return "reaction" if has_drug or cue else "other"
+    return "reaction" if has_drug or _reaction_cue(pre, post) else "other"

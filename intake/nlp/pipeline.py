@@ -475,7 +475,8 @@ def _mentions(doc) -> tuple[list[dict], list[int]]:
         start, end = tok_starts[a], tok_ends[b - 1]
         m = _drug_template(key).copy()
         m["start"], m["end"], m["text"], m["fuzzy"] = start, end, text[start:end], fuzzy
-        m["ingredients"] = [dict(i) for i in m["ingredients"]]
+        ingredients = m["ingredients"]  # each result gets its own copies (and its own [])
+        m["ingredients"] = [dict(i) for i in ingredients] if ingredients else []
         found.append((start, m, bisect.bisect_right(starts, a) - 1))
     for (a, b, key, fuzzy, _label), ctx in zip(pv["events"], pv["context"], strict=True):
         start, end = tok_starts[a], tok_ends[b - 1]
@@ -554,6 +555,7 @@ def adr_threshold() -> float:
 
 def screen_docs(items: list[dict], docs) -> Iterator[dict]:
     threshold = adr_threshold()
+    version = pipeline_version()["pipeline"]
     for item, doc in zip(items, docs, strict=True):
         mentions, sentence_of = _mentions(doc)
         score = adr_score(doc)
@@ -564,7 +566,7 @@ def screen_docs(items: list[dict], docs) -> Iterator[dict]:
         yield {"id": item.get("id"), **verdict, "adr": score >= threshold,
                "adr_score": round(score, 4),
                "mentions": mentions, "pairs": pairs,
-               "pipeline_version": pipeline_version()["pipeline"]}
+               "pipeline_version": version}
 
 
 def screen_texts(items: Iterable[dict], *, batch_size: int = 256) -> Iterator[dict]:

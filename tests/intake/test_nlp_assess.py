@@ -82,3 +82,24 @@ def test_patient_from_text_agrees_with_the_readable_patterns():
         # when / then
         expected = bool(age.search(text.lower()) or sex.search(text.lower()))
         assert patient_from_text(text) == expected, text
+
+
+def test_seriousness_fast_regex_finds_what_the_readable_one_finds():
+    # given: every alternative's words, joined with and without spaces, plus near misses
+    import itertools
+
+    from intake.nlp.assess import _ANY_SERIOUS, _ANY_SERIOUS_FAST
+
+    atoms = ["died", "is dead", "was dead inside", "passed away", "killed her", "life-threatening",
+             "could have died", "od'd", "oded", "icu", "intensive care", "anaphylaxis",
+             "heart stopped", "heart attack", "attempted suicide", "suicidal", "birth defects",
+             "cleft palate", "permanently blind", "bed-ridden", "paralysed", "can't work anymore",
+             "lost my vision", "hospitalised", "in the hospital", "to er", "the er", "a&e",
+             "ambulances", "psych ward", "seizures", "stevens johnson", "self-harming",
+             "passed out", "manic episode", "x", "-", "é", "_", "1", "admittedly", "odd"]
+    texts = [" ".join(c) for c in itertools.product(atoms, repeat=2)]
+    texts += ["".join(c) for c in itertools.product(atoms, repeat=2)]
+    for text in texts:
+        # when / then
+        expected = [(m.start(), m.group()) for m in _ANY_SERIOUS.finditer(text)]
+        assert [(m.start(), m.group()) for m in _ANY_SERIOUS_FAST.finditer(text)] == expected, text
