@@ -83,7 +83,8 @@ def _alternatives(pattern: str) -> list[str]:
         else:
             out.append(part + rest)
     for alt in out:  # each must start with a plain letter (not quantified, not a group)
-        assert alt[0].isalpha() and alt[1:2] not in ("?", "*", "+", "{", "|", ")"), alt
+        assert alt[0].isalpha(), alt
+        assert alt[1:2] not in ("?", "*", "+", "{", "|", ")"), alt
     return out
 
 

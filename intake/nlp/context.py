@@ -228,7 +228,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         c_start, c_end = max(c_start, start - MAX_REACH), min(c_end, end + MAX_REACH)
         i = bisect.bisect_left(free, c_start)
         j = bisect.bisect_left(free, start, i)
-        pre = list(zip(free[i:j], free_words[i:j]))
+        pre = list(zip(free[i:j], free_words[i:j], strict=True))
         pre_set = set(free_words[i:j])
         i = bisect.bisect_left(free, end, j)
         post = free_words[i:bisect.bisect_left(free, c_end, i)]

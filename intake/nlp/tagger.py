@@ -333,7 +333,6 @@ def decode_runs(emit: np.ndarray, lengths: np.ndarray, trans: np.ndarray, *,
     matrix product per position instead of log-sum-exps)."""
     n, width, n_tags = emit.shape
     rows = np.arange(n)
-    mask = np.arange(width)[None] < lengths[:, None]
     last = lengths - 1
     # Viterbi (max-plus), vectorised over runs.
     if width == 1:  # one-token runs (most of them): O or a one-token B-X span
