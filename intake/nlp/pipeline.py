@@ -55,11 +55,6 @@ SENTENCES = Path(__file__).parent / "data" / "sentences.npz"
 # Chosen on the PsyTAR dev split: below this tagger P(ADR) (the CRF's marginal), a
 # dictionary-only event is not taken as a reaction.
 LEXICON_MIN_P_ADR = 0.05
-# A sentence the sentence classifier scores at least RECALL_SCORE without any reaction in it,
-# and the tagger found nothing in, is decoded again with the O emission lowered by
-# RECALL_O_PENALTY (both chosen on the dev split).
-RECALL_SCORE = 0.6
-RECALL_O_PENALTY = 1.0
 # How far (tokens) a dictionary event's CRF extent may reach beyond it, each side.
 EXTENT_REACH = 4
 _TAG = re.compile(r"<[^<>]{0,300}>")
@@ -169,8 +164,6 @@ class TaggerComponent:
                                     [(pv["sentences"], pv["drugs"]) for pv in pvs])
             for pv, z in zip(pvs, partial, strict=True):
                 pv["sentence_z"] = z
-        if model is not None and tagged and RECALL_O_PENALTY:
-            self._recall(docs, pvs, tagged, model)
         for pv, (spans, p_adr) in zip(pvs, tagged, strict=True):
             pv["p_adr"] = p_adr
             if spans:
@@ -184,37 +177,6 @@ class TaggerComponent:
             if "side" in pv["norms"] or "sideeffects" in pv["norms"]:
                 pv["events"] = _with_unspecified(pv["norms"], pv["events"])
         return docs
-
-    def _recall(self, docs, pvs: list[dict], tagged: list, model: SentenceModel) -> None:
-        """A sentence the sentence classifier calls an ADR sentence even without a reaction
-        in it (its score before the mention-evidence term), in which the tagger found no
-        span, is decoded again with the O tag lowered: its ADR spans join the tagged ones."""
-        floor = math.log(RECALL_SCORE / (1 - RECALL_SCORE)) - model.mention_logits[0]
-        segments, where = [], []
-        for t, (doc, pv, (spans, _)) in enumerate(zip(docs, pvs, tagged, strict=True)):
-            if not doc.user_data.get("gate", True):
-                continue  # training the classifier: its own verdicts are not evidence
-            first = self.tagger.last_firsts[t]
-            for si, z in enumerate(pv.get("sentence_z") or ()):
-                if z < floor:
-                    continue
-                a, b = pv["sentences"][si]
-                if any(x < b and a < y for x, y, *_ in spans):
-                    continue
-                segments.append((first + a, first + b))
-                where.append(t)
-        for t, found in zip(where, self.tagger.redecode(segments, RECALL_O_PENALTY),
-                            strict=True):
-            first, (spans, p_adr) = self.tagger.last_firsts[t], tagged[t]
-            norms, events = pvs[t]["norms"], pvs[t]["events"]
-            for x, y, label in found:
-                if label != "ADR":
-                    continue
-                for p, q in split_list(norms, x - first, y - first):
-                    # the words a dictionary event already stands for keep its extent
-                    if not any(a < q and p < b for a, b, *_ in events):
-                        spans.append((p, q, label, sum(p_adr[p:q]) / (q - p)))
-            spans.sort()
 
     def _extend(self, pvs: list[dict]) -> None:
         """Dictionary events the tagger did not tag take the extent the CRF gives them

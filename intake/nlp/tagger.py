@@ -232,30 +232,6 @@ class Tagger:
                 for sp, (norms, _), first in zip(spans, texts, firsts, strict=True)]
 
 
-    def redecode(self, segments: list[tuple[int, int]], o_penalty: float
-                 ) -> list[list[tuple[int, int, str]]]:
-        """Spans (start, end columns, label) in columns [a, b) of the last batch, decoded
-        again with the O tag's emission lowered by `o_penalty`: a sentence the sentence
-        classifier is sure reports a reaction the tagger found no span for."""
-        out: list[list[tuple[int, int, str]]] = [[] for _ in segments]
-        if not segments:
-            return out
-        cols = np.array(segments, dtype=np.int64)
-        lens = cols[:, 1] - cols[:, 0]
-        order = np.ceil(np.log2(np.maximum(lens, 1))).astype(np.int64)
-        for k in np.unique(order).tolist():
-            idx = np.flatnonzero(order == k)
-            lo, n = cols[idx, 0, None], lens[idx]
-            steps = np.arange(int(n.max()))[None]
-            mask = steps < n[:, None]
-            emit = self.last_emissions[np.where(mask, lo + steps, 0)].astype(np.float64)
-            emit[:, :, 0] -= o_penalty
-            paths = decode_runs(emit, n, self.transitions, marginals=False)[0]
-            for r, a, b, label in _path_spans(paths, mask):
-                w = int(idx[r])
-                out[w].append((int(lo[r, 0]) + a, int(lo[r, 0]) + b, label))
-        return out
-
     def extents(self, windows: list[tuple[int, int, int, int]]) -> list[tuple[int, int]]:
         """For each window (lo, a, b, hi) of columns of the last batch: the most likely ADR
         span holding columns [a, b) within [lo, hi), the CRF decoded with those tokens forced

@@ -121,20 +121,6 @@ def test_extents_grow_a_forced_span_where_the_crf_reads_adr():
     assert got == [(2, 5), (3, 5), (6, 7)]
 
 
-def test_redecode_with_o_lowered_finds_the_span_the_tagger_left_out():
-    # given a batch where column 2-3 lean towards ADR, not enough to beat O
-    tagger = Tagger(["<unk>", "<pad>"], ["<unk>"], np.zeros((1, len(TAGS))), frozenset(),
-                    frozenset(), {})
-    emissions = np.zeros((6, len(TAGS)), dtype=np.float32)
-    emissions[:, 0] = 1.0
-    emissions[2, 1] = emissions[3, 2] = 0.5
-    tagger.last_emissions = emissions
-    # when the segment is decoded as it is, and with O lowered
-    assert tagger.redecode([(0, 6)], 0.0) == [[]]
-    # then only the lowered decode finds it, in batch columns
-    assert tagger.redecode([(0, 6), (1, 4)], 1.0) == [[(2, 4, "ADR")], [(2, 4, "ADR")]]
-
-
 def test_list_items_are_not_read_as_an_inverted_catalogue_name(screen):
     # HPO's "Sweating, decreased" must not swallow "sweating , decreased appetite"
     found = events(screen("On zoloft I had sweating , decreased appetite and nausea."))
