@@ -102,13 +102,13 @@ WITHDRAWAL = frozenset({"withdrawal", "withdrawals", "withdrawl", "withdrawls", 
                         "off", "ran", "run", "stop", "stopped", "stopping", "quit", "quitting",
                         "lowering", "lowered", "not", "dont", "didnt"})
 # Words that only make a withdrawal cue together with what follows them ("" = alone).
-_WITHDRAWAL_NEEDS_NEXT: dict[str, str | tuple[str, ...] | None] = {"off": None, "missed": "dose", "skipped": "dose", "skip": "dose",
-                          "miss": "dose", "missing": "dose", "forget": ("take", "my"), "forgot": ("take", "my"),
-                          "ran": "out", "run": "out", "stop": "taking", "stopped": "taking",
-                          "stopping": "taking", "quit": "taking", "quitting": "taking",
-                          "lowering": "dose", "lowered": "dose",
-                          # "when I don't take it" (norms: "do", "not", "take")
-                          "not": "take", "dont": "take", "didnt": "take"}
+_WITHDRAWAL_NEEDS_NEXT: dict[str, str | tuple[str, ...] | None] = {
+    "off": None, "missed": "dose", "skipped": "dose", "skip": "dose", "miss": "dose",
+    "missing": "dose", "forget": ("take", "my"), "forgot": ("take", "my"), "ran": "out",
+    "run": "out", "stop": "taking", "stopped": "taking", "stopping": "taking", "quit": "taking",
+    "quitting": "taking", "lowering": "dose", "lowered": "dose",
+    # "when I don't take it" (norms: "do", "not", "take")
+    "not": "take", "dont": "take", "didnt": "take"}
 _GOING_OFF = frozenset({"came", "coming", "come", "got", "get", "getting", "went", "go", "going",
                         "being", "am", "was", "been", "i'm", "im", "stay", "stayed"})
 # A cue after an event reaches back over its own list item only ("dizziness upon missed

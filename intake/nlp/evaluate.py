@@ -39,24 +39,36 @@ def _screen(texts: list[str]) -> list[dict]:
                              for i, t in enumerate(texts)))
 
 
-def eval_mentions(sentences: list[dict], *, label: str = "ADR") -> dict:
+def mention_counts(sentences: list[dict], *, label: str = "ADR") -> dict:
+    """Counts behind the mention scores: predicted and gold spans, exact matches, predicted
+    spans overlapping a gold one and gold spans overlapped by a prediction."""
     results = _screen([s["text"] for s in sentences])
-    strict_tp = overlap_pred = overlap_gold = n_pred = n_gold = 0
+    counts = dict.fromkeys(("predicted", "gold", "strict", "overlap_pred", "overlap_gold"), 0)
     for sent, res in zip(sentences, results, strict=True):
         gold = [(a, b) for a, b, lab in sent["spans"] if lab == label]
         pred = adr_spans(res)
-        n_pred += len(pred)
-        n_gold += len(gold)
-        strict_tp += len(set(pred) & set(gold))
-        overlap_pred += sum(any(a < gb and ga < b for ga, gb in gold) for a, b in pred)
-        overlap_gold += sum(any(a < gb and ga < b for a, b in pred) for ga, gb in gold)
-    strict = _prf(strict_tp, n_pred, n_gold)
-    p = overlap_pred / n_pred if n_pred else 0.0
-    r = overlap_gold / n_gold if n_gold else 0.0
+        counts["predicted"] += len(pred)
+        counts["gold"] += len(gold)
+        counts["strict"] += len(set(pred) & set(gold))
+        counts["overlap_pred"] += sum(any(a < gb and ga < b for ga, gb in gold) for a, b in pred)
+        counts["overlap_gold"] += sum(any(a < gb and ga < b for a, b in pred) for ga, gb in gold)
+    return counts
+
+
+def mention_scores(counts: dict) -> dict:
+    """Strict and overlap precision / recall / F1 from `mention_counts` (summed or not)."""
+    n_pred, n_gold = counts["predicted"], counts["gold"]
+    strict = _prf(counts["strict"], n_pred, n_gold)
+    p = counts["overlap_pred"] / n_pred if n_pred else 0.0
+    r = counts["overlap_gold"] / n_gold if n_gold else 0.0
     overlap = {"precision": round(p, 4), "recall": round(r, 4),
                "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
                "predicted": n_pred, "gold": n_gold}
     return {"strict": strict, "overlap": overlap}
+
+
+def eval_mentions(sentences: list[dict], *, label: str = "ADR") -> dict:
+    return mention_scores(mention_counts(sentences, label=label))
 
 
 def eval_sentences(rows: list[dict], *, mentions_only: bool = False) -> dict:

@@ -15,6 +15,7 @@ flag, the priority and the post's `adr_score` / `adr` (informational: not used f
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import gc
 import gzip
@@ -60,8 +61,14 @@ EXTENT_REACH = 4
 _TAG = re.compile(r"<[^<>]{0,300}>")
 
 
+# Learned data and tagger that replace the shipped ones inside `trained_on` (cross-validation).
+_overrides: dict = {}
+
+
 def load_learned(path: Path = LEARNED) -> dict:
     """Phrases, blocked phrases and role priors learned from the PsyTAR train split."""
+    if "learned" in _overrides:
+        return _overrides["learned"]
     if not path.exists():
         return {}
     with gzip.open(path, "rt", encoding="utf-8") as fh:
@@ -100,7 +107,28 @@ def _sentence_model() -> SentenceModel | None:
 @functools.cache
 def _tagger() -> Tagger | None:
     matcher = _matcher()
-    return load_tagger(TAGGER, matcher.english, event_words(matcher))
+    return load_tagger(_overrides.get("tagger", TAGGER), matcher.english, event_words(matcher))
+
+
+def _clear_models() -> None:
+    for cached in (_matcher, _tagger, load_pipeline, pipeline_version, _drug_fields,
+                   _event_fields, _text_analyser):
+        cached.cache_clear()
+    _drug_templates.clear()
+    _event_templates.clear()
+
+
+@contextlib.contextmanager
+def trained_on(*, learned: dict, tagger: Path) -> Iterator[None]:
+    """Screen with other learned data and tagger weights inside the block (a fold of a
+    cross-validation): the cached models are dropped on the way in and out."""
+    _overrides.update(learned=learned, tagger=tagger)
+    _clear_models()
+    try:
+        yield
+    finally:
+        _overrides.clear()
+        _clear_models()
 
 
 _LEX_OF_WORD = dict.fromkeys(NEGATIONS, LEX_MOD)
