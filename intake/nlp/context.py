@@ -347,7 +347,8 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
     negated = not NEGATIONS.isdisjoint(pre_set) and any(
         tok in NEGATIONS and start - p <= (9 if norms[p + 1:p + 2] and norms[p + 1]
                                            in _CAUSATIVE else 6) and not (
-            p + 1 < n and norms[p + 1] in PSEUDO_NEGATIONS) for p, tok in pre)
+            p + 1 < n and norms[p + 1] in PSEUDO_NEGATIONS)
+        and not _negation_closed(norms, p, start, pre) for p, tok in pre)
     if negated and ("before" in post or ended_by == "until") and any(
             t == "never" for _, t in pre):
         # "never had headaches before (taking X)", "never had a panic attack until I took
@@ -384,6 +385,26 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
         and not _reports_on_me(norms, p, start) for p, tok in pre) or (
         "runs" in post[:3] and "family" in post[:6])
     return negated, hypothetical, historical, family
+
+
+_CLAUSE_VERBS = frozenset({"was", "were", "is", "am", "are", "had", "have", "has", "got", "get",
+                           "felt", "feel", "became", "become", "started", "i"})
+
+
+def _negation_closed(norms: list[str], p: int, start: int, pre: list[tuple[int, str]]) -> bool:
+    """A negation at `p` does not reach an event at `start` over a comma or ")" when what it
+    negated ended there: no mention between it and the comma ("acid reflux which I never had
+    before , constipation", "no big deal ), difficulty reaching orgasm"), or a new clause
+    starts after it ("without stuttering , was very confused"). "no nausea , vomiting or
+    diarrhea" stays one negated list."""
+    free = {q for q, _ in pre}
+    for c in range(p + 1, start):
+        if norms[c] in (",", ")"):
+            if c + 1 < start and norms[c + 1] in _CLAUSE_VERBS:
+                return True
+            if all(q in free for q in range(p + 1, c)):
+                return True
+    return False
 
 
 def _asks_who_else(pre: list[tuple[int, str]]) -> bool:

@@ -98,6 +98,10 @@ def test_treated_condition_in_a_list_of_reactions_is_a_reaction(screen):
      {"role": "indication"}),
     ("I took zoloft for 2 weeks and got headaches", "headaches", {}),
     ("I no longer have headaches on topamax", "headaches", {"negated": True}),
+    # a negation does not reach over a comma once what it negated has ended
+    ("On zoloft I had acid reflux which I never had before , constipation", "constipation", {}),
+    ("On zoloft I couldn't talk without stuttering , was very confused", "very confused", {}),
+    ("no nausea, vomiting or diarrhea on zoloft", "vomiting", {"negated": True}),
     ("I was put on prednisone to subdue the swelling", "swelling", {"role": "indication"}),
 ])
 
