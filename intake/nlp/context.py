@@ -96,21 +96,31 @@ REACTION_CUES = frozenset({"side", "effect", "effects", "caused", "causes", "cau
                            "er", "hospital", "hospitalized", "hospitalised", "ambulance",
                            "emergency"})
 WITHDRAWAL = frozenset({"withdrawal", "withdrawals", "withdrawl", "withdrawls", "withdraw",
-                        "withdrawing", "weaning", "weaned", "wean", "tapering", "tapered",
+                        "withdrawing", "weaning", "weaned", "wean", "ween", "weening",
+                        "tapering", "tapered",
                         "taper", "discontinued", "discontinuing", "discontinuation", "turkey",
                         "missed", "skipped", "skip", "miss", "missing", "forget", "forgot",
                         "off", "ran", "run", "stop", "stopped", "stopping", "quit", "quitting",
-                        "lowering", "lowered", "not", "dont", "didnt"})
+                        "lowering", "lowered", "not", "dont", "didnt", "late", "decrease",
+                        "decreasing", "cutting", "reduce", "reducing", "without"})
 # Words that only make a withdrawal cue together with what follows them ("" = alone).
 _WITHDRAWAL_NEEDS_NEXT: dict[str, str | tuple[str, ...] | None] = {
     "off": None, "missed": "dose", "skipped": "dose", "skip": "dose", "miss": "dose",
-    "missing": "dose", "forget": ("take", "my"), "forgot": ("take", "my"), "ran": "out",
-    "run": "out", "stop": "taking", "stopped": "taking", "stopping": "taking", "quit": "taking",
-    "quitting": "taking", "lowering": "dose", "lowered": "dose",
+    "missing": "dose", "late": "dose", "decrease": "dose", "decreasing": "dose",
+    "cutting": "dose", "reduce": "dose", "reducing": "dose", "lowering": "dose",
+    "lowered": "dose", "forget": ("take", "my"), "forgot": ("take", "my"),
+    "without": ("taking", "it", "them"), "ran": "out", "run": "out", "stop": "taking",
+    "stopped": "taking", "stopping": "taking", "quit": "taking", "quitting": "taking",
     # "when I don't take it" (norms: "do", "not", "take")
     "not": "take", "dont": "take", "didnt": "take"}
 _GOING_OFF = frozenset({"came", "coming", "come", "got", "get", "getting", "went", "go", "going",
-                        "being", "am", "was", "been", "i'm", "im", "stay", "stayed"})
+                        "being", "am", "was", "been", "i'm", "im", "stay", "stayed", "days",
+                        "weeks", "months"})
+# What a missed or cut dose is called ("missed 3 days", "late for a dose", "miss dosing").
+_DOSE_WORDS = frozenset({"dose", "doses", "dosing", "dosage", "pill", "pills", "meds", "day",
+                         "days"})
+# "missed a day", "skipped 2 days" (not "I miss the old days").
+_HOW_MANY = frozenset({"a", "one", "two", "three", "few", "couple", "several"})
 # A cue after an event reaches back over its own list item only ("dizziness upon missed
 # dose"): these end the reach, as do "and if" / "and when" (a new clause) and words saying
 # the event was why the patient stopped ("the weight gain is why I quit").
@@ -146,11 +156,27 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
         elif isinstance(need, tuple):
             if not set(need).isdisjoint(nxt):  # "forgot to take it", "forget my gabapentin"
                 cues.append(i)
-        elif need in nxt or (need == "dose" and "a" in nxt and need in sentence[i + 2:i + 4]) or (
-                need == "dose" and sentence[i + 1:i + 2] in (["doses"], ["my"])
-                and "dose" in sentence[i + 1:i + 4]):
+        elif need == "dose":
+            # a dose word within four words ("missed 3 to 4 days", "late for a dose"), or
+            # just before ("if more than one day's dose was missed")
+            # a dose within four words ("missed 3 to 4 days", "late for a dose"), or just
+            # before ("if more than one day's dose was missed")
+            if _names_a_dose(sentence[i + 1:i + 5]) or (
+                    tok == "missed" and "dose" in sentence[max(0, i - 3):i]):
+                cues.append(i)
+        elif need in nxt:
             cues.append(i)
     return cues
+
+
+def _names_a_dose(words: list[str]) -> bool:
+    for j, word in enumerate(words):
+        if word in ("day", "days"):  # "missed a day", "skipped 2 days", not "the old days"
+            if any(w.isdigit() or w in _HOW_MANY for w in words[:j]):
+                return True
+        elif word in _DOSE_WORDS:
+            return True
+    return False
 
 
 def _is_withdrawal(sentence: list[str], cues: list[int], start: int, end: int) -> bool:

@@ -58,6 +58,11 @@ WITHDRAWAL_CASES = [
     ("cant get off to sleep although very tired on zoloft", "very tired", False),
     ("I get so irritable when I don't take my zoloft", "irritable", True),
     ("If I forget my gabapentin I get really anxious", "really anxious", True),
+    ("I missed 3 to 4 days of effexor and felt dizzy", "felt dizzy", True),
+    ("Woozy feeling when I miss dosing", "woozy feeling", True),
+    ("Been 3 weeks off and have had pretty bad joint pain", "pretty bad joint pain", True),
+    ("I went a few days without taking it and felt nauseous", "felt nauseous", True),
+    ("I miss the old days when zoloft made me calm, no headaches", "headaches", False),
     ("Please do not take this drug, after 5 days my hair fell out", "hair fell out", False),
     ("dont stop taking it all at once because you get really dizzy", "really dizzy", True),
 ]
