@@ -97,8 +97,8 @@ REACTION_CUES = frozenset({"side", "effect", "effects", "caused", "causes", "cau
                            "emergency"})
 WITHDRAWAL = frozenset({"withdrawal", "withdrawals", "withdrawl", "withdrawls", "withdraw",
                         "withdrawing", "weaning", "weaned", "wean", "ween", "weening",
-                        "tapering", "tapered",
-                        "taper", "discontinued", "discontinuing", "discontinuation", "turkey",
+                        "tapering", "tapered", "taper", "discontinued", "discontinuing",
+                        "discontinuation", "turkey",
                         "missed", "skipped", "skip", "miss", "missing", "forget", "forgot",
                         "off", "ran", "run", "stop", "stopped", "stopping", "quit", "quitting",
                         "lowering", "lowered", "not", "dont", "didnt", "late", "decrease",
@@ -149,16 +149,15 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
             if i and sentence[i - 1] in _GOING_OFF and sentence[i + 1:i + 2] not in (
                     ["to"], ["work"], ["the"]):
                 cues.append(i)
-        elif tok in ("not", "dont", "didnt") and need in nxt[:1]:
+        elif tok in ("not", "dont", "didnt"):
             # "when I don't take it", "if I didn't take it", not "do not take this drug"
-            if {"when", "whenever", "if", "unless"} & set(sentence[max(0, i - 4):i]):
+            if need in nxt[:1] and {"when", "whenever", "if", "unless"} & set(
+                    sentence[max(0, i - 4):i]):
                 cues.append(i)
         elif isinstance(need, tuple):
             if not set(need).isdisjoint(nxt):  # "forgot to take it", "forget my gabapentin"
                 cues.append(i)
         elif need == "dose":
-            # a dose word within four words ("missed 3 to 4 days", "late for a dose"), or
-            # just before ("if more than one day's dose was missed")
             # a dose within four words ("missed 3 to 4 days", "late for a dose"), or just
             # before ("if more than one day's dose was missed")
             if _names_a_dose(sentence[i + 1:i + 5]) or (

@@ -231,7 +231,6 @@ class Tagger:
         return [(sp, p_adr[first:first + len(norms)])
                 for sp, (norms, _), first in zip(spans, texts, firsts, strict=True)]
 
-
     def extents(self, windows: list[tuple[int, int, int, int]]) -> list[tuple[int, int]]:
         """For each window (lo, a, b, hi) of columns of the last batch: the most likely ADR
         span holding columns [a, b) within [lo, hi), the CRF decoded with those tokens forced
