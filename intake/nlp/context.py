@@ -77,9 +77,10 @@ STRONG_REACTION_CUES = frozenset({"side", "effect", "effects", "caused", "causin
                                   "giving", "made", "makes", "increased", "increase", "more",
                                   "worse", "worsened", "worsening", "developed", "extreme",
                                   "severe", "terrible", "horrible", "from", "since"})
-_WORSENING = frozenset({"higher", "increase", "increased", "increasing", "worse", "worsened",
-                        "worsening", "heightened", "more", "extra", "exacerbated", "new"})
+# After an event ("anxiety worsened") and, with these, before it ("higher anxiety levels").
 _WORSENED = frozenset({"worse", "worsened", "worsening", "increased", "increasing"})
+_WORSENING = _WORSENED | {"higher", "increase", "heightened", "more", "extra", "exacerbated",
+                          "new"}
 INDICATION_POST = frozenset({"better", "improved", "improving", "lifted", "gone", "disappeared",
                              "helped", "helps", "control", "controlled", "manageable",
                              "bearable", "lessened", "eased", "subsided", "relieved", "less",
@@ -234,7 +235,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     starts = [a for a, _ in sentences]
     labels = labels or [None] * len(events)
     clause_starts, terms = _clause_bounds(norms)
-    withdrawal_of: dict[int, list[int]] = {}
+    withdrawal_of: dict[int, tuple[list[str], list[int]]] = {}
     n = len(norms)
     listed = _listed_with_reactions(norms, events, labels)
     # The positions outside every mention and their words, once per text: an event's
@@ -263,30 +264,22 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         else:
             negated, hypothetical, historical, family = _flags(
                 norms, start, pre, post, pre_set, ended_by, c_end)
-        cues = withdrawal_of.get(si)
-        if cues is None:
-            cues = withdrawal_of[si] = _withdrawal_cues(norms[s_start:s_end])
+        cached = withdrawal_of.get(si)
+        if cached is None:
+            sentence = norms[s_start:s_end]
+            cached = withdrawal_of[si] = (sentence, _withdrawal_cues(sentence))
+        sentence, cues = cached
         # The cue's reach decides; a span the tagger itself calls withdrawal only needs a
         # cue somewhere in its sentence.
         withdrawal = bool(cues) and (label == "WD" or _is_withdrawal(
-            norms[s_start:s_end], cues, start - s_start, end - s_start))
+            sentence, cues, start - s_start, end - s_start))
         if label is None or label == "LOW":
             role = _role(pre, post, start, has_drug=has_drug,
                          prior=indication_prior.get(key, 0.0) if key else 0.0,
                          worsened=norms[end - 1] in _WORSENED)
         else:
-            # The tagger tells a withdrawal symptom from a reaction while on the drug; the
-            # sentence-level cue list only decides for dictionary-only events.
-            role = "indication" if label == "IND" and not (
-                ei in listed and not _indication_cue(pre, start)) or label != "SE" and (
-                label in ("ADR", "WD") and _indication_cue(pre, start, strong=True)) else "reaction"
-            if label == "IND" and (withdrawal or norms[start] in _WORSENING or (
-                    pre and pre[-1][0] == start - 1 and pre[-1][1] in _WORSENING)):
-                # symptoms in a withdrawal sentence are withdrawal reactions; "higher anxiety
-                # levels", "increase in anxiety": the condition made worse is a reaction
-                role = "reaction"
-            # Whether it is a withdrawal symptom is the sentence's call (the tagger's WD
-            # spans are often list items of an ADR sentence).
+            role = _tagged_role(label, norms, pre, start, listed=ei in listed,
+                                withdrawal=withdrawal)
         named = drug_sentences is not None and si in drug_sentences
         if label == "LOW" and role == "reaction" and not named and not (
                 negated or hypothetical or historical or family or _reaction_cue(pre, post)):
@@ -307,6 +300,24 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         out.append({"negated": negated, "hypothetical": hypothetical, "historical": historical,
                     "family": family, "withdrawal": withdrawal, "role": role})
     return out
+
+
+def _tagged_role(label: str, norms: list[str], pre: list[tuple[int, str]], start: int, *,
+                 listed: bool, withdrawal: bool) -> str:
+    """The role of a span the tagger labelled: its label decides (ADR, WD and "side effects"
+    are reactions, IND is the treated condition), with these exceptions."""
+    if label == "IND":
+        if withdrawal or norms[start] in _WORSENING or (
+                pre and pre[-1][0] == start - 1 and pre[-1][1] in _WORSENING):
+            # symptoms in a withdrawal sentence are withdrawal reactions; "higher anxiety
+            # levels", "increase in anxiety": the condition made worse is a reaction
+            return "reaction"
+        if listed and not _indication_cue(pre, start):
+            return "reaction"  # listed among reactions, with nothing saying it is treated
+        return "indication"
+    if label in ("ADR", "WD") and _indication_cue(pre, start, strong=True):
+        return "indication"  # "for my anxiety", "diagnosed with ..."
+    return "reaction"
 
 
 _LIST_GLUE = frozenset({",", "and", "/", "&", "or", "-"})
@@ -474,11 +485,11 @@ _WEAK_INDICATION = frozenset({"suffer", "suffering", "suffered", "suffers", "str
                               "struggled", "struggling", "struggles", "battling", "battled",
                               "cope", "coping", "deal", "dealing", "combat", "fight",
                               "fighting", "manage", "managing", "control", "controls", "less"})
-# "except for the headaches", "apart from": the event is the exception, not the indication.
 # An indication cue reaches along a list of conditions ("for my anxiety , insomnia and
 # irritability"): only these words (other mentions aside) may stand between.
 _CUE_GLUE = frozenset({"my", "the", "her", "his", "and", ",", "/", "&", "or", "with", "me",
                        "of", "some", "both"})
+# "except for the headaches", "apart from": the event is the exception, not the indication.
 _EXCEPT = frozenset({"except", "accept", "apart", "aside", "besides", "but"})
 
 
