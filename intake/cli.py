@@ -91,6 +91,13 @@ def screen_main(argv: list[str]) -> int:
     return 0
 
 
+def _write_mentions(out: TextIO, title: str, scores: dict) -> None:
+    out.write(f"{title}: ADR mentions (gold {scores['strict']['gold']})\n")
+    for kind in ("strict", "overlap"):
+        r = scores[kind]
+        out.write(f"  {kind:8s} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}\n")
+
+
 def eval_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="pv screen-eval", description="Evaluate screening on "
                                      "PsyTAR (ADR mentions, ADR sentences) and pv's own sets.")
@@ -115,11 +122,7 @@ def eval_main(argv: list[str]) -> int:
         if args.json:
             sys.stdout.write(json.dumps(cv, indent=2) + "\n")
             return 0
-        sys.stdout.write(f"PsyTAR train, 5-fold CV: ADR mentions (gold {cv['strict']['gold']})\n")
-        for kind in ("strict", "overlap"):
-            r = cv[kind]
-            sys.stdout.write(f"  {kind:8s} P {r['precision']:.3f}  R {r['recall']:.3f}  "
-                             f"F1 {r['f1']:.3f}\n")
+        _write_mentions(sys.stdout, "PsyTAR train, 5-fold CV", cv)
         return 0
     report = run_all(args.split)
     if args.json:
@@ -127,10 +130,7 @@ def eval_main(argv: list[str]) -> int:
         return 0
     out = sys.stdout
     m, s = report["psytar_adr_mentions"], report["psytar_adr_sentences"]
-    out.write(f"PsyTAR {args.split}: ADR mentions (gold {m['strict']['gold']})\n")
-    for kind in ("strict", "overlap"):
-        r = m[kind]
-        out.write(f"  {kind:8s} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}\n")
+    _write_mentions(out, f"PsyTAR {args.split}", m)
     out.write(f"PsyTAR {args.split}: sentence-level ADR  P {s['precision']:.3f}  "
               f"R {s['recall']:.3f}  F1 {s['f1']:.3f}\n")
     d, c = report["drugs"], report["context"]
