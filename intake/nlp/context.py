@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from itertools import compress, count, filterfalse
+from operator import itemgetter
 
 TERMINATORS = frozenset({";", "but", "though", "although", "however", "except", "?", "!", ".",
                          "yet", "whereas", "besides", "apart", "other", "aside", "otherwise",
@@ -329,6 +330,8 @@ def _listed_with_reactions(norms: list[str], events: list[tuple[int, int]],
     calls reactions ("stoned feeling , tingly sensations , confused , dizzy"): list items of
     one kind, so reactions too, unless an indication cue says otherwise."""
     out: set[int] = set()
+    if "IND" not in labels:
+        return out  # nothing the tagger calls the treated condition
     grew = True
     while grew:  # "anger , suicidal and omicidal thoughts": the list carries on item by item
         grew = False
@@ -378,20 +381,22 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
            pre_set: set[str], ended_by: str, c_end: int) -> tuple[bool, bool, bool, bool]:
     """(negated, hypothetical, historical, family) of an event with some trigger near it."""
     n = len(norms)
+    # The rules with a reach of at most 9 words only look at the end of `pre` (ascending).
+    near = pre[bisect.bisect_left(pre, (start - 9,)):]
     # What answers a question ("nausea? no, none at all" / "insomnia? yes, every night").
     answer = norms[c_end + 1] if ended_by == "?" and c_end + 1 < n else ""
     negated = not NEGATIONS.isdisjoint(pre_set) and any(
         tok in NEGATIONS and start - p <= (9 if norms[p + 1:p + 2] and norms[p + 1]
                                            in _CAUSATIVE else 6) and not (
             p + 1 < n and norms[p + 1] in PSEUDO_NEGATIONS)
-        and not _negation_closed(norms, p, start, pre) for p, tok in pre)
-    if negated and ("before" in post or ended_by == "until") and any(
-            t == "never" for _, t in pre):
+        and not _negation_closed(norms, p, start, pre) for p, tok in near)
+    if negated and ("before" in post or ended_by == "until") and "never" in pre_set:
         # "never had headaches before (taking X)", "never had a panic attack until I took
         # X": new, not absent
         negated = False
-    if not negated and any(tok in ("no", "not") and norms[p + 1:p + 3] in _NO_LONGER
-                           for p, tok in pre if start - p <= 6):
+    if not negated and ("no" in pre_set or "not" in pre_set) and any(
+            tok in ("no", "not") and norms[p + 1:p + 3] in _NO_LONGER
+            for p, tok in near if start - p <= 6):
         negated = True  # "I no longer have suicidal thoughts": gone
     if not negated and "not" in post[:4] and any(t in ("issue", "problem") for t in post[:8]):
         negated = True  # "weight gain has not been an issue"
@@ -403,7 +408,7 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
             tok in ("could", "can") and p + 1 < n and norms[p + 1] in _REAL_AFTER_MODAL) and not (
             tok == "would" and p + 1 < n and norms[p + 1] not in _WOULD_MIGHT) and not (
             tok == "if" and not _DOSING_VERBS.isdisjoint(norms[p + 1:start]))
-        for p, tok in pre)
+        for p, tok in near)
     if hypothetical and (_real_despite_trigger(pre, post, start) or _asks_who_else(pre)):
         hypothetical = False
     as_a = {p for p, _ in pre if p >= 2 and norms[p - 2:p] == ["as", "a"]} if (
@@ -411,14 +416,15 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
     historical = bool(as_a) or (not HISTORICAL_PRE.isdisjoint(pre_set) and any(
         tok in HISTORICAL_PRE and (tok != "used" or (
             p + 1 < n and norms[p + 1] == "to" and norms[p - 1:p] not in (
-                ["got"], ["get"], ["getting"]))) for p, tok in pre)) or any(
-        tok in HISTORICAL_POST and (tok != "before" or (any(
-            t in ("started", "starting", "taking", "took", "began") for t in post)
-            and "never" not in pre_set))
-        for tok in post[:6] if tok in HISTORICAL_POST)
+                ["got"], ["get"], ["getting"]))) for p, tok in pre)) or (
+        not HISTORICAL_POST.isdisjoint(post[:6]) and any(
+            tok in HISTORICAL_POST and (tok != "before" or (any(
+                t in ("started", "starting", "taking", "took", "began") for t in post)
+                and "never" not in pre_set))
+            for tok in post[:6] if tok in HISTORICAL_POST))
     family = (not FAMILY.isdisjoint(pre_set)) and any(
         tok in FAMILY and start - p <= 8 and p not in as_a
-        and not _reports_on_me(norms, p, start) for p, tok in pre) or (
+        and not _reports_on_me(norms, p, start) for p, tok in near) or (
         "runs" in post[:3] and "family" in post[:6])
     return negated, hypothetical, historical, family
 
@@ -474,9 +480,11 @@ _NOT_INDICATION = frozenset({"side", "effect", "effects", "caused", "gave", "mad
 _STRONG_POST = frozenset({"worse", "increased", "increasing", "from"})
 
 
+_WORD = itemgetter(1)  # of a (position, word) pair in `pre`
+
+
 def _reaction_cue(pre: list[tuple[int, str]], post: list[str]) -> bool:
-    return not REACTION_CUES.isdisjoint([tok for _, tok in pre]) or not _POST_CUES.isdisjoint(
-        post[:2])
+    return not REACTION_CUES.isdisjoint(map(_WORD, pre)) or not _POST_CUES.isdisjoint(post[:2])
 
 
 # Patients "suffer", "struggle with" and "deal with" their reactions too ("still suffer
@@ -496,11 +504,13 @@ _EXCEPT = frozenset({"except", "accept", "apart", "aside", "besides", "but"})
 def _indication_cue(pre: list[tuple[int, str]], start: int, *, strong: bool = False) -> bool:
     """"for my ...", "diagnosed with ...", "helps my ..." right before the event
     (`strong`: leave out the words patients also use of reactions)."""
+    if INDICATION_PRE.isdisjoint(map(_WORD, pre)):
+        return False  # most events: no cue word at all (decided at C speed)
     return any(tok in INDICATION_PRE and not (strong and tok in _WEAK_INDICATION) and not (
         tok == "for" and i and pre[i - 1][1] in _EXCEPT) and (
         start - p <= 4 or _CUE_GLUE.issuperset(t for _, t in pre[i + 1:]))
         for i, (p, tok) in enumerate(pre)) and \
-        _NOT_INDICATION.isdisjoint([tok for _, tok in pre])
+        _NOT_INDICATION.isdisjoint(map(_WORD, pre))
 
 
 def _role(pre: list[tuple[int, str]], post: list[str], start: int, *, has_drug: bool,
@@ -511,6 +521,6 @@ def _role(pre: list[tuple[int, str]], post: list[str], start: int, *, has_drug: 
         return "indication"
     # The cue tests only where they decide (most events have no prior, or a drug in the post).
     if prior >= 0.5 and not (worsened or not STRONG_REACTION_CUES.isdisjoint(
-            [tok for _, tok in pre]) or not _STRONG_POST.isdisjoint(post[:3])):
+            map(_WORD, pre)) or not _STRONG_POST.isdisjoint(post[:3])):
         return "indication"
     return "reaction" if has_drug or _reaction_cue(pre, post) else "other"
