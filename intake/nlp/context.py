@@ -209,7 +209,7 @@ def _clause_bounds(norms: list[str]) -> tuple[list[int], list[int]]:
     terms = list(compress(count(), map(TERMINATORS.__contains__, norms)))
     new_i = {p for p in compress(count(), map(_I.__contains__, norms))
              if p and norms[p - 1] in ("and", ",", "so")} if "i" in norms else set()
-    starts = sorted({p + 1 for p in terms} | new_i)
+    starts = sorted({p + 1 for p in terms} | new_i) if new_i else [p + 1 for p in terms]
     return starts, terms
 
 
@@ -247,12 +247,12 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         si = bisect.bisect_right(starts, start) - 1
         s_start, s_end = sentences[si] if si >= 0 else (0, n)
         k = bisect.bisect_right(clause_starts, start) - 1
-        c_start = max(s_start, clause_starts[k] if k >= 0 else 0)
+        # Triggers act over a few words; a text without punctuation is one endless clause.
+        c_start = max(s_start, clause_starts[k] if k >= 0 else 0, start - MAX_REACH)
         k = bisect.bisect_left(terms, end)
         c_end = min(s_end, terms[k] if k < len(terms) else n)
         ended_by = norms[c_end] if c_end < s_end else ""
-        # Triggers act over a few words; a text without punctuation is one endless clause.
-        c_start, c_end = max(c_start, start - MAX_REACH), min(c_end, end + MAX_REACH)
+        c_end = min(c_end, end + MAX_REACH)
         i = bisect.bisect_left(free, c_start)
         j = bisect.bisect_left(free, start, i)
         pre = list(zip(free[i:j], free_words[i:j], strict=True))
@@ -385,11 +385,7 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
     near = pre[bisect.bisect_left(pre, (start - 9,)):]
     # What answers a question ("nausea? no, none at all" / "insomnia? yes, every night").
     answer = norms[c_end + 1] if ended_by == "?" and c_end + 1 < n else ""
-    negated = not NEGATIONS.isdisjoint(pre_set) and any(
-        tok in NEGATIONS and start - p <= (9 if norms[p + 1:p + 2] and norms[p + 1]
-                                           in _CAUSATIVE else 6) and not (
-            p + 1 < n and norms[p + 1] in PSEUDO_NEGATIONS)
-        and not _negation_closed(norms, p, start, pre) for p, tok in near)
+    negated = not NEGATIONS.isdisjoint(pre_set) and _negation_reaches(norms, start, pre, near)
     if negated and ("before" in post or ended_by == "until") and "never" in pre_set:
         # "never had headaches before (taking X)", "never had a panic attack until I took
         # X": new, not absent
@@ -403,13 +399,9 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
     if not negated and answer in _NO_ANSWERS:
         negated = True
     hypothetical = (ended_by == "?" and answer not in _ANSWERS) or (
-        not HYPOTHETICAL.isdisjoint(pre_set)) and any(
-        tok in HYPOTHETICAL and start - p <= 8 and not (
-            tok in ("could", "can") and p + 1 < n and norms[p + 1] in _REAL_AFTER_MODAL) and not (
-            tok == "would" and p + 1 < n and norms[p + 1] not in _WOULD_MIGHT) and not (
-            tok == "if" and not _DOSING_VERBS.isdisjoint(norms[p + 1:start]))
-        for p, tok in near)
-    if hypothetical and (_real_despite_trigger(pre, post, start) or _asks_who_else(pre)):
+        not HYPOTHETICAL.isdisjoint(pre_set)) and _hypothetical_trigger(norms, start, near)
+    if hypothetical and (_real_despite_trigger(pre, post, start) or (
+            "else" in pre_set and _asks_who_else(pre))):
         hypothetical = False
     as_a = {p for p, _ in pre if p >= 2 and norms[p - 2:p] == ["as", "a"]} if (
         "a" in pre_set or "as" in pre_set) else set()  # "as a child"
@@ -427,6 +419,33 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
         and not _reports_on_me(norms, p, start) for p, tok in near) or (
         "runs" in post[:3] and "family" in post[:6])
     return negated, hypothetical, historical, family
+
+
+def _hypothetical_trigger(norms: list[str], start: int, near: list[tuple[int, str]]) -> bool:
+    """Whether a word within 8 before the event makes it hypothetical ("if", "could",
+    "worried"), leaving out "could barely", "would get" (what used to happen) and "if I
+    take it ..." (a consequence of dosing, which happened)."""
+    for p, tok in near:
+        if tok in HYPOTHETICAL and start - p <= 8:
+            after = norms[p + 1]  # p < start, so p + 1 is a position of the text
+            if not (tok in ("could", "can") and after in _REAL_AFTER_MODAL) and not (
+                    tok == "would" and after not in _WOULD_MIGHT) and not (
+                    tok == "if" and not _DOSING_VERBS.isdisjoint(norms[p + 1:start])):
+                return True
+    return False
+
+
+def _negation_reaches(norms: list[str], start: int, pre: list[tuple[int, str]],
+                      near: list[tuple[int, str]]) -> bool:
+    """Whether a negation among the words `near` the event negates it: within 6 words (9
+    after "didn't make me ..."), not "not only" / "no doubt", not closed before the event."""
+    for p, tok in near:  # a loop, not any(): this runs for every event near a negation
+        if tok in NEGATIONS:
+            after = norms[p + 1]  # p < start, so p + 1 is a position of the text
+            if start - p <= (9 if after in _CAUSATIVE else 6) and after not in \
+                    PSEUDO_NEGATIONS and not _negation_closed(norms, p, start, pre):
+                return True
+    return False
 
 
 _CLAUSE_VERBS = frozenset({"was", "were", "is", "am", "are", "had", "have", "has", "got", "get",
@@ -458,7 +477,7 @@ def _asks_who_else(pre: list[tuple[int, str]]) -> bool:
 
 
 def _real_despite_trigger(pre: list[tuple[int, str]], post: list[str], start: int) -> bool:
-    toks = [t for _, t in pre]
+    toks = [t for _, t in pre[-3:]]  # "because of (the)" ends `pre`
     if len(toks) >= 2 and tuple(toks[-2:]) in _BECAUSE or (
             len(toks) >= 3 and tuple(toks[-3:-1]) in _BECAUSE and toks[-1] in ("the", "my",
                                                                                 "this", "that")):
