@@ -140,7 +140,10 @@ def lex_tags(norms: list[str], drugs: list, events: list) -> list[int]:
     for a, b, *_ in drugs:
         lex[a:b] = [LEX_DRUG] * (b - a)
     for a, b, *_ in events:
-        lex[a:b] = [LEX_EVENT_B] + [LEX_EVENT_I] * (b - a - 1)
+        if b - a == 1:  # most events: one word
+            lex[a] = LEX_EVENT_B
+        else:
+            lex[a:b] = [LEX_EVENT_B] + [LEX_EVENT_I] * (b - a - 1)
     return lex
 
 
@@ -244,14 +247,17 @@ class TaggerComponent:
                     continue  # nothing to extend over
                 windows.append((first + lo, first + a, first + b, first + k))
                 where.append((t, i))
+        firsts = self.tagger.last_firsts
         for (t, i), (x, y) in zip(where, self.tagger.extents(windows), strict=True):
             pv = pvs[t]
-            first = self.tagger.last_firsts[t]
-            e = pv["events"][i]
-            x, y = x - first, y - first
-            part = next(((p, q) for p, q in split_list(pv["norms"], x, y)
-                         if p <= e[0] and e[1] <= q), (e[0], e[1]))
-            pv["events"][i] = (part[0], part[1], *e[2:])
+            events = pv["events"]
+            e = events[i]
+            a, b = e[0], e[1]
+            for p, q in split_list(pv["norms"], x - firsts[t], y - firsts[t]):
+                if p <= a and b <= q:  # the part holding the event
+                    a, b = p, q
+                    break
+            events[i] = (a, b, *e[2:])
 
     def _merge(self, pv: dict, spans: list[tuple]) -> list[tuple]:
         events = pv["events"]
@@ -274,7 +280,8 @@ class TaggerComponent:
                 i += 1
             used.update(inside)
             if inside:
-                best = max(inside, key=lambda i: events[i][1] - events[i][0])
+                best = inside[0] if len(inside) == 1 else max(
+                    inside, key=lambda i: events[i][1] - events[i][0])
                 key, fuzzy = events[best][2], events[best][3]
                 a, b = min(a, events[best][0]), max(b, events[best][1])
             else:
@@ -430,7 +437,11 @@ def _event_fields(key: str | None) -> dict:
 
 
 # A mention dict is a copy of a per-key template with its keys already in output order (one
-# C-level copy instead of a merge of three dicts); the placeholders are overwritten.
+# C-level copy instead of a merge of three dicts); the placeholders are overwritten. An event's
+# template holds its context keys too (in `assign_context`'s order), so filling them in does
+# not grow the copy.
+_CONTEXT_KEYS = {"negated": False, "hypothetical": False, "historical": False, "family": False,
+                 "withdrawal": False, "role": ""}
 _TEMPLATES_MAX = 200_000
 _drug_templates: dict[str, dict] = {}
 _event_templates: dict[str | None, dict] = {}
@@ -448,7 +459,8 @@ def _drug_template(key: str) -> dict:
 def _event_template(key: str | None) -> dict:
     template = _event_templates.get(key)
     if template is None:
-        template = {"start": 0, "end": 0, "text": "", **_event_fields(key)}
+        template = {"start": 0, "end": 0, "text": "", **_event_fields(key), **_CONTEXT_KEYS,
+                    "fuzzy": False}
         if len(_event_templates) < _TEMPLATES_MAX:
             _event_templates[key] = template
     return template
