@@ -13,13 +13,14 @@ from intake.nlp.tagger import (
     split_list,
     train_weights,
 )
+from intake.nlp.pipeline import annotated_extents
 from intake.nlp.tokens import analyse
 from tests.intake.conftest import drugs, events
 
 
 def test_version_names_the_release_the_learned_data_and_the_tagger():
     version = pipeline_version()["pipeline"]
-    assert version.startswith("pv-screen/2.3+psytar-train-")
+    assert version.startswith("pv-screen/2.4+psytar-train-")
     assert "+tagger-" in version
     assert "+sentences-" in version
 
@@ -119,6 +120,30 @@ def test_extents_grow_a_forced_span_where_the_crf_reads_adr():
     # then the span takes in the ADR-looking neighbours, never leaves its window, and an
     # event with nothing ADR-like around it stays as it is
     assert got == [(2, 5), (3, 5), (6, 7)]
+
+
+def test_events_take_in_the_words_patients_annotate_with_them():
+    # given events with a form of "feel" before them and a time-of-day phrase after them
+    norms = ["i", "felt", "dizzy", "and", "tired", "all", "the", "time", ".", "more",
+             "zoloft", "felt", "rash", "at"]
+    sentences = [(0, 9), (9, 14)]
+    events = [(2, 3, "k", False, "ADR"), (4, 5, "k", False, "ADR"), (12, 13, "k", False, None)]
+    drugs = [(10, 11, "d", False)]
+    # when their extents are widened as PsyTAR annotates them
+    got = [e[:2] for e in annotated_extents(norms, sentences, events, drugs)]
+    # then "felt dizzy", "tired all the time" and "felt rash"; a phrase cut off by the
+    # sentence's end and a word of another sentence are left out
+    assert got == [(1, 3), (4, 8), (11, 13)]
+    assert annotated_extents(["more", "rash"], [(0, 1), (1, 2)],
+                             [(1, 2, "k", False, None)], []) == [(1, 2, "k", False, None)]
+
+
+def test_widened_mentions_keep_their_context(screen):
+    result = screen("On zoloft I never felt dizzy, but I feel tired during the day.")
+    found = {m["text"]: m for m in result["mentions"] if m["kind"] == "event"}
+    assert found["feel tired during the day"]["role"] == "reaction"
+    assert not found["feel tired during the day"]["negated"]
+    assert found["felt dizzy"]["negated"]
 
 
 def test_list_items_are_not_read_as_an_inverted_catalogue_name(screen):
