@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from intake.nlp import pipeline_version, screen_texts
+from intake.nlp.pipeline import annotated_extents
 from intake.nlp.tagger import (
     ALLOWED,
     TAGS,
@@ -13,7 +14,6 @@ from intake.nlp.tagger import (
     split_list,
     train_weights,
 )
-from intake.nlp.pipeline import annotated_extents
 from intake.nlp.tokens import analyse
 from tests.intake.conftest import drugs, events
 
