@@ -369,17 +369,16 @@ class ContextComponent:
             labels=[e[4] for e in events], supported=supported,
             drug_sentences=_sentences_of(pv["sentences"], pv["drugs"]))
         # After the context rules, which read the words around each event as they were.
-        pv["events"] = annotated_extents(pv["norms"], pv["sentences"], events, pv["drugs"])
+        pv["events"] = annotated_extents(pv["norms"], pv["sentences"], events, inside)
         return doc
 
 
 def annotated_extents(norms: list[str], sentences: list[tuple[int, int]], events: list[tuple],
-                      drugs: list[tuple]) -> list[tuple]:
+                      taken: set[int]) -> list[tuple]:
     """Events widened over `SPAN_LEFT_WORDS` / `SPAN_RIGHT_PHRASES` next to them, within
-    their sentence and never into another mention."""
+    their sentence and never into another mention (`taken`: the positions of all mentions)."""
     if not events:
         return events
-    taken = {p for a, b, *_ in drugs + events for p in range(a, b)}
     starts = [x for x, _ in sentences]
     out = []
     for e in events:

@@ -128,14 +128,16 @@ def test_events_take_in_the_words_patients_annotate_with_them():
              "zoloft", "felt", "rash", "at"]
     sentences = [(0, 9), (9, 14)]
     events = [(2, 3, "k", False, "ADR"), (4, 5, "k", False, "ADR"), (12, 13, "k", False, None)]
-    drugs = [(10, 11, "d", False)]
+    taken = {2, 4, 10, 12}  # the events and a drug
     # when their extents are widened as PsyTAR annotates them
-    got = [e[:2] for e in annotated_extents(norms, sentences, events, drugs)]
+    got = [e[:2] for e in annotated_extents(norms, sentences, events, taken)]
     # then "felt dizzy", "tired all the time" and "felt rash"; a phrase cut off by the
     # sentence's end and a word of another sentence are left out
     assert got == [(1, 3), (4, 8), (11, 13)]
     assert annotated_extents(["more", "rash"], [(0, 1), (1, 2)],
-                             [(1, 2, "k", False, None)], []) == [(1, 2, "k", False, None)]
+                             [(1, 2, "k", False, None)], {1}) == [(1, 2, "k", False, None)]
+    assert annotated_extents(["felt", "rash"], [(0, 2)], [(1, 2, "k", False, None)],
+                             {0, 1}) == [(1, 2, "k", False, None)]  # "felt" is another mention
 
 
 def test_widened_mentions_keep_their_context(screen):
