@@ -69,6 +69,8 @@ _TAG = re.compile(r"<[^<>]{0,300}>")
 SPAN_LEFT_WORDS = frozenset({"felt", "feel", "feels", "feeling", "initial", "more"})
 SPAN_RIGHT_PHRASES = (("during", "the", "day"), ("throughout", "the", "day"),
                       ("all", "the", "time"), ("at", "night"))
+_RIGHT_PHRASES_BY_FIRST = {w: [p for p in SPAN_RIGHT_PHRASES if p[0] == w]
+                           for w in {p[0] for p in SPAN_RIGHT_PHRASES}}
 
 
 # Learned data and tagger that replace the shipped ones inside `trained_on` (cross-validation).
@@ -379,15 +381,20 @@ def annotated_extents(norms: list[str], sentences: list[tuple[int, int]], events
     their sentence and never into another mention (`taken`: the positions of all mentions)."""
     if not events:
         return events
-    starts = [x for x, _ in sentences]
+    n_norms = len(norms)
     out = []
     for e in events:
         a, b = e[0], e[1]
-        si = bisect.bisect_right(starts, a) - 1
-        lo, hi = sentences[si] if si >= 0 else (0, len(norms))
-        if a > lo and norms[a - 1] in SPAN_LEFT_WORDS and a - 1 not in taken:
+        left = a > 0 and norms[a - 1] in SPAN_LEFT_WORDS
+        right = _RIGHT_PHRASES_BY_FIRST.get(norms[b]) if b < n_norms else None
+        if not (left or right):  # most events: nothing to widen over
+            out.append(e)
+            continue
+        si = bisect.bisect_right(sentences, (a, n_norms)) - 1
+        lo, hi = sentences[si] if si >= 0 else (0, n_norms)
+        if left and a > lo and a - 1 not in taken:
             a -= 1
-        for phrase in SPAN_RIGHT_PHRASES:
+        for phrase in right or ():
             n = len(phrase)
             if (b + n <= hi and tuple(norms[b:b + n]) == phrase
                     and taken.isdisjoint(range(b, b + n))):
