@@ -232,15 +232,13 @@ class TaggerComponent:
             if not any(e[4] is None for e in events):
                 continue
             sentences, norms = pv["sentences"], pv["norms"]
-            starts = [x for x, _ in sentences]
             taken = sorted([(a, b) for a, b, *_ in pv["drugs"]] + [(e[0], e[1]) for e in events])
             ends = [y for _, y in taken]
             for i, e in enumerate(events):
                 if e[4] is not None:
                     continue
                 a, b = e[0], e[1]
-                si = bisect.bisect_right(starts, a) - 1
-                lo, hi = sentences[si] if si >= 0 else (0, len(norms))
+                lo, hi = sentence_around(sentences, a, len(norms))
                 # the mentions either side bound it (mentions do not overlap)
                 j = bisect.bisect_right(ends, a)
                 lo = max(lo, a - EXTENT_REACH, ends[j - 1] if j else 0)
@@ -348,7 +346,8 @@ def _with_unspecified(norms: list[str], events: list[tuple]) -> list[tuple]:
 
 
 class ContextComponent:
-    """Adds context attributes to every event found by `pv_mentions` / `pv_tagger`."""
+    """Adds context attributes to every event found by `pv_mentions` / `pv_tagger`, then
+    widens the events to the words annotated with them (`annotated_extents`)."""
 
     def __init__(self, indication_prior: dict[str, float]) -> None:
         self.prior = indication_prior
@@ -375,12 +374,16 @@ class ContextComponent:
         return doc
 
 
+def sentence_around(sentences: list[tuple[int, int]], pos: int, n: int) -> tuple[int, int]:
+    """[start, end) of the sentence holding norm position `pos` (of a text of `n` norms)."""
+    si = bisect.bisect_right(sentences, (pos, n)) - 1
+    return sentences[si] if si >= 0 else (0, n)
+
+
 def annotated_extents(norms: list[str], sentences: list[tuple[int, int]], events: list[tuple],
                       taken: set[int]) -> list[tuple]:
     """Events widened over `SPAN_LEFT_WORDS` / `SPAN_RIGHT_PHRASES` next to them, within
     their sentence and never into another mention (`taken`: the positions of all mentions)."""
-    if not events:
-        return events
     n_norms = len(norms)
     out = []
     for e in events:
@@ -390,8 +393,7 @@ def annotated_extents(norms: list[str], sentences: list[tuple[int, int]], events
         if not (left or right):  # most events: nothing to widen over
             out.append(e)
             continue
-        si = bisect.bisect_right(sentences, (a, n_norms)) - 1
-        lo, hi = sentences[si] if si >= 0 else (0, n_norms)
+        lo, hi = sentence_around(sentences, a, n_norms)
         if left and a > lo and a - 1 not in taken:
             a -= 1
         for phrase in right or ():
