@@ -197,13 +197,9 @@ class Tagger:
         spans: list[list[tuple]] = [[] for _ in texts]
         found = []
         lengths = seg_ends - seg_starts
-        # Runs are decoded together by length class (1, 2, 3-4, 5-8, ... tokens), each class
-        # padded to its longest, so padding never more than doubles the work.
-        order = np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
-        groups = [(seg_starts[order == k], lengths[order == k]) for k in np.unique(order)]
-        for starts, lens in groups:
-            if not len(starts):
-                continue
+        # Runs are decoded together by length class (`_length_classes`).
+        for idx in _length_classes(lengths):
+            starts, lens = seg_starts[idx], lengths[idx]
             width = int(lens.max())
             mask = np.arange(width)[None] < lens[:, None]
             pos = np.where(mask, starts[:, None] + np.arange(width)[None], 0)
@@ -240,12 +236,10 @@ class Tagger:
         if not windows:
             return out
         lens = np.array([hi - lo for lo, _, _, hi in windows])
-        order = np.ceil(np.log2(np.maximum(lens, 1))).astype(np.int64)
         forced = np.full(len(TAGS), _FORBIDDEN)
         forced[1:3] = 0.0
         cols = np.array(windows, dtype=np.int64)  # lo, a, b, hi
-        for k in np.unique(order).tolist():
-            idx = np.flatnonzero(order == k)
+        for idx in _length_classes(lens):
             lo, a, b, n = cols[idx, 0, None], cols[idx, 1, None], cols[idx, 2, None], lens[idx]
             width = int(n.max())
             steps = np.arange(width)[None]
@@ -267,6 +261,13 @@ class Tagger:
             for w, x, y in zip(idx.tolist(), xs, ys, strict=True):
                 out[w] = (x, y)
         return out
+
+
+def _length_classes(lengths: np.ndarray) -> list[np.ndarray]:
+    """Indices of the runs of each length class (1, 2, 3-4, 5-8, ... tokens): runs decoded
+    together are padded to the longest of their class, so padding never doubles the work."""
+    order = np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
+    return [np.flatnonzero(order == k) for k in np.unique(order).tolist()]
 
 
 LIVE_O = 0.9
