@@ -238,13 +238,20 @@ class TaggerComponent:
             if not any(e[4] is None for e in events):
                 continue
             sentences, norms = pv["sentences"], pv["norms"]
-            taken = sorted([(a, b) for a, b, *_ in pv["drugs"]] + [(e[0], e[1]) for e in events])
-            ends = [y for _, y in taken]
+            n = len(norms)
+            taken = None
             for i, e in enumerate(events):
                 if e[4] is not None:
                     continue
                 a, b = e[0], e[1]
-                lo, hi = sentence_around(sentences, a, len(norms))
+                if (a == 0 or norms[a - 1] in CONTEXT_WORDS) and (
+                        b == n or norms[b] in CONTEXT_WORDS):
+                    continue  # a context word (or the text's edge) on both sides: no room
+                if taken is None:
+                    taken = sorted([(a, b) for a, b, *_ in pv["drugs"]]
+                                   + [(e[0], e[1]) for e in events])
+                    ends = [y for _, y in taken]
+                lo, hi = sentence_around(sentences, a, n)
                 # the mentions either side bound it (mentions do not overlap)
                 j = bisect.bisect_right(ends, a)
                 lo = max(lo, a - EXTENT_REACH, ends[j - 1] if j else 0)

@@ -169,7 +169,7 @@ class Tagger:
     def proba(scores: np.ndarray) -> np.ndarray:
         """Per-token softmax of emission scores (transitions left out): P(ADR) for the rest
         of the pipeline and the test of which tokens need decoding."""
-        scores = scores - scores.max(axis=1, keepdims=True)
+        scores = scores - _row_max(scores)[:, None]
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)
         return scores
@@ -354,12 +354,7 @@ def decode_runs(emit: np.ndarray, going: np.ndarray, trans: np.ndarray, *,
     if not marginals:
         return paths, None
     # Forward-backward with each step's vector rescaled to sum 1 (the scales cancel).
-    # The per-position max over the few tags, one np.maximum per tag (numpy's max over a
-    # short axis is slow; the max is the same whatever the order).
-    top = emit[:, 0].copy()
-    for k in range(1, n_tags):
-        np.maximum(top, emit[:, k], out=top)
-    potential = np.exp(emit - top[:, None])
+    potential = np.exp(emit - _row_max(emit)[:, None])
     step_trans = np.exp(trans)
     alpha = np.empty_like(emit)
     cur_vec = np.exp(trans[0]) * potential[:counts[0]]
@@ -379,6 +374,15 @@ def decode_runs(emit: np.ndarray, going: np.ndarray, trans: np.ndarray, *,
     joint = alpha * beta
     p_adr = (joint[:, 1] + joint[:, 2]) / joint.sum(axis=1)
     return paths, p_adr
+
+
+def _row_max(a: np.ndarray) -> np.ndarray:
+    """The max of each row of a (positions x tags) array, one np.maximum per tag: numpy's
+    max over a short axis is ten times slower (and the max is the same whatever the order)."""
+    top = a[:, 0].copy()
+    for k in range(1, a.shape[1]):
+        np.maximum(top, a[:, k], out=top)
+    return top
 
 
 def _path_spans(paths: np.ndarray, mask: np.ndarray) -> list[tuple[int, int, int, str]]:
