@@ -154,9 +154,12 @@ def _positions(mentions: list[tuple]) -> set[int]:
 def lex_tags(norms: list[str], drugs: list, events: list) -> list[int]:
     """The dictionary's verdict per token, a feature of the trained tagger."""
     lex = list(map(_LEX_OF_WORD.get, norms, repeat(LEX_NONE)))  # LEX_MOD for negations
-    for a, b, *_ in drugs:
+    # (indexing, not `a, b, *_ =`: a starred unpacking builds a list per mention)
+    for d in drugs:
+        a, b = d[0], d[1]
         lex[a:b] = [LEX_DRUG] * (b - a)
-    for a, b, *_ in events:
+    for e in events:
+        a, b = e[0], e[1]
         if b - a == 1:  # most events: one word
             lex[a] = LEX_EVENT_B
         else:
@@ -247,9 +250,8 @@ class TaggerComponent:
                 if (a == 0 or norms[a - 1] in CONTEXT_WORDS) and (
                         b == n or norms[b] in CONTEXT_WORDS):
                     continue  # a context word (or the text's edge) on both sides: no room
-                if taken is None:
-                    taken = sorted([(a, b) for a, b, *_ in pv["drugs"]]
-                                   + [(e[0], e[1]) for e in events])
+                if taken is None:  # the text's mentions, once it has an event to extend
+                    taken = sorted([(m[0], m[1]) for m in pv["drugs"] + events])
                     ends = [y for _, y in taken]
                 lo, hi = sentence_around(sentences, a, n)
                 # the mentions either side bound it (mentions do not overlap)
