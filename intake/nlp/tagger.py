@@ -52,10 +52,6 @@ def word_class(norm: str, english: frozenset[str], event_words: frozenset[str]) 
     return 11
 
 
-def _bigram(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (a.astype(np.int64) * 1_000_003 + b) % BIGRAM_BUCKETS
-
-
 class Tagger:
     """Scores tokens; `spans()` turns a text's tags into (start, end, label, p_adr) spans."""
 
@@ -108,11 +104,11 @@ class Tagger:
         type_ids: list[int] = list(pad)
         lex: list[int] = list(pad)
         firsts = []
-        for norms, lx in texts:
+        for norms, verdicts in texts:
             firsts.append(len(type_ids))
             type_ids.extend([get(t) or new(t) for t in norms])
             type_ids.extend(pad)
-            lex.extend(lx)
+            lex.extend(verdicts)
             lex.extend(pad)
         if len(self._rows) > len(self._table):  # new types: grow the table by doubling
             have = len(self._table)
@@ -123,31 +119,42 @@ class Tagger:
             self._capacity[have:len(self._rows)] = self._rows[have:]
             self._table = self._capacity[:len(self._rows)]
         rows = self._table[np.asarray(type_ids, dtype=np.int64)]
-        w, suf, cls = rows[:, 0], rows[:, 1], rows[:, 2]
         # CRC-32 of each token (0 in padding), for the sentence classifier (`last_hashes`).
         self.last_hashes = rows[:, 3]
-        lx = np.asarray(lex, dtype=np.int64)
-        n = len(type_ids)
+        n, p = len(type_ids), _PAD_ROWS
+        # Word, class and lex columns with _PAD_ROWS of their padding value at both ends: the
+        # column at offset k is then the view [p + k:p + k + n], no shifted copy is built.
+        padded = np.empty((3, n + 2 * p), dtype=np.int64)
+        padded[:, :p] = padded[:, n + p:] = np.array([[_PAD_WORD], [1], [0]])
+        padded[0, p:n + p] = rows[:, 0]
+        padded[1, p:n + p] = rows[:, 2]
+        padded[2, p:n + p] = lex
 
-        def shift(a: np.ndarray, k: int, pad: int) -> np.ndarray:
-            if k == 0:
-                return a
-            out = np.full(n, pad, dtype=np.int64)
-            if k > 0:
-                out[:-k] = a[k:]
-            else:
-                out[-k:] = a[:k]
-            return out
+        def word(k: int) -> np.ndarray:
+            return padded[0, p + k:p + k + n]
 
-        cols = [shift(w, k, _PAD_WORD) for k in WORD_OFFSETS]
-        lex_prev, lex_next = shift(lx, -1, 0), shift(lx, 1, 0)
-        cols += [suf, cls, shift(cls, -1, 1), shift(cls, 1, 1), lx, lex_prev, lex_next,
-                 (lex_prev * N_LEX + lx) * N_LEX + lex_next,
-                 shift(lx, -2, 0) * N_LEX + shift(lx, 2, 0),
-                 _bigram(cols[2], w), _bigram(w, cols[4]), np.zeros(n, dtype=np.int64)]
+        def cls(k: int) -> np.ndarray:
+            return padded[1, p + k:p + k + n]
+
+        def lx(k: int) -> np.ndarray:
+            return padded[2, p + k:p + k + n]
+
         # One row per template (contiguous int32): np.take on such rows is several times
-        # faster than fancy indexing with an (n, templates) int64 matrix.
-        feats = (np.stack(cols, axis=0) + self.offsets[:, None]).astype(np.int32)
+        # faster than fancy indexing with an (n, templates) int64 matrix. Each row is
+        # written once, with its template's offset added on the way.
+        feats = np.empty((len(self.offsets), n), dtype=np.int32)
+        offsets = self.offsets.tolist()
+        cols = [word(k) for k in WORD_OFFSETS]
+        cols += [rows[:, 1], cls(0), cls(-1), cls(1), lx(0), lx(-1), lx(1),
+                 (lx(-1) * N_LEX + lx(0)) * N_LEX + lx(1), lx(-2) * N_LEX + lx(2)]
+        # Both bigram templates from one pass over the padded words: (w[i-1], w[i]) at i.
+        # (The ids are >= 0, so & takes the same remainder as %, without a division.)
+        words = padded[0]
+        pairs = (words[:-1] * 1_000_003 + words[1:]) & (BIGRAM_BUCKETS - 1)
+        cols += [pairs[p - 1:p - 1 + n], pairs[p:p + n]]
+        for row, col, offset in zip(feats[:-1], cols, offsets[:-1], strict=True):
+            np.add(col, offset, out=row, casting="unsafe")
+        feats[-1] = offsets[-1]  # the bias
         return feats, firsts
 
     # -- scoring -----------------------------------------------------------------------------
