@@ -62,6 +62,10 @@ class Tagger:
         self.suffixes = {s: i for i, s in enumerate(suffixes)}
         self.n_words, self.n_suf = len(vocab), len(suffixes)
         self.weights = weights.astype(np.float32)
+        # The rows padded to 8 floats (32 bytes) for `scores`: np.take copies rows of a
+        # power-of-two size up to 32 bytes inline, other sizes by one memmove call per row.
+        self._take_rows = np.zeros((len(self.weights), 8), dtype=np.float32)
+        self._take_rows[:, :self.weights.shape[1]] = self.weights
         self.english, self.event_words = english, event_words
         self.meta = meta
         self.o_bias = float(meta.get("o_bias", 0.0))
@@ -160,11 +164,11 @@ class Tagger:
     # -- scoring -----------------------------------------------------------------------------
     def scores(self, feats: np.ndarray) -> np.ndarray:
         # One gather per template: far less memory traffic than W[feats].sum(1).
-        weights = self.weights
+        weights = self._take_rows
         out = np.take(weights, feats[0], axis=0)
         for row in feats[1:]:
             out += np.take(weights, row, axis=0)
-        return out
+        return np.ascontiguousarray(out[:, :self.weights.shape[1]])
 
     def emissions(self, feats: np.ndarray) -> np.ndarray:
         """Per token and tag: the CRF's emission score (the O tag gets the decoding bias)."""
