@@ -190,7 +190,7 @@ def pair_mentions(mentions: list[dict], sentence_of: list[int]) -> list[list[int
         if m["kind"] == "drug":
             last_drug = i
             continue
-        if not is_reportable_reaction(m):
+        if not is_own_reaction(m):  # an event (drugs were passed above)
             continue
         same = by_sentence.get(sentence_of[i]) or [last_drug if last_drug >= 0 else drugs[0]]
         if len(same) > MAX_PAIRED_DRUGS:  # a run-on text: the nearest drugs, not all of them

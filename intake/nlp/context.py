@@ -243,6 +243,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     # context words are then two slices found by bisection instead of a scan of its window.
     free = list(filterfalse(inside.__contains__, range(n)))
     free_words = list(map(norms.__getitem__, free))
+    free_pairs = list(zip(free, free_words, strict=True))  # an event's `pre` is a slice
     for ei, ((start, end), key, label) in enumerate(zip(events, keys, labels, strict=True)):
         si = bisect.bisect_right(starts, start) - 1
         s_start, s_end = sentences[si] if si >= 0 else (0, n)
@@ -255,7 +256,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         c_end = min(c_end, end + MAX_REACH)
         i = bisect.bisect_left(free, c_start)
         j = bisect.bisect_left(free, start, i)
-        pre = list(zip(free[i:j], free_words[i:j], strict=True))
+        pre = free_pairs[i:j]
         pre_set = set(free_words[i:j])
         i = bisect.bisect_left(free, end, j)
         post = free_words[i:bisect.bisect_left(free, c_end, i)]

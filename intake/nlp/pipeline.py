@@ -146,12 +146,20 @@ def trained_on(*, learned: dict, tagger: Path) -> Iterator[None]:
 _LEX_OF_WORD = dict.fromkeys(NEGATIONS, LEX_MOD)
 
 
+def _positions(mentions: list[tuple]) -> set[int]:
+    """The norm positions the (start, end, ...) mentions cover."""
+    return {p for m in mentions for p in range(m[0], m[1])}
+
+
 def lex_tags(norms: list[str], drugs: list, events: list) -> list[int]:
     """The dictionary's verdict per token, a feature of the trained tagger."""
     lex = list(map(_LEX_OF_WORD.get, norms, repeat(LEX_NONE)))  # LEX_MOD for negations
-    for a, b, *_ in drugs:
+    # (indexing, not `a, b, *_ =`: a starred unpacking builds a list per mention)
+    for d in drugs:
+        a, b = d[0], d[1]
         lex[a:b] = [LEX_DRUG] * (b - a)
-    for a, b, *_ in events:
+    for e in events:
+        a, b = e[0], e[1]
         if b - a == 1:  # most events: one word
             lex[a] = LEX_EVENT_B
         else:
@@ -172,12 +180,13 @@ class MentionsComponent:
         if text is None:
             text = doc.text
         drugs = self.matcher.find_drugs(norms, text, starts, ends)
-        taken = {p for a, b, _, _ in drugs for p in range(a, b)} if drugs else set()
+        taken = _positions(drugs)
         events = self.matcher.find_events(norms, taken)
         # events: (start, end, phrase key or None, fuzzy, tagger label or None)
         doc.user_data["pv"] = {"norms": norms, "starts": starts, "ends": ends,
                                "drugs": drugs, "events": [(*e, None) for e in events],
-                               "sentences": sentences}
+                               "sentences": sentences, "drug_positions": taken,
+                               "sentence_starts": [a for a, _ in sentences]}
         return doc
 
 
@@ -232,13 +241,19 @@ class TaggerComponent:
             if not any(e[4] is None for e in events):
                 continue
             sentences, norms = pv["sentences"], pv["norms"]
-            taken = sorted([(a, b) for a, b, *_ in pv["drugs"]] + [(e[0], e[1]) for e in events])
-            ends = [y for _, y in taken]
+            n = len(norms)
+            taken = None
             for i, e in enumerate(events):
                 if e[4] is not None:
                     continue
                 a, b = e[0], e[1]
-                lo, hi = sentence_around(sentences, a, len(norms))
+                if (a == 0 or norms[a - 1] in CONTEXT_WORDS) and (
+                        b == n or norms[b] in CONTEXT_WORDS):
+                    continue  # a context word (or the text's edge) on both sides: no room
+                if taken is None:  # the text's mentions, once it has an event to extend
+                    taken = sorted([(m[0], m[1]) for m in pv["drugs"] + events])
+                    ends = [y for _, y in taken]
+                lo, hi = sentence_around(sentences, a, n)
                 # the mentions either side bound it (mentions do not overlap)
                 j = bisect.bisect_right(ends, a)
                 lo = max(lo, a - EXTENT_REACH, ends[j - 1] if j else 0)
@@ -271,7 +286,7 @@ class TaggerComponent:
 
     def _merge(self, pv: dict, spans: list[tuple]) -> list[tuple]:
         events = pv["events"]
-        drug_pos = {p for a, b, *_ in pv["drugs"] for p in range(a, b)}
+        drug_pos = pv["drug_positions"]
         out = []
         used = set()
         ends = [e[1] for e in events]
@@ -324,15 +339,15 @@ class TaggerComponent:
         return None, False
 
 
-def _sentences_of(sentences: list[tuple[int, int]], spans: list[tuple]) -> set[int]:
-    starts = [a for a, _ in sentences]
-    return {bisect.bisect_right(starts, a) - 1 for a, *_ in spans}
+def _sentences_of(starts: list[int], spans: list[tuple]) -> set[int]:
+    """The sentences (given by their first norm positions) holding the spans' starts."""
+    return {bisect.bisect_right(starts, span[0]) - 1 for span in spans}
 
 
 def _with_unspecified(norms: list[str], events: list[tuple]) -> list[tuple]:
     """Add "side effects" as an uncoded, unspecified reaction (label "SE") where no other
     event covers it: "the side effects were awful" reports a reaction without naming it."""
-    covered = {p for a, b, *_ in events for p in range(a, b)}
+    covered = _positions(events)
     extra = []
     for i, tok in enumerate(norms):
         if i in covered:
@@ -355,7 +370,7 @@ class ContextComponent:
     def __call__(self, doc):
         pv = doc.user_data["pv"]
         events = pv["events"]
-        inside = {p for a, b, *_ in pv["drugs"] + events for p in range(a, b)}
+        inside = pv["drug_positions"] | _positions(events)
         supported = None
         partial, model = pv.get("sentence_z"), _sentence_model()
         if partial is not None and model is not None and doc.user_data.get("gate", True):
@@ -368,7 +383,7 @@ class ContextComponent:
             has_drug=bool(pv["drugs"]) or doc.user_data.get("about_drug", False),
             indication_prior=self.prior, keys=[e[2] for e in events],
             labels=[e[4] for e in events], supported=supported,
-            drug_sentences=_sentences_of(pv["sentences"], pv["drugs"]))
+            drug_sentences=_sentences_of(pv["sentence_starts"], pv["drugs"]))
         # After the context rules, which read the words around each event as they were.
         pv["events"] = annotated_extents(pv["norms"], pv["sentences"], events, inside)
         return doc
@@ -513,10 +528,9 @@ def _event_template(key: str | None) -> dict:
 
 def _mentions(doc) -> tuple[list[dict], list[int]]:
     pv = doc.user_data["pv"]
-    sentences, tok_starts, tok_ends = pv["sentences"], pv["starts"], pv["ends"]
+    starts, tok_starts, tok_ends = pv["sentence_starts"], pv["starts"], pv["ends"]
     # doc.text is rebuilt on every access in spaCy: use the text we were given.
     text = doc.user_data["text"]
-    starts = [a for a, _ in sentences]
     found: list[tuple[int, dict, int]] = []
     for a, b, key, fuzzy in pv["drugs"]:
         start, end = tok_starts[a], tok_ends[b - 1]
@@ -542,7 +556,7 @@ def evidence_sentences(pv: dict) -> set[int]:
     """Sentences holding ADR evidence: an event the pipeline reports as the patient's own
     reaction (not negated, hypothetical, historical, someone else's or a withdrawal symptom;
     "side effects" included) that the tagger did not label a withdrawal span."""
-    found = _sentences_of(pv["sentences"], [
+    found = _sentences_of(pv["sentence_starts"], [
         event for event, ctx in zip(pv["events"], pv["context"], strict=True)
         if event[4] != "WD" and not ctx["withdrawal"] and is_own_reaction(ctx)])
     found.discard(-1)
@@ -660,19 +674,25 @@ def _run(nlp: Language, batch: list[dict]) -> Iterator[dict]:
     if paused:
         gc.disable()
     try:
-        analyse_text = _text_analyser(nlp)
-        docs = []
-        for item in batch:
-            text = _clean(str(item.get("text") or ""))
-            docs.append(_Text({"text": text, "about_drug": bool(item.get("about_drug")),
-                               "tokens": analyse_text(text)}))
-        for _, proc in nlp.pipeline:
-            if hasattr(proc, "pipe"):
-                docs = list(proc.pipe(docs, batch_size=len(docs)))
-            else:
-                docs = [proc(doc) for doc in docs]
-        results = list(screen_docs(batch, docs))
+        # The batch's working data is freed when `_screen_batch` returns, before the collector
+        # is back on: its next collection then looks at the results only.
+        results = _screen_batch(nlp, batch)
     finally:
         if paused:
             gc.enable()
     yield from results
+
+
+def _screen_batch(nlp: Language, batch: list[dict]) -> list[dict]:
+    analyse_text = _text_analyser(nlp)
+    docs = []
+    for item in batch:
+        text = _clean(str(item.get("text") or ""))
+        docs.append(_Text({"text": text, "about_drug": bool(item.get("about_drug")),
+                           "tokens": analyse_text(text)}))
+    for _, proc in nlp.pipeline:
+        if hasattr(proc, "pipe"):
+            docs = list(proc.pipe(docs, batch_size=len(docs)))
+        else:
+            docs = [proc(doc) for doc in docs]
+    return list(screen_docs(batch, docs))

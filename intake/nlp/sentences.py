@@ -64,11 +64,10 @@ class SentenceModel:
         drug_cols: list[int] = []
         for (sentences, drugs), first in zip(texts, firsts, strict=True):
             counts.append(len(sentences))
-            for a, b in sentences:
-                seg_s.append(first + a)
-                seg_e.append(first + b)
-            for a, b, *_ in drugs:
-                drug_cols.extend(range(first + a, first + b))
+            seg_s.extend([first + a for a, _ in sentences])
+            seg_e.extend([first + b for _, b in sentences])
+            for drug in drugs:
+                drug_cols.extend(range(first + drug[0], first + drug[1]))
         if not seg_s:
             return [[] for _ in texts]
         h = hashes

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import zlib
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -51,10 +52,6 @@ def word_class(norm: str, english: frozenset[str], event_words: frozenset[str]) 
     return 11
 
 
-def _bigram(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (a.astype(np.int64) * 1_000_003 + b) % BIGRAM_BUCKETS
-
-
 class Tagger:
     """Scores tokens; `spans()` turns a text's tags into (start, end, label, p_adr) spans."""
 
@@ -65,6 +62,10 @@ class Tagger:
         self.suffixes = {s: i for i, s in enumerate(suffixes)}
         self.n_words, self.n_suf = len(vocab), len(suffixes)
         self.weights = weights.astype(np.float32)
+        # The rows padded to 8 floats (32 bytes) for `scores`: np.take copies rows of a
+        # power-of-two size up to 32 bytes inline, other sizes by one memmove call per row.
+        self._take_rows = np.zeros((len(self.weights), 8), dtype=np.float32)
+        self._take_rows[:, :self.weights.shape[1]] = self.weights
         self.english, self.event_words = english, event_words
         self.meta = meta
         self.o_bias = float(meta.get("o_bias", 0.0))
@@ -107,11 +108,11 @@ class Tagger:
         type_ids: list[int] = list(pad)
         lex: list[int] = list(pad)
         firsts = []
-        for norms, lx in texts:
+        for norms, verdicts in texts:
             firsts.append(len(type_ids))
             type_ids.extend([get(t) or new(t) for t in norms])
             type_ids.extend(pad)
-            lex.extend(lx)
+            lex.extend(verdicts)
             lex.extend(pad)
         if len(self._rows) > len(self._table):  # new types: grow the table by doubling
             have = len(self._table)
@@ -122,41 +123,52 @@ class Tagger:
             self._capacity[have:len(self._rows)] = self._rows[have:]
             self._table = self._capacity[:len(self._rows)]
         rows = self._table[np.asarray(type_ids, dtype=np.int64)]
-        w, suf, cls = rows[:, 0], rows[:, 1], rows[:, 2]
         # CRC-32 of each token (0 in padding), for the sentence classifier (`last_hashes`).
         self.last_hashes = rows[:, 3]
-        lx = np.asarray(lex, dtype=np.int64)
-        n = len(type_ids)
+        n, p = len(type_ids), _PAD_ROWS
+        # Word, class and lex columns with _PAD_ROWS of their padding value at both ends: the
+        # column at offset k is then the view [p + k:p + k + n], no shifted copy is built.
+        padded = np.empty((3, n + 2 * p), dtype=np.int64)
+        padded[:, :p] = padded[:, n + p:] = np.array([[_PAD_WORD], [1], [0]])
+        padded[0, p:n + p] = rows[:, 0]
+        padded[1, p:n + p] = rows[:, 2]
+        padded[2, p:n + p] = lex
 
-        def shift(a: np.ndarray, k: int, pad: int) -> np.ndarray:
-            if k == 0:
-                return a
-            out = np.full(n, pad, dtype=np.int64)
-            if k > 0:
-                out[:-k] = a[k:]
-            else:
-                out[-k:] = a[:k]
-            return out
+        def word(k: int) -> np.ndarray:
+            return padded[0, p + k:p + k + n]
 
-        cols = [shift(w, k, _PAD_WORD) for k in WORD_OFFSETS]
-        lex_prev, lex_next = shift(lx, -1, 0), shift(lx, 1, 0)
-        cols += [suf, cls, shift(cls, -1, 1), shift(cls, 1, 1), lx, lex_prev, lex_next,
-                 (lex_prev * N_LEX + lx) * N_LEX + lex_next,
-                 shift(lx, -2, 0) * N_LEX + shift(lx, 2, 0),
-                 _bigram(cols[2], w), _bigram(w, cols[4]), np.zeros(n, dtype=np.int64)]
+        def cls(k: int) -> np.ndarray:
+            return padded[1, p + k:p + k + n]
+
+        def lx(k: int) -> np.ndarray:
+            return padded[2, p + k:p + k + n]
+
         # One row per template (contiguous int32): np.take on such rows is several times
-        # faster than fancy indexing with an (n, templates) int64 matrix.
-        feats = (np.stack(cols, axis=0) + self.offsets[:, None]).astype(np.int32)
+        # faster than fancy indexing with an (n, templates) int64 matrix. Each row is
+        # written once, with its template's offset added on the way.
+        feats = np.empty((len(self.offsets), n), dtype=np.int32)
+        offsets = self.offsets.tolist()
+        cols = [word(k) for k in WORD_OFFSETS]
+        cols += [rows[:, 1], cls(0), cls(-1), cls(1), lx(0), lx(-1), lx(1),
+                 (lx(-1) * N_LEX + lx(0)) * N_LEX + lx(1), lx(-2) * N_LEX + lx(2)]
+        # Both bigram templates from one pass over the padded words: (w[i-1], w[i]) at i.
+        # (The ids are >= 0, so & takes the same remainder as %, without a division.)
+        words = padded[0]
+        pairs = (words[:-1] * 1_000_003 + words[1:]) & (BIGRAM_BUCKETS - 1)
+        cols += [pairs[p - 1:p - 1 + n], pairs[p:p + n]]
+        for row, col, offset in zip(feats[:-1], cols, offsets[:-1], strict=True):
+            np.add(col, offset, out=row, casting="unsafe")
+        feats[-1] = offsets[-1]  # the bias
         return feats, firsts
 
     # -- scoring -----------------------------------------------------------------------------
     def scores(self, feats: np.ndarray) -> np.ndarray:
         # One gather per template: far less memory traffic than W[feats].sum(1).
-        weights = self.weights
+        weights = self._take_rows
         out = np.take(weights, feats[0], axis=0)
         for row in feats[1:]:
             out += np.take(weights, row, axis=0)
-        return out
+        return np.ascontiguousarray(out[:, :self.weights.shape[1]])
 
     def emissions(self, feats: np.ndarray) -> np.ndarray:
         """Per token and tag: the CRF's emission score (the O tag gets the decoding bias)."""
@@ -168,9 +180,9 @@ class Tagger:
     def proba(scores: np.ndarray) -> np.ndarray:
         """Per-token softmax of emission scores (transitions left out): P(ADR) for the rest
         of the pipeline and the test of which tokens need decoding."""
-        scores = scores - scores.max(axis=1, keepdims=True)
+        scores = scores - _row_max(scores)[:, None]
         np.exp(scores, out=scores)
-        scores /= scores.sum(axis=1, keepdims=True)
+        scores /= _row_sum(scores)[:, None]
         return scores
 
     def tag(self, texts: list[tuple[list[str], list[int]]]) -> list[tuple[list[tuple], list]]:
@@ -195,27 +207,23 @@ class Tagger:
         seg_ends = np.flatnonzero(edges == -1)
         p_arr = probs[:, 1] + probs[:, 2]
         spans: list[list[tuple]] = [[] for _ in texts]
-        found = []
-        lengths = seg_ends - seg_starts
-        # Runs are decoded together by length class (`_length_classes`).
-        for idx in _length_classes(lengths):
-            starts, lens = seg_starts[idx], lengths[idx]
-            width = int(lens.max())
-            mask = np.arange(width)[None] < lens[:, None]
-            pos = np.where(mask, starts[:, None] + np.arange(width)[None], 0)
-            emit = np.take(emissions, pos, axis=0).astype(np.float64)  # = emissions[pos]
-            paths, p_run = decode_runs(emit, lens, self.transitions)
+        paths = None
+        if len(seg_starts):
+            # All runs are decoded at once, packed (`_packed`).
+            order, going, cols = _packed(seg_starts, seg_ends - seg_starts)
+            emit = np.take(emissions, cols, axis=0).astype(np.float64)  # = emissions[cols]
+            packed_paths, p_run = decode_runs(emit, going, self.transitions)
             # In the decoded runs, P(ADR) is the CRF's marginal (transitions included).
-            p_arr[pos[mask]] = p_run[mask]
-            found.append((starts, paths, mask))
+            p_arr[cols] = p_run
+            paths = _unpacked(packed_paths, going)
         p_arr[~real] = 0.0
         # The batch layout for the sentence classifier: P(ADR) per column, first columns.
         self.last_p_adr, self.last_firsts = p_arr, firsts
         self.last_emissions = emissions
         p_adr = p_arr.tolist()
-        for starts, paths, mask in found:
-            starts = starts.tolist()  # Python ints: indexing a numpy array per span is slow
-            for r, a, b, label in _path_spans(paths, mask):
+        if paths is not None:
+            starts = seg_starts[order].tolist()  # Python ints: indexing numpy per span is slow
+            for r, a, b, label in _path_spans(paths, going.T):
                 col = starts[r]
                 t = bisect.bisect_right(firsts, col) - 1
                 norms = texts[t][0]
@@ -231,43 +239,53 @@ class Tagger:
         """For each window (lo, a, b, hi) of columns of the last batch: the most likely ADR
         span holding columns [a, b) within [lo, hi), the CRF decoded with those tokens forced
         inside an ADR span (a dictionary event the tagger did not tag: where do the patient's
-        words for it begin and end?). All windows are decoded at once, by length class."""
+        words for it begin and end?). All windows are decoded at once (`_packed`)."""
         out: list[tuple[int, int]] = [(a, b) for _, a, b, _ in windows]
         if not windows:
             return out
-        lens = np.array([hi - lo for lo, _, _, hi in windows])
+        cols = np.array(windows, dtype=np.int64)  # lo, a, b, hi
+        order, going, at = _packed(cols[:, 0], cols[:, 3] - cols[:, 0])
+        lo, a, b, n = (cols[order, k, None] for k in (0, 1, 2, 3))
+        n = n - lo
+        emit = self.last_emissions[at].astype(np.float64)
+        steps = np.arange(len(going))[:, None]  # (step, window) as laid out in `going`
         forced = np.full(len(TAGS), _FORBIDDEN)
         forced[1:3] = 0.0
-        cols = np.array(windows, dtype=np.int64)  # lo, a, b, hi
-        for idx in _length_classes(lens):
-            lo, a, b, n = cols[idx, 0, None], cols[idx, 1, None], cols[idx, 2, None], lens[idx]
-            width = int(n.max())
-            steps = np.arange(width)[None]
-            inside = steps < n[:, None]
-            emit = self.last_emissions[np.where(inside, lo + steps, 0)].astype(np.float64)
-            emit[(steps >= a - lo) & (steps < b - lo)] += forced
-            paths = decode_runs(emit, n, self.transitions, marginals=False)[0]
-            # The span holding [a, b): back to the last non-I tag at or before a, on to the
-            # first non-I tag after b (padding counts as O).
-            not_i = (paths != 2) | ~inside
-            left = np.maximum.accumulate(np.where(not_i, steps, 0), axis=1)
-            right = np.minimum.accumulate(np.where(not_i, steps, width)[:, ::-1],
-                                          axis=1)[:, ::-1]
-            rows = np.arange(len(idx))
-            xs = (left[rows, (a - lo)[:, 0]] + lo[:, 0]).tolist()
-            end_at = (b - lo)[:, 0]
-            ys = np.where(end_at < width, right[rows, np.minimum(end_at, width - 1)], width)
-            ys = (np.minimum(ys, n) + lo[:, 0]).tolist()
-            for w, x, y in zip(idx.tolist(), xs, ys, strict=True):
-                out[w] = (x, y)
+        emit[((steps >= (a - lo).T) & (steps < (b - lo).T))[going]] += forced
+        paths = _unpacked(decode_runs(emit, going, self.transitions, marginals=False)[0], going)
+        # The span holding [a, b): back to the last non-I tag at or before a, on to the first
+        # non-I tag after b (padding counts as O).
+        width = len(going)
+        steps = steps.T
+        not_i = (paths != 2) | ~going.T
+        left = np.maximum.accumulate(np.where(not_i, steps, 0), axis=1)
+        right = np.minimum.accumulate(np.where(not_i, steps, width)[:, ::-1], axis=1)[:, ::-1]
+        rows = np.arange(len(order))
+        xs = (left[rows, (a - lo)[:, 0]] + lo[:, 0]).tolist()
+        end_at = (b - lo)[:, 0]
+        ys = np.where(end_at < width, right[rows, np.minimum(end_at, width - 1)], width)
+        ys = (np.minimum(ys, n[:, 0]) + lo[:, 0]).tolist()
+        for w, x, y in zip(order.tolist(), xs, ys, strict=True):
+            out[w] = (x, y)
         return out
 
 
-def _length_classes(lengths: np.ndarray) -> list[np.ndarray]:
-    """Indices of the runs of each length class (1, 2, 3-4, 5-8, ... tokens): runs decoded
-    together are padded to the longest of their class, so padding never doubles the work."""
-    order = np.ceil(np.log2(np.maximum(lengths, 1))).astype(np.int64)
-    return [np.flatnonzero(order == k) for k in np.unique(order).tolist()]
+def _packed(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                               np.ndarray]:
+    """Runs of batch columns laid out for decoding them all at once: (the runs' order, longest
+    first; `going[t, r]`, whether the r-th run of that order has a position t; the batch
+    column of each of those positions, step by step). At each step the runs still going are
+    the first ones, so a step works on a prefix of rows and no padding is decoded."""
+    order = np.argsort(-lengths, kind="stable")
+    going = np.arange(int(lengths.max()))[:, None] < lengths[order][None]
+    return order, going, (starts[order][None] + np.arange(len(going))[:, None])[going]
+
+
+def _unpacked(packed: np.ndarray, going: np.ndarray) -> np.ndarray:
+    """Packed tag ids as runs x positions (0 = O past a run's end)."""
+    out = np.zeros(going.shape, dtype=packed.dtype)
+    out[going] = packed
+    return out.T
 
 
 LIVE_O = 0.9
@@ -298,74 +316,94 @@ for _inside in (2, 4, 6):
 _FORBIDDEN = -1e4
 
 
-def decode_runs(emit: np.ndarray, lengths: np.ndarray, trans: np.ndarray, *,
+def decode_runs(emit: np.ndarray, going: np.ndarray, trans: np.ndarray, *,
                 marginals: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
-    """Viterbi paths and marginal P(B-ADR) + P(I-ADR) of padded runs at once.
+    """Viterbi paths and marginal P(B-ADR) + P(I-ADR) of many runs at once.
 
-    `emit`: runs x positions x tags emission scores (padding past each run's length),
-    `trans[prev, cur]` transition scores; every run is entered from O and left to O (the
-    tokens around a decoded run are O). Returns (tag ids, runs x positions; P(ADR), same).
+    `emit`: emission scores (positions x tags) of runs packed as `_packed` lays them out
+    (step by step, the runs still going at each step first), `going` its layout (steps x
+    runs), `trans[prev, cur]` transition scores; every run is entered from O and left to O
+    (the tokens around a decoded run are O). Returns (tag ids; P(ADR)), packed the same way.
     The marginals come from a forward-backward pass in rescaled probability space (one small
     matrix product per position instead of log-sum-exps)."""
-    n, width, n_tags = emit.shape
-    rows = np.arange(n)
-    last = lengths - 1
+    n_tags = emit.shape[1]
+    counts = going.sum(axis=1).tolist()  # runs still going at each step
+    width = len(counts)
+    at = [0, *accumulate(counts)]  # where each step's rows begin
+    after = [*counts[1:], 0]  # of them, the runs that go on
     # Viterbi (max-plus), vectorised over runs.
-    if width == 1:  # one-token runs (most of them): O or a one-token B-X span
-        score = trans[0] + emit[:, 0] + trans[:, 0]
-        joint = np.exp(score - score.max(axis=1, keepdims=True))
-        p_adr = (joint[:, 1] + joint[:, 2]) / joint.sum(axis=1)
-        return score.argmax(axis=1)[:, None], p_adr[:, None]
-    back = np.zeros((n, width, n_tags), dtype=np.int8)
     scores = np.empty_like(emit)
-    scores[:, 0] = trans[0] + emit[:, 0]
+    back = np.zeros(emit.shape, dtype=np.int8)
+    scores[:counts[0]] = trans[0] + emit[:counts[0]]
     # Candidates laid out (run, tag, previous tag): the argmax runs along the contiguous last
     # axis, and the best score is picked at the argmax instead of by a second reduction
     # (numpy reduces a short strided axis slowly). Same additions, same first-max ties.
     trans_t = np.ascontiguousarray(trans.T)
-    cand = np.empty((n, n_tags, n_tags))  # reused: a fresh large array per step costs more
+    cand = np.empty((counts[0], n_tags, n_tags))  # reused: a fresh array per step costs more
     # The best candidate of each (run, tag) row by np.take at flat positions: several times
     # faster than fancy indexing with broadcast index arrays.
-    cand_flat, row_base = cand.reshape(-1), np.arange(0, cand.size, n_tags).reshape(n, n_tags)
+    cand_flat = cand.reshape(-1)
+    row_base = np.arange(0, cand.size, n_tags).reshape(counts[0], n_tags)
     for t in range(1, width):
-        np.add(scores[:, t - 1, None, :], trans_t, out=cand)
-        best = cand.argmax(axis=2)
-        back[:, t] = best
-        np.add(np.take(cand_flat, row_base + best), emit[:, t], out=scores[:, t])
-    # Scores past a run's end are never read: its path is traced back from its last position.
-    paths = np.zeros((n, width), dtype=np.int64)
-    tag = (scores[rows, last] + trans[:, 0]).argmax(axis=1)
-    back_flat, run_base = back.reshape(-1), rows * (width * n_tags)
+        k, cur, prev = counts[t], at[t], at[t - 1]
+        np.add(scores[prev:prev + k, None, :], trans_t, out=cand[:k])
+        best = cand[:k].argmax(axis=2)
+        back[cur:cur + k] = best
+        np.add(np.take(cand_flat, row_base[:k] + best), emit[cur:cur + k],
+               out=scores[cur:cur + k])
+    # Each run's path is traced back from its last position, where it leaves to O.
+    lasts = np.asarray(at[:-1])[going.sum(axis=0) - 1] + np.arange(going.shape[1])
+    final = (scores[lasts] + trans[:, 0]).argmax(axis=1)
+    paths = np.empty(len(emit), dtype=np.int64)
+    back_flat = back.reshape(-1)
     for t in range(width - 1, -1, -1):
-        nxt = min(t + 1, width - 1)
-        follow = np.take(back_flat, run_base + nxt * n_tags + paths[:, nxt])
-        paths[:, t] = np.where(t == last, tag, np.where(t < last, follow, 0))
+        k, go, cur, nxt = counts[t], after[t], at[t], at[t + 1]
+        if go:
+            paths[cur:cur + go] = np.take(back_flat, np.arange(nxt * n_tags, (nxt + go) * n_tags,
+                                                               n_tags) + paths[nxt:nxt + go])
+        paths[cur + go:cur + k] = final[go:k]
     if not marginals:
         return paths, None
     # Forward-backward with each step's vector rescaled to sum 1 (the scales cancel).
-    # The per-position max over the few tags, one np.maximum per tag (numpy's max over a
-    # short axis is slow; the max is the same whatever the order).
-    top = emit[:, :, 0].copy()
-    for k in range(1, n_tags):
-        np.maximum(top, emit[:, :, k], out=top)
-    potential = np.exp(emit - top[:, :, None])
+    potential = np.exp(emit - _row_max(emit)[:, None])
     step_trans = np.exp(trans)
     alpha = np.empty_like(emit)
-    cur = np.exp(trans[0]) * potential[:, 0]
-    alpha[:, 0] = cur / cur.sum(axis=1, keepdims=True)
+    cur_vec = np.exp(trans[0]) * potential[:counts[0]]
+    alpha[:counts[0]] = cur_vec / cur_vec.sum(axis=1, keepdims=True)
     for t in range(1, width):
-        cur = (alpha[:, t - 1] @ step_trans) * potential[:, t]
-        alpha[:, t] = cur / cur.sum(axis=1, keepdims=True)
+        k, cur, prev = counts[t], at[t], at[t - 1]
+        cur_vec = (alpha[prev:prev + k] @ step_trans) * potential[cur:cur + k]
+        alpha[cur:cur + k] = cur_vec / cur_vec.sum(axis=1, keepdims=True)
     beta = np.empty_like(emit)
-    end = np.broadcast_to(step_trans[:, 0], (n, n_tags))
-    beta[:, width - 1] = end
-    for t in range(width - 2, -1, -1):
-        cur = (beta[:, t + 1] * potential[:, t + 1]) @ step_trans.T
-        cur = np.where((t < last)[:, None], cur, end)
-        beta[:, t] = cur / cur.sum(axis=1, keepdims=True)
+    end = step_trans[:, 0]
+    for t in range(width - 1, -1, -1):
+        k, go, cur, nxt = counts[t], after[t], at[t], at[t + 1]
+        if go:
+            cur_vec = (beta[nxt:nxt + go] * potential[nxt:nxt + go]) @ step_trans.T
+            beta[cur:cur + go] = cur_vec / cur_vec.sum(axis=1, keepdims=True)
+        beta[cur + go:cur + k] = end / end.sum()  # a run's last position
     joint = alpha * beta
-    p_adr = (joint[:, :, 1] + joint[:, :, 2]) / joint.sum(axis=2)
+    p_adr = (joint[:, 1] + joint[:, 2]) / _row_sum(joint)
     return paths, p_adr
+
+
+def _row_max(a: np.ndarray) -> np.ndarray:
+    """The max of each row of a (positions x tags) array, one np.maximum per tag: numpy's
+    max over a short axis is ten times slower (and the max is the same whatever the order)."""
+    top = a[:, 0].copy()
+    for k in range(1, a.shape[1]):
+        np.maximum(top, a[:, k], out=top)
+    return top
+
+
+def _row_sum(a: np.ndarray) -> np.ndarray:
+    """The sum of each row of a (positions x tags) array, one np.add per tag: numpy's sum over
+    a short axis runs its inner loop once per row. Added left to right, as that sum does (the
+    same floating-point result)."""
+    total = a[:, 0] + a[:, 1]
+    for k in range(2, a.shape[1]):
+        total += a[:, k]
+    return total
 
 
 def _path_spans(paths: np.ndarray, mask: np.ndarray) -> list[tuple[int, int, int, str]]:

@@ -9,7 +9,9 @@ from intake.nlp.tagger import (
     ALLOWED,
     TAGS,
     Tagger,
+    _packed,
     _path_spans,
+    _unpacked,
     decode_runs,
     split_list,
     train_weights,
@@ -71,11 +73,21 @@ def _transitions(value: float = 0.0) -> list[list[float]]:
     return np.where(ALLOWED, value, -1e4).tolist()
 
 
+def decode(runs: list[np.ndarray], trans: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Runs (each positions x tags) decoded together: per run, (tag ids, P(ADR))."""
+    lengths = np.array([len(r) for r in runs])
+    order, going, cols = _packed(np.cumsum([0, *lengths[:-1]]), lengths)
+    paths, p = decode_runs(np.concatenate(runs)[cols], going, trans)
+    paths, p = _unpacked(paths, going), _unpacked(p, going)
+    row_of = {run: row for row, run in enumerate(order.tolist())}
+    return [(paths[row_of[i], :n], p[row_of[i], :n]) for i, n in enumerate(lengths.tolist())]
+
+
 def viterbi(rows: list[list[float]], trans: list[list[float]]) -> list[tuple[int, int, str]]:
     """The best path's spans for one run of emission scores."""
-    paths, _ = decode_runs(np.asarray(rows, dtype=np.float64)[None], np.array([len(rows)]),
-                           np.asarray(trans, dtype=np.float64))
-    return [(a, b, label) for _, a, b, label in _path_spans(paths, np.ones_like(paths, bool))]
+    ((paths, _),) = decode([np.asarray(rows, dtype=np.float64)], np.asarray(trans, dtype=float))
+    return [(a, b, label) for _, a, b, label in _path_spans(paths[None],
+                                                            np.ones((1, len(rows)), bool))]
 
 
 def test_viterbi_never_starts_a_span_with_inside():
@@ -258,23 +270,20 @@ def test_decoding_matches_brute_force_over_every_path():
     z = sum(np.exp(s - top) for s in scores.values())
     p_adr = [sum(np.exp(s - top) for p, s in scores.items() if p[t] in (1, 2)) / z
              for t in range(3)]
-    paths, p = decode_runs(emit[None], np.array([3]), trans)
-    assert tuple(paths[0]) == best
-    assert np.allclose(p[0], p_adr)
+    ((paths, p),) = decode([emit], trans)
+    assert tuple(paths) == best
+    assert np.allclose(p, p_adr)
 
 
 def test_runs_of_different_lengths_decode_as_if_alone():
     rng = np.random.default_rng(3)
     trans = np.where(ALLOWED, rng.normal(0, 1, (7, 7)), -1e4)
     runs = [rng.normal(0, 2, (n, 7)) for n in (1, 4, 2)]
-    padded = np.zeros((3, 4, 7))
-    for i, r in enumerate(runs):
-        padded[i, :len(r)] = r
-    paths, p = decode_runs(padded, np.array([1, 4, 2]), trans)
-    for i, r in enumerate(runs):
-        alone_paths, alone_p = decode_runs(r[None], np.array([len(r)]), trans)
-        assert list(paths[i, :len(r)]) == list(alone_paths[0])
-        assert np.allclose(p[i, :len(r)], alone_p[0])
+    together = decode(runs, trans)
+    for r, (paths, p) in zip(runs, together, strict=True):
+        ((alone_paths, alone_p),) = decode([r], trans)
+        assert list(paths) == list(alone_paths)
+        assert np.allclose(p, alone_p)
 
 
 @pytest.mark.parametrize(("text", "event"), [
