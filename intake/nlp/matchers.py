@@ -71,6 +71,11 @@ def _prefixes(names) -> frozenset[str]:
     return frozenset(out)
 
 
+def positions(mentions: list[tuple]) -> set[int]:
+    """The norm positions the (start, end, ...) mentions cover."""
+    return {p for m in mentions for p in range(m[0], m[1])}
+
+
 class Matcher:
     """Finds drug and event mentions in a normalised token sequence."""
 
@@ -133,6 +138,15 @@ class Matcher:
         self._drug_pools: dict[tuple[str, int], list[str]] = {}
         self._event_pools: dict[tuple[str, int], list[str]] = {}
         self._event_cache: dict[str, str | None] = {}
+
+    def find_mentions(self, norms: list[str], text: str, starts: list[int], ends: list[int]
+                      ) -> tuple[list[tuple[int, int, str, bool]], set[int],
+                                 list[tuple[int, int, str, bool]]]:
+        """(drugs, the positions they cover, events outside them): drugs are found first, so
+        "lexapro" is never an event word."""
+        drugs = self.find_drugs(norms, text, starts, ends)
+        taken = positions(drugs)
+        return drugs, taken, self.find_events(norms, taken)
 
     # -- drugs -------------------------------------------------------------------------------
     def find_drugs(self, norms: list[str], text: str, starts: list[int],

@@ -33,7 +33,7 @@ from spacy.language import Language
 from coding.nlp.dictionaries import default_drugs, default_events, english_words
 from intake.nlp.assess import assess, is_own_reaction, pair_mentions
 from intake.nlp.context import CONTEXT_WORDS, NEGATIONS, assign_context
-from intake.nlp.matchers import Matcher
+from intake.nlp.matchers import Matcher, positions
 from intake.nlp.sentences import DRUG_WORD, SentenceModel
 from intake.nlp.sentences import load as load_sentence_model
 from intake.nlp.tagger import (
@@ -146,11 +146,6 @@ def trained_on(*, learned: dict, tagger: Path) -> Iterator[None]:
 _LEX_OF_WORD = dict.fromkeys(NEGATIONS, LEX_MOD)
 
 
-def _positions(mentions: list[tuple]) -> set[int]:
-    """The norm positions the (start, end, ...) mentions cover."""
-    return {p for m in mentions for p in range(m[0], m[1])}
-
-
 def lex_tags(norms: list[str], drugs: list, events: list) -> list[int]:
     """The dictionary's verdict per token, a feature of the trained tagger."""
     lex = list(map(_LEX_OF_WORD.get, norms, repeat(LEX_NONE)))  # LEX_MOD for negations
@@ -179,9 +174,7 @@ class MentionsComponent:
         text = doc.user_data.get("text")
         if text is None:
             text = doc.text
-        drugs = self.matcher.find_drugs(norms, text, starts, ends)
-        taken = _positions(drugs)
-        events = self.matcher.find_events(norms, taken)
+        drugs, taken, events = self.matcher.find_mentions(norms, text, starts, ends)
         # events: (start, end, phrase key or None, fuzzy, tagger label or None)
         doc.user_data["pv"] = {"norms": norms, "starts": starts, "ends": ends,
                                "drugs": drugs, "events": [(*e, None) for e in events],
@@ -347,7 +340,7 @@ def _sentences_of(starts: list[int], spans: list[tuple]) -> set[int]:
 def _with_unspecified(norms: list[str], events: list[tuple]) -> list[tuple]:
     """Add "side effects" as an uncoded, unspecified reaction (label "SE") where no other
     event covers it: "the side effects were awful" reports a reaction without naming it."""
-    covered = _positions(events)
+    covered = positions(events)
     extra = []
     for i, tok in enumerate(norms):
         if i in covered:
@@ -370,7 +363,7 @@ class ContextComponent:
     def __call__(self, doc):
         pv = doc.user_data["pv"]
         events = pv["events"]
-        inside = pv["drug_positions"] | _positions(events)
+        inside = pv["drug_positions"] | positions(events)
         supported = None
         partial, model = pv.get("sentence_z"), _sentence_model()
         if partial is not None and model is not None and doc.user_data.get("gate", True):

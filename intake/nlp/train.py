@@ -64,9 +64,7 @@ def learn(train: list[dict]) -> dict:
     for sent in train:
         norms, starts, ends = _doc_norms(sent["text"])
         parsed.append(norms)
-        drugs = base.find_drugs(norms, sent["text"], starts, ends)
-        taken = {p for a, b, _, _ in drugs for p in range(a, b)}
-        for a, b, key, _ in base.find_events(norms, taken):
+        for a, b, key, _ in base.find_mentions(norms, sent["text"], starts, ends)[2]:
             cs, ce = starts[a], ends[b - 1]
             labels = {lab for gs, ge, lab in sent["spans"] if gs < ce and cs < ge}
             match_n[key] += 1
@@ -142,9 +140,7 @@ def tagger_examples(sentences: list[dict]) -> tuple[list, list, list]:
     texts, gold, offsets = [], [], []
     for sent in sentences:
         norms, starts, ends = _doc_norms(sent["text"])
-        drugs = matcher.find_drugs(norms, sent["text"], starts, ends)
-        taken = {p for a, b, _, _ in drugs for p in range(a, b)}
-        events = matcher.find_events(norms, taken)
+        drugs, _, events = matcher.find_mentions(norms, sent["text"], starts, ends)
         tags = [0] * len(norms)
         for gs, ge, lab in sent["spans"]:
             label = LABEL_OF.get(lab)
