@@ -61,11 +61,11 @@ class Tagger:
         self.vocab = {w: i for i, w in enumerate(vocab)}
         self.suffixes = {s: i for i, s in enumerate(suffixes)}
         self.n_words, self.n_suf = len(vocab), len(suffixes)
-        self.weights = weights.astype(np.float32)
-        # The rows padded to 8 floats (32 bytes) for `scores`: np.take copies rows of a
-        # power-of-two size up to 32 bytes inline, other sizes by one memmove call per row.
-        self._take_rows = np.zeros((len(self.weights), 8), dtype=np.float32)
-        self._take_rows[:, :self.weights.shape[1]] = self.weights
+        # One row per feature, padded from the 7 tags to 8 floats (32 bytes) for `scores`:
+        # np.take copies rows of a power-of-two size up to 32 bytes inline, other sizes by one
+        # memmove call per row.
+        self.weights = np.zeros((len(weights), 8), dtype=np.float32)
+        self.weights[:, :len(TAGS)] = weights
         self.english, self.event_words = english, event_words
         self.meta = meta
         self.o_bias = float(meta.get("o_bias", 0.0))
@@ -164,11 +164,11 @@ class Tagger:
     # -- scoring -----------------------------------------------------------------------------
     def scores(self, feats: np.ndarray) -> np.ndarray:
         # One gather per template: far less memory traffic than W[feats].sum(1).
-        weights = self._take_rows
+        weights = self.weights
         out = np.take(weights, feats[0], axis=0)
         for row in feats[1:]:
             out += np.take(weights, row, axis=0)
-        return np.ascontiguousarray(out[:, :self.weights.shape[1]])
+        return np.ascontiguousarray(out[:, :len(TAGS)])
 
     def emissions(self, feats: np.ndarray) -> np.ndarray:
         """Per token and tag: the CRF's emission score (the O tag gets the decoding bias)."""
