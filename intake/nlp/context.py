@@ -36,7 +36,7 @@ HYPOTHETICAL = frozenset({"if", "could", "might", "may", "would", "should", "wor
                           "supposed", "expect", "expecting", "likely", "unless", "whether",
                           "include", "includes", "including", "list", "read", "heard",
                           "can", "rare", "common", "commonly", "potentially",
-                          "incase"})
+                          "incase", "case"})
 # "I would get the shakes before my second dose" tells what used to happen; "there would be
 # side effects" / "would rather" / "would probably" what might.
 _WOULD_MIGHT = frozenset({"be", "have", "rather", "probably", "likely", "expect", "think",
@@ -366,6 +366,9 @@ _ANSWERS = _NO_ANSWERS | {"yes", "yep", "yeah", "yup", "definitely", "absolutely
 _ANY_PRE = NEGATIONS | HYPOTHETICAL | HISTORICAL_PRE | FAMILY | {"as"}
 # "hoping the nausea goes away": the nausea is real, what is hoped for is its end.
 _HOPE = frozenset({"hope", "hoping", "hopefully", "praying", "wish", "wishing"})
+_IF_GOES_AWAY = _HOPE | {"if", "whether", "wonder", "wondering"}
+_DETERMINERS = frozenset({"the", "my", "this", "that", "these", "those"})
+_HEDGE_GLUE = frozenset({"a", "bit", "of", "some", "little", "slight", "mild", "minor"})
 _GOES_AWAY = frozenset({"away", "subside", "subsides", "ease", "eases", "stop", "stops",
                         "pass", "passes", "off", "fade", "fades", "improve", "improves",
                         "better", "lessen", "lessens", "settle", "settles", "disappear",
@@ -399,7 +402,9 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
         negated = True  # "weight gain has not been an issue"
     if not negated and answer in _NO_ANSWERS:
         negated = True
-    hypothetical = (ended_by == "?" and answer not in _ANSWERS) or (
+    # A question reaches back over no comma: "urine retention ?, edema" doubts one item of
+    # a list, "I get headaches , is that normal ?" asks about a real one.
+    hypothetical = (ended_by == "?" and answer not in _ANSWERS and "," not in post) or (
         not HYPOTHETICAL.isdisjoint(pre_set)) and _hypothetical_trigger(norms, start, near)
     if hypothetical and (_real_despite_trigger(pre, post, start) or (
             "else" in pre_set and _asks_who_else(pre))):
@@ -429,6 +434,8 @@ def _hypothetical_trigger(norms: list[str], start: int, near: list[tuple[int, st
     for p, tok in near:
         if tok in HYPOTHETICAL and start - p <= 8:
             after = norms[p + 1]  # p < start, so p + 1 is a position of the text
+            if tok == "case" and (p == 0 or norms[p - 1] != "in"):
+                continue  # "in case I get dizzy", not "in my case"
             if not (tok in ("could", "can") and after in _REAL_AFTER_MODAL) and not (
                     tok == "would" and after not in _WOULD_MIGHT) and not (
                     tok == "if" and not _DOSING_VERBS.isdisjoint(norms[p + 1:start])):
@@ -479,13 +486,21 @@ def _asks_who_else(pre: list[tuple[int, str]]) -> bool:
 
 def _real_despite_trigger(pre: list[tuple[int, str]], post: list[str], start: int) -> bool:
     toks = [t for _, t in pre[-3:]]  # "because of (the)" ends `pre`
-    if len(toks) >= 2 and tuple(toks[-2:]) in _BECAUSE or (
-            len(toks) >= 3 and tuple(toks[-3:-1]) in _BECAUSE and toks[-1] in ("the", "my",
-                                                                                "this", "that")):
-        return True
-    triggers = [t for p, t in pre if t in HYPOTHETICAL and start - p <= 8]
-    return bool(triggers) and all(t in _HOPE for t in triggers) and any(
-        t in _GOES_AWAY for t in post[:5])
+    if len(toks) >= 2 and (tuple(toks[-2:]) in _BECAUSE or tuple(toks[-2:]) == ("rid", "of")) \
+            or (len(toks) >= 3 and (tuple(toks[-3:-1]) in _BECAUSE or tuple(toks[-3:-1]) == (
+                "rid", "of")) and toks[-1] in _DETERMINERS):
+        return True  # "because of the weight gain", "would love to get rid of the fatigue"
+    triggers = [(p, t) for p, t in pre if t in HYPOTHETICAL and start - p <= 8]
+    if not triggers:
+        return False
+    if all(t in _HOPE for _, t in triggers):
+        return any(t in _GOES_AWAY for t in post[:5])
+    if all(t in _IF_GOES_AWAY for _, t in triggers) and toks[-1:] and toks[-1] in \
+            _DETERMINERS and any(t in _GOES_AWAY for t in post[:5]):
+        return True  # "see if this head pressure will go away": it is there
+    # "possible loss of libido", "possibly some tiredness": an uncertain cause, a real event
+    return all(t in ("possible", "possibly") and _HEDGE_GLUE.issuperset(
+        w for q, w in pre if q > p) for p, t in triggers)
 
 
 def _reports_on_me(norms: list[str], p: int, start: int) -> bool:

@@ -163,6 +163,27 @@ def test_asking_who_else_has_it_reports_it(screen, text, event, hypothetical):
     assert m["hypothetical"] is hypothetical
 
 
+@pytest.mark.parametrize(("text", "event", "hypothetical"), [
+    # 2.5: the event is there, what is wished for or asked is its end or its cause
+    ("I would love to get rid of the fatigue from lexapro", "fatigue", False),
+    ("on zoloft, waiting to see if this head pressure will go away", "head pressure", False),
+    ("wondering whether the nausea will go away on prozac", "nausea", False),
+    ("if I get nausea on prozac will it go away?", "nausea", True),
+    ("side effects of paxil: possible loss of libido", "loss of libido", False),
+    ("seroquel could possibly cause weight gain", "weight gain", True),
+    # a question reaches back over no comma
+    ("I get headaches on zoloft, is that normal?", "headaches", False),
+    ("does lexapro cause hair loss?", "hair loss", True),
+    # "in case" is conditional, "in my case" is not
+    ("in case I get dizzy on propranolol, what should I do?", "dizzy", True),
+    ("in my case I get dizzy on propranolol", "dizzy", False),
+])
+def test_real_events_despite_a_hypothetical_word(screen, text, event, hypothetical):
+    m = events(screen(text))[event]
+    assert m["hypothetical"] is hypothetical
+    assert m["role"] == "reaction"
+
+
 @pytest.mark.parametrize(("text", "drug"), [
     ("After my second Pfizer shot I had a fever", "pfizer shot"),
     ("sore arm from the flu shot", "flu shot"),

@@ -68,6 +68,19 @@ def test_lay_phrases_and_misspelt_events(screen, text, pt):
     assert pt in {m["pt"] for m in events(screen(text)).values()}
 
 
+@pytest.mark.parametrize(("text", "span", "pt"), [
+    # 2.5: how much, and hedged amounts, are part of the weight change
+    ("I gained 50 + lbs on zoloft", "gained 50 + lbs", "Increased body weight"),
+    ("gained about 60 pounds on lexapro", "gained about 60 pounds", "Increased body weight"),
+    ("put on a huge amount of weight on seroquel", "put on a huge amount of weight",
+     "Increased body weight"),
+    ("lost over 6 pounds the first week on wellbutrin", "lost over 6 pounds", "Weight loss"),
+    ("topamax made me lose about 10 kg", "lose about 10 kg", "Weight loss"),
+])
+def test_weight_changes_in_patients_words(screen, text, span, pt):
+    assert events(screen(text))[span]["pt"] == pt
+
+
 def test_events_carry_five_levels_and_terminology(screen):
     (m,) = events(screen("zoloft gave me headaches")).values()
     assert m["pt_code"] == "HP:0002315"
