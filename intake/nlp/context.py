@@ -111,13 +111,19 @@ _WITHDRAWAL_NEEDS_NEXT: dict[str, str | tuple[str, ...] | None] = {
     "missing": "dose", "late": "dose", "decrease": "dose", "decreasing": "dose",
     "cutting": "dose", "reduce": "dose", "reducing": "dose", "lowering": "dose",
     "lowered": "dose", "forget": ("take", "my"), "forgot": ("take", "my"),
-    "without": ("taking", "it", "them"), "ran": "out", "run": "out", "stop": "taking",
+    "without": ("taking", "it", "them", "meds", "medication", "medicine", "prescription",
+                "pills"), "ran": "out", "run": "out", "stop": "taking",
     "stopped": "taking", "stopping": "taking", "quit": "taking", "quitting": "taking",
     # "when I don't take it" (norms: "do", "not", "take")
     "not": "take", "dont": "take", "didnt": "take"}
 _GOING_OFF = frozenset({"came", "coming", "come", "got", "get", "getting", "went", "go", "going",
                         "being", "am", "was", "been", "i'm", "im", "stay", "stayed", "days",
                         "weeks", "months"})
+# "came off the meds" (not "off the charts"); "when I quit, ..." (not "when I quit smoking").
+_OFF_THE = frozenset({"meds", "med", "medication", "medications", "medicine", "drug", "drugs",
+                      "pills", "pill", "stuff"})
+_WHEN_I = frozenset({"when", "after", "since", "once", "until", "till"})
+_QUIT_WHAT = frozenset({"smoking", "drinking", "my", "work", "job", "caffeine", "alcohol"})
 # What a missed or cut dose is called ("missed 3 days", "late for a dose", "miss dosing").
 _DOSE_WORDS = frozenset({"dose", "doses", "dosing", "dosage", "pill", "pills", "meds", "day",
                          "days"})
@@ -148,8 +154,9 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
             cues.append(i)
         elif need is None:
             # "came off", "being off it", not "get off to sleep" nor "off work"
-            if i and sentence[i - 1] in _GOING_OFF and sentence[i + 1:i + 2] not in (
-                    ["to"], ["work"], ["the"]):
+            if i and sentence[i - 1] in _GOING_OFF and (sentence[i + 1:i + 2] not in (
+                    ["to"], ["work"], ["the"]) or sentence[i + 2:i + 3] and sentence[i + 2]
+                    in _OFF_THE):
                 cues.append(i)
         elif tok in ("not", "dont", "didnt"):
             # "when I don't take it", "if I didn't take it", not "do not take this drug"
@@ -165,8 +172,10 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
             if _names_a_dose(sentence[i + 1:i + 5]) or (
                     tok == "missed" and "dose" in sentence[max(0, i - 3):i]):
                 cues.append(i)
-        elif need in nxt:
-            cues.append(i)
+        elif need in nxt or (need == "taking" and i >= 2 and sentence[i - 1] == "i" and (
+                sentence[i - 2] in _WHEN_I) and nxt[:1] != ["taking"] and (
+                not nxt or nxt[0] not in _QUIT_WHAT)):
+            cues.append(i)  # "stopped taking it"; "when I quit , I could not eat for days"
     return cues
 
 
@@ -280,7 +289,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
                          prior=indication_prior.get(key, 0.0) if key else 0.0,
                          worsened=norms[end - 1] in _WORSENED)
         else:
-            role = _tagged_role(label, norms, pre, start, listed=ei in listed,
+            role = _tagged_role(label, norms, pre, post, start, listed=ei in listed,
                                 withdrawal=withdrawal)
         named = drug_sentences is not None and si in drug_sentences
         if label == "LOW" and role == "reaction" and not named and not (
@@ -304,8 +313,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     return out
 
 
-def _tagged_role(label: str, norms: list[str], pre: list[tuple[int, str]], start: int, *,
-                 listed: bool, withdrawal: bool) -> str:
+def _tagged_role(label: str, norms: list[str], pre: list[tuple[int, str]], post: list[str],
+                 start: int, *, listed: bool, withdrawal: bool) -> str:
     """The role of a span the tagger labelled: its label decides (ADR, WD and "side effects"
     are reactions, IND is the treated condition), with these exceptions."""
     if label == "IND":
@@ -316,10 +325,30 @@ def _tagged_role(label: str, norms: list[str], pre: list[tuple[int, str]], start
             return "reaction"
         if listed and not _indication_cue(pre, start):
             return "reaction"  # listed among reactions, with nothing saying it is treated
+        if not _indication_cue(pre, start) and (not _WORSENED.isdisjoint(post[:2]) or (
+                _onset_on_a_drug(list(map(_WORD, pre))) and _RELIEVED.isdisjoint(post[:4]))):
+            # "my mood swings are worse", "since starting lexapro I have been depressed"
+            return "reaction"
         return "indication"
     if label in ("ADR", "WD") and _indication_cue(pre, start, strong=True):
         return "indication"  # "for my anxiety", "diagnosed with ..."
     return "reaction"
+
+
+_ONSET = frozenset({"since", "after"})
+_STARTING = frozenset({"starting", "started", "beginning", "began", "taking", "start", "begin"})
+
+
+_RELIEVED = INDICATION_POST | {"stopped", "ended", "went"}
+
+
+def _onset_on_a_drug(words: list[str]) -> bool:
+    """"since starting ...", "after I started ...", "two days after starting the inhaler"
+    around the event: its onset on a drug."""
+    if _ONSET.isdisjoint(words):
+        return False
+    return any(w in _ONSET and not _STARTING.isdisjoint(words[i + 1:i + 3])
+               for i, w in enumerate(words))
 
 
 _LIST_GLUE = frozenset({",", "and", "/", "&", "or", "-"})
@@ -519,7 +548,8 @@ _WORD = itemgetter(1)  # of a (position, word) pair in `pre`
 
 
 def _reaction_cue(pre: list[tuple[int, str]], post: list[str]) -> bool:
-    return not REACTION_CUES.isdisjoint(map(_WORD, pre)) or not _POST_CUES.isdisjoint(post[:2])
+    return not REACTION_CUES.isdisjoint(map(_WORD, pre)) or not _POST_CUES.isdisjoint(
+        post[:2]) or _onset_on_a_drug(post)
 
 
 # Patients "suffer", "struggle with" and "deal with" their reactions too ("still suffer

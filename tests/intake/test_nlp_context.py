@@ -65,6 +65,17 @@ WITHDRAWAL_CASES = [
     ("I miss the old days when zoloft made me calm, no headaches", "headaches", False),
     ("Please do not take this drug, after 5 days my hair fell out", "hair fell out", False),
     ("dont stop taking it all at once because you get really dizzy", "really dizzy", True),
+    # 2.5: "when I quit", "got off the meds", "without my prescription"
+    ("When i quit effexor could not eat for days , nausea feeling sick", "could not eat for days",
+     True),
+    ("After I quit , I have had brain zaps", "brain zaps", True),
+    ("when I quit smoking on zoloft I got headaches", "headaches", False),
+    ("I stopped because of the weight gain", "weight gain", False),
+    ("tried to get off the meds and had electric shocks through my body",
+     "electric shocks through my body", True),
+    ("my mood was off the charts and I had headaches on zoloft", "headaches", False),
+    ("I went a week without my prescription and had terrible vertigo", "terrible vertigo",
+     True),
 ]
 
 
@@ -124,6 +135,17 @@ def test_a_dictionary_event_grows_over_no_context_word(screen, text, event):
     # the CRF extent of a dictionary event stops at "my dad has" (2.3)
     m = events(screen(text))[event]
     assert m["family"] is True and m["role"] == "other"
+
+
+@pytest.mark.parametrize(("text", "event", "role"), [
+    # 2.5: the tagger's "treated condition" gives way to onset on a drug or a worsening after
+    ("since starting lexapro I have been depressed", "depressed", "reaction"),
+    ("my mood swings are worse on birth control", "mood swings", "reaction"),
+    ("right after I started zoloft my crying spells stopped", "crying spells", "indication"),
+    ("I take zoloft for my depression", "depression", "indication"),
+])
+def test_onset_or_worsening_outweighs_the_treated_condition(screen, text, event, role):
+    assert events(screen(text))[event]["role"] == role
 
 
 def test_a_worsened_condition_is_a_reaction(screen):
