@@ -337,9 +337,7 @@ def _tagged_role(label: str, norms: list[str], pre: list[tuple[int, str]], post:
 
 _ONSET = frozenset({"since", "after"})
 _STARTING = frozenset({"starting", "started", "beginning", "began", "taking", "start", "begin"})
-
-
-_RELIEVED = INDICATION_POST | {"stopped", "ended", "went"}
+_RELIEVED = INDICATION_POST | {"stopped", "ended", "went"}  # "my crying spells stopped"
 
 
 def _onset_on_a_drug(words: list[str]) -> bool:
@@ -403,7 +401,8 @@ _GOES_AWAY = frozenset({"away", "subside", "subsides", "ease", "eases", "stop", 
                         "better", "lessen", "lessens", "settle", "settles", "disappear",
                         "disappears", "down"})
 # "because of the weight gain" / "due to the rash": the event is the reason, so it happened.
-_BECAUSE = (("because", "of"), ("due", "to"), ("thanks", "to"), ("cause", "of"))
+# "because of (the) weight gain", "get rid of (the) fatigue": the event is there.
+_BECAUSE = (("because", "of"), ("due", "to"), ("thanks", "to"), ("cause", "of"), ("rid", "of"))
 # "my mom said I ...": the family member is reporting on the patient.
 _SPEECH = frozenset({"said", "says", "say", "told", "tells", "thinks", "think", "noticed",
                      "notices", "noticing", "commented", "mentioned", "swears", "complains",
@@ -515,9 +514,8 @@ def _asks_who_else(pre: list[tuple[int, str]]) -> bool:
 
 def _real_despite_trigger(pre: list[tuple[int, str]], post: list[str], start: int) -> bool:
     toks = [t for _, t in pre[-3:]]  # "because of (the)" ends `pre`
-    if len(toks) >= 2 and (tuple(toks[-2:]) in _BECAUSE or tuple(toks[-2:]) == ("rid", "of")) \
-            or (len(toks) >= 3 and (tuple(toks[-3:-1]) in _BECAUSE or tuple(toks[-3:-1]) == (
-                "rid", "of")) and toks[-1] in _DETERMINERS):
+    if len(toks) >= 2 and tuple(toks[-2:]) in _BECAUSE or (
+            len(toks) >= 3 and tuple(toks[-3:-1]) in _BECAUSE and toks[-1] in _DETERMINERS):
         return True  # "because of the weight gain", "would love to get rid of the fatigue"
     triggers = [(p, t) for p, t in pre if t in HYPOTHETICAL and start - p <= 8]
     if not triggers:
