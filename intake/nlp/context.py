@@ -155,8 +155,7 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
         elif need is None:
             # "came off", "being off it", not "get off to sleep" nor "off work"
             if i and sentence[i - 1] in _GOING_OFF and (sentence[i + 1:i + 2] not in (
-                    ["to"], ["work"], ["the"]) or sentence[i + 2:i + 3] and sentence[i + 2]
-                    in _OFF_THE):
+                    ["to"], ["work"], ["the"]) or not _OFF_THE.isdisjoint(sentence[i + 2:i + 3])):
                 cues.append(i)
         elif tok in ("not", "dont", "didnt"):
             # "when I don't take it", "if I didn't take it", not "do not take this drug"
@@ -172,11 +171,15 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
             if _names_a_dose(sentence[i + 1:i + 5]) or (
                     tok == "missed" and "dose" in sentence[max(0, i - 3):i]):
                 cues.append(i)
-        elif need in nxt or (need == "taking" and i >= 2 and sentence[i - 1] == "i" and (
-                sentence[i - 2] in _WHEN_I) and nxt[:1] != ["taking"] and (
-                not nxt or nxt[0] not in _QUIT_WHAT)):
+        elif need in nxt or (need == "taking" and _when_i_quit(sentence, i)):
             cues.append(i)  # "stopped taking it"; "when I quit , I could not eat for days"
     return cues
+
+
+def _when_i_quit(sentence: list[str], i: int) -> bool:
+    """"when / after / since I quit (stopped) , ..." with nothing quit named after it."""
+    return i >= 2 and sentence[i - 1] == "i" and sentence[i - 2] in _WHEN_I and \
+        _QUIT_WHAT.isdisjoint(sentence[i + 1:i + 2])
 
 
 def _names_a_dose(words: list[str]) -> bool:
@@ -323,11 +326,11 @@ def _tagged_role(label: str, norms: list[str], pre: list[tuple[int, str]], post:
             # symptoms in a withdrawal sentence are withdrawal reactions; "higher anxiety
             # levels", "increase in anxiety": the condition made worse is a reaction
             return "reaction"
-        if listed and not _indication_cue(pre, start):
-            return "reaction"  # listed among reactions, with nothing saying it is treated
-        if not _indication_cue(pre, start) and (not _WORSENED.isdisjoint(post[:2]) or (
+        if not _indication_cue(pre, start) and (listed or not _WORSENED.isdisjoint(post[:2]) or (
                 _onset_on_a_drug(list(map(_WORD, pre))) and _RELIEVED.isdisjoint(post[:4]))):
-            # "my mood swings are worse", "since starting lexapro I have been depressed"
+            # listed among reactions ("stoned feeling , tingly sensations , confused"), made
+            # worse ("my mood swings are worse"), begun on a drug ("since starting lexapro I
+            # have been depressed"), with nothing saying it is treated
             return "reaction"
         return "indication"
     if label in ("ADR", "WD") and _indication_cue(pre, start, strong=True):
@@ -522,8 +525,8 @@ def _real_despite_trigger(pre: list[tuple[int, str]], post: list[str], start: in
         return False
     if all(t in _HOPE for _, t in triggers):
         return any(t in _GOES_AWAY for t in post[:5])
-    if all(t in _IF_GOES_AWAY for _, t in triggers) and toks[-1:] and toks[-1] in \
-            _DETERMINERS and any(t in _GOES_AWAY for t in post[:5]):
+    if all(t in _IF_GOES_AWAY for _, t in triggers) and toks and toks[-1] in _DETERMINERS \
+            and any(t in _GOES_AWAY for t in post[:5]):
         return True  # "see if this head pressure will go away": it is there
     # "possible loss of libido", "possibly some tiredness": an uncertain cause, a real event
     return all(t in ("possible", "possibly") and _HEDGE_GLUE.issuperset(
