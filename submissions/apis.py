@@ -14,11 +14,14 @@ from pv.core.api import DefaultPagination
 from pv.core.permissions import IsPartner, IsReviewer, IsStaffOrPartner
 from pv.selectors import case_get_visible
 from submissions.e2b.safexml import MAX_BYTES
+from submissions.models import Submission
 from submissions.selectors import (
+    ack_refusal_list,
     submission_get_visible,
     submission_list_due,
     submission_list_overdue,
     submission_list_pending_pull,
+    submission_list_rejected_open,
     submission_list_visible_to,
 )
 from submissions.services import case_e2b_preview, submission_ack_receive, submission_download
@@ -59,7 +62,13 @@ class SubmissionOutput(serializers.Serializer):
     overdue = serializers.SerializerMethodField()
 
     def get_overdue(self, obj) -> bool:
-        return obj.sent_at is None and obj.due_date < timezone.now().date()
+        """Past due and not validly reported: never sent, or rejected by the receiver and not
+        yet corrected by an accepted later version (`corrected` is annotated by the selectors
+        that list rejected rows; a rejected row without it counts as open)."""
+        still_open = obj.sent_at is None or (
+            obj.ack_result == Submission.AckResult.REJECTED and not getattr(obj, "corrected", False)
+        )
+        return still_open and obj.due_date < timezone.now().date()
 
 
 def _page(view, request, qs):
@@ -162,6 +171,38 @@ class SubmissionDueApi(APIView):
         else:
             qs = submission_list_due(as_of=today, within_days=filters.validated_data["within"])
         return _page(self, request, qs)
+
+
+class SubmissionRejectedApi(APIView):
+    """The "rejected — correct and resend" worklist: rejected by the receiver and not yet
+    corrected by an accepted later version of the case, with the receiver's error text."""
+
+    permission_classes = [IsReviewer]
+
+    @extend_schema(responses=SubmissionOutput(many=True))
+    def get(self, request):
+        return _page(self, request, submission_list_rejected_open())
+
+
+class AckRefusalListApi(APIView):
+    """ACKs pv refused to apply (unknown batch or message id, never sent, contradicting)."""
+
+    permission_classes = [IsReviewer]
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField()
+        created_at = serializers.DateTimeField()
+        partner = serializers.CharField(source="partner.name", default="")
+        reason = serializers.CharField()
+        batch_number = serializers.CharField()
+        message_ids = serializers.ListField(child=serializers.CharField())
+        detail = serializers.CharField()
+
+    @extend_schema(responses=OutputSerializer(many=True))
+    def get(self, request):
+        paginator = DefaultPagination()
+        page = paginator.paginate_queryset(ack_refusal_list(), request, view=self)
+        return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)
 
 
 class CaseE2BPreviewApi(APIView):

@@ -107,3 +107,34 @@ class Submission(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.message_id} -> {self.recipient_id} ({self.status})"
+
+
+class AckRefusal(TimeStampedModel):
+    """An acknowledgement pv would not apply, kept for staff (issue: ACKs matched loosely).
+
+    An ACK is applied only to the submission whose message id (N.2.r.1 / ACK.B.r.2) it names,
+    within the batch (N.1.2 / ACK.A.1.1) it names, and only once that submission has reached the
+    partner. Anything else is refused as a whole and recorded here with the reason.
+    """
+
+    class Reason(models.TextChoices):
+        UNKNOWN_BATCH = "unknown_batch", "No submission of this partner has this batch number"
+        UNKNOWN_MESSAGE = "unknown_message", "A message id is not in the named batch"
+        NOT_SENT = "not_sent", "The submission was never sent to this partner"
+        NO_MESSAGES = "no_messages", "The ACK names no message and does not reject the batch"
+        CONTRADICTS = "contradicts", "The message was already acknowledged with another result"
+
+    partner = models.ForeignKey(
+        "pv.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=30, choices=Reason.choices)
+    batch_number = models.CharField(max_length=100, blank=True)
+    message_ids = models.JSONField(default=list, blank=True)
+    detail = models.TextField(blank=True)
+    ack_xml = models.BinaryField(default=b"")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"refused ACK {self.batch_number} ({self.reason})"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from pv.core.exceptions import NotFound
 from pv.models import User
-from submissions.models import RoutingRule, Submission
+from submissions.models import AckRefusal, RoutingRule, Submission
 
 # A partner can see a submission (and its case version) once it is available to it.
 AVAILABLE = (
@@ -54,11 +54,49 @@ def submission_list_pending_pull(*, partner_id) -> QuerySet[Submission]:
     ).select_related("case")
 
 
-def submission_list_due(*, as_of: date, within_days: int = 3) -> QuerySet[Submission]:
-    """Not yet sent and due within `within_days` of `as_of` (overdue ones included)."""
+_ACCEPTED = (Submission.AckResult.ACCEPTED, Submission.AckResult.ACCEPTED_WITH_ERRORS)
+
+
+def _corrected_later() -> Exists:
+    """A later version of the same case reached the same recipient and was accepted."""
+    return Exists(
+        Submission.objects.filter(
+            recipient_id=OuterRef("recipient_id"),
+            case__worldwide_case_id=OuterRef("case__worldwide_case_id"),
+            case__version__gt=OuterRef("case__version"),
+            status=Submission.Status.ACKNOWLEDGED,
+            ack_result__in=_ACCEPTED,
+        )
+    )
+
+
+def submission_list_rejected_open() -> QuerySet[Submission]:
+    """Rejected by the receiver and not yet corrected ("rejected — correct and resend"): stays
+    here until a later version of the case is accepted by the same recipient."""
     return (
         Submission.objects.filter(
-            status__in=NOT_YET_SENT, due_date__lte=as_of + timedelta(days=within_days)
+            status=Submission.Status.ACKNOWLEDGED, ack_result=Submission.AckResult.REJECTED
+        )
+        .annotate(corrected=_corrected_later())
+        .filter(corrected=False)
+        .select_related("case", "recipient")
+        .order_by("due_date", "created_at")
+    )
+
+
+def submission_list_due(*, as_of: date, within_days: int = 3) -> QuerySet[Submission]:
+    """Not yet sent, or rejected and not yet corrected, and due within `within_days` of `as_of`
+    (overdue ones included). A rejected submission was never a valid report: its clock runs on."""
+    rejected_open = Q(
+        status=Submission.Status.ACKNOWLEDGED,
+        ack_result=Submission.AckResult.REJECTED,
+        corrected=False,
+    )
+    return (
+        Submission.objects.annotate(corrected=_corrected_later())
+        .filter(
+            Q(status__in=NOT_YET_SENT) | rejected_open,
+            due_date__lte=as_of + timedelta(days=within_days),
         )
         .select_related("case", "recipient")
         .order_by("due_date")
@@ -71,3 +109,7 @@ def submission_list_overdue(*, as_of: date) -> QuerySet[Submission]:
 
 def routing_rules_active() -> QuerySet[RoutingRule]:
     return RoutingRule.objects.filter(active=True).select_related("recipient").order_by("position")
+
+
+def ack_refusal_list() -> QuerySet[AckRefusal]:
+    return AckRefusal.objects.select_related("partner").order_by("-created_at")

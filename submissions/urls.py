@@ -7,6 +7,12 @@ urlpatterns = [
     path("submissions/due/", apis.SubmissionDueApi.as_view(), name="submission-due"),
     path("submissions/acks/", apis.AckReceiveApi.as_view(), name="submission-ack"),
     path(
+        "submissions/acks/refused/", apis.AckRefusalListApi.as_view(), name="submission-ack-refused"
+    ),
+    path(
+        "submissions/rejected/", apis.SubmissionRejectedApi.as_view(), name="submission-rejected"
+    ),
+    path(
         "submissions/<uuid:submission_id>/",
         apis.SubmissionDetailApi.as_view(),
         name="submission-detail",

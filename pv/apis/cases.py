@@ -192,7 +192,9 @@ class CaseVersionCreateApi(APIView):
     permission_classes = [IsReviewer]
 
     class InputSerializer(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=["followup", "amendment"], default="followup")
+        kind = serializers.ChoiceField(
+            choices=["followup", "amendment", "nullification"], default="followup"
+        )
         reason = serializers.CharField(max_length=2000)
         narrative = serializers.CharField(max_length=100_000, required=False, allow_blank=True)
         patient_weight_kg = serializers.DecimalField(
@@ -209,6 +211,9 @@ class CaseVersionCreateApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: CaseOutput})
     def post(self, request, case_id):
+        """Follow-up (new information, clock restarts), amendment (a correction, C.1.11.1 = 2)
+        or nullification (C.1.11.1 = 1, reason in C.1.11.2; only a reason, and nothing may
+        follow it)."""
         case = case_get_visible(user=request.user, case_id=case_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -194,6 +194,19 @@ def case_version_create(
         raise DomainError("kind must be followup, amendment or nullification.", code="invalid")
     if not reason.strip():
         raise DomainError("A new case version needs a reason.", code="reason_required")
+    if case.status == Case.Status.NULLIFIED:
+        # C.1.11.1 = 1 voids the case for good: corrections or new information make a new case.
+        raise DomainError(
+            "This case was nullified; nothing but a new case can follow a nullification.",
+            code="case_nullified",
+            extra={"worldwide_case_id": case.worldwide_case_id},
+        )
+    if kind == "nullification" and (changes or drugs is not None or reactions is not None):
+        raise DomainError(
+            "A nullification voids the case as it stands; it carries a reason, not changes.",
+            code="invalid",
+            extra={"fields": {"kind": ["nullification takes only a reason"]}},
+        )
     changes = dict(changes or {})
     unknown = set(changes) - CASE_FIELDS
     if unknown:

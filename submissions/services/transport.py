@@ -13,7 +13,7 @@ from pv.audit import audit_record
 from pv.core.exceptions import DomainError
 from pv.models import Partner
 from submissions.e2b import E2BParseError, parse_ack
-from submissions.models import Submission
+from submissions.models import AckRefusal, Submission
 from submissions.transport import GatewayRefused, GatewayUnavailable, push_xml
 
 logger = logging.getLogger(__name__)
@@ -95,73 +95,163 @@ _RESULTS = {
 }
 
 
-@transaction.atomic
+# A partner can acknowledge a submission only once it has reached them: pushed (sending: the body
+# may already be with the receiver when its ACK arrives), sent, pulled, or acknowledged before.
+_REACHED_PARTNER = (S.SENDING, S.SENT, S.ACKNOWLEDGED)
+
+
+class _AckRefused(Exception):
+    def __init__(self, reason: str, message: str, *, message_ids=(), batch_number: str = ""):
+        super().__init__(message)
+        self.reason, self.message = reason, message
+        self.message_ids, self.batch_number = list(message_ids), batch_number
+
+
 def submission_ack_receive(
     *, xml: bytes, partner: Partner | None, actor="system"
 ) -> list[Submission]:
-    """Parse an ACK (MCCI_IN200101UV01) and reconcile it with the submissions it answers.
+    """Parse an ACK (MCCI_IN200101UV01) and reconcile it with the submissions it names.
 
-    A partner can only acknowledge its own submissions; an ACK for anything else is a 404-like
-    refusal that names no other partner's traffic. Re-posting the same ACK changes nothing.
+    Strict matching: each message acknowledgement applies to the submission with that message id
+    (N.2.r.1) inside the named batch (N.1.2) of this partner, and only if that submission has
+    reached the partner. An ACK naming an unknown batch or message id, or a submission never sent,
+    is refused as a whole (nothing applied), recorded as an `AckRefusal` for staff, and answered
+    with a 400 that names no other partner's traffic. Re-posting the same ACK changes nothing; an
+    ACK that contradicts an earlier one for the same message is refused too.
     """
     try:
         ack = parse_ack(xml)
     except E2BParseError as exc:
         raise DomainError(f"Not a readable E2B acknowledgement: {exc}", code="invalid_ack") from exc
+    try:
+        return _ack_apply(ack=ack, xml=xml, partner=partner, actor=actor)
+    except _AckRefused as refused:
+        _ack_refusal_record(refused=refused, ack_xml=xml, partner=partner, actor=actor)
+        raise DomainError(
+            refused.message,
+            code=refused.reason,
+            extra={"batch_number": refused.batch_number, "message_ids": refused.message_ids},
+        ) from None
+
+
+@transaction.atomic
+def _ack_apply(*, ack, xml: bytes, partner: Partner | None, actor) -> list[Submission]:
     batch = Submission.objects.select_for_update().filter(batch_number=ack.batch_number)
     if partner is not None:
         batch = batch.filter(recipient=partner)
     rows = list(batch)
     if not rows:
-        raise DomainError(
+        raise _AckRefused(
+            AckRefusal.Reason.UNKNOWN_BATCH,
             "No submission of yours has this batch number.",
-            code="unknown_batch",
-            extra={"batch_number": ack.batch_number},
+            batch_number=ack.batch_number,
         )
-    by_message = {r.message_id: r for r in rows}
+    if not ack.messages:
+        if ack.code != "AR":
+            raise _AckRefused(
+                AckRefusal.Reason.NO_MESSAGES,
+                "The ACK acknowledges no message (ACK.B.r) and does not reject the batch.",
+                batch_number=ack.batch_number,
+            )
+        # A batch rejected as a whole (AR, no message-level part): every sent message in it.
+        reached = [r for r in rows if r.status in _REACHED_PARTNER]
+        if not reached:
+            raise _AckRefused(
+                AckRefusal.Reason.NOT_SENT,
+                "No submission in this batch has been sent to you.",
+                batch_number=ack.batch_number,
+            )
+        pairs = [(row, Submission.AckResult.REJECTED, "AR", ack.text) for row in reached]
+    else:
+        by_message = {r.message_id: r for r in rows}
+        unknown = [m.message_id for m in ack.messages if m.message_id not in by_message]
+        if unknown:
+            raise _AckRefused(
+                AckRefusal.Reason.UNKNOWN_MESSAGE,
+                "The ACK names message ids that are not in this batch.",
+                message_ids=unknown,
+                batch_number=ack.batch_number,
+            )
+        unsent = [
+            m.message_id
+            for m in ack.messages
+            if by_message[m.message_id].status not in _REACHED_PARTNER
+        ]
+        if unsent:
+            raise _AckRefused(
+                AckRefusal.Reason.NOT_SENT,
+                "The ACK names messages that were never sent to you.",
+                message_ids=unsent,
+                batch_number=ack.batch_number,
+            )
+        pairs = []
+        for message in ack.messages:
+            if ack.code == "AR":
+                result = Submission.AckResult.REJECTED
+            else:
+                result = _RESULTS.get((ack.code, message.code), Submission.AckResult.REJECTED)
+            pairs.append(
+                (
+                    by_message[message.message_id],
+                    result,
+                    message.code,
+                    message.error_text or ack.text,
+                )
+            )
+    contradicted = [
+        row.message_id
+        for row, result, code, _ in pairs
+        if row.status == S.ACKNOWLEDGED and (row.ack_result, row.ack_code) != (result, code)
+    ]
+    if contradicted:
+        raise _AckRefused(
+            AckRefusal.Reason.CONTRADICTS,
+            "These messages were already acknowledged with another result.",
+            message_ids=contradicted,
+            batch_number=ack.batch_number,
+        )
     updated = []
-    for message in ack.messages or []:
-        row = by_message.get(message.message_id) or (rows[0] if len(rows) == 1 else None)
-        if row is None or row.status == S.ACKNOWLEDGED:
-            continue
-        if ack.code == "AR":
-            result = Submission.AckResult.REJECTED
-        else:
-            result = _RESULTS.get((ack.code, message.code), Submission.AckResult.REJECTED)
+    for row, result, code, text in pairs:
+        if row.status == S.ACKNOWLEDGED:
+            continue  # the same ACK again: nothing changes
         Submission.objects.filter(id=row.id).update(
             status=S.ACKNOWLEDGED,
             acked_at=timezone.now(),
             ack_result=result,
-            ack_code=message.code,
-            ack_text=(message.error_text or ack.text)[:10000],
+            ack_code=code,
+            ack_text=(text or "")[:10000],
             ack_xml=xml,
         )
         audit_record(
             actor=actor,
             action="submission.acknowledged",
             obj=row,
-            after={"result": result, "code": message.code, "text": message.error_text[:500]},
+            after={"result": result, "code": code, "text": (text or "")[:500]},
         )
         updated.append(row.id)
-    if not ack.messages and ack.code == "AR":
-        for row in rows:
-            if row.status != S.ACKNOWLEDGED:
-                Submission.objects.filter(id=row.id).update(
-                    status=S.ACKNOWLEDGED,
-                    acked_at=timezone.now(),
-                    ack_result=Submission.AckResult.REJECTED,
-                    ack_code="AR",
-                    ack_text=ack.text[:10000],
-                    ack_xml=xml,
-                )
-                audit_record(
-                    actor=actor,
-                    action="submission.acknowledged",
-                    obj=row,
-                    after={"result": "rejected", "code": "AR", "text": ack.text[:500]},
-                )
-                updated.append(row.id)
     return list(Submission.objects.filter(id__in=updated))
+
+
+def _ack_refusal_record(*, refused: _AckRefused, ack_xml: bytes, partner, actor) -> None:
+    with transaction.atomic():
+        refusal = AckRefusal.objects.create(
+            partner=partner,
+            reason=refused.reason,
+            batch_number=refused.batch_number[:100],
+            message_ids=refused.message_ids[:100],
+            detail=refused.message,
+            ack_xml=ack_xml,
+        )
+        audit_record(
+            actor=actor,
+            action="submission.ack_refused",
+            obj=refusal,
+            after={
+                "reason": refused.reason,
+                "batch_number": refused.batch_number[:100],
+                "message_ids": refused.message_ids[:20],
+            },
+        )
 
 
 def submission_requeue_stuck(*, older_than_minutes: int = 15) -> int:

@@ -13,6 +13,7 @@ from submissions.e2b import parse_batch
 from submissions.models import RoutingRule, Submission
 from submissions.services import (
     submission_ack_receive,
+    submission_download,
     submission_prepare,
     submission_route_case,
     submission_send,
@@ -259,6 +260,10 @@ def test_ack_from_another_partner_is_refused(partners, canary_member, reviewer):
     )
     with pytest.raises(DomainError):
         submission_ack_receive(xml=ack, partner=partners["sponsor"])
+    with pytest.raises(DomainError) as unsent:  # validated but never pulled: not sent
+        submission_ack_receive(xml=ack, partner=partners["fda"])
+    assert unsent.value.code == "not_sent"
+    submission_download(submission=submission, actor=reviewer)
     updated = submission_ack_receive(xml=ack, partner=partners["fda"])
     assert [s.ack_result for s in updated] == ["accepted"]
     assert submission_ack_receive(xml=ack, partner=partners["fda"]) == []  # idempotent
