@@ -89,6 +89,16 @@ def dictionary_object(*, dictionary: Dictionary) -> DrugDictionary | EventDictio
     return _artefact_object(str(path), path.stat().st_mtime)
 
 
+def event_mapping_target() -> EventDictionary | None:
+    """The licensed event terminology screening codes to, when one is active (MedDRA); None
+    while the open default is active (screening's own coding is then final)."""
+    active = Dictionary.objects.filter(kind=Dictionary.Kind.EVENT, is_active=True).first()
+    if active is None or active.is_builtin:
+        return None
+    obj = dictionary_object(dictionary=active)
+    return obj if isinstance(obj, EventDictionary) else None
+
+
 @functools.lru_cache(maxsize=4096)
 def _suggest_cached(dictionary_key: str, kind: str, text: str, limit: int) -> tuple:
     obj = _objects_by_key[dictionary_key]

@@ -27,9 +27,12 @@ from coding.nlp import (
     load_rxnorm,
     load_whodrug,
 )
-from coding.selectors import dictionary_dir
+from coding.nlp.mapping import map_event, recode_llt
+from coding.selectors import dictionary_dir, dictionary_object
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
+from pv.models import Case, CaseReaction
+from pv.services.recoding import case_reactions_recode
 
 FORMATS_BY_KIND: dict[str, set[str]] = {
     Dictionary.Kind.EVENT: {Dictionary.Format.MEDDRA},
@@ -233,4 +236,55 @@ def dictionary_activate(*, actor, dictionary: Dictionary) -> Dictionary:
         before={"active": str(before.id) if before else None},
         after={"active": str(dictionary.id)},
     )
+    if (
+        before is not None
+        and dictionary.kind == Dictionary.Kind.EVENT
+        and dictionary.format == Dictionary.Format.MEDDRA
+    ):
+        cases_recode_for_upgrade(actor=actor, old=before, new=dictionary)
     return dictionary
+
+
+def cases_recode_for_upgrade(*, actor, old: Dictionary, new: Dictionary) -> dict:
+    """A MedDRA release made active: every latest case version whose reactions are coded in the
+    previously active event terminology is recoded. From the open terminology (the first
+    release loaded), each reaction is mapped by its words (`coding.nlp.mapping.map_event`). On a
+    version upgrade, a reaction is recoded where its LLT moved to another PT or path, was made
+    non-current or is gone (`coding.nlp.mapping.recode_llt`). In place and audited per case
+    (`pv.services.recoding`). Reactions nothing current matches are left as they were and
+    counted as `unmapped` for a reviewer."""
+    old_obj, new_obj = dictionary_object(dictionary=old), dictionary_object(dictionary=new)
+    reactions = CaseReaction.objects.filter(
+        case__is_latest=True,
+        terminology=old_obj.meta["name"],
+        terminology_version=old_obj.meta["version"],
+    ).order_by("case_id", "position")
+    by_case: dict = {}
+    counts = {"cases": 0, "reactions": 0, "unmapped": 0}
+    for reaction in reactions:
+        if old.format == Dictionary.Format.MEDDRA:
+            coding = recode_llt(reaction.code, reaction.term, old=old_obj, new=new_obj)
+        else:  # first MedDRA release: carry open-terminology coding over by its words
+            coding = map_event(
+                {"code": reaction.pt_code or reaction.code, "pt_code": reaction.pt_code,
+                 "term": reaction.term, "pt": reaction.pt},
+                reaction.reported_term, source=old_obj, target=new_obj,
+            ) or {"code": ""}  # fmt: skip
+        if coding is None:
+            coding = {"terminology_version": new.version}  # unchanged: only the version moves
+        elif not coding.get("code"):
+            counts["unmapped"] += 1
+            continue
+        else:
+            coding = {**coding, "pt": coding.get("pt", ""), "soc": coding.get("soc", "")}
+        by_case.setdefault(reaction.case_id, {})[reaction.id] = coding
+    for case in Case.objects.filter(id__in=list(by_case)):
+        changed = case_reactions_recode(
+            actor=actor,
+            case=case,
+            recodes=by_case[case.id],
+            reason=f"MedDRA upgrade {old.version} -> {new.version}",
+        )
+        counts["cases"] += 1 if changed else 0
+        counts["reactions"] += changed
+    return counts

@@ -20,7 +20,9 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from coding.nlp import dictionary_versions
+from coding.nlp import default_events, dictionary_versions
+from coding.nlp.mapping import map_event
+from coding.selectors import event_mapping_target
 from intake.models import AEReport, Mention, MentionPair, Post, ScreeningResult, ScreeningStatus
 from intake.nlp import pipeline_version, screen_texts
 from intake.services.triage import triage_items_sync
@@ -244,11 +246,16 @@ def _save(kind: str, items: list, out: dict, version: str) -> list[ScreeningResu
     """Store results, mentions and pairs for `items`; returns the results this call created."""
     now = timezone.now()
     versions = dictionary_versions()
+    target = event_mapping_target()
+    if target is not None:
+        versions = {**versions, "events_coded_to": target.terminology}
     fk = "post" if kind == "post" else "report"
     assemble = _assemble_post if kind == "post" else _assemble_report
     results, children = [], {}
     for item in items:
         verdict, mentions, pairs = assemble(item, out)
+        if target is not None:
+            mentions = [_to_licensed(m, target) for m in mentions]
         result = ScreeningResult(
             id=uuid.uuid4(),
             pipeline_version=version,
@@ -285,6 +292,26 @@ def _save(kind: str, items: list, out: dict, version: str) -> list[ScreeningResu
     Mention.objects.bulk_create(mention_rows, batch_size=500)
     MentionPair.objects.bulk_create(pair_rows, batch_size=500, ignore_conflicts=True)
     return created
+
+
+def _to_licensed(row: dict, target) -> dict:
+    """An event mention coded in the open terminology, carried over to the active licensed one
+    (MedDRA); how it was mapped is kept in `details.mapped_from` for the reviewer. An event the
+    mapping cannot place keeps no code (a reviewer codes it), never an open code labelled as
+    the licensed terminology."""
+    if row["kind"] != "event" or not row.get("code"):
+        return row
+    mapped = map_event(row, row["text"], source=default_events(), target=target)
+    if mapped is None:
+        return {
+            **row,
+            **dict.fromkeys(_CODING_KEYS, ""),
+            "coding_status": Mention.CodingStatus.UNCODED,
+            "details": {"mapped_from": {"method": "unmapped", "from_code": row["code"],
+                                        "from_term": row.get("term", "")}},
+        }  # fmt: skip
+    coded = {k: str(mapped.get(k) or "")[: _MENTION_FIELDS.get(k) or 250] for k in _CODING_KEYS}
+    return {**row, **coded, "details": {"mapped_from": mapped["mapping"]}}
 
 
 def _item_ref(results: list[ScreeningResult]) -> str:

@@ -1,0 +1,49 @@
+"""Recode a case's reactions in place when the terminology changes under it (a MedDRA upgrade).
+
+A version upgrade is not new information about the case: the reactions keep their reported
+terms and get the new release's coding; the case version and its clock stay as they are. The
+change is audited per case with the old and new coding of every reaction it touched, the way
+safety databases recode on a MedDRA release. What was already sent stays as sent; the next
+version sent carries the new coding.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from pv.audit import audit_record
+from pv.models import Case, CaseReaction
+
+RECODED_FIELDS = ("code", "term", "pt_code", "pt", "soc", "terminology", "terminology_version")
+
+
+def _coding(reaction: CaseReaction) -> dict:
+    return {f: getattr(reaction, f) for f in RECODED_FIELDS}
+
+
+@transaction.atomic
+def case_reactions_recode(*, actor, case: Case, recodes: dict, reason: str) -> int:
+    """Apply `recodes` ({reaction id: new coding dict with RECODED_FIELDS and `mapping`}) to
+    `case`'s reactions; one audit event per case. Returns how many reactions changed."""
+    changes = []
+    for reaction in case.reactions.filter(id__in=list(recodes)).order_by("position"):
+        new = recodes[reaction.id]
+        before = _coding(reaction)
+        after = {f: str(new.get(f, before[f]) or "")[:250] for f in RECODED_FIELDS}
+        if after == before:
+            continue
+        CaseReaction.objects.filter(id=reaction.id).update(**after)
+        changes.append(
+            {"reaction": str(reaction.id), "reported_term": reaction.reported_term,
+             "before": before, "after": after, "mapping": new.get("mapping", {})}
+        )  # fmt: skip
+    if changes:
+        audit_record(
+            actor=actor,
+            action="case.recoded",
+            obj=case,
+            before={"reactions": [c["before"] for c in changes]},
+            after={"reactions": changes},
+            reason=reason,
+        )
+    return len(changes)
