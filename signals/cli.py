@@ -23,6 +23,7 @@ import pandas as pd
 
 from signals.csvio import write_csv
 from signals.stats import OUTPUT_COLUMNS, Hyperparameters, compute_signals
+from signals.stats.counts import canonical_names
 
 EXIT_BAD_INPUT = 2
 
@@ -62,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
         "--hyper-out", metavar="FILE.json", help="write theta and -loglik to this JSON file"
     )
     parser.add_argument("--pearson", action="store_true", help="chi2 without Yates correction")
+    parser.add_argument(
+        "--exact-names",
+        action="store_true",
+        help="keep drug and event names exactly as written (default: names differing only in"
+        " case or spacing are one name, spelt as most often seen)",
+    )
     parser.add_argument(
         "--squash",
         choices=["auto", "yes", "no"],
@@ -155,6 +162,11 @@ def _compute(args: argparse.Namespace) -> int:
     if say:
         say(f"reading {args.input}")
     rows = _read_rows(Path(args.input), columns)
+    # Names differing only in case or spacing are one drug / one event (unless asked not to,
+    # e.g. to compare with a reference that kept them apart).
+    if not args.exact_names:
+        for col in (args.drug_col, args.event_col):
+            rows[col] = canonical_names(rows[col])
     try:
         result = compute_signals(
             rows,

@@ -105,10 +105,34 @@ class SignalRun(TimeStampedModel):
     n_pairs = models.PositiveIntegerField(default=0, help_text="Pairs in the latest period")
     n_results = models.PositiveIntegerField(default=0, help_text="Rows stored, all periods")
     n_new_signals = models.PositiveIntegerField(default=0)
+    signal_measure = models.CharField(
+        max_length=5,
+        default="ebgm",
+        help_text="The measure whose criterion raises signal records: prr, ror, ic or ebgm",
+    )
+    fit_warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Per period whose MGPS fit failed the quality gate: period, reasons, action",
+    )
+    # What sponsors see: one published run per source and levels (staff publish; exploratory
+    # runs stay private).
+    is_published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["source", "drug_level", "event_level", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "drug_level", "event_level"],
+                condition=models.Q(is_published=True),
+                name="signal_run_one_published_per_source_levels",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.source} {self.drug_level}x{self.event_level} ({self.status})"

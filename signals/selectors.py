@@ -77,7 +77,8 @@ def signal_run_list_visible(*, user: User) -> QuerySet[SignalRun]:
     if user.role in STAFF:
         return qs
     if user.role == User.Role.SPONSOR:
-        return qs.filter(status=SignalRun.Status.SUCCEEDED)
+        # Sponsors see published runs only: a reviewer's exploratory run never replaces them.
+        return qs.filter(status=SignalRun.Status.SUCCEEDED, is_published=True)
     return qs.none()
 
 
@@ -89,18 +90,23 @@ def signal_run_get_visible(*, user: User, run_id) -> SignalRun:
 
 
 def signal_run_latest(
-    *, source: str, drug_level: str = DrugLevel.INGREDIENT, event_level: str = EventLevel.PT
+    *,
+    source: str,
+    drug_level: str = DrugLevel.INGREDIENT,
+    event_level: str = EventLevel.PT,
+    published_only: bool = False,
 ) -> SignalRun | None:
-    return (
-        SignalRun.objects.filter(
-            source=source,
-            drug_level=drug_level,
-            event_level=event_level,
-            status=SignalRun.Status.SUCCEEDED,
-        )
-        .order_by("-finished_at", "-created_at")
-        .first()
+    """The latest succeeded run of a source at the levels; with `published_only`, the published
+    one (what sponsors see)."""
+    qs = SignalRun.objects.filter(
+        source=source,
+        drug_level=drug_level,
+        event_level=event_level,
+        status=SignalRun.Status.SUCCEEDED,
     )
+    if published_only:
+        qs = qs.filter(is_published=True)
+    return qs.order_by("-finished_at", "-created_at").first()
 
 
 def signal_run_pick(
@@ -110,13 +116,19 @@ def signal_run_pick(
     source at the levels (ingredient x PT by default)."""
     if run_id:
         return signal_run_get_visible(user=user, run_id=run_id)
+    sponsor = user.role not in STAFF
     run = signal_run_latest(
         source=source,
         drug_level=drug_level or DrugLevel.INGREDIENT,
         event_level=event_level or EventLevel.PT,
+        published_only=sponsor,
     )
     if run is None:
-        raise NotFound("No completed signal run for this source and levels yet.")
+        raise NotFound(
+            "No published signal run for this source and levels yet."
+            if sponsor
+            else "No completed signal run for this source and levels yet."
+        )
     return run
 
 
@@ -216,6 +228,8 @@ def signal_list_visible(
     scope = scope or signal_scope(user=user)
     qs = Signal.objects.select_related("first_run", "last_run").order_by("-created_at")
     if not scope.everything:
+        # Sponsors see records only once a published run has raised or confirmed them.
+        qs = qs.filter(Q(first_run__is_published=True) | Q(last_run__is_published=True))
         qs = qs.filter(
             Q(drug_level=DrugLevel.INGREDIENT, drug_key__in=sorted(scope.ingredients))
             | Q(drug_level=DrugLevel.PRODUCT, drug_key__in=sorted(scope.products))

@@ -26,11 +26,11 @@ class Thresholds:
     prr_chi2: float = 4.0
     prr_min_n: int = 3
     ror_lower_above: float = 1.0
-    ror_min_n: int = 1
+    ror_min_n: int = 3
     ic025_above: float = 0.0
-    ic_min_n: int = 1
+    ic_min_n: int = 3
     eb05: float = 2.0
-    eb_min_n: int = 1
+    eb_min_n: int = 3
 
 
 def flag_signals(table: pd.DataFrame, thresholds: Thresholds = Thresholds()) -> pd.DataFrame:

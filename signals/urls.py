@@ -7,6 +7,11 @@ from signals import apis
 urlpatterns = [
     path("signals/runs/", apis.SignalRunListApi.as_view(), name="signal-run-list"),
     path("signals/runs/<uuid:run_id>/", apis.SignalRunDetailApi.as_view(), name="signal-run"),
+    path(
+        "signals/runs/<uuid:run_id>/publish/",
+        apis.SignalRunPublishApi.as_view(),
+        name="signal-run-publish",
+    ),
     path("signals/runs/<uuid:run_id>/trend/", apis.SignalTrendApi.as_view(), name="signal-trend"),
     path("signals/results/", apis.SignalResultListApi.as_view(), name="signal-result-list"),
     path(

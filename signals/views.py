@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -217,7 +217,12 @@ class SignalDashboardView(_SignalsPage):
         descending = q.get("dir", "desc") == "desc"
         if sort not in dict(COLUMNS):
             sort = "eb05"
-        run = signal_run_latest(source=source, drug_level=drug_level, event_level=event_level)
+        run = signal_run_latest(
+            source=source,
+            drug_level=drug_level,
+            event_level=event_level,
+            published_only=user.role not in STAFF,
+        )
         rows, signals = [], []
         if run is not None and product is not None:
             scope = signal_scope(user=user)
@@ -289,8 +294,10 @@ class SignalTrendView(_SignalsPage):
             rows = _with_text(
                 list(signal_trend(user=user, run=run, drug_key=q["drug"], event=q.get("event", "")))
             )
-        except (NotFound, DomainError, ValueError) as exc:
-            raise Http404(str(exc)) from None
+        except (NotFound, DomainError, ValueError, ValidationError) as exc:
+            raise Http404("Unknown run or pair.") from exc
+        if not rows:
+            raise Http404("No results for this pair in this run.")
         value_f, lower_f, upper_f = TREND_MEASURES[measure][1:4]
         for r in rows:
             r.trend_value, r.trend_lower, r.trend_upper = (

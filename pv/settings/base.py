@@ -240,3 +240,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("PV_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Signals: MGPS fit quality gate and what sponsors see (docs/signals_service.md) ---
+# A period's fitted prior is used only with enough distinct (N, E) points, parameters within
+# autoHyper's bounds and two optimiser starts agreeing; otherwise "fallback" scores it with
+# DuMouchel's documented prior (and says so in the run), "refuse" fails the run.
+PV_SIGNALS_MIN_FIT_POINTS = int(env("PV_SIGNALS_MIN_FIT_POINTS", "30"))
+PV_SIGNALS_FIT_POLICY = env("PV_SIGNALS_FIT_POLICY", "fallback")
+# Runs started by these triggers are published when they succeed (routine runs); runs started on
+# demand stay private until staff publish them.
+PV_SIGNALS_AUTOPUBLISH_TRIGGERS = ("nightly", "demo")

@@ -7,6 +7,7 @@ from signals.apis.runs import (
     ExternalDatasetListApi,
     SignalRunDetailApi,
     SignalRunListApi,
+    SignalRunPublishApi,
     SignalTrendApi,
 )
 
@@ -18,6 +19,7 @@ __all__ = [
     "SignalResultListApi",
     "SignalRunDetailApi",
     "SignalRunListApi",
+    "SignalRunPublishApi",
     "SignalTransitionApi",
     "SignalTrendApi",
 ]

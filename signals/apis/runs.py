@@ -18,7 +18,7 @@ from signals.selectors import (
     signal_run_list_visible,
     signal_trend,
 )
-from signals.services import signal_run_create
+from signals.services import signal_run_create, signal_run_publish, signal_run_unpublish
 
 
 class RunOutput(serializers.Serializer):
@@ -48,6 +48,16 @@ class RunOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField()
+    signal_measure = serializers.CharField()
+    fit_warnings = serializers.ListField(child=serializers.DictField())
+    fit_ok = serializers.SerializerMethodField(
+        help_text="False when a period's MGPS fit failed the quality gate (see fit_warnings)"
+    )
+    is_published = serializers.BooleanField()
+    published_at = serializers.DateTimeField()
+
+    def get_fit_ok(self, run) -> bool:
+        return not run.fit_warnings
 
     def get_datasets(self, run) -> list[dict]:
         return [{"id": str(d.id), "name": d.name} for d in run.datasets.all()]
@@ -70,6 +80,9 @@ class SignalRunListApi(APIView):
         thresholds = serializers.DictField(child=serializers.FloatField(), required=False)
         hyper = serializers.ListField(
             child=serializers.FloatField(), min_length=5, max_length=5, required=False
+        )
+        signal_measure = serializers.ChoiceField(
+            choices=["prr", "ror", "ic", "ebgm"], default="ebgm"
         )
 
     @extend_schema(responses=RunOutput(many=True))
@@ -102,6 +115,7 @@ class SignalRunListApi(APIView):
             yates=values["yates"],
             thresholds=values.get("thresholds"),
             hyper=values.get("hyper"),
+            signal_measure=values["signal_measure"],
             requested_by=request.user,
             trigger=SignalRun.Trigger.API,
         )
@@ -119,6 +133,23 @@ class SignalRunDetailApi(APIView):
         if not _is_staff(request):
             data["error"] = ""
         return Response(data)
+
+
+class SignalRunPublishApi(APIView):
+    """Staff publish a run: sponsors then see it (and no longer the run it replaces) for its
+    source and levels. DELETE takes it back to private."""
+
+    permission_classes = [IsReviewer]
+
+    @extend_schema(request=None, responses=RunOutput)
+    def post(self, request, run_id):
+        run = signal_run_get_visible(user=request.user, run_id=run_id)
+        return Response(RunOutput(signal_run_publish(run=run, actor=request.user)).data)
+
+    @extend_schema(responses=RunOutput)
+    def delete(self, request, run_id):
+        run = signal_run_get_visible(user=request.user, run_id=run_id)
+        return Response(RunOutput(signal_run_unpublish(run=run, actor=request.user)).data)
 
 
 class SignalTrendApi(APIView):

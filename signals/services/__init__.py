@@ -2,6 +2,7 @@
 
 from signals.services.demo import signals_demo_seed
 from signals.services.faers_import import faers_dataset_import
+from signals.services.publishing import signal_run_publish, signal_run_unpublish
 from signals.services.runs import signal_run_create, signal_run_execute, thresholds_from
 from signals.services.workflow import signal_transition
 
@@ -9,6 +10,8 @@ __all__ = [
     "faers_dataset_import",
     "signal_run_create",
     "signal_run_execute",
+    "signal_run_publish",
+    "signal_run_unpublish",
     "signal_transition",
     "signals_demo_seed",
     "thresholds_from",

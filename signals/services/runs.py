@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.db import OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -36,14 +37,14 @@ from signals.models import (
 )
 from signals.services.counting import DRUG_COLUMNS, EVENT_COLUMNS, STRATA, count_pairs_sql
 from signals.services.facts import facts_from_cases, facts_from_mentions
-from signals.stats import Hyperparameters, score_table
+from signals.services.publishing import signal_run_publish
+from signals.services.scoring import score_period
+from signals.stats import Hyperparameters
+from signals.stats.quality import REASONS
 from signals.trends import MEASURES, Thresholds, first_signals, flag_signals
 
 logger = logging.getLogger(__name__)
 
-# DuMouchel's FDA SRS estimates (NOTES.md section 3): the prior used when a period has too
-# few distinct points for the MGPS fit to be evaluated (recorded as "fallback" in the run).
-FALLBACK_HYPER = Hyperparameters(0.2, 0.06, 1.4, 1.8, 0.1)
 _QUARTER = re.compile(r"^\d{4}Q[1-4]$")
 _RESULT_BATCH = 2000
 
@@ -82,6 +83,7 @@ def signal_run_create(
     yates: bool = True,
     thresholds: dict | None = None,
     hyper: Sequence[float] | None = None,
+    signal_measure: str = "ebgm",
     enqueue: bool = True,
 ) -> SignalRun:
     """Validate and record a run, then (after commit) hand it to the Celery task."""
@@ -99,6 +101,12 @@ def signal_run_create(
     if set(strata) - set(STRATA):
         raise DomainError(f"Strata must be among {', '.join(STRATA)}.", code="invalid")
     limits = thresholds_from(thresholds)
+    if signal_measure not in MEASURES:
+        raise DomainError(
+            f"signal_measure must be one of {', '.join(MEASURES)}.",
+            code="invalid",
+            extra={"fields": {"signal_measure": [f"unknown measure {signal_measure!r}"]}},
+        )
     if hyper is not None:
         try:
             hyper = list(Hyperparameters.from_sequence(hyper).as_tuple())
@@ -123,6 +131,7 @@ def signal_run_create(
             yates=yates,
             thresholds=dataclasses.asdict(limits),
             hyper_given=hyper,
+            signal_measure=signal_measure,
             trigger=trigger,
             requested_by=requested_by,
         )
@@ -161,6 +170,10 @@ def signal_run_execute(*, run_id) -> SignalRun | None:
     run = SignalRun.objects.get(id=run_id)
     try:
         _execute(run)
+        if run.trigger in settings.PV_SIGNALS_AUTOPUBLISH_TRIGGERS:
+            # Routine runs (nightly, demo) are what sponsors see; on-demand runs stay private
+            # until staff publish them.
+            signal_run_publish(run=run, actor="system")
     except OperationalError:
         SignalFact.objects.filter(run=run).delete()
         SignalRun.objects.filter(id=run.id).update(status=SignalRun.Status.QUEUED)
@@ -180,19 +193,6 @@ def _facts(run: SignalRun):
     if run.source == Source.FAERS:
         return SignalFact.objects.filter(dataset__in=run.datasets.all())
     return SignalFact.objects.filter(run=run)
-
-
-def _score(counts: pd.DataFrame, run: SignalRun) -> tuple[pd.DataFrame, dict]:
-    hyper = Hyperparameters.from_sequence(run.hyper_given) if run.hyper_given else None
-    try:
-        result = score_table(counts, hyper=hyper, yates=run.yates)
-        fit = result.fit.to_dict()
-        fit["fitted"] = hyper is None
-    except (ArithmeticError, ValueError):
-        # Too few pairs to evaluate the likelihood from any start: score with the fallback.
-        result = score_table(counts, hyper=FALLBACK_HYPER, yates=run.yates)
-        fit = {**result.fit.to_dict(), "fitted": False, "fallback": True}
-    return result.table, fit
 
 
 def _execute(run: SignalRun) -> None:
@@ -225,7 +225,7 @@ def _execute(run: SignalRun) -> None:
         if counts.empty:
             continue
         tick = time.perf_counter()
-        table, fits[period] = _score(counts, run)
+        table, fits[period] = score_period(counts, run)
         clock["score"] += time.perf_counter() - tick
         tables.append(table.assign(period=period))
     if not tables:
@@ -251,6 +251,16 @@ def _execute(run: SignalRun) -> None:
         n_reports = int(trend.loc[trend["period"] == latest, "n_total"].iloc[0])
         SignalRun.objects.filter(id=run.id).update(
             status=SignalRun.Status.SUCCEEDED,
+            fit_warnings=[
+                {
+                    "period": p,
+                    "reasons": f["fallback_reasons"],
+                    "explain": "; ".join(REASONS[r] for r in f["fallback_reasons"]),
+                    "action": "fallback prior",
+                }
+                for p, f in fits.items()
+                if f.get("fallback")
+            ],
             periods=list(computed),
             latest_period=latest,
             hyperparameters=fits,
@@ -322,8 +332,14 @@ def _store_results(run, trend, flags, labels, socs, latest) -> int:
 
 
 def _raise_signals(run, trend, limits, labels, socs) -> int:
-    """Signal records for pairs that first met a threshold; existing records are updated."""
+    """Signal records for pairs that met the run's signal measure (its lower-bound criterion
+    and minimum N); every other measure the pair meets is recorded alongside, but no measure
+    raises a record on its own. Existing records are updated."""
     hits = first_signals(trend, limits, measures=MEASURES)
+    if hits.empty:
+        return 0
+    chosen = hits.loc[hits["measure"] == run.signal_measure, ["drug", "event"]]
+    hits = hits.merge(chosen.drop_duplicates(), on=["drug", "event"])
     if hits.empty:
         return 0
     scope = {"source": run.source, "drug_level": run.drug_level, "event_level": run.event_level}

@@ -276,3 +276,26 @@ def roll_up(
         merged = merged[~unmapped]
     merged[column] = merged["__parent"]
     return merged.drop(columns=["__source", "__parent"]).reset_index(drop=True)
+
+
+def canonical_names(values: pd.Series) -> pd.Series:
+    """One name per drug (or event) whatever its case and spacing.
+
+    "Aspirin", "ASPIRIN " and "aspirin" are one drug: names are compared after trimming,
+    collapsing inner whitespace and case folding, and each group takes the spelling seen most
+    often (ties: the first seen), so the output still reads like the input. Returns a
+    categorical Series aligned with ``values``.
+    """
+    as_text = values.astype("category")
+    categories = pd.Series(as_text.cat.categories.astype(str))
+    tidy = categories.str.split().str.join(" ")
+    key = tidy.str.casefold()
+    frequency = as_text.value_counts(sort=False).reindex(as_text.cat.categories).to_numpy()
+    order = pd.DataFrame({"key": key, "tidy": tidy, "freq": frequency, "pos": range(len(tidy))})
+    best = (
+        order.sort_values(["key", "freq", "pos"], ascending=[True, False, True])
+        .drop_duplicates("key")
+        .set_index("key")["tidy"]
+    )
+    mapping = dict(zip(as_text.cat.categories, key.map(best), strict=True))
+    return as_text.map(mapping).astype("category")

@@ -58,6 +58,19 @@ def add_measures(counts: pd.DataFrame, *, yates: bool = True) -> pd.DataFrame:
         counts[c].to_numpy() for c in ("n", "n_drug", "n_event", "n_total")
     )
     expected = counts["expected"].to_numpy()
+    # Margins that cannot come from one set of reports (a pair seen more often than its drug,
+    # or drug and event together covering more reports than the total) give negative 2x2
+    # cells and meaningless measures: refuse them with the first offending pair.
+    b, c = n_drug - n, n_event - n
+    d = n_total - n_drug - n_event + n
+    bad = (b < 0) | (c < 0) | (d < 0)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(
+            f"inconsistent counts for {counts['drug'].iloc[i]!r} / {counts['event'].iloc[i]!r}:"
+            f" N={n[i]}, drug={n_drug[i]}, event={n_event[i]}, total={n_total[i]} give a"
+            " negative 2x2 cell (counts must come from one set of distinct reports)"
+        )
     out = counts.copy()
     out["rr"] = n / expected
     out["prr"], out["prr_lower95"], out["prr_upper95"] = prr(n, n_drug, n_event, n_total)

@@ -28,9 +28,11 @@ def test_caers_with_given_theta_writes_the_contract(
     caers_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out, hyper_out = tmp_path / "out.csv", tmp_path / "theta.json"
+    # openEBGM's reference keeps names that differ only in case apart: so does this run
     code = compute_main(
-        [str(caers_csv), "-o", str(out), "--hyper", THETA, "--hyper-out", str(hyper_out)]
-    )
+        [str(caers_csv), "-o", str(out), "--hyper", THETA, "--hyper-out", str(hyper_out),
+         "--exact-names"]
+    )  # fmt: skip
     assert code == 0
     assert capsys.readouterr().err == ""  # stderr is not a terminal: no progress lines
     table = pd.read_csv(out, keep_default_na=False, na_values=["NaN"])
@@ -187,3 +189,17 @@ def test_parallel_csv_writer_matches_the_serial_one(caers_csv: Path, tmp_path: P
     write_csv(table, tmp_path / "parallel.csv", OUTPUT_COLUMNS, chunk_rows=2_000, workers=3)
     assert (tmp_path / "serial.csv").read_bytes() == (tmp_path / "parallel.csv").read_bytes()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["parallel.csv", "serial.csv"]
+
+
+def test_names_differing_in_case_or_spacing_count_as_one_by_default(
+    caers_csv: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "merged.csv"
+    assert compute_main([str(caers_csv), "-o", str(out), "--hyper", THETA]) == 0
+    merged = pd.read_csv(out, keep_default_na=False, na_values=["NaN"])
+    exact = compute_signals(pd.read_csv(caers_csv), hyper=Hyperparameters.from_sequence(
+        [float(v) for v in THETA.split(",")])).table  # fmt: skip
+    assert len(merged) < len(exact)
+    folded = exact.assign(key=exact["drug"].str.split().str.join(" ").str.casefold())
+    assert merged["drug"].str.casefold().nunique() == folded["key"].nunique()
+    assert merged.groupby(["drug", "event"]).size().max() == 1

@@ -15,7 +15,7 @@ from pv.models import AuditEvent, Case, Partner, Product
 from pv.services.cases import case_create
 from pv.services.users import user_create
 from signals.models import Signal, SignalFact, SignalResult, SignalRun
-from signals.services import signal_run_create, signal_run_execute
+from signals.services import signal_run_create, signal_run_execute, signal_run_publish
 from signals.services.counting import count_pairs_sql
 from signals.services.facts import facts_from_cases
 from signals.stats import count_pairs
@@ -108,8 +108,20 @@ def shared_world(django_db_blocker, *, runs: bool):
         }
         world = {"products": products, "cases": cases, "users": users}
         if runs:
-            world["run"] = run_now(source="cases", drug_level="ingredient", event_level="pt")
-            world["product_run"] = run_now(source="cases", drug_level="product", event_level="pt")
+            # Staff publish what sponsors see (an on-demand run is private until then).
+            reviewer = users["reviewer"]
+            world["run"] = signal_run_publish(
+                run=run_now(
+                    source="cases", drug_level="ingredient", event_level="pt", signal_measure="prr"
+                ),
+                actor=reviewer,
+            )
+            world["product_run"] = signal_run_publish(
+                run=run_now(
+                    source="cases", drug_level="product", event_level="pt", signal_measure="prr"
+                ),
+                actor=reviewer,
+            )
         yield world
         transaction.set_rollback(True)
 
@@ -232,8 +244,8 @@ def test_run_stores_every_period_with_all_measures(world):
 
 
 def test_first_signal_is_raised_once_and_rerun_is_idempotent(world):
-    # when
-    first = run_now(source="cases", drug_level="ingredient", event_level="pt")
+    # when (records raised on the PRR screen, chosen for this run)
+    first = run_now(source="cases", drug_level="ingredient", event_level="pt", signal_measure="prr")
     signal = Signal.objects.get(drug_key="sertraline", event="Nausea")
     # then: PRR >= 2 with chi2 >= 4 and N >= 3 is first met in 2026Q2 (N = 1 in 2026Q1)
     assert signal.measures["prr"]["first_period"] == "2026Q2"
@@ -243,7 +255,9 @@ def test_first_signal_is_raised_once_and_rerun_is_idempotent(world):
     raised = AuditEvent.objects.filter(action="signal.raised").count()
     assert raised == Signal.objects.count() == first.n_new_signals > 0
     # when: the same analysis again (nightly, or a retry)
-    second = run_now(source="cases", drug_level="ingredient", event_level="pt")
+    second = run_now(
+        source="cases", drug_level="ingredient", event_level="pt", signal_measure="prr"
+    )
     # then: no duplicate records, no new audit events, the record points at the latest run
     assert second.n_new_signals == 0
     assert Signal.objects.count() == first.n_new_signals

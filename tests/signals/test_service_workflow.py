@@ -141,8 +141,8 @@ def test_social_listening_run_over_screened_mentions(sponsor_a):
         _post_with_pair("Advil", "ibuprofen", "Headache", f"2026-0{i + 1}-11")
     _post_with_pair("Zoloft", "sertraline", "Headache", "2026-02-12", reportable=False)
     # when
-    run = run_now(source="social")
-    product_run = run_now(source="social", drug_level="product")
+    run = run_now(source="social", signal_measure="prr")
+    product_run = run_now(source="social", drug_level="product", signal_measure="prr")
     # then: labelled as social listening; the negated mention does not count
     assert run.status == SignalRun.Status.SUCCEEDED, run.error
     assert run.is_social and "Social listening" in run.source_label
