@@ -17,6 +17,7 @@ PURE_COMMANDS: dict[tuple[str, ...], str] = {
     ("screen-eval",): "intake.cli:eval_main",
     ("screen-train",): "intake.cli:train_main",
     ("signals", "compute"): "signals.cli:compute_main",
+    ("signals", "faers-compute"): "signals.cli_faers:main",
     ("e2b", "validate"): "submissions.cli:validate_main",
 }
 
