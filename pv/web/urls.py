@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from pv.web import views_case, views_followup, views_partner, views_queue, views_review
+from pv.web import (
+    views_case,
+    views_followup,
+    views_partner,
+    views_queue,
+    views_review,
+    views_worklists,
+)
 
 app_name = "web"
 
@@ -29,6 +36,13 @@ urlpatterns = [
         name="mention-coding",
     ),
     path("dictionary/search/", views_review.DictionarySearchView.as_view(), name="search"),
+    path("cases/", views_worklists.CaseListView.as_view(), name="cases"),
+    path("submissions/", views_worklists.SubmissionWorklistView.as_view(), name="submissions"),
+    path(
+        "followup/awaiting/",
+        views_worklists.FollowupAwaitingView.as_view(),
+        name="followup-awaiting",
+    ),
     path("cases/<uuid:case_id>/", views_case.CaseView.as_view(), name="case"),
     path("cases/<uuid:case_id>/e2b/", views_case.CaseE2BPreviewView.as_view(), name="case-e2b"),
     path("partner/", views_partner.PartnerInboxView.as_view(), name="inbox"),

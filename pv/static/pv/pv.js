@@ -77,4 +77,33 @@
     if (location.hash === "#reject") { var r = document.getElementById("reject-preset"); if (r) { r.focus(); } }
     if (location.hash === "#coding") { var s = document.querySelector(".recode-search"); if (s) { s.focus(); } }
   });
+
+  // Drafts: what a reviewer types into a textarea survives a session that expired under it.
+  // Kept per page and field in sessionStorage (this tab only, gone when the tab closes), put
+  // back into the empty field when the page is shown again (after signing back in), and
+  // dropped once the form is submitted from a live session (the next page is another one).
+  function draftKey(field) { return "pv-draft:" + location.pathname + ":" + (field.name || field.id); }
+  function fields() { return Array.prototype.slice.call(document.querySelectorAll("textarea[name]")); }
+  document.addEventListener("input", function (event) {
+    var t = event.target;
+    if (t && t.tagName === "TEXTAREA" && t.name) {
+      try { sessionStorage.setItem(draftKey(t), t.value); } catch (e) { /* storage full or off */ }
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    fields().forEach(function (f) {
+      var saved = null;
+      try { saved = sessionStorage.getItem(draftKey(f)); } catch (e) { return; }
+      if (saved && !f.value) { f.value = saved; f.setAttribute("data-restored", "true"); }
+    });
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    // A successful htmx form post: its drafts are used up.
+    var form = event.detail && event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form");
+    if (form && event.detail.successful && !event.detail.xhr.getResponseHeader("HX-Redirect")) {
+      Array.prototype.slice.call(form.querySelectorAll("textarea[name]")).forEach(function (f) {
+        try { sessionStorage.removeItem(draftKey(f)); } catch (e) { /* ignore */ }
+      });
+    }
+  });
 })();
