@@ -36,7 +36,7 @@ class LoginRedirectMiddleware:
         if response.status_code not in (301, 302, 303) or request.user.is_authenticated:
             return response
         location = response.get("Location", "")
-        if not urlsplit(location).path == settings.LOGIN_URL:
+        if urlsplit(location).path != settings.LOGIN_URL:
             return response
         htmx = request.headers.get("HX-Request") == "true"
         if not htmx and request.method == "GET":
