@@ -214,9 +214,10 @@ def _reaction_coding(m: Mention) -> dict:
 
 
 def _selected(result: ScreeningResult, mention_ids) -> tuple[list[Mention], list[Mention]]:
-    """Suspect drugs and reactions for the case: the reviewer's pick, else the pipeline's."""
+    """Suspect drugs and reactions for the case: the reviewer's pick (even an empty one: a
+    reviewer who unticks everything chose nothing), else (None) the pipeline's."""
     mentions = list(result.mentions.all())
-    if mention_ids:
+    if mention_ids is not None:
         wanted = {str(i) for i in mention_ids}
         unknown = wanted - {str(m.id) for m in mentions}
         if unknown:

@@ -121,11 +121,13 @@ class ConfirmView(StaffRequiredMixin, View):
 
     def post(self, request, item_id):
         item = triage_item_get(item_id=item_id)
+        # The form always lists the mentions: what is ticked is the reviewer's choice, and
+        # nothing ticked is a choice too (never silently the pipeline's).
         mention_ids = request.POST.getlist("mentions")
         item = triage_item_confirm(
             actor=request.user,
             item=item,
-            mention_ids=mention_ids or None,
+            mention_ids=mention_ids,
             seriousness=request.POST.getlist("seriousness"),
         )
         messages.success(request, f"Case {item.case.worldwide_case_id} created.")

@@ -252,6 +252,25 @@ def test_confirm_form_is_prefilled_and_creates_the_case(queue, reviewer):
     assert case.hospitalisation and not case.death
 
 
+def test_unticking_everything_is_the_reviewers_choice_not_the_pipelines(queue, reviewer):
+    # given the confirm form with the pipeline's choice pre-ticked
+    c = login(reviewer)
+    item = queue["serious"]
+    assert c.get(f"/queue/{item.id}/confirm/").context["selected"]
+    # when the reviewer unticks every drug and reaction and presses Create case
+    response = c.post(
+        f"/queue/{item.id}/confirm/",
+        {"seriousness": ["hospitalisation"]},
+        HTTP_REFERER=f"http://testserver/queue/{item.id}/confirm/",
+    )
+    # then no case is made from the pipeline's picks: the form says a case needs both
+    item.refresh_from_db()
+    assert item.case_id is None and item.status != TriageItem.Status.CONFIRMED
+    assert response.status_code == 302
+    page = c.get(response["Location"]).content.decode()
+    assert "at least one suspect drug and one reaction" in page
+
+
 def test_reject_needs_a_reason(queue, reviewer):
     c = login(reviewer)
     item = queue["plain"]
@@ -268,7 +287,8 @@ def test_attach_as_followup_makes_a_new_version_with_a_diff(reviewer):
     member = MemberFactory()
     first = screen_posts({"first": TEXTS["serious"]}, member=member)["first"]
     c = login(reviewer)
-    c.post(f"/queue/{first.id}/confirm/", {"seriousness": ["hospitalisation"]})
+    picked = sorted(c.get(f"/queue/{first.id}/confirm/").context["selected"])
+    c.post(f"/queue/{first.id}/confirm/", {"mentions": picked, "seriousness": ["hospitalisation"]})
     first.refresh_from_db()
     later = screen_posts({"later": "lipitor gave me muscle pain"}, member=member)["later"]
     page = c.get(f"/queue/{later.id}/").content.decode()
