@@ -1,6 +1,7 @@
 """Regulatory clocks, computed here and nowhere else.
 
-Day 0 is when all four minimum criteria were first known; follow-up information restarts the
+Day 0 is when all four minimum criteria were first known (for a member's post or report: when
+the member wrote it, `pv.core.awareness.aware_at`); follow-up information restarts the
 clock on the day it arrived (C.1.5). Serious cases are due in 15 calendar days; non-serious in
 90 (EU). The day counts come from the routing rule, so a recipient's agreement can differ.
 """

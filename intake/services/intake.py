@@ -10,6 +10,7 @@ from django.db import models, transaction
 
 from intake.models import AEReport, Post, ScreeningStatus
 from pv.audit import audit_record
+from pv.core.awareness import aware_at
 from pv.core.exceptions import DomainError
 from pv.core.models import SERIOUSNESS_FIELDS as SERIOUSNESS
 from pv.models import Member
@@ -239,8 +240,10 @@ def case_create_from_report(*, actor, report: AEReport, coded_drugs=None, coded_
         member=member,
         drugs=drugs,
         reactions=reactions,
-        # C.1.4: when pv first received it (intake), not when the member wrote it.
-        received_at=report.created_at,
+        # C.1.4 and day 0: when the member submitted it (the platform knew then).
+        received_at=aware_at(
+            written_at=report.submitted_at, received_at=report.created_at
+        ),
         source_reports=[report],
         narrative=_report_narrative(report, age, member.sex),
         reporter_comments=report.free_text,

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from intake.models import AEReport, Mention, MentionPair, Post, ScreeningResult, TriageItem
 from pv.audit import audit_record
+from pv.core.awareness import aware_at
 from pv.core.exceptions import Conflict, DomainError
 from pv.models import Case, User
 
@@ -302,7 +303,8 @@ def triage_item_confirm(
             reactions=[
                 {"reported_term": m.text[:250], **_reaction_coding(m), **flags} for m in reactions
             ],
-            received_at=post.created_at,  # C.1.4: when pv first received it
+            # C.1.4 and day 0: when the member wrote it (the platform knew then).
+            received_at=aware_at(written_at=post.posted_at, received_at=post.created_at),
             source_posts=[post],
             narrative=post.text,
             **flags,

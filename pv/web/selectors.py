@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from followup.catalogue import FREE_LABEL, member_questions
 from followup.selectors import followup_message_list_for_staff, followup_request_list_visible_to
 from intake.models import AEReport, Mention, Post, TriageItem
+from pv.core.awareness import aware_at
 from pv.models import AuditEvent, Case, Member, User
 from pv.privacy.pseudonyms import partner_pseudonym
 from pv.selectors import case_snapshot, case_versions
@@ -76,9 +77,11 @@ def candidate_due(*, item: TriageItem) -> date | None:
     criteria = item.screening.criteria or {}
     if not criteria or not all(criteria.values()):
         return None
-    # pv has known of it since it entered the queue: that is day 0 if the reviewer confirms.
+    # Day 0 is when the member wrote it (`clocks.awareness`), the same rule the case uses.
+    source = item.post if item.source == TriageItem.Source.POST else item.report
+    written = source.posted_at if item.source == TriageItem.Source.POST else source.submitted_at
     return clocks.due_date(
-        start=item.created_at.date(),
+        start=aware_at(written_at=written, received_at=source.created_at).date(),
         serious=item.is_serious,
         serious_days=clocks.SERIOUS_DAYS,
         non_serious_days=clocks.NON_SERIOUS_DAYS,
