@@ -91,6 +91,15 @@ def triage_queue(
     )
 
 
+def triage_next_open(*, after: TriageItem, user=None) -> TriageItem | None:
+    """The open item a reviewer takes up after deciding `after`: the first in queue order that
+    is pending (not waiting for information) and not claimed by someone else."""
+    qs = TriageItem.objects.filter(status=TriageItem.Status.PENDING).exclude(id=after.id)
+    if user is not None:
+        qs = qs.filter(Q(claimed_by__isnull=True) | Q(claimed_by=user))
+    return qs.order_by("-is_serious", "-priority", "item_at", "id").only("id").first()
+
+
 def triage_item_get(*, item_id) -> TriageItem:
     item = (
         TriageItem.objects.select_related(

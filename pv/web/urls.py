@@ -21,6 +21,11 @@ urlpatterns = [
     path("queue/<uuid:item_id>/confirm/", views_review.ConfirmView.as_view(), name="confirm"),
     path("queue/<uuid:item_id>/reject/", views_review.RejectView.as_view(), name="reject"),
     path(
+        "queue/<uuid:item_id>/needs-info/",
+        views_review.RequestInfoView.as_view(),
+        name="needs-info",
+    ),
+    path(
         "queue/<uuid:item_id>/attach/",
         views_review.AttachFollowupView.as_view(),
         name="attach",

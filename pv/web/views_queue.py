@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views import View
 
@@ -13,6 +14,7 @@ from intake.services.triage import SERIOUSNESS, triage_item_claim, triage_item_r
 from intake.triage_selectors import triage_item_get, triage_queue
 from pv.web.mixins import StaffRequiredMixin, is_htmx
 from pv.web.selectors import candidate_due, queue_counts, queue_page
+from pv.web.selectors_worklists import clock_of
 
 PAGE_SIZE = 25
 # A filtered result counts at most this many matches (80 pages): enough to work from, and the
@@ -80,9 +82,24 @@ class QueueFilterForm(forms.Form):
         return kwargs
 
 
+CRITERIA = (
+    ("patient", "P", "Identifiable patient"),
+    ("reporter", "R", "Identifiable reporter"),
+    ("product", "D", "Suspect product"),
+    ("event", "E", "Adverse event"),
+)
+
+
 def _decorate(items) -> list[TriageItem]:
+    today = timezone.now().date()
     for item in items:
         item.due = candidate_due(item=item)
+        item.clock = clock_of(item.due, today=today) if item.due else None
+        criteria = item.screening.criteria or {}
+        item.criteria = [
+            {"short": short, "label": label, "met": bool(criteria.get(key))}
+            for key, short, label in CRITERIA
+        ]
         item.serious_labels = [_LABELS.get(s, s) for s in item.seriousness]
         source = item.post if item.source == TriageItem.Source.POST else item.report
         text = source.text if item.source == TriageItem.Source.POST else source.free_text
@@ -133,10 +150,16 @@ def _row_response(request, item_id):
     item = triage_queue(status="all").filter(id=item_id).first()
     if item is None:  # pragma: no cover - the item was just read by the service
         return redirect("web:queue")
+    # The row, and the counts above the table swapped out of band ("Claimed by me").
     return render(
         request,
         "pv/web/_queue_row.html",
-        {"item": _decorate([item])[0], "serious_labels": _LABELS},
+        {
+            "item": _decorate([item])[0],
+            "serious_labels": _LABELS,
+            "counts": queue_counts(user=request.user),
+            "oob_counts": True,
+        },
     )
 
 

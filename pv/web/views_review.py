@@ -17,12 +17,14 @@ from intake.services.triage import (
     triage_item_attach_followup,
     triage_item_confirm,
     triage_item_reject,
+    triage_item_request_info,
 )
 from intake.triage_selectors import (
     mention_get,
     mention_suggestions,
     triage_item_get,
     triage_item_pairs,
+    triage_next_open,
 )
 from pv.core.exceptions import DomainError
 from pv.selectors import case_get_visible
@@ -140,11 +142,31 @@ class RejectView(StaffRequiredMixin, View):
         preset = (request.POST.get("preset") or "").strip()
         if preset and preset in REJECT_REASONS:
             reason = f"{preset}. {reason}".strip() if reason else preset
-        triage_item_reject(
-            actor=request.user, item=triage_item_get(item_id=item_id), reason=reason[:2000]
-        )
+        item = triage_item_get(item_id=item_id)
+        triage_item_reject(actor=request.user, item=item, reason=reason[:2000])
         messages.success(request, "Item rejected.")
+        return _next_item(request, item)
+
+
+class RequestInfoView(StaffRequiredMixin, View):
+    """Set "needs information" with what is missing; the item stays open in the queue."""
+
+    def post(self, request, item_id):
+        item = triage_item_get(item_id=item_id)
+        triage_item_request_info(
+            actor=request.user, item=item, reason=(request.POST.get("needed") or "")[:2000]
+        )
+        messages.success(request, "Marked as needing information.")
+        return _next_item(request, item)
+
+
+def _next_item(request, item):
+    """After a decision the reviewer goes on to the next open item in queue order (not back to
+    page 1 of the queue); the queue itself when nothing is left."""
+    following = triage_next_open(after=item, user=request.user)
+    if following is None:
         return redirect(reverse("web:queue"))
+    return redirect(reverse("web:review", args=[following.id]))
 
 
 class AttachFollowupView(StaffRequiredMixin, View):

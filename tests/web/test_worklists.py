@@ -84,3 +84,60 @@ def test_a_form_posted_after_expiry_comes_back_to_its_page_not_to_the_post_url(q
         f"/queue/{item.id}/reject/", {"reason": "x"}, HTTP_REFERER="https://evil.example/"
     )
     assert response["Location"] == "/accounts/login/?next=%2F"
+
+
+# --- a queue that guides ---
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_queue_rows_show_days_left_and_the_four_criteria(queue, reviewer):
+    html = login(reviewer).get("/queue/").content.decode()
+    assert " d left" in html or " d overdue" in html
+    for label in (
+        "Identifiable patient",
+        "Identifiable reporter",
+        "Suspect product",
+        "Adverse event",
+    ):
+        assert label in html
+    assert 'class="crit met"' in html
+
+
+def test_a_claim_updates_claimed_by_me_in_place(queue, reviewer):
+    c = login(reviewer)
+    item = queue["rich"]
+    fragment = c.post(f"/queue/{item.id}/claim/", **HX).content.decode()
+    assert 'id="queue-counts" aria-label="Open items" hx-swap-oob="true"' in fragment
+    assert '<dd id="count-mine">1</dd>' in fragment
+
+
+def test_after_a_rejection_the_next_open_item_opens(queue, reviewer):
+    from intake.models import TriageItem
+
+    c = login(reviewer)
+    order = list(
+        TriageItem.objects.filter(status="pending").order_by(
+            "-is_serious", "-priority", "item_at", "id"
+        )
+    )
+    first, second = order[0], order[1]
+    response = c.post(f"/queue/{first.id}/reject/", {"preset": "", "reason": "not an ADR"})
+    assert response.status_code == 302 and response["Location"] == f"/queue/{second.id}/"
+
+
+def test_needs_info_can_be_set_with_what_is_missing(queue, reviewer):
+    from intake.models import TriageItem
+
+    c = login(reviewer)
+    item = queue["rich"]
+    assert 'id="needs-info"' in c.get(f"/queue/{item.id}/").content.decode()
+    empty = c.post(f"/queue/{item.id}/needs-info/", {"needed": ""})
+    assert empty.status_code == 302
+    item.refresh_from_db()
+    assert item.status == TriageItem.Status.PENDING
+    c.post(f"/queue/{item.id}/needs-info/", {"needed": "which drug did the rash follow?"})
+    item.refresh_from_db()
+    assert item.status == TriageItem.Status.NEEDS_INFO
+    counts = c.get("/queue/").content.decode()
+    assert "Needs info" in counts
