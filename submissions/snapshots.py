@@ -97,17 +97,30 @@ def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> Ca
                 action_taken=d.action_taken,
                 # The member reported these events as reactions to their suspect drugs: the
                 # primary source's own assessment (G.k.9.i.2.r), not the sender's.
-                relatedness=[
+                relatedness=(
+                    [
+                        Relatedness(
+                            reaction_id=r.id,
+                            result="related",
+                            source="primary source reporter",
+                            method="global introspection",
+                        )
+                        for r in reactions
+                    ]
+                    if d.role == "suspect" and case.member_id
+                    else []
+                )
+                # The sender's reviewer's causality (WHO-UMC) per pair, beside the member's.
+                + [
                     Relatedness(
-                        reaction_id=r.id,
-                        result="related",
-                        source="primary source reporter",
-                        method="global introspection",
+                        reaction_id=reactions[a["reaction"] - 1].id,
+                        result=a["result"],
+                        source="sender",
+                        method="WHO-UMC",
                     )
-                    for r in reactions
-                ]
-                if d.role == "suspect" and case.member_id
-                else [],
+                    for a in case.assessments
+                    if a.get("drug") == d.position and 1 <= a.get("reaction", 0) <= len(reactions)
+                ],
                 id=str(d.id),
             )
         )
@@ -151,6 +164,7 @@ def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> Ca
         drugs=drugs,
         narrative=case.narrative,
         reporter_comments=case.reporter_comments,
+        sender_comments=case.sender_comments,
         restricted_values=restricted,
     )
 

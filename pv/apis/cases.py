@@ -202,6 +202,14 @@ class CaseVersionCreateApi(APIView):
         )
         drugs = CaseDrugSerializer(many=True, required=False)
         reactions = CaseReactionSerializer(many=True, required=False)
+        sender_comments = serializers.CharField(
+            max_length=20_000, required=False, allow_blank=True, help_text="H.4"
+        )
+        assessments = serializers.ListField(
+            child=serializers.DictField(),
+            required=False,
+            help_text='Causality, WHO-UMC: [{"drug": 1, "reaction": 1, "result": "Possible"}]',
+        )
         death = serializers.BooleanField(required=False)
         life_threatening = serializers.BooleanField(required=False)
         hospitalisation = serializers.BooleanField(required=False)

@@ -76,6 +76,11 @@ class Case(SeriousnessFlags, TimeStampedModel):
 
     narrative = models.TextField(blank=True)
     reporter_comments = models.TextField(blank=True)
+    sender_comments = models.TextField(blank=True, help_text="H.4: the reviewer's comment")
+    # Causality per drug-reaction pair by the sender's reviewer (E2B G.k.9.i.2.r):
+    # [{"drug": position, "reaction": position, "result": WHO-UMC category, "method": "WHO-UMC",
+    #   "source": "sender"}]; positions are the 1-based G.k / E.i order of this version.
+    assessments = models.JSONField(default=list, blank=True)
     amendment_reason = models.TextField(blank=True, help_text="C.1.11.2 for amendments")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

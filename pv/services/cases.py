@@ -32,7 +32,18 @@ CASE_FIELDS = {
     *Case.SERIOUSNESS_FIELDS,
     "narrative",
     "reporter_comments",
+    "sender_comments",
+    "assessments",
 }
+# WHO-UMC causality categories (the Uppsala Monitoring Centre's system), in E2B G.k.9.i.2.r.3.
+WHO_UMC = (
+    "Certain",
+    "Probable/Likely",
+    "Possible",
+    "Unlikely",
+    "Conditional/Unclassified",
+    "Unassessable/Unclassifiable",
+)
 DRUG_FIELDS = {f.name for f in CaseDrug._meta.concrete_fields} - {
     "id",
     "case",
@@ -86,6 +97,37 @@ def _clean_children(rows: list[dict], allowed: set[str], label: str) -> list[dic
                 extra={"fields": {f"{label}s[{index}]": sorted(unknown)}},
             )
         cleaned.append(dict(row))
+    return cleaned
+
+
+def _clean_assessments(items, *, drugs: int, reactions: int) -> list[dict]:
+    """Causality assessments of drug-reaction pairs (positions of this version), WHO-UMC."""
+    if not isinstance(items, list):
+        raise DomainError("assessments must be a list.", code="invalid")
+    cleaned, seen = [], set()
+    for index, item in enumerate(items):
+        try:
+            drug, reaction = int(item["drug"]), int(item["reaction"])
+            result = str(item["result"])
+        except (KeyError, TypeError, ValueError):
+            raise DomainError(
+                "Each assessment needs drug, reaction (positions) and result.",
+                code="invalid",
+                extra={"fields": {f"assessments[{index}]": ["drug, reaction, result"]}},
+            ) from None
+        if not (1 <= drug <= drugs and 1 <= reaction <= reactions) or result not in WHO_UMC:
+            raise DomainError(
+                f"Assessment {index + 1}: no such drug/reaction, or not a WHO-UMC category.",
+                code="invalid",
+                extra={"allowed": list(WHO_UMC)},
+            )
+        if (drug, reaction) in seen:
+            continue
+        seen.add((drug, reaction))
+        cleaned.append(
+            {"drug": drug, "reaction": reaction, "result": result, "method": "WHO-UMC",
+             "source": "sender"}
+        )  # fmt: skip
     return cleaned
 
 
@@ -222,6 +264,12 @@ def case_version_create(
     before = case_snapshot(case=case)
     old_drugs = _child_rows(case.drugs.all(), DRUG_FIELDS)
     old_reactions = _child_rows(case.reactions.all(), REACTION_FIELDS)
+    if "assessments" in changes:
+        changes["assessments"] = _clean_assessments(
+            changes["assessments"],
+            drugs=len(drugs) if drugs is not None else len(old_drugs),
+            reactions=len(reactions) if reactions is not None else len(old_reactions),
+        )
     now = timezone.now()
     copied = {f: getattr(case, f) for f in CASE_FIELDS}
     new = Case(

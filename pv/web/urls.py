@@ -4,6 +4,7 @@ from django.urls import path
 
 from pv.web import (
     views_case,
+    views_casework,
     views_followup,
     views_partner,
     views_queue,
@@ -49,6 +50,7 @@ urlpatterns = [
         name="followup-awaiting",
     ),
     path("cases/<uuid:case_id>/", views_case.CaseView.as_view(), name="case"),
+    path("cases/<uuid:case_id>/edit/", views_casework.CaseWorkView.as_view(), name="case-edit"),
     path("cases/<uuid:case_id>/e2b/", views_case.CaseE2BPreviewView.as_view(), name="case-e2b"),
     path("partner/", views_partner.PartnerInboxView.as_view(), name="inbox"),
     path(

@@ -1,0 +1,136 @@
+"""Case work after confirmation: one form that corrects or completes the case and saves it as a
+new version with a reason (amendment or follow-up), audited old -> new by the case service.
+
+The reviewer edits per reaction the onset date, duration and outcome; per drug the role,
+dose, route, dates and action taken; the case's seriousness criteria (a relative's hospital
+stay is corrected here); causality per suspect drug and reaction (WHO-UMC, sent as E2B
+G.k.9.i.2.r with source "sender"); and writes the narrative (H.1) and the sender's comment
+(H.4), which replace the earlier text.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from pv.core.exceptions import DomainError
+from pv.models import Case, CaseDrug, CaseReaction
+from pv.selectors import case_get_visible
+from pv.services.cases import DRUG_FIELDS, REACTION_FIELDS, WHO_UMC, case_version_create
+from pv.web.mixins import StaffRequiredMixin
+from pv.web.uuids import uuid_or_404
+
+SERIOUSNESS_LABELS = {
+    "death": "Death",
+    "life_threatening": "Life-threatening",
+    "hospitalisation": "Hospitalisation (initial or prolonged)",
+    "disability": "Disability / incapacity",
+    "congenital_anomaly": "Congenital anomaly",
+    "other_medically_important": "Other medically important condition",
+}
+
+
+def _date(value: str, label: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(f"{label}: not a date (YYYY-MM-DD).", code="invalid") from None
+
+
+def _case(request, case_id) -> Case:
+    case = case_get_visible(user=request.user, case_id=uuid_or_404(case_id))
+    if not case.is_latest:
+        raise DomainError("Edit the latest version of the case.", code="stale_version")
+    return case
+
+
+class CaseWorkView(StaffRequiredMixin, View):
+    def get(self, request, case_id):
+        case = _case(request, case_id)
+        drugs, reactions = list(case.drugs.all()), list(case.reactions.all())
+        given = {(a["drug"], a["reaction"]): a["result"] for a in case.assessments}
+        return render(
+            request,
+            "pv/web/case_work.html",
+            {
+                "case": case,
+                "drugs": drugs,
+                "reactions": reactions,
+                "seriousness": [
+                    (f, label, getattr(case, f)) for f, label in SERIOUSNESS_LABELS.items()
+                ],
+                "roles": CaseDrug.Role.choices,
+                "actions": CaseDrug.ActionTaken.choices,
+                "outcomes": CaseReaction.Outcome.choices,
+                "categories": WHO_UMC,
+                "pairs": [
+                    {
+                        "drug": d,
+                        "reaction": r,
+                        "name": f"causality-{d.position}-{r.position}",
+                        "value": given.get((d.position, r.position), ""),
+                    }
+                    for d in drugs
+                    if d.role != CaseDrug.Role.CONCOMITANT
+                    for r in reactions
+                ],
+            },
+        )
+
+    def post(self, request, case_id):
+        case = _case(request, case_id)
+        p = request.POST
+        drugs = []
+        for d in case.drugs.all():
+            row = {f: getattr(d, f) for f in DRUG_FIELDS}
+            key = f"drug-{d.position}-"
+            row.update(
+                role=p.get(key + "role", d.role),
+                dose_text=p.get(key + "dose_text", d.dose_text)[:100],
+                route=p.get(key + "route", d.route)[:50],
+                start_date=_date(p.get(key + "start_date", ""), f"Drug {d.position} start"),
+                stop_date=_date(p.get(key + "stop_date", ""), f"Drug {d.position} stop"),
+                action_taken=p.get(key + "action_taken", d.action_taken),
+            )
+            drugs.append(row)
+        reactions = []
+        for r in case.reactions.all():
+            row = {f: getattr(r, f) for f in REACTION_FIELDS}
+            key = f"reaction-{r.position}-"
+            row.update(
+                onset_date=_date(p.get(key + "onset_date", ""), f"Reaction {r.position} onset"),
+                duration=p.get(key + "duration", r.duration)[:50],
+                outcome=p.get(key + "outcome", r.outcome),
+            )
+            reactions.append(row)
+        assessments = [
+            {"drug": int(name.split("-")[1]), "reaction": int(name.split("-")[2]), "result": v}
+            for name, v in p.items()
+            if name.startswith("causality-") and v
+        ]
+        changes = {
+            "narrative": p.get("narrative", case.narrative),
+            "sender_comments": p.get("sender_comments", case.sender_comments),
+            "assessments": assessments,
+            **{f: f in p.getlist("seriousness") for f in SERIOUSNESS_LABELS},
+        }
+        kind = p.get("kind", "amendment")
+        if kind not in ("amendment", "followup"):
+            raise DomainError("Choose a correction or new information.", code="invalid")
+        new = case_version_create(
+            actor=request.user,
+            case=case,
+            kind=kind,
+            reason=(p.get("reason") or "").strip()[:2000],
+            changes=changes,
+            drugs=drugs,
+            reactions=reactions,
+        )
+        messages.success(request, f"Version {new.version} saved.")
+        return redirect(reverse("web:case", args=[new.id]))
