@@ -6,8 +6,9 @@ from django.shortcuts import render
 from django.views import View
 
 from pv.core.exceptions import DomainError
-from pv.selectors import case_get_visible
+from pv.selectors import case_get_visible, case_snapshot
 from pv.services.cases import minimum_criteria
+from pv.web.history import audit_rows, changes
 from pv.web.mixins import StaffRequiredMixin
 from pv.web.selectors import (
     case_audit_events,
@@ -49,6 +50,7 @@ class CaseView(StaffRequiredMixin, View):
             if older.version > newer.version:
                 older, newer = newer, older
             diff = case_version_diff(older=older, newer=newer)
+            diff["readable"] = changes(case_snapshot(case=older), case_snapshot(case=newer))
         criteria = minimum_criteria(case=case)
         context = {
             "case": case,
@@ -61,7 +63,7 @@ class CaseView(StaffRequiredMixin, View):
             "drugs": list(case.drugs.all()),
             "reactions": list(case.reactions.all()),
             "submissions": list(case_submissions(user=request.user, case=case)),
-            "events": case_audit_events(case=case, versions=versions),
+            "events": audit_rows(case_audit_events(case=case, versions=versions)),
             "followups": case_followups(user=request.user, case=case),
             "profiles": PROFILES,
             "source_posts": list(case.source_posts.all()),

@@ -74,3 +74,18 @@ def test_case_work_needs_a_reason_and_valid_values(received_case, reviewer):
 def test_only_staff_edit_cases(received_case, regulator):
     case, _ = received_case
     assert login(regulator).get(f"/cases/{case.id}/edit/").status_code == 403
+
+
+def test_history_reads_as_data_elements_with_old_and_new_values(received_case, reviewer):
+    case, _ = received_case
+    c = login(reviewer)
+    c.post(f"/cases/{case.id}/edit/", _form(case))
+    new = Case.objects.get(worldwide_case_id=case.worldwide_case_id, is_latest=True)
+    page = c.get(f"/cases/{new.id}/?from=1&to=2").content.decode()
+    # the version diff names data elements, not field names or Python dicts
+    assert "Hospitalisation (E.i.3.2c)" in page and "Sender&#x27;s comment (H.4)" in page
+    assert "Outcome (E.i.7)" in page and "Recovered/resolved" in page
+    assert "{&#x27;" not in page and "hospitalisation</th>" not in page
+    # the audit view says what happened, why, and old -> new
+    assert "Amendment (correction)" in page
+    assert "<del>yes</del> → <ins>no</ins>" in page
