@@ -105,6 +105,11 @@ class SignalRun(TimeStampedModel):
     n_pairs = models.PositiveIntegerField(default=0, help_text="Pairs in the latest period")
     n_results = models.PositiveIntegerField(default=0, help_text="Rows stored, all periods")
     n_new_signals = models.PositiveIntegerField(default=0)
+    subgroup = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Restrict the analysed reports: {"sex", "age_group", "year", "country"}',
+    )
     signal_measure = models.CharField(
         max_length=5,
         default="ebgm",
@@ -170,6 +175,7 @@ class SignalFact(models.Model):
     event_soc = models.CharField(max_length=250, blank=True)
     sex = models.CharField(max_length=3, blank=True)
     age_group = models.CharField(max_length=8, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2")
 
     class Meta:
         ordering = ["id"]

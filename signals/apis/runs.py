@@ -49,6 +49,7 @@ class RunOutput(serializers.Serializer):
     started_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField()
     signal_measure = serializers.CharField()
+    subgroup = serializers.DictField()
     fit_warnings = serializers.ListField(child=serializers.DictField())
     fit_ok = serializers.SerializerMethodField(
         help_text="False when a period's MGPS fit failed the quality gate (see fit_warnings)"
@@ -84,6 +85,12 @@ class SignalRunListApi(APIView):
         signal_measure = serializers.ChoiceField(
             choices=["prr", "ror", "ic", "ebgm"], default="ebgm"
         )
+        subgroup = serializers.DictField(
+            child=serializers.CharField(),
+            required=False,
+            help_text='Restrict to {"sex": "F", "age_group": "45-64", "year": "2025", '
+            '"country": "US"} (any of them)',
+        )
 
     @extend_schema(responses=RunOutput(many=True))
     def get(self, request):
@@ -116,6 +123,7 @@ class SignalRunListApi(APIView):
             thresholds=values.get("thresholds"),
             hyper=values.get("hyper"),
             signal_measure=values["signal_measure"],
+            subgroup=values.get("subgroup"),
             requested_by=request.user,
             trigger=SignalRun.Trigger.API,
         )

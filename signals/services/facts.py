@@ -120,6 +120,7 @@ def _expand(
     events: Iterable[tuple[str, str, str]],
     sex: str,
     age: str,
+    country: str = "",
 ) -> Iterator[dict]:
     """Every (ingredient or product) x event row; an ingredient row carries no product and a
     product row no ingredient, so each level counts its own rows only."""
@@ -137,6 +138,7 @@ def _expand(
                     "event_soc": soc,
                     "sex": sex,
                     "age_group": age,
+                    "country": country,
                 }
             for pid in products:
                 yield {
@@ -149,6 +151,7 @@ def _expand(
                     "event_soc": soc,
                     "sex": sex,
                     "age_group": age,
+                    "country": country,
                 }
 
 
@@ -201,7 +204,7 @@ def facts_from_cases(*, run: SignalRun) -> int:
         events[case_id].append((pt, hlt, soc or path_soc))
 
     def rows() -> Iterator[dict]:
-        for case_id, wwid, received, sex, age, unit in (
+        for case_id, wwid, received, sex, age, unit, country in (
             cases.filter(id__in=list(drugs.keys() & events.keys()))
             .values_list(
                 "id",
@@ -210,6 +213,7 @@ def facts_from_cases(*, run: SignalRun) -> int:
                 "patient_sex",
                 "patient_age",
                 "patient_age_unit",
+                "reporter_country",
             )
             .order_by()
             .iterator(chunk_size=BATCH)
@@ -222,6 +226,7 @@ def facts_from_cases(*, run: SignalRun) -> int:
                 events[case_id],
                 {"M": "M", "F": "F"}.get(sex, "UNK"),
                 age_group(years),
+                (country or "").upper()[:2],
             )
 
     return _save(run, rows())
@@ -245,6 +250,8 @@ def facts_from_mentions(*, run: SignalRun) -> int:
             "result__report__member__sex",
             "result__post__member__birth_year",
             "result__report__member__birth_year",
+            "result__post__member__country",
+            "result__report__member__country",
             "drug__code",
             "drug__term",
             "drug__text",
@@ -266,6 +273,8 @@ def facts_from_mentions(*, run: SignalRun) -> int:
             rsex,
             pyear,
             ryear,
+            pcountry,
+            rcountry,
             code,
             term,
             text,
@@ -293,6 +302,7 @@ def facts_from_mentions(*, run: SignalRun) -> int:
                 [(pt, hlt, soc)],
                 {"M": "M", "F": "F"}.get(psex or rsex, "UNK"),
                 age_group(when.year - year if year and when else None),
+                (pcountry or rcountry or "").upper()[:2],
             )
 
     return _save(run, rows())

@@ -24,6 +24,12 @@ def signal_run_publish(*, run: SignalRun, actor) -> SignalRun:
             code="not_publishable",
             extra={"status": run.status},
         )
+    if run.subgroup:
+        raise DomainError(
+            "A subgroup run covers part of the data; publish a run over the whole source.",
+            code="not_publishable",
+            extra={"subgroup": run.subgroup},
+        )
     if run.is_published:
         return run
     previous = list(

@@ -84,6 +84,7 @@ def signal_run_create(
     thresholds: dict | None = None,
     hyper: Sequence[float] | None = None,
     signal_measure: str = "ebgm",
+    subgroup: dict | None = None,
     enqueue: bool = True,
 ) -> SignalRun:
     """Validate and record a run, then (after commit) hand it to the Celery task."""
@@ -107,6 +108,7 @@ def signal_run_create(
             code="invalid",
             extra={"fields": {"signal_measure": [f"unknown measure {signal_measure!r}"]}},
         )
+    subgroup = subgroup_clean(subgroup)
     if hyper is not None:
         try:
             hyper = list(Hyperparameters.from_sequence(hyper).as_tuple())
@@ -132,6 +134,7 @@ def signal_run_create(
             thresholds=dataclasses.asdict(limits),
             hyper_given=hyper,
             signal_measure=signal_measure,
+            subgroup=subgroup,
             trigger=trigger,
             requested_by=requested_by,
         )
@@ -189,10 +192,46 @@ def signal_run_execute(*, run_id) -> SignalRun | None:
     return run
 
 
+SUBGROUP_KEYS = ("sex", "age_group", "year", "country")
+AGE_GROUPS = ("0-17", "18-44", "45-64", "65+", "UNK")
+
+
+def subgroup_clean(subgroup: dict | None) -> dict:
+    """A restricted subgroup run's filter: sex F/M/UNK, an age band, a report year, a country."""
+    subgroup = {k: str(v).strip() for k, v in (subgroup or {}).items() if str(v).strip()}
+    unknown = set(subgroup) - set(SUBGROUP_KEYS)
+    problems = {k: ["unknown subgroup key"] for k in unknown}
+    if subgroup.get("sex", "F") not in ("F", "M", "UNK"):
+        problems["sex"] = ["F, M or UNK"]
+    if subgroup.get("age_group", "UNK") not in AGE_GROUPS:
+        problems["age_group"] = [", ".join(AGE_GROUPS)]
+    if "year" in subgroup and not re.fullmatch(r"(19|20)\d\d", subgroup["year"]):
+        problems["year"] = ["a year such as 2025"]
+    if "country" in subgroup and not re.fullmatch(r"[A-Za-z]{2}", subgroup["country"]):
+        problems["country"] = ["an ISO 3166 alpha-2 code"]
+    if problems:
+        raise DomainError("Bad subgroup.", code="invalid", extra={"fields": problems})
+    if "country" in subgroup:
+        subgroup["country"] = subgroup["country"].upper()
+    return subgroup
+
+
 def _facts(run: SignalRun):
     if run.source == Source.FAERS:
-        return SignalFact.objects.filter(dataset__in=run.datasets.all())
-    return SignalFact.objects.filter(run=run)
+        facts = SignalFact.objects.filter(dataset__in=run.datasets.all())
+    else:
+        facts = SignalFact.objects.filter(run=run)
+    group = run.subgroup or {}
+    # A subgroup run restricts the analysed reports themselves (N, the margins and E alike).
+    if "sex" in group:
+        facts = facts.filter(sex=group["sex"])
+    if "age_group" in group:
+        facts = facts.filter(age_group=group["age_group"])
+    if "year" in group:
+        facts = facts.filter(period__startswith=group["year"])
+    if "country" in group:
+        facts = facts.filter(country=group["country"])
+    return facts
 
 
 def _execute(run: SignalRun) -> None:
@@ -244,7 +283,9 @@ def _execute(run: SignalRun) -> None:
     )
     with transaction.atomic():
         stored = _store_results(run, trend, flags, labels, socs, latest)
-        new = _raise_signals(run, trend, limits, labels, socs)
+        # A subgroup run is an analysis of part of the data: its figures are stored and shown,
+        # but signal records stay with runs over the whole source.
+        new = 0 if run.subgroup else _raise_signals(run, trend, limits, labels, socs)
         SignalFact.objects.filter(run=run).delete()
         clock["store"] = time.perf_counter() - tick
         latest_fit = fits[latest]

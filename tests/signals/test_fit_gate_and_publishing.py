@@ -210,3 +210,48 @@ def test_names_differing_in_case_or_spacing_are_one_drug():
         "Ibu profen",
         "Ibu profen",
     ]
+
+
+# --- restricted subgroup runs ---
+
+
+def test_subgroup_runs_restrict_the_analysed_reports(world):
+    from pv.core.exceptions import DomainError
+    from signals.services import signal_run_create, signal_run_publish
+
+    whole = run_now(source="cases")
+    women = run_now(source="cases", subgroup={"sex": "F"})
+    men = run_now(source="cases", subgroup={"sex": "M"})
+    assert women.subgroup == {"sex": "F"} and women.status == SignalRun.Status.SUCCEEDED
+    assert women.n_reports + men.n_reports == whole.n_reports
+    assert 0 < women.n_reports < whole.n_reports
+    n_whole = {(r.drug_key, r.event): r.n for r in SignalResult.objects.filter(
+        run=whole, is_latest=True)}  # fmt: skip
+    for r in SignalResult.objects.filter(run=women, is_latest=True):
+        assert r.n <= n_whole[(r.drug_key, r.event)] and r.n_total == women.n_reports
+    same_year = run_now(source="cases", subgroup={"year": "2026"})
+    assert same_year.n_reports == whole.n_reports
+    empty = run_now(source="cases", subgroup={"year": "2019"})
+    assert empty.status == SignalRun.Status.FAILED and "No data" in empty.error
+    # subgroup runs are analyses of part of the data: no records, not publishable
+    assert women.n_new_signals == 0
+    with pytest.raises(DomainError):
+        signal_run_publish(run=women, actor="t")
+    for bad in ({"sex": "X"}, {"age_group": "20-30"}, {"year": "26"}, {"country": "USA"},
+                {"colour": "red"}):  # fmt: skip
+        with pytest.raises(DomainError):
+            signal_run_create(source="cases", subgroup=bad, enqueue=False)
+
+
+def test_subgroup_through_the_api(world, api_client):
+    api_client.force_authenticate(world["users"]["reviewer"])
+    ok = api_client.post(
+        "/api/v1/signals/runs/",
+        {"source": "cases", "subgroup": {"age_group": "18-44"}},
+        format="json",
+    )
+    assert ok.status_code == 202 and ok.json()["subgroup"] == {"age_group": "18-44"}
+    bad = api_client.post(
+        "/api/v1/signals/runs/", {"source": "cases", "subgroup": {"sex": "?"}}, format="json"
+    )
+    assert bad.status_code == 400 and bad.json()["extra"]["fields"]["sex"]
