@@ -15,6 +15,7 @@ from lxml import etree
 
 from . import constants as k
 from .extract import IE, PR
+from .lossless import attach_kept
 from .safexml import E2BParseError, parse_xml
 from .snapshot import (
     BatchHeader,
@@ -137,6 +138,13 @@ def parse_icsr(data: bytes) -> CaseSnapshot:
 
 
 def parse_message(msg) -> CaseSnapshot:
+    """The typed snapshot plus, in its `kept` documents, whatever it does not model."""
+    case = _typed_message(msg)
+    attach_kept(msg, case)
+    return case
+
+
+def _typed_message(msg) -> CaseSnapshot:
     ie = _one(msg, IE)
     if ie is None:
         raise E2BParseError("message has no investigationEvent")

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from .constants import MEDDRA_OID
+from .retained import Kept
 from .timefmt import DateLike
 
 
@@ -156,6 +157,7 @@ class MedicalHistory:
     end: DateLike | None = None  # D.7.1.r.4
     comments: str = ""  # D.7.1.r.5 (free text, scrubbed)
     family_history: bool = False  # D.7.1.r.6
+    kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
 
 
 @dataclass
@@ -167,6 +169,7 @@ class PastDrug:
     end: DateLike | None = None  # D.8.r.5
     indication: Code | None = None  # D.8.r.6a/b
     reaction: Code | None = None  # D.8.r.7a/b
+    kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
 
 
 @dataclass
@@ -184,6 +187,7 @@ class Patient:
     medical_history_text: str = ""  # D.7.2 (free text, scrubbed)
     concomitant_therapies: bool = False  # D.7.3
     past_drugs: list[PastDrug] = field(default_factory=list)  # D.8.r
+    kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
 
 
 @dataclass
@@ -204,6 +208,7 @@ class Reaction:
     country: str = ""  # E.i.9
     required_intervention: bool = False  # FDA.E.i.3.2h (emitted only with FdaRegional)
     id: str = field(default_factory=_uuid)
+    kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
 
 
 @dataclass
@@ -230,6 +235,7 @@ class Dosage:
     dose_form: Code | None = None  # G.k.4.r.9.2a/b (EDQM)
     route_text: str = ""  # G.k.4.r.10.1
     route: Code | None = None  # G.k.4.r.10.2a/b (EDQM)
+    kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
 
 
 @dataclass
@@ -267,6 +273,7 @@ class Drug:
     relatedness: list[Relatedness] = field(default_factory=list)  # G.k.9.i.2.r
     additional_info: str = ""  # G.k.11 (scrubbed)
     id: str = field(default_factory=_uuid)
+    kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
 
 
 @dataclass
@@ -314,6 +321,7 @@ class CaseSnapshot:
     sender_comments: str = ""  # H.4 (scrubbed)
     fda: FdaRegional | None = None
     message_id: str = ""  # N.2.r.1 override (FDA's samples use a UUID)
+    kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
     # The member's Restricted values (vault). Used only to scrub free text; never emitted.
     restricted_values: tuple[str, ...] = field(default=(), repr=False)
 
