@@ -9,8 +9,10 @@ from django.db import transaction
 
 from pv.models import Case
 from pv.services.cases import case_create
-from submissions.e2b import CaseSnapshot, Code
+from submissions.e2b import BatchHeader, CaseSnapshot, Code
 from submissions.e2b.constants import MEDDRA_OID
+from submissions.e2b.document import snapshot_to_document
+from submissions.e2b.timefmt import ts_to_datetime
 
 SEX = {"1": "M", "2": "F"}
 ROLES = {"1": "suspect", "2": "concomitant", "3": "interacting", "4": "concomitant"}
@@ -112,28 +114,38 @@ def _reactions(snapshot: CaseSnapshot) -> list[dict]:
 
 
 def _moment(value) -> datetime | None:
-    day = _as_date(value)
-    return datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
+    """C.1.4 / C.1.5 as an instant: the received time and zone when there is one (a date alone
+    is its first instant, UTC). The exact text, precision and zone travel in `e2b_document`."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return ts_to_datetime(str(value))
 
 
 @transaction.atomic
-def case_import_snapshot(*, snapshot: CaseSnapshot, actor) -> tuple[Case, bool]:
+def case_import_snapshot(
+    *, snapshot: CaseSnapshot, actor, route: BatchHeader | None = None
+) -> tuple[Case, bool]:
     """Create a case from an imported ICSR, or the next version of one imported before.
 
     Same worldwide case id (C.1.8.1): newer information (C.1.5) or a nullification/amendment
-    (C.1.11) becomes a new version; the same message again changes nothing.
+    (C.1.11) becomes a new version; the same message again changes nothing. `route` is the
+    batch header it came with (N.1.4 / N.2.r.3: post- or pre-market), kept for re-sending.
+    The whole ICSR is kept in `e2b_document`; the columns are pv's working view of it.
     """
     existing = Case.objects.filter(worldwide_case_id=snapshot.case_id, is_latest=True).first()
     if existing is not None:
-        return _import_next_version(existing, snapshot, actor)
-    received = _as_date(snapshot.first_received) or datetime.now(UTC).date()
-    fields = _case_fields(snapshot)
+        return _import_next_version(existing, snapshot, actor, route)
+    fields = _case_fields(snapshot, route)
     case = case_create(
         actor=actor,
         member=None,
         origin=Case.Origin.E2B_IMPORT,
         worldwide_case_id=snapshot.case_id,
-        received_at=datetime(received.year, received.month, received.day, tzinfo=UTC),
+        received_at=_moment(snapshot.first_received) or datetime.now(UTC),
         latest_info_at=_moment(snapshot.most_recent),
         drugs=_drugs(snapshot),
         reactions=_reactions(snapshot),
@@ -142,7 +154,9 @@ def case_import_snapshot(*, snapshot: CaseSnapshot, actor) -> tuple[Case, bool]:
     return case, True
 
 
-def _import_next_version(existing: Case, snapshot: CaseSnapshot, actor) -> tuple[Case, bool]:
+def _import_next_version(
+    existing: Case, snapshot: CaseSnapshot, actor, route: BatchHeader | None
+) -> tuple[Case, bool]:
     from pv.services.cases import case_version_create  # noqa: PLC0415
 
     newer = (_moment(snapshot.most_recent) or existing.latest_info_at) > existing.latest_info_at
@@ -163,14 +177,16 @@ def _import_next_version(existing: Case, snapshot: CaseSnapshot, actor) -> tuple
         case=existing,
         kind=kind,
         reason=reason,
-        changes=_case_fields(snapshot),
+        changes=_case_fields(snapshot, route),
         drugs=_drugs(snapshot),
         reactions=_reactions(snapshot),
+        # The sender's C.1.5, not the time pv imported it.
+        latest_info_at=_moment(snapshot.most_recent) if kind == "followup" else None,
     )
     return case, True
 
 
-def _case_fields(snapshot: CaseSnapshot) -> dict:
+def _case_fields(snapshot: CaseSnapshot, route: BatchHeader | None = None) -> dict:
     source = next((s for s in snapshot.primary_sources if s.regulatory), None) or (
         snapshot.primary_sources[0] if snapshot.primary_sources else None
     )
@@ -195,4 +211,5 @@ def _case_fields(snapshot: CaseSnapshot) -> dict:
     }
     for criterion in Case.SERIOUSNESS_FIELDS:
         fields[criterion] = any(criterion in r.seriousness for r in snapshot.reactions)
+    fields["e2b_document"] = snapshot_to_document(snapshot, route)
     return fields

@@ -32,6 +32,7 @@ CASE_FIELDS = {
     *Case.SERIOUSNESS_FIELDS,
     "narrative",
     "reporter_comments",
+    "e2b_document",
 }
 DRUG_FIELDS = {f.name for f in CaseDrug._meta.concrete_fields} - {
     "id",
@@ -187,6 +188,7 @@ def case_version_create(
     reactions: list[dict] | None = None,
     source_posts=(),
     source_reports=(),
+    latest_info_at=None,
 ) -> Case:
     """A new version of `case`: follow-up information (restarts the clock), an amendment, or a
     nullification (C.1.11.1 = 1; the case is void from this version on)."""
@@ -222,7 +224,8 @@ def case_version_create(
         day_zero=case.day_zero,
         # Follow-up information is new information: C.1.5 moves and the clock restarts.
         # An amendment corrects what was already known and keeps the clock.
-        latest_info_at=now if kind == "followup" else case.latest_info_at,
+        # An imported follow-up brings its sender's C.1.5 (`latest_info_at`).
+        latest_info_at=(latest_info_at or now) if kind == "followup" else case.latest_info_at,
         member=case.member,
         origin=case.origin,
         created_by=actor if getattr(actor, "pk", None) else None,
