@@ -9,10 +9,11 @@ writes as the new sender (C.1.1, C.1.2, C.3, N.*) and the version kind (C.1.11) 
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
-from pv.models import Case
-from submissions.e2b import BatchHeader, CaseSnapshot
+from pv.models import Case, CaseDrug, CaseReaction
+from submissions.e2b import BatchHeader, CaseSnapshot, Drug, Reaction
 from submissions.e2b.document import snapshot_from_document
 from submissions.importer import _case_fields, _drugs, _moment, _reactions
 
@@ -32,23 +33,83 @@ def received_route(*, case: Case) -> BatchHeader | None:
     return snapshot_from_document(case.e2b_document)[1]
 
 
-def _rows(rows, derived: list[dict]) -> list[dict]:
-    keys = derived[0].keys() if derived else ()
-    return [{key: getattr(row, key) for key in keys} for row in rows]
+def _changed(row, derived: dict, model) -> set[str]:
+    """The row's fields that no longer hold what the importer derived from the document (a
+    field the importer does not fill counts as changed once it leaves its default)."""
+    out = set()
+    for field in model._meta.concrete_fields:
+        name = field.name
+        if name in _NOT_DATA:
+            continue
+        expected = derived[name] if name in derived else field.get_default()
+        if getattr(row, name) != expected:
+            out.add(name)
+    return out
 
 
-def _merge(received: list, derived: list[dict], current: list[dict], pv_items: list) -> list:
-    """Per position: the received item while its row is unchanged, else pv's item (keeping the
-    received item's id and kept elements, so references and unmodelled data survive)."""
-    out = []
-    for index, pv_item in enumerate(pv_items):
-        if index < len(received) and index < len(derived) and current[index] == derived[index]:
-            out.append(received[index])
-        elif index < len(received):
-            out.append(dataclasses.replace(pv_item, id=received[index].id,
-                                           kept=received[index].kept))
+_NOT_DATA = {"id", "case", "created_at", "updated_at", "position", "product"}
+
+
+def _drug(received: Drug, changed: set[str], mine: Drug) -> Drug:
+    """The received drug with the fields a reviewer changed taken from pv's view of the row."""
+    drug = copy.deepcopy(received)
+    if "role" in changed:
+        drug.role = mine.role
+    if "name_reported" in changed:
+        drug.name = mine.name
+    if "ingredients" in changed:
+        drug.ingredients = mine.ingredients
+    if "action_taken" in changed:
+        drug.action_taken = mine.action_taken
+    if changed & {"indication_reported", "indication_code"}:
+        drug.indications = mine.indications
+    dosage_fields = {"dose_text", "dose_value", "dose_unit", "route", "start_date", "stop_date"}
+    if changed & dosage_fields:
+        if not drug.dosages or not mine.dosages:
+            drug.dosages = mine.dosages
         else:
-            out.append(pv_item)
+            first, theirs = drug.dosages[0], mine.dosages[0]
+            for column, attr in (
+                ("dose_text", "text"),
+                ("route", "route_text"),
+                ("start_date", "start"),
+                ("stop_date", "end"),
+            ):
+                if column in changed:
+                    setattr(first, attr, getattr(theirs, attr))
+            if changed & {"dose_value", "dose_unit"}:
+                first.dose = theirs.dose
+    return drug
+
+
+# E.i.2.1 is the code in its terminology; term, pt and soc are its labels and hierarchy.
+_TERM_FIELDS = {"code", "terminology", "terminology_version"}
+
+
+def _reaction(received: Reaction, changed: set[str], mine: Reaction) -> Reaction:
+    reaction = copy.deepcopy(received)
+    if "reported_term" in changed:
+        reaction.reported_term = mine.reported_term
+    if changed & _TERM_FIELDS:
+        reaction.term = mine.term
+    if "onset_date" in changed:
+        reaction.onset = mine.onset
+    if "outcome" in changed:
+        reaction.outcome = mine.outcome
+    if changed & set(Case.SERIOUSNESS_FIELDS):
+        reaction.seriousness = mine.seriousness
+    return reaction
+
+
+def _merge(received: list, derived: list[dict], rows: list, mine: list, model, apply) -> list:
+    """Per position: the received item with the reviewer's changes of its row applied; rows
+    a reviewer added are pv's own items."""
+    out = []
+    for index, (row, item) in enumerate(zip(rows, mine, strict=True)):
+        if index < len(received) and index < len(derived):
+            out.append(apply(received[index], _changed(row, derived[index], model), item))
+        else:
+            out.append(item)
     return out
 
 
@@ -56,26 +117,33 @@ def received_snapshot(*, case: Case, pv_view: CaseSnapshot) -> CaseSnapshot:
     """The snapshot to send for an imported case version (`pv_view`: built from its rows)."""
     received, _route = snapshot_from_document(case.e2b_document)
     derived = _case_fields(received)
-    changed = {f for f, value in derived.items()
-               if f != "e2b_document" and getattr(case, f) != value}
+    changed = {
+        f for f, value in derived.items() if f != "e2b_document" and getattr(case, f) != value
+    }
     patient = received.patient
     for column in changed & PATIENT_COLUMNS.keys():
         attr = PATIENT_COLUMNS[column]
         setattr(patient, attr, getattr(pv_view.patient, attr))
     if changed & {"reporter_qualification", "reporter_country"} and received.primary_sources:
-        source = next((s for s in received.primary_sources if s.regulatory),
-                      received.primary_sources[0])
+        source = next(
+            (s for s in received.primary_sources if s.regulatory), received.primary_sources[0]
+        )
         source.qualification = case.reporter_qualification
         source.country = case.reporter_country
     for attr in ("report_type", "narrative", "reporter_comments"):
         if attr in changed:
             setattr(received, attr, getattr(pv_view, attr))
-    drugs = list(case.drugs.all())
-    reactions = list(case.reactions.all())
-    received.drugs = _merge(received.drugs, _drugs(received), _rows(drugs, _drugs(received)),
-                            pv_view.drugs)
-    received.reactions = _merge(received.reactions, _reactions(received),
-                                _rows(reactions, _reactions(received)), pv_view.reactions)
+    received.drugs = _merge(
+        received.drugs, _drugs(received), list(case.drugs.all()), pv_view.drugs, CaseDrug, _drug
+    )
+    received.reactions = _merge(
+        received.reactions,
+        _reactions(received),
+        list(case.reactions.all()),
+        pv_view.reactions,
+        CaseReaction,
+        _reaction,
+    )
     if case.received_at != _moment(received.first_received):
         received.first_received = pv_view.first_received
     if case.latest_info_at != _moment(received.most_recent):

@@ -14,8 +14,8 @@ from pv.models import Case, Partner
 from submissions.e2b import build_icsr, check_successor, errors, validate
 from submissions.e2b.parse import parse_batch
 from submissions.models import Submission
-from submissions.services.routing import submission_kind
 from submissions.received import received_route
+from submissions.services.routing import submission_kind
 from submissions.snapshots import case_to_snapshot, header_for, regional_for
 
 logger = logging.getLogger(__name__)

@@ -57,3 +57,21 @@ def test_policy_masks_record_numbers_and_parent_name():
 def _header_cases(path):
     batch = parse_batch(read_file(str(path)))
     return batch.header, batch.cases
+
+
+def test_kept_free_text_is_scrubbed_and_contacts_masked():
+    # given a received case whose kept parent data (D.10.8.r) names a Restricted value
+    path = next(p for p in fda_examples() if p.name == "FAERS2022Scenario6.xml")
+    header, (case,) = _header_cases(path)
+    assert b"Penicillium notatum" in build_batch(header, [case])
+    case.restricted_values = ("Penicillium notatum",)
+    # and a kept contact that is a phone number
+    person = case.patient.kept["person"]
+    phone = Node("telecom", (("value", "tel:+44 7700 900123"),))
+    case.patient.kept["person"] = Kept(person.order, (*person.nodes, phone), person.drop)
+    # when pv builds it
+    exported = build_batch(header, [case])
+    # then neither leaves pv
+    assert b"Penicillium notatum" not in exported
+    assert b"7700 900123" not in exported
+    assert b'<telecom value="tel:" nullFlavor="MSK"/>' in exported

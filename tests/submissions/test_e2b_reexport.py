@@ -86,3 +86,48 @@ def test_imported_follow_up_keeps_the_senders_c15(tmp_path):
     assert latest.version == 2
     exported = parse_batch(_export(latest, kind="followup")[0]).cases[0]
     assert exported.most_recent.isoformat() == "2022-07-01T09:30:00-04:00"
+
+
+def _rows(case):
+    from pv.services.cases import DRUG_FIELDS, REACTION_FIELDS
+
+    drugs = [{f: getattr(d, f) for f in DRUG_FIELDS} for d in case.drugs.all()]
+    reactions = [{f: getattr(r, f) for f in REACTION_FIELDS} for r in case.reactions.all()]
+    return drugs, reactions
+
+
+def test_reviewer_row_changes_replace_only_their_elements():
+    from pv.services.cases import case_version_create
+
+    # given Scenario 5-3 (its G.k.1 = 4 assessment points at a drug with no G.k block: kept)
+    path = next(p for p in fda_examples() if p.name == "FAERS2022Scenario5-3.xml")
+    case = _import(path)
+    drugs, reactions = _rows(case)
+    # when a reviewer corrects a reaction's outcome and that drug's dosage text
+    reactions[0]["outcome"] = "1"
+    drugs[0]["dose_text"] = "one tablet"
+    new = case_version_create(actor="test", case=case, kind="amendment", reason="review",
+                              drugs=drugs, reactions=reactions)
+    xml, failures = _export(new, kind="amendment")
+    # then exactly those elements change (G.k.1 = 4 included, it does not), nothing is lost
+    diffs = unexpected_differences(read_file(str(path)), xml)
+    # (that drug had no dosage: its first G.k.4.r block appears, holding only the text)
+    assert sorted({d.split("]")[0][1:] for d in diffs}) == [
+        "C.1.11.1", "C.1.11.2", "E.i.7", "G.k.4.r"]
+    assert sum(d.startswith("[G.k.4.r]") for d in diffs) == 1
+    assert b"one tablet" in xml
+    assert [str(f) for f in errors(failures)] == []
+
+
+def test_added_reaction_is_sent_with_the_received_ones():
+    from pv.services.cases import case_version_create
+
+    path = next(p for p in fda_examples() if p.name == "FAERS2022Scenario1.xml")
+    case = _import(path)
+    drugs, reactions = _rows(case)
+    added = {**reactions[0], "reported_term": "headache", "code": "10019211", "outcome": "0"}
+    new = case_version_create(actor="test", case=case, kind="followup", reason="new event",
+                              drugs=drugs, reactions=[*reactions, added])
+    exported = parse_batch(_export(new, kind="followup")[0]).cases[0]
+    assert [r.term.code for r in exported.reactions][-1] == "10019211"
+    assert len(exported.reactions) == len(parse_batch(read_file(str(path))).cases[0].reactions) + 1
