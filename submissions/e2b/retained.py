@@ -19,6 +19,8 @@ anything leaves (patient record numbers D.1.1.x, the parent's identification D.1
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -156,10 +158,27 @@ def _element(parent: etree._Element | None, node: Node, clean: Scrub) -> etree._
             el.set("value", f"{scheme}:")
             el.set("nullFlavor", "MSK")
     if node.text:
-        el.text = clean(node.text)
+        el.text = _attachment(node, clean) if node.get("representation") == "B64" else clean(
+            node.text)
     for child in node.children:
         _element(el, child, clean)
     return el
+
+
+def _attachment(node: Node, clean: Scrub) -> str:
+    """C.1.6.1.r.2 / C.4.r.2 documents: plain text is decoded, scrubbed and encoded again;
+    other media (PDF ...) cannot be scrubbed as text and are forwarded as received."""
+    media = node.get("mediaType") or "text/plain"
+    if not media.startswith("text/") or node.get("compression"):
+        return node.text
+    try:
+        text = base64.b64decode("".join(node.text.split()), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return node.text
+    scrubbed = clean(text)
+    if scrubbed == text:
+        return node.text
+    return base64.b64encode(scrubbed.encode("utf-8")).decode("ascii")
 
 
 def restore(el: etree._Element, kept: Kept | None, clean: Scrub, anchor: str = "") -> None:

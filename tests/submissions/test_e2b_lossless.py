@@ -75,3 +75,22 @@ def test_kept_free_text_is_scrubbed_and_contacts_masked():
     assert b"Penicillium notatum" not in exported
     assert b"7700 900123" not in exported
     assert b'<telecom value="tel:" nullFlavor="MSK"/>' in exported
+
+
+def test_text_attachments_are_scrubbed_inside_their_base64():
+    import base64
+
+    # given a kept plain-text attachment that carries a phone number
+    path = next(p for p in fda_examples() if p.name == "FAERS2022Scenario6.xml")
+    header, (case,) = _header_cases(path)
+    ie = case.kept["investigation"]
+    body = base64.b64encode(b"call the reporter on +44 7700 900123").decode()
+    text = Node("text", (("mediaType", "text/plain"), ("representation", "B64")), body)
+    document = Node("document", (("classCode", "DOC"), ("moodCode", "EVN")), "", (text,))
+    case.kept["investigation"] = Kept(ie.order, (*ie.nodes, Node(
+        "reference", (("typeCode", "REFR"),), "", (document,))), ie.drop)
+    # when pv builds it, the attachment is still base64, without the phone number
+    exported = build_batch(header, [case])
+    assert body.encode() not in exported
+    scrubbed = base64.b64encode(b"call the reporter on [redacted]")
+    assert scrubbed in exported
