@@ -8,6 +8,7 @@ from collections.abc import Callable
 from . import constants as k
 from .retained import restore
 from .snapshot import CaseSnapshot, Code, Dosage, Drug, Patient, Quantity, Reaction
+from .study import build_study
 from .xmlutil import bl_value, code_attrs, fragment, ivl_ts, obs_code, pq, sub, ts, typed
 
 Scrub = Callable[[str], str]
@@ -125,6 +126,7 @@ def _patient(role, case: CaseSnapshot, clean: Scrub) -> None:
         sub(player, "administrativeGenderCode", {"nullFlavor": patient.sex})
     ts(player, "birthTime", patient.birth_date)
     restore(player, patient.kept.get("person"), clean, "person")
+    build_study(role, case.study, clean)  # C.5
 
     if patient.age is not None:
         pq(_observation(role, k.OBS_AGE), "value", patient.age)

@@ -36,6 +36,7 @@ from .snapshot import (
     Relatedness,
     Sender,
 )
+from .study import parse_study
 from .timefmt import parse_ts
 
 
@@ -183,6 +184,7 @@ def _typed_message(msg) -> CaseSnapshot:
             for node in _all(ie, f"h:subjectOf1/h:controlActEvent/h:id[@root='{k.OID_C_1_9_1_R}']")
         ),
         nullification=nullification,
+        study=parse_study(role),
         primary_sources=[_source(s) for s in _all(
             ie, "h:outboundRelationship[h:relatedInvestigation/h:code/@code='2']")],
         sender=_sender(_one(ie, "h:subjectOf1/h:controlActEvent/h:author/h:assignedEntity")),

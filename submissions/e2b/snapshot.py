@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from .constants import MEDDRA_OID
+from .constants import MEDDRA_OID, OID_STUDY_REGISTRATION
 from .retained import Kept
 from .timefmt import DateLike
 
@@ -289,6 +289,29 @@ class FdaRegional:
 
 
 @dataclass
+class StudyRegistration:
+    """C.5.1.r (root OID_STUDY_REGISTRATION) or an FDA study number: FDA.C.5.5a IND (FDA_IND),
+    FDA.C.5.5b pre-ANDA (FDA_PRE_ANDA), FDA.C.5.6.r cross-reported IND (FDA_CROSS_REPORTED_IND)."""
+
+    number: str  # C.5.1.r.1 / FDA.C.5.5a / FDA.C.5.5b / FDA.C.5.6.r
+    root: str = OID_STUDY_REGISTRATION
+    country: str = ""  # C.5.1.r.2
+
+
+@dataclass
+class Study:
+    """C.5: the study in which the reaction was observed (report type 2, FDA pre-market)."""
+
+    registrations: list[StudyRegistration] = field(default_factory=list)  # C.5.1.r, FDA.C.5.5/6
+    name: str = ""  # C.5.2 (scrubbed)
+    sponsor_number: str = ""  # C.5.3
+    type: str = ""  # C.5.4: 1 clinical trial, 2 individual patient use, 3 other studies
+
+    def numbers(self, root: str) -> list[str]:
+        return [r.number for r in self.registrations if r.root == root]
+
+
+@dataclass
 class Nullification:
     """C.1.11: code "1" nullification (voids the case) or "2" amendment, with a reason."""
 
@@ -311,6 +334,7 @@ class CaseSnapshot:
     expedited: bool | None = None  # C.1.7 (None -> nullFlavor NI, R2 migrations only)
     other_case_ids: tuple[tuple[str, str], ...] = ()  # C.1.9.1.r (source, id)
     nullification: Nullification | None = None  # C.1.11
+    study: Study | None = None  # C.5
     primary_sources: list[PrimarySource] = field(default_factory=lambda: [PrimarySource()])
     sender: Sender = field(default_factory=Sender)
     patient: Patient = field(default_factory=Patient)

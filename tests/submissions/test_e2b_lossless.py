@@ -94,3 +94,28 @@ def test_text_attachments_are_scrubbed_inside_their_base64():
     assert body.encode() not in exported
     scrubbed = base64.b64encode(b"call the reporter on [redacted]")
     assert scrubbed in exported
+
+
+def test_study_is_typed_with_fda_numbers():
+    from submissions.e2b.constants import FDA_CROSS_REPORTED_IND, FDA_IND
+
+    path = next(p for p in fda_examples() if p.name == "FAERS2022Scenario3.xml")
+    _header, (case,) = _header_cases(path)
+    assert case.study.type == "1"
+    assert case.study.sponsor_number == "CT-00-00"
+    assert case.study.numbers(FDA_IND) == ["123456"]
+    assert case.study.numbers(FDA_CROSS_REPORTED_IND) == ["222222", "333333"]
+    assert "patient" not in case.patient.kept  # the typed study reproduces C.5 whole
+
+
+def test_own_study_report_carries_c5():
+    from submissions.e2b import Study, StudyRegistration
+
+    from .e2b_cases import header, make_case
+
+    case = make_case(report_type="2", study=Study(
+        registrations=[StudyRegistration("EUCT-2025-0001", country="GB")], name="PV study",
+        sponsor_number="PV-S-1", type="3"))
+    problems = [str(f) for f in errors(validate(build_batch(header(), [case]), "ich"))]
+    assert not [p for p in problems if "C.5" in p]
+    assert parse_batch(build_batch(header(), [case])).cases[0].study == case.study
