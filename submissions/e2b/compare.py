@@ -146,11 +146,17 @@ def _key(el: etree._Element) -> tuple:
         for child in node:
             if not isinstance(child.tag, str):
                 continue
-            if child.tag == "id" and child.get("root"):
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "id" and child.get("root"):
                 return (el.tag, child.get("root"))
-            if child.tag == "code" and child.get("code"):
+            if tag == "code" and child.get("code"):
                 return (el.tag, child.get("code"), child.get("codeSystem"))
     return (el.tag,)
+
+
+def identity(el: etree._Element) -> tuple:
+    """Namespace-free `_key`: which of its same-tag siblings an element is."""
+    return tuple(part.split("}", 1)[-1] if isinstance(part, str) else part for part in _key(el))
 
 
 def _step(el: etree._Element) -> str:

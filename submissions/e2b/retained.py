@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from . import constants as k
-from .compare import canonical
+from .compare import canonical, identity
 
 Scrub = Callable[[str], str]
 _HL7 = f"{{{k.HL7_NS}}}"
@@ -65,15 +65,17 @@ class Kept:
     # unchanged, so a kept child is never sent twice. A reviewer's change makes them differ,
     # and then pv's version is sent.
     drop: tuple[str, ...] = ()
+    # Per kept node, the index in `drop` of the rebuilt child it stands in for (-1: none).
+    replaces: tuple[int, ...] = ()
 
     def to_json(self) -> dict:
         return {"order": list(self.order), "nodes": [n.to_json() for n in self.nodes],
-                "drop": list(self.drop)}
+                "drop": list(self.drop), "replaces": list(self.replaces)}
 
     @classmethod
     def from_json(cls, data: dict) -> Kept:
         return cls(tuple(data["order"]), tuple(Node.from_json(n) for n in data["nodes"]),
-                   tuple(data.get("drop", ())))
+                   tuple(data.get("drop", ())), tuple(data.get("replaces", ())))
 
 
 def _tag(el) -> str:
@@ -121,29 +123,39 @@ def keep(original: etree._Element, built: etree._Element,
          sender_only: Callable[[etree._Element], bool]) -> Kept | None:
     """The children of `original` that `built` (pv's typed rebuild) does not reproduce, except
     those pv re-creates as the sender (`sender_only`: C.1.1, C.2.r, C.3 ...)."""
-    rebuilt: dict[str, int] = {}
+    spare: dict[str, list[etree._Element]] = {}
     for child in built:  # pv's own parts are pv's to write: never dropped
         if isinstance(child.tag, str) and not sender_only(child):
-            key = canonical(child)
-            rebuilt[key] = rebuilt.get(key, 0) + 1
+            spare.setdefault(canonical(child), []).append(child)
     children = [c for c in original if isinstance(c.tag, str)]
-    nodes = []
+    unmatched = []
     for child in children:
         if sender_only(child):
             continue
-        key = canonical(child)
-        if rebuilt.get(key):
-            rebuilt[key] -= 1
+        same = spare.get(canonical(child))
+        if same:
+            same.pop(0)
         else:
-            nodes.append(node_of(child))
-    drop = tuple(key for key, count in rebuilt.items() for _ in range(count))
-    if not nodes and not drop:
+            unmatched.append(child)
+    leftover = {id(c) for group in spare.values() for c in group}
+    drops = [c for c in built if id(c) in leftover]
+    # A kept child stands for the rebuilt child of the same kind (tag, id or code) that it
+    # improves on; if that rebuilt child later changes (a reviewer's edit), pv's version wins.
+    replaces, taken = [], set()
+    for child in unmatched:
+        index = next((i for i, d in enumerate(drops)
+                      if i not in taken and identity(d) == identity(child)), -1)
+        if index >= 0:
+            taken.add(index)
+        replaces.append(index)
+    if not unmatched and not drops:
         return None
     order: list[str] = []
     for c in children:
         if _tag(c) not in order:
             order.append(_tag(c))
-    return Kept(tuple(order), tuple(nodes), drop)
+    return Kept(tuple(order), tuple(node_of(c) for c in unmatched),
+                tuple(canonical(d) for d in drops), tuple(replaces))
 
 
 def _element(parent: etree._Element | None, node: Node, clean: Scrub) -> etree._Element:
@@ -181,21 +193,38 @@ def _attachment(node: Node, clean: Scrub) -> str:
     return base64.b64encode(scrubbed.encode("utf-8")).decode("ascii")
 
 
+# Children the schema allows once per parent: a kept one gives way when pv's rebuild writes
+# its own (say a dosage's effectiveTime received as nullFlavor ASKU, given dates by a reviewer).
+SINGLE = frozenset({
+    "effectiveTime", "value", "text", "title", "routeCode", "doseQuantity", "consumable",
+    "administrativeGenderCode", "birthTime", "deceasedTime", "availabilityTime", "methodCode",
+    "location", "statusCode",
+})
+
+
 def restore(el: etree._Element, kept: Kept | None, clean: Scrub, anchor: str = "") -> None:
     """Put kept children back into the built element `el`, in schema order."""
     if kept is None:
         return
+    changed: set[int] = set()  # drops pv's rebuild no longer makes: a reviewer changed them
     if kept.drop:
-        unwanted = list(kept.drop)
-        tags = {key[1:].split(" ", 1)[0] for key in unwanted}
+        unwanted = dict(enumerate(kept.drop))
+        tags = {key[1:].split(" ", 1)[0] for key in kept.drop}
         for child in list(el):
             if isinstance(child.tag, str) and child.tag in tags:  # canonical is not cheap
                 key = canonical(child)
-                if key in unwanted:
-                    unwanted.remove(key)
+                index = next((i for i, k in unwanted.items() if k == key), None)
+                if index is not None:
+                    del unwanted[index]
                     el.remove(child)
+        changed = set(unwanted)
     rank = {tag: i for i, tag in enumerate(kept.order)}
-    for node in kept.nodes:
+    built = {_tag(c) for c in el if isinstance(c.tag, str)}
+    for index, node in enumerate(kept.nodes):
+        if index < len(kept.replaces) and kept.replaces[index] in changed:
+            continue
+        if node.tag in SINGLE and node.tag in built:  # pv now writes it (a reviewer's value)
+            continue
         mask = MASKED.get((anchor, node.tag))
         new = _element(None, mask(node) if mask else node, clean)
         mine = rank.get(node.tag, len(rank))

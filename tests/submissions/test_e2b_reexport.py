@@ -4,6 +4,7 @@ element (issue 17: re-sending must not lose or change data; pre-market keeps its
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -134,3 +135,24 @@ def test_cli_import_then_export_to_fda(path, tmp_path, capsys):
     assert ": OK (fda)" in capsys.readouterr().out
     (written,) = tmp_path.glob("*.xml")
     assert unexpected_differences(read_file(str(path)), written.read_bytes()) == []
+
+
+def test_reviewer_edits_of_partly_kept_parts_replace_them():
+    from pv.services.cases import case_version_create
+
+    # given Scenario 1: its first drug's indication (G.k.7.r) and dosage dates (an effectiveTime
+    # received as nullFlavor ASKU) are held as received, beyond what the typed model rebuilds
+    path = next(p for p in fda_examples() if p.name == "FAERS2022Scenario1.xml")
+    case = _import(path)
+    drugs, reactions = _rows(case)
+    # when a reviewer rewrites the indication and gives the dosage a start date
+    drugs[0]["indication_reported"] = "deep vein thrombosis"
+    drugs[0]["start_date"] = date(2014, 10, 1)
+    new = case_version_create(actor="test", case=case, kind="amendment", reason="review",
+                              drugs=drugs, reactions=reactions)
+    xml, failures = _export(new, kind="amendment")
+    # then pv's values replace the received ones (once each) and the message is valid
+    exported = parse_batch(xml).cases[0]
+    assert [i.text for i in exported.drugs[0].indications] == ["deep vein thrombosis"]
+    assert exported.drugs[0].dosages[0].start == date(2014, 10, 1)
+    assert [str(f) for f in errors(failures)] == []
