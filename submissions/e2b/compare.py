@@ -132,11 +132,19 @@ def _text(el: etree._Element) -> str:
     return (el.text or "").strip()
 
 
-def canonical(el: etree._Element) -> str:
-    """One string per subtree; equal strings mean equal data."""
+def canonical(el: etree._Element, cache: dict | None = None) -> str:
+    """One string per subtree; equal strings mean equal data. `cache` (element -> string) may
+    be shared by callers that compare nested subtrees of trees they do not change meanwhile."""
+    if cache is not None:
+        known = cache.get(el)
+        if known is not None:
+            return known
     parts = [el.tag, repr(sorted(_attrs(el).items())), repr(_text(el))]
-    parts.extend(sorted(canonical(child) for child in el if isinstance(child.tag, str)))
-    return "(" + " ".join(parts) + ")"
+    parts.extend(sorted(canonical(child, cache) for child in el if isinstance(child.tag, str)))
+    text = "(" + " ".join(parts) + ")"
+    if cache is not None:
+        cache[el] = text
+    return text
 
 
 def _key(el: etree._Element) -> tuple:

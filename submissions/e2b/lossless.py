@@ -142,10 +142,13 @@ def _anchors(original, built, case: CaseSnapshot) -> list[Anchor]:
 def attach_kept(message: etree._Element, case: CaseSnapshot) -> None:
     """Fill the `kept` documents of `case` (parsed from `message`) in place."""
     built = build_message(case, BatchHeader(), scrub=False)
+    # Innermost anchors first: an anchor's subtree is final (restored) before any outer
+    # anchor compares it, so canonical strings can be cached for the whole walk.
+    cache: dict = {}
     for original, rebuilt, store, name in reversed(_anchors(message, built, case)):
         if original is None or rebuilt is None:
             continue
-        kept = keep(original, rebuilt, SENDER_ONLY[name])
+        kept = keep(original, rebuilt, SENDER_ONLY[name], cache)
         if kept is not None:
             store[name] = kept
             restore(rebuilt, kept, lambda text: text, name)

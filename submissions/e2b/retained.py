@@ -120,19 +120,21 @@ MASKED: dict[tuple[str, str], Callable[[Node], Node]] = {
 
 
 def keep(original: etree._Element, built: etree._Element,
-         sender_only: Callable[[etree._Element], bool]) -> Kept | None:
+         sender_only: Callable[[etree._Element], bool], cache: dict | None = None,
+         ) -> Kept | None:
     """The children of `original` that `built` (pv's typed rebuild) does not reproduce, except
-    those pv re-creates as the sender (`sender_only`: C.1.1, C.2.r, C.3 ...)."""
+    those pv re-creates as the sender (`sender_only`: C.1.1, C.2.r, C.3 ...). `cache`: see
+    `compare.canonical` (safe while `built` changes only in elements not yet compared)."""
     spare: dict[str, list[etree._Element]] = {}
     for child in built:  # pv's own parts are pv's to write: never dropped
         if isinstance(child.tag, str) and not sender_only(child):
-            spare.setdefault(canonical(child), []).append(child)
+            spare.setdefault(canonical(child, cache), []).append(child)
     children = [c for c in original if isinstance(c.tag, str)]
     unmatched = []
     for child in children:
         if sender_only(child):
             continue
-        same = spare.get(canonical(child))
+        same = spare.get(canonical(child, cache))
         if same:
             same.pop(0)
         else:
@@ -155,7 +157,7 @@ def keep(original: etree._Element, built: etree._Element,
         if _tag(c) not in order:
             order.append(_tag(c))
     return Kept(tuple(order), tuple(node_of(c) for c in unmatched),
-                tuple(canonical(d) for d in drops), tuple(replaces))
+                tuple(canonical(d, cache) for d in drops), tuple(replaces))
 
 
 def _element(parent: etree._Element | None, node: Node, clean: Scrub) -> etree._Element:
