@@ -147,8 +147,14 @@ def canonical(el: etree._Element, cache: dict | None = None) -> str:
     return text
 
 
+_SINGLE = {"MCCI_IN200100UV01", "PORR_IN049016UV", "controlActProcess", "subject",
+           "investigationEvent", "adverseEventAssessment", "subject1", "primaryRole"}
+
+
 def _key(el: etree._Element) -> tuple:
     """What tells same-tag siblings apart: their id, their code, or their first child's."""
+    if el.tag.rsplit("}", 1)[-1] in _SINGLE:  # one of a kind: nothing to tell apart
+        return (el.tag,)
     probe = [el, *[c for c in el if isinstance(c.tag, str)][:1]]
     for node in probe:
         for child in node:
@@ -202,7 +208,7 @@ _SHORT = (("/MCCI_IN200100UV01/PORR_IN049016UV/controlActProcess/subject/investi
 
 
 def _walk(a, b, path: str, la: dict, lb: dict, out: list[Difference]) -> None:
-    here = f"{path}/{_step(a)}" if a.tag not in _UNKEYED else f"{path}/{a.tag}"
+    here = f"{path}/{_step(a)}"
     for long, short in _SHORT:
         if here == long:
             here = short
@@ -226,10 +232,6 @@ def _walk(a, b, path: str, la: dict, lb: dict, out: list[Difference]) -> None:
         out.append(Difference(_label(child, lb), f"{here}/{_step(child)}", MISSING,
                               _summary(child)))
 
-
-_UNKEYED = {"MCCI_IN200100UV01", "PORR_IN049016UV", "controlActProcess", "subject",
-             "investigationEvent", "component", "adverseEventAssessment", "subject1",
-             "primaryRole"}
 
 
 def _summary(el: etree._Element) -> str:
