@@ -55,7 +55,7 @@ def _coded(code: Code | None) -> dict:
     }
 
 
-def _drugs(snapshot: CaseSnapshot) -> list[dict]:
+def drug_rows_from(snapshot: CaseSnapshot) -> list[dict]:
     out = []
     for d in snapshot.drugs:
         dosage = d.dosages[0] if d.dosages else None
@@ -96,7 +96,7 @@ def _drugs(snapshot: CaseSnapshot) -> list[dict]:
     return out
 
 
-def _reactions(snapshot: CaseSnapshot) -> list[dict]:
+def reaction_rows_from(snapshot: CaseSnapshot) -> list[dict]:
     out = []
     for r in snapshot.reactions:
         out.append(
@@ -113,7 +113,7 @@ def _reactions(snapshot: CaseSnapshot) -> list[dict]:
     return out
 
 
-def _moment(value) -> datetime | None:
+def instant_of(value) -> datetime | None:
     """C.1.4 / C.1.5 as an instant: the received time and zone when there is one (a date alone
     is its first instant, UTC). The exact text, precision and zone travel in `e2b_document`."""
     if value is None:
@@ -139,16 +139,16 @@ def case_import_snapshot(
     existing = Case.objects.filter(worldwide_case_id=snapshot.case_id, is_latest=True).first()
     if existing is not None:
         return _import_next_version(existing, snapshot, actor, route)
-    fields = _case_fields(snapshot, route)
+    fields = case_fields_from(snapshot, route)
     case = case_create(
         actor=actor,
         member=None,
         origin=Case.Origin.E2B_IMPORT,
         worldwide_case_id=snapshot.case_id,
-        received_at=_moment(snapshot.first_received) or datetime.now(UTC),
-        latest_info_at=_moment(snapshot.most_recent),
-        drugs=_drugs(snapshot),
-        reactions=_reactions(snapshot),
+        received_at=instant_of(snapshot.first_received) or datetime.now(UTC),
+        latest_info_at=instant_of(snapshot.most_recent),
+        drugs=drug_rows_from(snapshot),
+        reactions=reaction_rows_from(snapshot),
         **fields,
     )
     return case, True
@@ -159,7 +159,7 @@ def _import_next_version(
 ) -> tuple[Case, bool]:
     from pv.services.cases import case_version_create  # noqa: PLC0415
 
-    newer = (_moment(snapshot.most_recent) or existing.latest_info_at) > existing.latest_info_at
+    newer = (instant_of(snapshot.most_recent) or existing.latest_info_at) > existing.latest_info_at
     if snapshot.nullification is not None and snapshot.nullification.code == "1":
         if existing.status == Case.Status.NULLIFIED:
             return existing, False
@@ -177,16 +177,22 @@ def _import_next_version(
         case=existing,
         kind=kind,
         reason=reason,
-        changes=_case_fields(snapshot, route),
-        drugs=_drugs(snapshot),
-        reactions=_reactions(snapshot),
+        changes=case_fields_from(snapshot, route),
+        drugs=drug_rows_from(snapshot),
+        reactions=reaction_rows_from(snapshot),
         # The sender's C.1.5, not the time pv imported it.
-        latest_info_at=_moment(snapshot.most_recent) if kind == "followup" else None,
+        latest_info_at=instant_of(snapshot.most_recent) if kind == "followup" else None,
     )
     return case, True
 
 
-def _case_fields(snapshot: CaseSnapshot, route: BatchHeader | None = None) -> dict:
+def case_fields_from(snapshot: CaseSnapshot, route: BatchHeader | None = None) -> dict:
+    """The case columns pv derives from an ICSR, plus the ICSR itself (`e2b_document`)."""
+    return {**case_columns_from(snapshot), "e2b_document": snapshot_to_document(snapshot, route)}
+
+
+def case_columns_from(snapshot: CaseSnapshot) -> dict:
+    """pv's working view of an ICSR's case-level data (what reviewers see and edit)."""
     source = next((s for s in snapshot.primary_sources if s.regulatory), None) or (
         snapshot.primary_sources[0] if snapshot.primary_sources else None
     )
@@ -211,5 +217,4 @@ def _case_fields(snapshot: CaseSnapshot, route: BatchHeader | None = None) -> di
     }
     for criterion in Case.SERIOUSNESS_FIELDS:
         fields[criterion] = any(criterion in r.seriousness for r in snapshot.reactions)
-    fields["e2b_document"] = snapshot_to_document(snapshot, route)
     return fields

@@ -2,8 +2,9 @@
 
 An imported case keeps the whole ICSR it came as (`Case.e2b_document`); its columns and drug
 and reaction rows are pv's working view, derived from the document by the importer. On export
-the document is the base, and each column or row a reviewer changed (it no longer equals what
-the importer derived) replaces the matching part; rows added by reviewers are added. What pv
+the document is the base; each column, and each field of a drug or reaction row, that a
+reviewer changed (it no longer equals what the importer derived) replaces the elements it maps
+to, and rows a reviewer added are added. What pv
 writes as the new sender (C.1.1, C.1.2, C.3, N.*) and the version kind (C.1.11) are pv's.
 """
 
@@ -14,8 +15,8 @@ import dataclasses
 
 from pv.models import Case, CaseDrug, CaseReaction
 from submissions.e2b import BatchHeader, CaseSnapshot, Drug, Reaction
-from submissions.e2b.document import snapshot_from_document
-from submissions.importer import _case_fields, _drugs, _moment, _reactions
+from submissions.e2b.document import route_from_document, snapshot_from_document
+from submissions.importer import case_columns_from, drug_rows_from, instant_of, reaction_rows_from
 
 PATIENT_COLUMNS = {
     "patient_sex": "sex",
@@ -30,7 +31,7 @@ PATIENT_COLUMNS = {
 def received_route(*, case: Case) -> BatchHeader | None:
     if not case.e2b_document:
         return None
-    return snapshot_from_document(case.e2b_document)[1]
+    return route_from_document(case.e2b_document)
 
 
 def _changed(row, derived: dict, model) -> set[str]:
@@ -116,10 +117,8 @@ def _merge(received: list, derived: list[dict], rows: list, mine: list, model, a
 def received_snapshot(*, case: Case, pv_view: CaseSnapshot) -> CaseSnapshot:
     """The snapshot to send for an imported case version (`pv_view`: built from its rows)."""
     received, _route = snapshot_from_document(case.e2b_document)
-    derived = _case_fields(received)
-    changed = {
-        f for f, value in derived.items() if f != "e2b_document" and getattr(case, f) != value
-    }
+    derived = case_columns_from(received)
+    changed = {f for f, value in derived.items() if getattr(case, f) != value}
     patient = received.patient
     for column in changed & PATIENT_COLUMNS.keys():
         attr = PATIENT_COLUMNS[column]
@@ -134,19 +133,24 @@ def received_snapshot(*, case: Case, pv_view: CaseSnapshot) -> CaseSnapshot:
         if attr in changed:
             setattr(received, attr, getattr(pv_view, attr))
     received.drugs = _merge(
-        received.drugs, _drugs(received), list(case.drugs.all()), pv_view.drugs, CaseDrug, _drug
+        received.drugs,
+        drug_rows_from(received),
+        list(case.drugs.all()),
+        pv_view.drugs,
+        CaseDrug,
+        _drug,
     )
     received.reactions = _merge(
         received.reactions,
-        _reactions(received),
+        reaction_rows_from(received),
         list(case.reactions.all()),
         pv_view.reactions,
         CaseReaction,
         _reaction,
     )
-    if case.received_at != _moment(received.first_received):
+    if case.received_at != instant_of(received.first_received):
         received.first_received = pv_view.first_received
-    if case.latest_info_at != _moment(received.most_recent):
+    if case.latest_info_at != instant_of(received.most_recent):
         received.most_recent = pv_view.most_recent
     return dataclasses.replace(
         received,

@@ -87,4 +87,10 @@ def snapshot_from_document(document: dict) -> tuple[s.CaseSnapshot, s.BatchHeade
     return _load(document["case"]), (_load(route) if route else None)
 
 
-__all__ = ["snapshot_from_document", "snapshot_to_document"]
+def route_from_document(document: dict) -> s.BatchHeader | None:
+    """Only the route (cheaper than loading the whole case)."""
+    route = document.get("route")
+    return _load(route) if route else None
+
+
+__all__ = ["route_from_document", "snapshot_from_document", "snapshot_to_document"]

@@ -1,7 +1,7 @@
 """Received elements pv keeps verbatim: the long tail of E2B(R3) beside the typed snapshot.
 
 pv models the elements it works with field by field (snapshot.py). Everything else a sender
-put into an ICSR — C.4 literature, C.5 study, C.1.6.1.r attachments, C.1.10.r linked reports,
+put into an ICSR — C.4 literature, C.1.6.1.r attachments, C.1.10.r linked reports,
 D.9 death, D.10 parent, F test results, G.k.2.4, G.k.4.r.7 lot context, G.k.10, FDA device
 data, H.3, H.5, regional extensions such as `*.KR.*` — is kept as a `Kept` document on the
 snapshot item it belongs to, so a re-export carries it unchanged (the "lossless case").
@@ -13,8 +13,10 @@ received child that the rebuild does not reproduce (`keep`); the builder puts th
 `restore`, after the built children of the same tag (the schema's order is taken from the order
 the sender's element had). Text inside kept nodes is free text (names, narratives, test
 results) and goes through the builder's scrubber; attributes are codes, ids, dates and numbers
-and are copied as they are. `MASKED` lists the identity elements pv masks by policy before
-anything leaves (patient record numbers D.1.1.x, the parent's identification D.10.1).
+and are copied as they are (a contact in a telecom is masked whole if the scrubber would
+touch it; plain-text attachments are scrubbed inside their base64). `MASKED` lists the
+identity elements pv masks by policy before anything leaves (patient record numbers D.1.1.x,
+the parent's identification D.10.1).
 """
 
 from __future__ import annotations
@@ -236,10 +238,3 @@ def restore(el: etree._Element, kept: Kept | None, clean: Scrub, anchor: str = "
                 position = index + 1
         el.insert(position, new)
 
-
-def kept_json(kept: dict[str, Kept]) -> dict:
-    return {name: value.to_json() for name, value in kept.items()}
-
-
-def kept_from_json(data: dict | None) -> dict[str, Kept]:
-    return {name: Kept.from_json(value) for name, value in (data or {}).items()}
