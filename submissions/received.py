@@ -15,6 +15,7 @@ import dataclasses
 
 from pv.models import Case, CaseDrug, CaseReaction
 from submissions.e2b import BatchHeader, CaseSnapshot, Drug, Reaction
+from submissions.e2b.constants import NULL_FLAVORS
 from submissions.e2b.document import route_from_document, snapshot_from_document
 from submissions.importer import case_columns_from, drug_rows_from, instant_of, reaction_rows_from
 
@@ -120,6 +121,10 @@ def received_snapshot(*, case: Case, pv_view: CaseSnapshot) -> CaseSnapshot:
     derived = case_columns_from(received)
     changed = {f for f, value in derived.items() if getattr(case, f) != value}
     patient = received.patient
+    # D.1 by policy: whatever the sender wrote (initials, or worse a name) leaves pv as MSK;
+    # a nullFlavor stays (FDA wants NA when there is no patient).
+    if patient.initials not in NULL_FLAVORS:
+        patient.initials = "MSK"
     for column in changed & PATIENT_COLUMNS.keys():
         attr = PATIENT_COLUMNS[column]
         setattr(patient, attr, getattr(pv_view.patient, attr))

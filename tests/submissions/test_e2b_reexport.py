@@ -47,6 +47,9 @@ def test_pre_market_route_and_carried_flags_survive():
     assert (mine.first_sender, mine.expedited) == (theirs.first_sender, theirs.expedited)
     assert mine.fda == theirs.fda
     assert (mine.first_received, mine.most_recent) == (theirs.first_received, theirs.most_recent)
+    # D.1 is masked by policy (received as initials)
+    assert theirs.patient.initials == "JD"
+    assert mine.patient.initials == "MSK"
 
 
 def test_reviewer_change_is_sent_and_the_rest_is_kept():
