@@ -21,6 +21,8 @@ from .snapshot import (
     BatchHeader,
     CaseSnapshot,
     Code,
+    CodedTerm,
+    Death,
     Dosage,
     Drug,
     DrugRole,
@@ -46,7 +48,8 @@ from .versions import amendment, check_initial, check_successor, follow_up, null
 
 __all__ = [
     "MAX_BYTES", "PROFILES", "SERIOUSNESS_CRITERIA", "Ack", "ActionTaken", "BatchHeader",
-    "CaseSnapshot", "Code", "Dosage", "Drug", "DrugRole", "E2BParseError", "Failure",
+    "CaseSnapshot", "Code", "CodedTerm", "Death", "Dosage", "Drug", "DrugRole", "E2BParseError",
+    "Failure",
     "FdaRegional", "Indication", "Ingredient", "MedicalHistory", "MessageAck", "Nullification",
     "Outcome", "ParsedBatch", "PastDrug", "Patient", "PrimarySource", "Qualification",
     "Quantity", "Reaction", "Relatedness", "Sender", "Study", "StudyRegistration", "amendment",

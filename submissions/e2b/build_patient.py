@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import constants as k
+from .death import build_death, build_deceased_time
 from .retained import restore
 from .snapshot import CaseSnapshot, Code, Dosage, Drug, Patient, Quantity, Reaction
 from .study import build_study
@@ -125,6 +126,7 @@ def _patient(role, case: CaseSnapshot, clean: Scrub) -> None:
     elif patient.sex:
         sub(player, "administrativeGenderCode", {"nullFlavor": patient.sex})
     ts(player, "birthTime", patient.birth_date)
+    build_deceased_time(player, patient.death)  # D.9.1
     restore(player, patient.kept.get("person"), clean, "person")
     build_study(role, case.study, clean)  # C.5
 
@@ -142,6 +144,7 @@ def _patient(role, case: CaseSnapshot, clean: Scrub) -> None:
             _nci_observation(role, k.FDA_RACE_CODE, race, case.fda.race_null_flavor)
         _nci_observation(role, k.FDA_ETHNICITY_CODE, case.fda.ethnicity,
                          case.fda.ethnicity_null_flavor)
+    build_death(role, patient.death, clean)  # D.9.2.r-D.9.4.r
 
     if patient.medical_history or patient.medical_history_text or patient.concomitant_therapies:
         organizer = _organizer(role, "1")

@@ -25,6 +25,7 @@ _CLASSES = {cls.__name__: cls for cls in (
     s.BatchHeader, s.CaseSnapshot, s.Code, s.Dosage, s.Drug, s.FdaRegional, s.Indication,
     s.Ingredient, s.MedicalHistory, s.Nullification, s.PastDrug, s.Patient, s.PrimarySource,
     s.Quantity, s.Reaction, s.Relatedness, s.Sender, s.Study, s.StudyRegistration,
+    s.CodedTerm, s.Death,
 )}
 _SKIPPED = {"restricted_values"}  # the member's Restricted values are never stored here
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from lxml import etree
 
 from . import constants as k
+from .death import parse_death
 from .extract import IE, PR
 from .lossless import attach_kept
 from .safexml import E2BParseError, parse_xml
@@ -265,6 +266,7 @@ def _patient(role) -> Patient:
         ],
         medical_history_text=_text(role, f"{history}{_obs('18')}/h:value"),
         concomitant_therapies=_attr(role, f"{history}{_obs('11')}/h:value", "value") == "true",
+        death=parse_death(role),
         past_drugs=[
             PastDrug(
                 name=_text(adm, "h:consumable/h:instanceOfKind/h:kindOfProduct/h:name"),

@@ -173,6 +173,24 @@ class PastDrug:
 
 
 @dataclass
+class CodedTerm:
+    """A MedDRA-coded term with the reporter's words (D.9.2.r, D.9.4.r)."""
+
+    term: Code | None = None  # ...1a/b MedDRA version and code
+    text: str = ""  # ...2 free text (scrubbed)
+
+
+@dataclass
+class Death:
+    """D.9: the patient died."""
+
+    date: DateLike | None = None  # D.9.1 (or a nullFlavor)
+    reported_causes: list[CodedTerm] = field(default_factory=list)  # D.9.2.r
+    autopsy: bool | str | None = None  # D.9.3: True/False, a nullFlavor, or None (not sent)
+    autopsy_causes: list[CodedTerm] = field(default_factory=list)  # D.9.4.r
+
+
+@dataclass
 class Patient:
     """D. Initials default to nullFlavor MSK: pv never sends a member's name or initials."""
 
@@ -187,6 +205,7 @@ class Patient:
     medical_history_text: str = ""  # D.7.2 (free text, scrubbed)
     concomitant_therapies: bool = False  # D.7.3
     past_drugs: list[PastDrug] = field(default_factory=list)  # D.8.r
+    death: Death | None = None  # D.9
     kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
 
 

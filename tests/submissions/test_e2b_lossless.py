@@ -162,3 +162,17 @@ def test_any_valid_variation_of_an_example_round_trips(data):
     exported = build_batch(batch.header, batch.cases)
     # then nothing but pv's own elements and masked identity changed
     assert unexpected_differences(received, exported) == []
+
+
+def test_death_is_typed():
+    path = next(p for p in fda_examples() if p.name == "FAERS2022Scenario6.xml")
+    _header, (case,) = _header_cases(path)
+    death = case.patient.death
+    assert death.date.isoformat() == "2009-01-01"
+    assert [c.term.code for c in death.reported_causes] == ["10036807", "10036805"]
+    assert death.autopsy is True
+    assert [c.text for c in death.autopsy_causes] == ["What we learned during the autopsy",
+                                                      "Metabolic Abnormality"]
+    # the typed model reproduces D.9 whole: nothing of it is kept as received elements
+    person = case.patient.kept["person"]
+    assert "deceasedTime" not in [n.tag for n in person.nodes]
