@@ -12,7 +12,10 @@ from pv.models import Case, CaseDrug, CaseReaction, Member, Partner, Product, Us
 _CASE_SNAPSHOT_FIELDS = [
     f.name
     for f in Case._meta.concrete_fields
-    if f.name not in {"id", "created_at", "updated_at", "member", "predecessor", "created_by"}
+    # e2b_document: the received ICSR, fixed on its (immutable) version row; too large and too
+    # raw for audit records and version diffs.
+    if f.name
+    not in {"id", "created_at", "updated_at", "member", "predecessor", "created_by", "e2b_document"}
 ]
 _CHILD_SKIP = {"id", "case", "created_at", "updated_at"}
 

@@ -9,8 +9,10 @@ from django.db import transaction
 
 from pv.models import Case
 from pv.services.cases import case_create
-from submissions.e2b import CaseSnapshot, Code
+from submissions.e2b import BatchHeader, CaseSnapshot, Code
 from submissions.e2b.constants import MEDDRA_OID
+from submissions.e2b.document import snapshot_to_document
+from submissions.e2b.timefmt import ts_to_datetime
 
 SEX = {"1": "M", "2": "F"}
 ROLES = {"1": "suspect", "2": "concomitant", "3": "interacting", "4": "concomitant"}
@@ -53,7 +55,7 @@ def _coded(code: Code | None) -> dict:
     }
 
 
-def _drugs(snapshot: CaseSnapshot) -> list[dict]:
+def drug_rows_from(snapshot: CaseSnapshot) -> list[dict]:
     out = []
     for d in snapshot.drugs:
         dosage = d.dosages[0] if d.dosages else None
@@ -94,7 +96,7 @@ def _drugs(snapshot: CaseSnapshot) -> list[dict]:
     return out
 
 
-def _reactions(snapshot: CaseSnapshot) -> list[dict]:
+def reaction_rows_from(snapshot: CaseSnapshot) -> list[dict]:
     out = []
     for r in snapshot.reactions:
         out.append(
@@ -111,41 +113,53 @@ def _reactions(snapshot: CaseSnapshot) -> list[dict]:
     return out
 
 
-def _moment(value) -> datetime | None:
-    day = _as_date(value)
-    return datetime(day.year, day.month, day.day, tzinfo=UTC) if day else None
+def instant_of(value) -> datetime | None:
+    """C.1.4 / C.1.5 as an instant: the received time and zone when there is one (a date alone
+    is its first instant, UTC). The exact text, precision and zone travel in `e2b_document`."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return ts_to_datetime(str(value))
 
 
 @transaction.atomic
-def case_import_snapshot(*, snapshot: CaseSnapshot, actor) -> tuple[Case, bool]:
+def case_import_snapshot(
+    *, snapshot: CaseSnapshot, actor, route: BatchHeader | None = None
+) -> tuple[Case, bool]:
     """Create a case from an imported ICSR, or the next version of one imported before.
 
     Same worldwide case id (C.1.8.1): newer information (C.1.5) or a nullification/amendment
-    (C.1.11) becomes a new version; the same message again changes nothing.
+    (C.1.11) becomes a new version; the same message again changes nothing. `route` is the
+    batch header it came with (N.1.4 / N.2.r.3: post- or pre-market), kept for re-sending.
+    The whole ICSR is kept in `e2b_document`; the columns are pv's working view of it.
     """
     existing = Case.objects.filter(worldwide_case_id=snapshot.case_id, is_latest=True).first()
     if existing is not None:
-        return _import_next_version(existing, snapshot, actor)
-    received = _as_date(snapshot.first_received) or datetime.now(UTC).date()
-    fields = _case_fields(snapshot)
+        return _import_next_version(existing, snapshot, actor, route)
+    fields = case_fields_from(snapshot, route)
     case = case_create(
         actor=actor,
         member=None,
         origin=Case.Origin.E2B_IMPORT,
         worldwide_case_id=snapshot.case_id,
-        received_at=datetime(received.year, received.month, received.day, tzinfo=UTC),
-        latest_info_at=_moment(snapshot.most_recent),
-        drugs=_drugs(snapshot),
-        reactions=_reactions(snapshot),
+        received_at=instant_of(snapshot.first_received) or datetime.now(UTC),
+        latest_info_at=instant_of(snapshot.most_recent),
+        drugs=drug_rows_from(snapshot),
+        reactions=reaction_rows_from(snapshot),
         **fields,
     )
     return case, True
 
 
-def _import_next_version(existing: Case, snapshot: CaseSnapshot, actor) -> tuple[Case, bool]:
+def _import_next_version(
+    existing: Case, snapshot: CaseSnapshot, actor, route: BatchHeader | None
+) -> tuple[Case, bool]:
     from pv.services.cases import case_version_create  # noqa: PLC0415
 
-    newer = (_moment(snapshot.most_recent) or existing.latest_info_at) > existing.latest_info_at
+    newer = (instant_of(snapshot.most_recent) or existing.latest_info_at) > existing.latest_info_at
     if snapshot.nullification is not None and snapshot.nullification.code == "1":
         if existing.status == Case.Status.NULLIFIED:
             return existing, False
@@ -163,14 +177,22 @@ def _import_next_version(existing: Case, snapshot: CaseSnapshot, actor) -> tuple
         case=existing,
         kind=kind,
         reason=reason,
-        changes=_case_fields(snapshot),
-        drugs=_drugs(snapshot),
-        reactions=_reactions(snapshot),
+        changes=case_fields_from(snapshot, route),
+        drugs=drug_rows_from(snapshot),
+        reactions=reaction_rows_from(snapshot),
+        # The sender's C.1.5, not the time pv imported it.
+        latest_info_at=instant_of(snapshot.most_recent) if kind == "followup" else None,
     )
     return case, True
 
 
-def _case_fields(snapshot: CaseSnapshot) -> dict:
+def case_fields_from(snapshot: CaseSnapshot, route: BatchHeader | None = None) -> dict:
+    """The case columns pv derives from an ICSR, plus the ICSR itself (`e2b_document`)."""
+    return {**case_columns_from(snapshot), "e2b_document": snapshot_to_document(snapshot, route)}
+
+
+def case_columns_from(snapshot: CaseSnapshot) -> dict:
+    """pv's working view of an ICSR's case-level data (what reviewers see and edit)."""
     source = next((s for s in snapshot.primary_sources if s.regulatory), None) or (
         snapshot.primary_sources[0] if snapshot.primary_sources else None
     )

@@ -24,6 +24,7 @@ from submissions.e2b import (
     Sender,
 )
 from submissions.e2b.constants import MEDDRA_OID
+from submissions.received import received_snapshot
 
 DRUG_ROLES = {"suspect": "1", "concomitant": "2", "interacting": "3"}
 SEX = {"M": "1", "F": "2"}
@@ -141,7 +142,7 @@ def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> Ca
     restricted = (
         tuple(vault_restricted_values(member=case.member, actor=actor)) if case.member_id else ()
     )
-    return CaseSnapshot(
+    snapshot = CaseSnapshot(
         safety_report_id=case.sender_report_id,
         worldwide_case_id=case.worldwide_case_id,
         report_type=case.report_type,
@@ -167,9 +168,28 @@ def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> Ca
         sender_comments=case.sender_comments,
         restricted_values=restricted,
     )
+    if case.e2b_document:  # an imported ICSR: send back what it received, plus changes
+        return received_snapshot(case=case, pv_view=snapshot)
+    return snapshot
 
 
-def header_for(*, recipient: Partner, batch_number: str) -> BatchHeader:
+def header_for(
+    *, recipient: Partner, batch_number: str, route: BatchHeader | None = None
+) -> BatchHeader:
+    """`route`: how an imported case reached pv. Re-sent to the same regulator, it keeps its
+    batch and message receivers (FDA pre-market: ZZFDA_PREMKT / CDER_IND ...)."""
+    if (
+        route is not None
+        and recipient.e2b_profile == "fda"
+        and route.receiver_id.startswith("ZZFDA")
+        and route.message_receiver_id
+    ):
+        return BatchHeader(
+            batch_number=batch_number,
+            sender_id=settings.PV_SENDER_ID,
+            receiver_id=route.receiver_id,
+            message_receiver_id=route.message_receiver_id,
+        )
     return BatchHeader(
         batch_number=batch_number,
         sender_id=settings.PV_SENDER_ID,
@@ -180,7 +200,11 @@ def header_for(*, recipient: Partner, batch_number: str) -> BatchHeader:
 
 
 def regional_for(snapshot: CaseSnapshot, recipient: Partner) -> CaseSnapshot:
-    if recipient.e2b_profile == "fda":
+    """FDA regional elements for FDA; an imported case carries its own (FDA.C.1.7.1, C.1.12,
+    D.11, D.12 as received), which are not recomputed."""
+    if recipient.e2b_profile != "fda":
+        snapshot.fda = None
+    elif snapshot.fda is None:
         snapshot.fda = FdaRegional(local_report_type="1" if snapshot.is_serious else "2")
     return snapshot
 

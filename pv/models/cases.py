@@ -7,6 +7,7 @@ it is superseded, E2B follow-ups can be built from any version, and versions can
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from pv.core.models import SeriousnessFlags, TimeStampedModel
@@ -82,6 +83,10 @@ class Case(SeriousnessFlags, TimeStampedModel):
     #   "source": "sender"}]; positions are the 1-based G.k / E.i order of this version.
     assessments = models.JSONField(default=list, blank=True)
     amendment_reason = models.TextField(blank=True, help_text="C.1.11.2 for amendments")
+    # Lossless cases: what an imported ICSR carried, element for element (its typed snapshot,
+    # the elements pv does not model, the route it came by), as submissions.e2b.document
+    # writes it. Empty for community cases. Exports start from it (submissions.received).
+    e2b_document = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -34,6 +34,7 @@ CASE_FIELDS = {
     "reporter_comments",
     "sender_comments",
     "assessments",
+    "e2b_document",
 }
 # WHO-UMC causality categories (the Uppsala Monitoring Centre's system), in E2B G.k.9.i.2.r.3.
 WHO_UMC = (
@@ -229,6 +230,7 @@ def case_version_create(
     reactions: list[dict] | None = None,
     source_posts=(),
     source_reports=(),
+    latest_info_at=None,
 ) -> Case:
     """A new version of `case`: follow-up information (restarts the clock), an amendment, or a
     nullification (C.1.11.1 = 1; the case is void from this version on)."""
@@ -283,7 +285,8 @@ def case_version_create(
         day_zero=case.day_zero,
         # Follow-up information is new information: C.1.5 moves and the clock restarts.
         # An amendment corrects what was already known and keeps the clock.
-        latest_info_at=now if kind == "followup" else case.latest_info_at,
+        # An imported follow-up brings its sender's C.1.5 (`latest_info_at`).
+        latest_info_at=(latest_info_at or now) if kind == "followup" else case.latest_info_at,
         member=case.member,
         origin=case.origin,
         created_by=actor if getattr(actor, "pk", None) else None,

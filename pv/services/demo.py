@@ -144,9 +144,12 @@ def demo_import_e2b(*, actor_id) -> int:
     actor = User.objects.get(id=actor_id)
     imported = 0
     for path in sorted((Path(__file__).resolve().parent.parent / "demo/data/e2b").glob("*.xml")):
-        for snapshot in parse_batch(path.read_bytes()).cases:
+        batch = parse_batch(path.read_bytes())
+        for snapshot in batch.cases:
             with transaction.atomic():
-                imported += case_import_snapshot(snapshot=snapshot, actor=actor)[1]
+                imported += case_import_snapshot(
+                    snapshot=snapshot, actor=actor, route=batch.header
+                )[1]
     return imported
 
 

@@ -21,6 +21,8 @@ from .snapshot import (
     BatchHeader,
     CaseSnapshot,
     Code,
+    CodedTerm,
+    Death,
     Dosage,
     Drug,
     DrugRole,
@@ -38,16 +40,20 @@ from .snapshot import (
     Reaction,
     Relatedness,
     Sender,
+    Study,
+    StudyRegistration,
 )
 from .validate import PROFILES, Failure, errors, validate
 from .versions import amendment, check_initial, check_successor, follow_up, nullification
 
 __all__ = [
     "MAX_BYTES", "PROFILES", "SERIOUSNESS_CRITERIA", "Ack", "ActionTaken", "BatchHeader",
-    "CaseSnapshot", "Code", "Dosage", "Drug", "DrugRole", "E2BParseError", "Failure",
+    "CaseSnapshot", "Code", "CodedTerm", "Death", "Dosage", "Drug", "DrugRole", "E2BParseError",
+    "Failure",
     "FdaRegional", "Indication", "Ingredient", "MedicalHistory", "MessageAck", "Nullification",
     "Outcome", "ParsedBatch", "PastDrug", "Patient", "PrimarySource", "Qualification",
-    "Quantity", "Reaction", "Relatedness", "Sender", "amendment", "build_ack", "build_batch",
+    "Quantity", "Reaction", "Relatedness", "Sender", "Study", "StudyRegistration", "amendment",
+    "build_ack", "build_batch",
     "build_batch_tree", "build_icsr", "build_message", "check_initial", "check_successor",
     "errors", "follow_up", "generate_narrative", "nullification", "parse_ack", "parse_batch",
     "parse_icsr", "parse_xml", "validate",

@@ -17,6 +17,7 @@ from pv.privacy.scrub import scrub_text
 from . import constants as k
 from .build_patient import build_assessment
 from .narrative import generate_narrative
+from .retained import restore
 from .snapshot import BatchHeader, CaseSnapshot, PrimarySource, Sender
 from .timefmt import format_ts
 from .xmlutil import bl_value, copy_of, fragment, obs_code, sub, ts, typed
@@ -85,10 +86,15 @@ def _message_head() -> etree._Element:
     return msg
 
 
-def build_message(case: CaseSnapshot, header: BatchHeader) -> etree._Element:
+def build_message(case: CaseSnapshot, header: BatchHeader, *, scrub: bool = True,
+                  ) -> etree._Element:
+    """One PORR_IN049016UV. `scrub=False` only for the import-time rebuild that `lossless`
+    compares with what was received (it never leaves the process)."""
     restricted = tuple(case.restricted_values)
 
     def clean(text: str) -> str:
+        if not scrub:
+            return text
         return scrub_text(text, restricted) if text else ""
 
     created = format_ts(case.created_at)
@@ -164,6 +170,7 @@ def _investigation(ie, case: CaseSnapshot, clean: Scrub) -> None:
         characteristic = _characteristic(ie, "4")
         value = typed(characteristic, "value", "CE")
         sub(value, "originalText", text=clean(case.nullification.reason))
+    restore(ie, case.kept.get("investigation"), clean, "investigation")
 
 
 def _observation_event(ie, code: str, system: str = k.CL_OBSERVATION):

@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import constants as k
+from .death import build_death, build_deceased_time
+from .retained import restore
 from .snapshot import CaseSnapshot, Code, Dosage, Drug, Patient, Quantity, Reaction
+from .study import build_study
 from .xmlutil import bl_value, code_attrs, fragment, ivl_ts, obs_code, pq, sub, ts, typed
 
 Scrub = Callable[[str], str]
@@ -24,6 +27,7 @@ def build_assessment(component, case: CaseSnapshot, clean: Scrub) -> None:
         organizer = _organizer(role, "4")
         for drug in case.drugs:
             _drug(sub(organizer, "component", {"typeCode": "COMP"}), drug, clean)
+    restore(role, case.patient.kept.get("patient"), clean, "patient")
     for drug in case.drugs:  # G.k.1 drug role
         assessment = _causality(aea, k.OBS_CAUSALITY_ROLE)
         typed(assessment, "value", "CE", code=drug.role, codeSystem=k.CL_DRUG_ROLE)
@@ -49,6 +53,7 @@ def build_assessment(component, case: CaseSnapshot, clean: Scrub) -> None:
             value = typed(event, "value", "ED")
             value.text = clean(text)
             event.insert(1, value)  # between code and author
+    restore(aea, case.kept.get("assessment"), clean, "assessment")
 
 
 def _make_indication(holder) -> None:
@@ -121,6 +126,9 @@ def _patient(role, case: CaseSnapshot, clean: Scrub) -> None:
     elif patient.sex:
         sub(player, "administrativeGenderCode", {"nullFlavor": patient.sex})
     ts(player, "birthTime", patient.birth_date)
+    build_deceased_time(player, patient.death)  # D.9.1
+    restore(player, patient.kept.get("person"), clean, "person")
+    build_study(role, case.study, clean)  # C.5
 
     if patient.age is not None:
         pq(_observation(role, k.OBS_AGE), "value", patient.age)
@@ -136,6 +144,7 @@ def _patient(role, case: CaseSnapshot, clean: Scrub) -> None:
             _nci_observation(role, k.FDA_RACE_CODE, race, case.fda.race_null_flavor)
         _nci_observation(role, k.FDA_ETHNICITY_CODE, case.fda.ethnicity,
                          case.fda.ethnicity_null_flavor)
+    build_death(role, patient.death, clean)  # D.9.2.r-D.9.4.r
 
     if patient.medical_history or patient.medical_history_text or patient.concomitant_therapies:
         organizer = _organizer(role, "1")
@@ -158,6 +167,7 @@ def _patient(role, case: CaseSnapshot, clean: Scrub) -> None:
                                  "observation", _OBS)
                 obs_code(continuing, k.OBS_CONTINUING)
                 bl_value(continuing, item.continuing)
+            restore(obs, item.kept.get("history"), clean, "history")
         if patient.medical_history_text:
             obs = sub(sub(organizer, "component", {"typeCode": "COMP"}), "observation", _OBS)
             obs_code(obs, k.OBS_HISTORY_TEXT)
@@ -183,6 +193,7 @@ def _patient(role, case: CaseSnapshot, clean: Scrub) -> None:
                               "observation", _OBS)
                     obs_code(obs, obs_code_value)
                     _coded_value(obs, code)
+            restore(adm, past.kept.get("past_drug"), clean, "past_drug")
 
 
 def _nci_observation(role, code: str, value: str, null_flavor: str) -> None:
@@ -229,6 +240,7 @@ def _reaction(role, reaction: Reaction, case: CaseSnapshot, clean: Scrub) -> Non
               reaction.required_intervention)
     outcome = _pertinent_copy(obs, k.OBS_OUTCOME)
     typed(outcome, "value", "CE", code=reaction.outcome or "0", codeSystem=k.CL_OUTCOME)
+    restore(obs, reaction.kept.get("reaction"), clean, "reaction")
 
 
 def _flag(obs, code: str, system: str, value: bool) -> None:
@@ -297,6 +309,9 @@ def _drug(component, drug: Drug, clean: Scrub) -> None:
         act = sub(sub(adm, "inboundRelationship", {"typeCode": "CAUS"}), "act",
                   {"classCode": "ACT", "moodCode": "EVN"})
         sub(act, "code", {"code": drug.action_taken, "codeSystem": k.CL_ACTION_TAKEN})
+    restore(kind, drug.kept.get("kind"), clean, "kind")
+    restore(kind.getparent(), drug.kept.get("product"), clean, "product")
+    restore(adm, drug.kept.get("drug"), clean, "drug")
 
 
 def _dosage(relationship, dosage: Dosage, clean: Scrub) -> None:
@@ -330,3 +345,4 @@ def _dosage(relationship, dosage: Dosage, clean: Scrub) -> None:
         form = sub(kind, "formCode", code_attrs(dosage.dose_form) if dosage.dose_form else {})
         if dosage.dose_form_text:
             sub(form, "originalText", text=clean(dosage.dose_form_text))
+    restore(adm, dosage.kept.get("dosage"), clean, "dosage")

@@ -14,6 +14,8 @@ OID_C_1_1 = f"{ICH}.3.1"  # also N.2.r.1 and ACK target message
 OID_C_1_8_1 = f"{ICH}.3.2"
 OID_C_1_9_1_R = f"{ICH}.3.3"
 OID_AUTH_NO = f"{ICH}.3.4"
+OID_SPONSOR_STUDY_NO = f"{ICH}.3.5"  # C.5.3
+OID_STUDY_REGISTRATION = f"{ICH}.3.6"  # C.5.1.r.1
 OID_MSG_SENDER = f"{ICH}.3.11"
 OID_MSG_RECEIVER = f"{ICH}.3.12"
 OID_BATCH_SENDER = f"{ICH}.3.13"
@@ -34,6 +36,7 @@ CL_FIRST_SENDER = f"{ICH}.1.3"
 CL_NULLIFICATION = f"{ICH}.1.5"
 CL_QUALIFICATION = f"{ICH}.1.6"
 CL_SENDER_TYPE = f"{ICH}.1.7"
+CL_STUDY_TYPE = f"{ICH}.1.8"
 CL_AGE_GROUP = f"{ICH}.1.9"
 CL_OUTCOME = f"{ICH}.1.11"
 CL_DRUG_ROLE = f"{ICH}.1.13"
@@ -59,6 +62,10 @@ HL7_TRIGGER = "2.16.840.1.113883.1.18"
 NCI_OID = "2.16.840.1.113883.3.26.1.1"
 FDA_LOCAL_REPORT_TYPE = "2.16.840.1.113883.3.989.5.1.2.2.1.1.1"
 FDA_OBSERVATION = "2.16.840.1.113883.3.989.5.1.2.2.1.3"
+# FDA pre-market study numbers (studyRegistration id roots)
+FDA_IND = "2.16.840.1.113883.3.989.5.1.2.2.1.2.1"  # FDA.C.5.5a IND number where the AE occurred
+FDA_PRE_ANDA = "2.16.840.1.113883.3.989.5.1.2.2.1.2.2"  # FDA.C.5.5b pre-ANDA number
+FDA_CROSS_REPORTED_IND = "2.16.840.1.113883.3.989.5.1.2.2.1.2.3"  # FDA.C.5.6.r
 
 # Observation codes (list …1.1.19) used on the case
 OBS_ADDITIONAL_DOCS = "1"
@@ -78,6 +85,9 @@ OBS_TRANSLATION = "30"
 OBS_FAMILY_HISTORY = "38"
 OBS_CAUSALITY = "39"
 OBS_ADDITIONAL_INFO = "2"
+OBS_AUTOPSY = "5"
+OBS_AUTOPSY_CAUSE = "8"
+OBS_REPORTED_CAUSE_OF_DEATH = "32"
 
 # E.i.3.2a-f seriousness criteria -> observation code
 SERIOUSNESS_CODES = {

@@ -14,7 +14,9 @@ from functools import lru_cache
 from lxml import etree
 
 from . import constants as k
+from .death import parse_death
 from .extract import IE, PR
+from .lossless import attach_kept
 from .safexml import E2BParseError, parse_xml
 from .snapshot import (
     BatchHeader,
@@ -35,6 +37,7 @@ from .snapshot import (
     Relatedness,
     Sender,
 )
+from .study import parse_study
 from .timefmt import parse_ts
 
 
@@ -137,6 +140,13 @@ def parse_icsr(data: bytes) -> CaseSnapshot:
 
 
 def parse_message(msg) -> CaseSnapshot:
+    """The typed snapshot plus, in its `kept` documents, whatever it does not model."""
+    case = _typed_message(msg)
+    attach_kept(msg, case)
+    return case
+
+
+def _typed_message(msg) -> CaseSnapshot:
     ie = _one(msg, IE)
     if ie is None:
         raise E2BParseError("message has no investigationEvent")
@@ -175,6 +185,7 @@ def parse_message(msg) -> CaseSnapshot:
             for node in _all(ie, f"h:subjectOf1/h:controlActEvent/h:id[@root='{k.OID_C_1_9_1_R}']")
         ),
         nullification=nullification,
+        study=parse_study(role),
         primary_sources=[_source(s) for s in _all(
             ie, "h:outboundRelationship[h:relatedInvestigation/h:code/@code='2']")],
         sender=_sender(_one(ie, "h:subjectOf1/h:controlActEvent/h:author/h:assignedEntity")),
@@ -255,6 +266,7 @@ def _patient(role) -> Patient:
         ],
         medical_history_text=_text(role, f"{history}{_obs('18')}/h:value"),
         concomitant_therapies=_attr(role, f"{history}{_obs('11')}/h:value", "value") == "true",
+        death=parse_death(role),
         past_drugs=[
             PastDrug(
                 name=_text(adm, "h:consumable/h:instanceOfKind/h:kindOfProduct/h:name"),

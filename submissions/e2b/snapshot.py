@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from .constants import MEDDRA_OID
+from .constants import MEDDRA_OID, OID_STUDY_REGISTRATION
+from .retained import Kept
 from .timefmt import DateLike
 
 
@@ -156,6 +157,7 @@ class MedicalHistory:
     end: DateLike | None = None  # D.7.1.r.4
     comments: str = ""  # D.7.1.r.5 (free text, scrubbed)
     family_history: bool = False  # D.7.1.r.6
+    kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
 
 
 @dataclass
@@ -167,6 +169,25 @@ class PastDrug:
     end: DateLike | None = None  # D.8.r.5
     indication: Code | None = None  # D.8.r.6a/b
     reaction: Code | None = None  # D.8.r.7a/b
+    kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
+
+
+@dataclass
+class CodedTerm:
+    """A MedDRA-coded term with the reporter's words (D.9.2.r, D.9.4.r)."""
+
+    term: Code | None = None  # ...1a/b MedDRA version and code
+    text: str = ""  # ...2 free text (scrubbed)
+
+
+@dataclass
+class Death:
+    """D.9: the patient died."""
+
+    date: DateLike | None = None  # D.9.1 (or a nullFlavor)
+    reported_causes: list[CodedTerm] = field(default_factory=list)  # D.9.2.r
+    autopsy: bool | str | None = None  # D.9.3: True/False, a nullFlavor, or None (not sent)
+    autopsy_causes: list[CodedTerm] = field(default_factory=list)  # D.9.4.r
 
 
 @dataclass
@@ -184,6 +205,8 @@ class Patient:
     medical_history_text: str = ""  # D.7.2 (free text, scrubbed)
     concomitant_therapies: bool = False  # D.7.3
     past_drugs: list[PastDrug] = field(default_factory=list)  # D.8.r
+    death: Death | None = None  # D.9
+    kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
 
 
 @dataclass
@@ -204,6 +227,7 @@ class Reaction:
     country: str = ""  # E.i.9
     required_intervention: bool = False  # FDA.E.i.3.2h (emitted only with FdaRegional)
     id: str = field(default_factory=_uuid)
+    kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
 
 
 @dataclass
@@ -230,6 +254,7 @@ class Dosage:
     dose_form: Code | None = None  # G.k.4.r.9.2a/b (EDQM)
     route_text: str = ""  # G.k.4.r.10.1
     route: Code | None = None  # G.k.4.r.10.2a/b (EDQM)
+    kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
 
 
 @dataclass
@@ -267,6 +292,7 @@ class Drug:
     relatedness: list[Relatedness] = field(default_factory=list)  # G.k.9.i.2.r
     additional_info: str = ""  # G.k.11 (scrubbed)
     id: str = field(default_factory=_uuid)
+    kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
 
 
 @dataclass
@@ -279,6 +305,29 @@ class FdaRegional:
     race_null_flavor: str = "UNK"
     ethnicity: str = ""  # FDA.D.12 NCI code; empty -> ethnicity_null_flavor
     ethnicity_null_flavor: str = "UNK"
+
+
+@dataclass
+class StudyRegistration:
+    """C.5.1.r (root OID_STUDY_REGISTRATION) or an FDA study number: FDA.C.5.5a IND (FDA_IND),
+    FDA.C.5.5b pre-ANDA (FDA_PRE_ANDA), FDA.C.5.6.r cross-reported IND (FDA_CROSS_REPORTED_IND)."""
+
+    number: str  # C.5.1.r.1 / FDA.C.5.5a / FDA.C.5.5b / FDA.C.5.6.r
+    root: str = OID_STUDY_REGISTRATION
+    country: str = ""  # C.5.1.r.2
+
+
+@dataclass
+class Study:
+    """C.5: the study in which the reaction was observed (report type 2, FDA pre-market)."""
+
+    registrations: list[StudyRegistration] = field(default_factory=list)  # C.5.1.r, FDA.C.5.5/6
+    name: str = ""  # C.5.2 (scrubbed)
+    sponsor_number: str = ""  # C.5.3
+    type: str = ""  # C.5.4: 1 clinical trial, 2 individual patient use, 3 other studies
+
+    def numbers(self, root: str) -> list[str]:
+        return [r.number for r in self.registrations if r.root == root]
 
 
 @dataclass
@@ -304,6 +353,7 @@ class CaseSnapshot:
     expedited: bool | None = None  # C.1.7 (None -> nullFlavor NI, R2 migrations only)
     other_case_ids: tuple[tuple[str, str], ...] = ()  # C.1.9.1.r (source, id)
     nullification: Nullification | None = None  # C.1.11
+    study: Study | None = None  # C.5
     primary_sources: list[PrimarySource] = field(default_factory=lambda: [PrimarySource()])
     sender: Sender = field(default_factory=Sender)
     patient: Patient = field(default_factory=Patient)
@@ -314,6 +364,7 @@ class CaseSnapshot:
     sender_comments: str = ""  # H.4 (scrubbed)
     fda: FdaRegional | None = None
     message_id: str = ""  # N.2.r.1 override (FDA's samples use a UUID)
+    kept: dict[str, Kept] = field(default_factory=dict, repr=False, compare=False)  # retained.py
     # The member's Restricted values (vault). Used only to scrub free text; never emitted.
     restricted_values: tuple[str, ...] = field(default=(), repr=False)
 

@@ -14,6 +14,7 @@ from pv.models import Case, Partner
 from submissions.e2b import build_icsr, check_successor, errors, validate
 from submissions.e2b.parse import parse_batch
 from submissions.models import Submission
+from submissions.received import received_route
 from submissions.services.routing import submission_kind
 from submissions.snapshots import case_to_snapshot, header_for, regional_for
 
@@ -47,7 +48,10 @@ def case_e2b_build(
     recipient's profile. Returns (xml, snapshot, failures); every E2B output goes through here."""
     snapshot = regional_for(case_to_snapshot(case=case, kind=kind, actor=actor), recipient)
     snapshot.message_id = message_id
-    xml = build_icsr(snapshot, header_for(recipient=recipient, batch_number=batch_number))
+    route = received_route(case=case)
+    xml = build_icsr(
+        snapshot, header_for(recipient=recipient, batch_number=batch_number, route=route)
+    )
     failures = validate(xml, recipient.e2b_profile, initial=kind == Submission.Kind.INITIAL)
     # Only when every reaction is coded: an uncoded reaction is an error for everyone.
     if recipient.accepts_open_terminology and all(r.term for r in snapshot.reactions):

@@ -54,7 +54,9 @@ class Command(BaseCommand):
                 continue
             for index, snapshot in enumerate(batch.cases, start=1):
                 try:
-                    case, created = case_import_snapshot(snapshot=snapshot, actor="cli")
+                    case, created = case_import_snapshot(
+                        snapshot=snapshot, actor="cli", route=batch.header
+                    )
                 except DomainError as exc:
                     self.stderr.write(f"{name} message {index}: {exc.message}")
                     bad += 1

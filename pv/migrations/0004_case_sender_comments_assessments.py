@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pv', '0002_partner_accepts_open_terminology'),
+        ('pv', '0003_case_e2b_document'),
     ]
 
     operations = [
