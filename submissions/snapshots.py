@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from pv.models import Case, Partner
+from pv.services.privacy import partner_output
 from pv.vault import vault_restricted_values
 from submissions.e2b import (
     BatchHeader,
@@ -128,7 +129,7 @@ def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> Ca
     restricted = (
         tuple(vault_restricted_values(member=case.member, actor=actor)) if case.member_id else ()
     )
-    return CaseSnapshot(
+    snapshot = CaseSnapshot(
         safety_report_id=case.sender_report_id,
         worldwide_case_id=case.worldwide_case_id,
         report_type=case.report_type,
@@ -153,6 +154,76 @@ def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> Ca
         reporter_comments=case.reporter_comments,
         restricted_values=restricted,
     )
+    # The one partner-output path: every string not declared safe (E2B_SAFE) is scrubbed here,
+    # whatever the builder itself cleans.
+    return partner_output(
+        snapshot,
+        safe=E2B_SAFE,
+        member=case.member if case.member_id else None,
+        actor=actor,
+    )
+
+
+# Snapshot paths that hold codes, ids, dates, enums, or the platform's own sender identity.
+E2B_SAFE = frozenset(
+    {
+        "safety_report_id",
+        "worldwide_case_id",
+        "first_sender",
+        "created_at",
+        "report_type",
+        "first_received",
+        "most_recent",
+        "expedited",
+        "other_case_ids",
+        "nullification.code",
+        "primary_sources",
+        "sender",
+        "patient.initials",
+        "patient.birth_date",
+        "patient.age",
+        "patient.age_group",
+        "patient.weight_kg",
+        "patient.height_cm",
+        "patient.sex",
+        "patient.medical_history.term",
+        "patient.medical_history.start",
+        "patient.medical_history.end",
+        "patient.past_drugs.start",
+        "patient.past_drugs.end",
+        "patient.past_drugs.indication",
+        "patient.past_drugs.reaction",
+        "reactions.reported_language",
+        "reactions.term",
+        "reactions.onset",
+        "reactions.end",
+        "reactions.duration",
+        "reactions.seriousness",
+        "reactions.outcome",
+        "reactions.country",
+        "reactions.id",
+        "drugs.role",
+        "drugs.product_code",
+        "drugs.ingredients.code",
+        "drugs.ingredients.strength",
+        "drugs.authorisation_number",
+        "drugs.authorisation_country",
+        "drugs.dosages.dose",
+        "drugs.dosages.interval",
+        "drugs.dosages.start",
+        "drugs.dosages.end",
+        "drugs.dosages.duration",
+        "drugs.dosages.dose_form",
+        "drugs.dosages.route",
+        "drugs.indications.term",
+        "drugs.action_taken",
+        "drugs.relatedness",
+        "drugs.id",
+        "fda",
+        "message_id",
+        "restricted_values",
+    }
+)
 
 
 def header_for(*, recipient: Partner, batch_number: str) -> BatchHeader:
