@@ -40,8 +40,30 @@ from hypothesis import strategies as st
 # Syllables that make pronounceable, made-up names ("Zorvex Quilamon"): no English word, drug
 # or clinical term is built from two of them, so a needle found in scrubbed text is a leak.
 _SYLLABLES = (
-    "zor", "vex", "quil", "mox", "yul", "tryn", "kef", "blor", "zan", "pryn", "gox", "wim",
-    "thra", "vok", "dra", "xel", "fyr", "qua", "jox", "brel", "skav", "nyx", "ulm", "orv",
+    "zor",
+    "vex",
+    "quil",
+    "mox",
+    "yul",
+    "tryn",
+    "kef",
+    "blor",
+    "zan",
+    "pryn",
+    "gox",
+    "wim",
+    "thra",
+    "vok",
+    "dra",
+    "xel",
+    "fyr",
+    "qua",
+    "jox",
+    "brel",
+    "skav",
+    "nyx",
+    "ulm",
+    "orv",
 )
 _TLDS = ("com", "org", "net", "de", "co.uk", "fr")
 
@@ -95,12 +117,12 @@ _REGIONS = {
     # US/Canada: real area codes, exchange 2-9XX.
     "1": st.tuples(
         st.sampled_from(("212", "415", "617", "312", "610", "303", "206", "512")),
-        st.sampled_from("23456789"), _digits(2), _digits(4),
+        st.sampled_from("23456789"),
+        _digits(2),
+        _digits(4),
     ).map("".join),
     # UK: a mobile range libphonenumber accepts (07400) and Ofcom's drama range 020 7946 0xxx.
-    "44": st.one_of(
-        _digits(6).map(lambda d: "7400" + d), _digits(3).map(lambda d: "2079460" + d)
-    ),
+    "44": st.one_of(_digits(6).map(lambda d: "7400" + d), _digits(3).map(lambda d: "2079460" + d)),
     # Germany: Berlin landline 030 + 8 digits.
     "49": st.tuples(st.just("30"), st.sampled_from("123456789"), _digits(7)).map("".join),
     # France and the Netherlands: mobiles 06 + 8 digits (French 060-066, Dutch 061-065).
@@ -124,7 +146,9 @@ def identities(draw) -> Identity:
         first = first + "-" + draw(_word(1, 2))
     local = draw(st.sampled_from(("{f}.{l}", "{f}{l}", "{f}_{l}", "{l}.{f}", "{x}{d}")))
     local = local.format(
-        f=first.lower().replace("-", ""), l=last.lower(), x=draw(_word(3, 3)).lower(),
+        f=first.lower().replace("-", ""),
+        l=last.lower(),
+        x=draw(_word(3, 3)).lower(),
         d=draw(_digits(2)),
     )
     email = f"{local}@{draw(_word(2, 3)).lower()}.{draw(st.sampled_from(_TLDS))}"
@@ -137,10 +161,37 @@ def identities(draw) -> Identity:
 
 # Latin letter -> look-alikes from Greek and Cyrillic (Unicode confusables).
 HOMOGLYPHS: dict[str, str] = {
-    "a": "аα", "c": "сϲ", "e": "еε", "i": "іι", "j": "ј", "k": "κ", "o": "оο", "p": "рρ",
-    "s": "ѕ", "x": "хχ", "y": "уγ", "v": "ν", "u": "υ", "h": "һ", "n": "η",
-    "A": "АΑ", "B": "ВΒ", "C": "СϹ", "E": "ЕΕ", "H": "НΗ", "I": "ІΙ", "J": "Ј", "K": "КΚ",
-    "M": "МΜ", "N": "Ν", "O": "ОΟ", "P": "РΡ", "S": "Ѕ", "T": "ТΤ", "X": "ХΧ", "Y": "ҮΥ",
+    "a": "аα",
+    "c": "сϲ",
+    "e": "еε",
+    "i": "іι",
+    "j": "ј",
+    "k": "κ",
+    "o": "оο",
+    "p": "рρ",
+    "s": "ѕ",
+    "x": "хχ",
+    "y": "уγ",
+    "v": "ν",
+    "u": "υ",
+    "h": "һ",
+    "n": "η",
+    "A": "АΑ",
+    "B": "ВΒ",
+    "C": "СϹ",
+    "E": "ЕΕ",
+    "H": "НΗ",
+    "I": "ІΙ",
+    "J": "Ј",
+    "K": "КΚ",
+    "M": "МΜ",
+    "N": "Ν",
+    "O": "ОΟ",
+    "P": "РΡ",
+    "S": "Ѕ",
+    "T": "ТΤ",
+    "X": "ХΧ",
+    "Y": "ҮΥ",
     "Z": "Ζ",
 }
 _FOLD = {look: latin for latin, looks in HOMOGLYPHS.items() for look in looks}
@@ -201,10 +252,28 @@ def name_forms(draw, identity: Identity) -> str:
 def email_forms(draw, identity: Identity) -> str:
     """The email plain, spelled out (at/dot), bracketed, spaced, or mixed."""
     local, domain = identity.email.split("@")
-    at = draw(st.sampled_from(("@", " @ ", " at ", " AT ", " (at) ", " [at] ", "(at)", " {at} ",
-                               " <at> ", "[@]", " at sign ")))
-    dot = draw(st.sampled_from((".", " dot ", " DOT ", " (dot) ", " [dot] ", "[.]", " . ",
-                                "(dot)", " point ")))
+    at = draw(
+        st.sampled_from(
+            (
+                "@",
+                " @ ",
+                " at ",
+                " AT ",
+                " (at) ",
+                " [at] ",
+                "(at)",
+                " {at} ",
+                " <at> ",
+                "[@]",
+                " at sign ",
+            )
+        )
+    )
+    dot = draw(
+        st.sampled_from(
+            (".", " dot ", " DOT ", " (dot) ", " [dot] ", "[.]", " . ", "(dot)", " point ")
+        )
+    )
     # "name.part at example.com": often only the @ is spelled out.
     local_dot = draw(st.sampled_from((".", dot)))
     domain_dot = draw(st.sampled_from((".", dot)))
@@ -213,8 +282,15 @@ def email_forms(draw, identity: Identity) -> str:
 
 
 _DIGIT_WORDS = {
-    "0": ("zero", "oh", "o", "nought"), "1": ("one",), "2": ("two",), "3": ("three",),
-    "4": ("four",), "5": ("five",), "6": ("six",), "7": ("seven",), "8": ("eight",),
+    "0": ("zero", "oh", "o", "nought"),
+    "1": ("one",),
+    "2": ("two",),
+    "3": ("three",),
+    "4": ("four",),
+    "5": ("five",),
+    "6": ("six",),
+    "7": ("seven",),
+    "8": ("eight",),
     "9": ("nine",),
 }
 
@@ -244,7 +320,7 @@ def phone_forms(draw, identity: Identity) -> str:
     if style == "paren":
         split = 3 if cc == "1" else draw(st.integers(1, 3))
         head = body[: split + (len(body) - len(national))]
-        text = f"({head}) " + draw(_grouped(body[len(head):]))
+        text = f"({head}) " + draw(_grouped(body[len(head) :]))
     elif style in ("words", "mixed-words"):
         words = []
         for d in body:
@@ -255,8 +331,10 @@ def phone_forms(draw, identity: Identity) -> str:
         text = draw(_grouped(body))
         if style == "ol":
             subs = {"0": ("O", "o"), "1": ("l", "I")}
-            text = "".join(draw(st.sampled_from(subs[c])) if c in subs and draw(st.booleans())
-                           else c for c in text)
+            text = "".join(
+                draw(st.sampled_from(subs[c])) if c in subs and draw(st.booleans()) else c
+                for c in text
+            )
     if prefix == "+cc":
         text = f"+{cc} {text}" if draw(st.booleans()) else f"+{cc}{text}"
     elif prefix == "00cc":
