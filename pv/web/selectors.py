@@ -320,4 +320,8 @@ def partner_member_pseudonym(*, user: User, case: Case) -> str:
 
 
 def partner_inbox(*, user: User) -> QuerySet[Submission]:
-    return submission_list_visible_to(user=user).order_by("-created_at")
+    return (
+        submission_list_visible_to(user=user)
+        .select_related("case", "case__member", "recipient")
+        .order_by("-created_at")
+    )
