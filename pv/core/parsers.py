@@ -19,19 +19,35 @@ from rest_framework.parsers import JSONParser
 
 MAX_DEPTH = 64
 MAX_INT_DIGITS = 100
-# A JSON string, escapes included: skipped by the bracket count.
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
+# What the depth scan looks at: brackets, and the quotes and backslashes that delimit strings.
+_TOKEN = re.compile(r'[\[\]{}"\\]')
 
 
-def json_depth(text: str) -> int:
-    """The deepest nesting of arrays and objects in `text` (brackets inside strings ignored)."""
+def json_depth(text: str, limit: int | None = None) -> int:
+    """The deepest nesting of arrays and objects in `text` (brackets inside strings ignored).
+
+    One linear pass (a regex over strings could backtrack quadratically on escaped quotes);
+    stops as soon as the depth passes `limit`.
+    """
     depth = deepest = 0
-    for match in _BRACKET.finditer(_STRING.sub("", text)):
-        if match.group() in "[{":
+    in_string, escaped_at = False, -1
+    for match in _TOKEN.finditer(text):
+        ch, pos = match.group(), match.start()
+        if in_string:
+            if pos == escaped_at:  # the character after a backslash
+                escaped_at = -1
+            elif ch == "\\":
+                escaped_at = pos + 1
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
             depth += 1
             deepest = max(deepest, depth)
-        else:
+            if limit is not None and deepest > limit:
+                break
+        elif ch in "]}":
             depth -= 1
     return deepest
 
@@ -57,7 +73,7 @@ class SafeJSONParser(JSONParser):
             text = raw.decode(encoding)
         except (UnicodeDecodeError, LookupError) as exc:
             raise ParseError(f"JSON parse error - the body is not valid {encoding}.") from exc
-        if json_depth(text) > self.max_depth:
+        if json_depth(text, self.max_depth) > self.max_depth:
             raise ParseError(f"JSON parse error - nested deeper than {self.max_depth} levels.")
         try:
             return json.loads(text, parse_int=_parse_int, parse_constant=_parse_constant)

@@ -64,6 +64,7 @@ class PartnerFacingSerializer(serializers.Serializer):
         user = context_user(self.context)
         if user is not None and getattr(user, "is_authenticated", False) and not user.is_partner:
             return data
-        cache = self.context.setdefault("_partner_scrubbers", {}) if self.root is not None else {}
+        # Shared by the rows of one response (a list serializer's children share its context).
+        cache = self.context.setdefault("_partner_scrubbers", {})
         scrub = lazy_partner_scrubber(member=self.partner_member(instance), actor=user, cache=cache)
         return partner_output(data, safe=self.partner_safe, scrub=scrub)

@@ -26,7 +26,7 @@ from pv.models import Case, User
 from pv.selectors import case_get_visible, product_list_visible_to
 from pv.services.privacy import partner_output
 from pv.web.mixins import PartnerRequiredMixin
-from pv.web.selectors import _question_labels, partner_followups, partner_inbox
+from pv.web.selectors import partner_followups, partner_inbox, question_labels
 from pv.web.selectors import partner_member_pseudonym as _pseudonym
 from pv.web.uuids import uuid_or_404
 from pv.web.views_followup import QUESTION_CHOICES
@@ -88,7 +88,7 @@ def _followup_rows(user: User, requests: list[FollowupRequest]) -> list[dict]:
     return [
         {
             **row,
-            "question_labels": _question_labels(r.questions),
+            "question_labels": question_labels(r.questions),
             "status_label": _label(FollowupRequest.Status.choices, row["status"]),
             "created_on": row["created_at"][:10],
         }

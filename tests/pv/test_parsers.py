@@ -48,3 +48,13 @@ def test_json_depth_ignores_brackets_in_strings():
     assert json_depth('{"a": "[[[[\\"[[", "b": [1, [2]]}') == 3
     assert json_depth("[]") == 1
     assert json_depth('"[[["') == 0
+
+
+def test_json_depth_handles_escapes_in_linear_time():
+    # escaped quotes and backslashes inside strings neither end the string nor nest
+    assert json_depth(r'["a\"[[[", "b\\", [1]]') == 2
+    assert json_depth(r'{"k": "\\\"[{"}') == 1
+    # an unterminated string of escaped quotes (quadratic for a backtracking regex)
+    body = '"' + '\\"' * 200_000
+    assert json_depth(body) == 0
+    assert json_depth("[" * 10_000, limit=64) == 65  # stops early
