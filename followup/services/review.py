@@ -15,9 +15,8 @@ from followup.models import FollowupMessage
 from pv.audit import audit_record
 from pv.core.exceptions import Conflict, DomainError
 from pv.models import Case, User
-from pv.privacy.scrub import scrub_text
 from pv.services.cases import case_version_create
-from pv.vault import vault_restricted_values
+from pv.services.privacy import intake_scrubber
 
 MAX_ANSWER_LENGTH = 4000
 FURTHER_INFORMATION = "Further information"
@@ -92,14 +91,13 @@ def followup_answer_merge(
             code="invalid",
         )
     _claim_review(message, actor, now, FollowupMessage.Review.MERGED, note)
-    # Reviewer edits are scrubbed like the member's own text: they are built from it.
-    own = vault_restricted_values(member=message.member, actor=actor) if edited else []
-    answers = {
-        qid: scrub_text(edited[qid].strip()[:MAX_ANSWER_LENGTH], own)
-        if qid in edited
-        else message.answers[qid]
-        for qid in accepted
-    }
+    answers = {qid: message.answers[qid] for qid in accepted}
+    if edited:
+        # Reviewer edits are minimised like the member's own text: they are built from it.
+        scrub = intake_scrubber(member=message.member, actor=actor)
+        for qid in accepted:
+            if qid in edited:
+                answers[qid] = scrub(edited[qid].strip()[:MAX_ANSWER_LENGTH])
     case = Case.objects.get(worldwide_case_id=message.worldwide_case_id, is_latest=True)
     changes = dict(changes or {})
     if answers and "narrative" not in changes:

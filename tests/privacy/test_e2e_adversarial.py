@@ -155,6 +155,7 @@ _SETTINGS = settings(
         HealthCheck.function_scoped_fixture,
         HealthCheck.too_slow,
         HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
     ],
 )
 
