@@ -92,3 +92,16 @@ def test_partner_b_never_sees_partner_as_question_or_the_verbatim_answer(
     assert "reporter operated machinery" in seen  # the merged version did reach the FDA
     for fragment in ("vexmoor", "forklift", "quarry", "zanthic"):
         assert fragment not in seen, fragment
+
+
+def test_a_partners_question_is_minimised_before_it_is_stored(sponsor_user, received_case):
+    # given a partner who somehow writes the member's name and a phone into its question
+    from tests.conftest import CANARY_NAME, assert_no_canary  # noqa: PLC0415
+
+    request = open_request(
+        sponsor_user, received_case, questions=[], free=[f"Is {CANARY_NAME} on 555 0199 7731?"]
+    )
+    # then neither reaches the database, nor the member
+    stored = [q["text"] for q in request.questions if q["key"] == "free"]
+    assert stored and stored[0].startswith("Is ")
+    assert_no_canary(stored[0])
