@@ -126,3 +126,22 @@ def test_a_members_profile_is_minimised_at_registration(client):
     for value in ("ottoline", "brackenbury", "7946", "example.net"):
         assert value not in stored
     assert "asthma" in stored and "salbutamol" in stored
+
+
+def test_a_reviewers_triage_reason_is_minimised(canary_member, reviewer):
+    # given a screened post of the canary member in the queue
+    from intake.models import TriageItem  # noqa: PLC0415
+    from intake.services.screening import items_screen  # noqa: PLC0415
+    from intake.services.triage import triage_item_reject  # noqa: PLC0415
+    from tests.factories import PostFactory  # noqa: PLC0415
+
+    post = PostFactory(member=canary_member, text="zoloft gave me awful headaches for weeks")
+    items_screen(kind="post", ids=[post.id])
+    item = TriageItem.objects.get(post=post)
+    # when the reviewer rejects it quoting the member's contact details
+    triage_item_reject(actor=reviewer, item=item, reason=f"duplicate of {NAME}'s call, {PHONE}")
+    # then the stored reason and its audit record lose them
+    item.refresh_from_db()
+    assert item.reason.startswith("duplicate of")
+    assert_no_canary(item.reason)
+    assert_no_canary(AuditEvent.objects.get(action="triage.rejected").reason)
