@@ -17,6 +17,15 @@ from django.views.generic import TemplateView
 from pv.core.exceptions import DomainError, NotFound
 from pv.selectors import product_list_visible_to
 from signals.models import DrugLevel, EventLevel, Signal, SignalResult, Source
+from signals.page_data import (
+    DASHBOARD_SAFE,
+    TREND_SAFE,
+    page_context,
+    product_data,
+    row_data,
+    run_data,
+    signal_data,
+)
 from signals.selectors import (
     STAFF,
     product_drug_keys,
@@ -242,11 +251,11 @@ class SignalDashboardView(_SignalsPage):
         if product is not None:
             base["product"] = str(product.id)
         context.update(
-            products=products,
-            product=product,
-            run=run,
-            rows=rows,
-            signals=signals,
+            products=[product_data(p) for p in products],
+            product=product_data(product),
+            run=run_data(run),
+            rows=[row_data(r) for r in rows],
+            signals=[signal_data(s) for s in signals],
             sources=Source.choices,
             drug_levels=DrugLevel.choices,
             event_levels=EventLevel.choices,
@@ -277,7 +286,7 @@ class SignalDashboardView(_SignalsPage):
             is_staff=user.role in STAFF,
             drug_keys=product_drug_keys(product=product, drug_level=drug_level) if product else [],
         )
-        return context
+        return page_context(self.request, context, safe=DASHBOARD_SAFE)
 
 
 class SignalTrendView(_SignalsPage):
@@ -315,15 +324,15 @@ class SignalTrendView(_SignalsPage):
             .first()
         )
         context.update(
-            run=run,
-            rows=rows,
-            pair=rows[-1],
+            run=run_data(run),
+            rows=[row_data(r) for r in rows],
+            pair=row_data(rows[-1]),
             measure=measure,
             chart=trend_chart(rows, measure),
             measures=[(k, v[0]) for k, v in TREND_MEASURES.items()],
             is_social=run.source == Source.SOCIAL,
-            signal=signal,
+            signal=signal_data(signal),
             statuses=dict(Signal.Status.choices),
             base={"run": str(run.id), "drug": q["drug"], "event": q.get("event", "")},
         )
-        return context
+        return page_context(self.request, context, safe=TREND_SAFE)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pv.core.api import DefaultPagination
+from pv.core.partner_output import PartnerFacingSerializer
 from pv.core.permissions import IsPartner, IsReviewer, IsStaffOrPartner
 from pv.selectors import case_get_visible
 from submissions.e2b.safexml import MAX_BYTES
@@ -40,7 +41,28 @@ class TextXMLBodyParser(XMLBodyParser):
     media_type = "text/xml"
 
 
-class SubmissionOutput(serializers.Serializer):
+class SubmissionOutput(PartnerFacingSerializer):
+    """A submission's state. Partners get the receiver's texts and errors scrubbed (they may
+    quote the case); ids, dates and states are declared safe."""
+
+    partner_safe = frozenset(
+        {
+            "id",
+            "case_id",
+            "worldwide_case_id",
+            "kind",
+            "status",
+            "profile",
+            "clock_start",
+            "due_date",
+            "message_id",
+            "batch_number",
+            "sent_at",
+            "acked_at",
+            "ack_result",
+        }
+    )
+
     id = serializers.UUIDField()
     case_id = serializers.UUIDField()
     worldwide_case_id = serializers.CharField(source="case.worldwide_case_id")
@@ -70,11 +92,16 @@ class SubmissionOutput(serializers.Serializer):
         )
         return still_open and obj.due_date < timezone.now().date()
 
+    def partner_member(self, obj):
+        return obj.case.member if obj.case.member_id else None
+
 
 def _page(view, request, qs):
     paginator = DefaultPagination()
     page = paginator.paginate_queryset(qs, request, view=view)
-    return paginator.get_paginated_response(SubmissionOutput(page, many=True).data)
+    return paginator.get_paginated_response(
+        SubmissionOutput(page, many=True, context={"user": request.user}).data
+    )
 
 
 class SubmissionListApi(APIView):
@@ -106,7 +133,7 @@ class SubmissionDetailApi(APIView):
     @extend_schema(responses=SubmissionOutput)
     def get(self, request, submission_id):
         submission = submission_get_visible(user=request.user, submission_id=submission_id)
-        return Response(SubmissionOutput(submission).data)
+        return Response(SubmissionOutput(submission, context={"user": request.user}).data)
 
 
 class SubmissionXmlApi(APIView):
@@ -151,7 +178,7 @@ class AckReceiveApi(APIView):
                 status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
         updated = submission_ack_receive(xml=body, partner=request.user.partner, actor=request.user)
-        return Response(SubmissionOutput(updated, many=True).data)
+        return Response(SubmissionOutput(updated, many=True, context={"user": request.user}).data)
 
 
 class SubmissionDueApi(APIView):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from pv.models import Case, Partner
+from pv.services.privacy import partner_output
 from pv.vault import vault_restricted_values
 from submissions.e2b import (
     BatchHeader,
@@ -169,8 +170,95 @@ def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> Ca
         restricted_values=restricted,
     )
     if case.e2b_document:  # an imported ICSR: send back what it received, plus changes
-        return received_snapshot(case=case, pv_view=snapshot)
-    return snapshot
+        snapshot = received_snapshot(case=case, pv_view=snapshot)
+    # The one partner-output path: every string not declared safe (E2B_SAFE) is scrubbed here,
+    # whatever the builder itself cleans.
+    return partner_output(
+        snapshot,
+        safe=E2B_SAFE,
+        member=case.member if case.member_id else None,
+        actor=actor,
+    )
+
+
+# Snapshot paths that hold codes, ids, dates, enums, or the platform's own sender identity.
+E2B_SAFE = frozenset(
+    {
+        "safety_report_id",
+        "worldwide_case_id",
+        "first_sender",
+        "created_at",
+        "report_type",
+        "first_received",
+        "most_recent",
+        "expedited",
+        "other_case_ids",
+        "nullification.code",
+        "primary_sources",
+        "sender",
+        "patient.initials",
+        "patient.birth_date",
+        "patient.age",
+        "patient.age_group",
+        "patient.weight_kg",
+        "patient.height_cm",
+        "patient.sex",
+        "patient.medical_history.term",
+        "patient.medical_history.start",
+        "patient.medical_history.end",
+        "patient.past_drugs.start",
+        "patient.past_drugs.end",
+        "patient.past_drugs.indication",
+        "patient.past_drugs.reaction",
+        "reactions.reported_language",
+        "reactions.term",
+        "reactions.onset",
+        "reactions.end",
+        "reactions.duration",
+        "reactions.seriousness",
+        "reactions.outcome",
+        "reactions.country",
+        "reactions.id",
+        "drugs.role",
+        "drugs.product_code",
+        "drugs.ingredients.code",
+        "drugs.ingredients.strength",
+        "drugs.authorisation_number",
+        "drugs.authorisation_country",
+        "drugs.dosages.dose",
+        "drugs.dosages.interval",
+        "drugs.dosages.start",
+        "drugs.dosages.end",
+        "drugs.dosages.duration",
+        "drugs.dosages.dose_form",
+        "drugs.dosages.route",
+        "drugs.indications.term",
+        "drugs.action_taken",
+        "drugs.relatedness",
+        "drugs.id",
+        "fda",
+        "message_id",
+        "restricted_values",
+        # Lossless cases (submissions.e2b.retained / study / death): codes, ids and dates of
+        # the typed sections; the kept element trees of an imported ICSR hold codes and OIDs
+        # the scrubber must not touch, and their text is scrubbed by the builder on the way out
+        # (retained.py), as received text always was.
+        "study.registrations",
+        "study.sponsor_number",
+        "study.type",
+        "patient.death.date",
+        "patient.death.reported_causes.term",
+        "patient.death.autopsy",
+        "patient.death.autopsy_causes.term",
+        "kept",
+        "patient.kept",
+        "patient.medical_history.kept",
+        "patient.past_drugs.kept",
+        "reactions.kept",
+        "drugs.kept",
+        "drugs.dosages.kept",
+    }
+)
 
 
 def header_for(

@@ -21,6 +21,7 @@ from followup.services import (
     followup_request_edit,
 )
 from followup.throttles import FollowupCreateThrottle
+from pv.core.partner_output import PartnerFacingSerializer
 from pv.core.permissions import IsPartner, IsReviewer, IsStaffOrPartner
 from pv.selectors import case_get_visible
 
@@ -62,9 +63,28 @@ class QuestionOutput(serializers.Serializer):
         return CATALOGUE[question["key"]]["text"]
 
 
-class RequestOutput(serializers.Serializer):
+class RequestOutput(PartnerFacingSerializer):
     """Partners get their own request, the case they asked about, their pseudonym for the
-    member and a status; reviewers also see who asked, the internal ids and the decision."""
+    member and a status; reviewers also see who asked, the internal ids and the decision.
+    Partners get it through the partner-output path: their own questions' wording is
+    scrubbed like any other text."""
+
+    partner_safe = frozenset(
+        {
+            "id",
+            "case",
+            "worldwide_case_id",
+            "member",
+            "questions.key",
+            "wanted_by",
+            "status",
+            "status_changed_at",
+            "created_at",
+        }
+    )
+
+    def partner_member(self, request):
+        return request.member
 
     id = serializers.UUIDField()
     case = serializers.UUIDField(source="case_id")
@@ -219,7 +239,9 @@ class FollowupQuestionCatalogueApi(APIView):
 
     permission_classes = [IsStaffOrPartner]
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(PartnerFacingSerializer):
+        partner_safe = frozenset({"key"})
+
         key = serializers.CharField()
         title = serializers.CharField(source="label")
         text = serializers.CharField()
@@ -227,4 +249,4 @@ class FollowupQuestionCatalogueApi(APIView):
     @extend_schema(responses=OutputSerializer(many=True))
     def get(self, request):
         rows = [{"key": k, **v} for k, v in CATALOGUE.items()]
-        return Response(self.OutputSerializer(rows, many=True).data)
+        return Response(self.OutputSerializer(rows, many=True, context={"user": request.user}).data)

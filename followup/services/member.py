@@ -19,9 +19,8 @@ from followup.services.relay import link_raw_token, token_hash
 from pv.audit import audit_record
 from pv.core.exceptions import Conflict, DomainError, NotFound
 from pv.models import Member
-from pv.privacy.scrub import scrub_text
 from pv.services.members import member_set_contact_opt_out
-from pv.vault import vault_restricted_values
+from pv.services.privacy import intake_scrubber
 
 CONSENT_TEXT = (
     "I agree that pv passes my answers, without my name or contact details, to the "
@@ -127,8 +126,9 @@ def followup_message_answer(
             code="invalid",
             extra={"fields": {"answers": ["too long"]}},
         )
-    own = vault_restricted_values(member=message.member, actor=actor or LINK_ACTOR)
-    scrubbed = {k: scrub_text(v, own) for k, v in given.items()}
+    # Minimised before it is stored, like everything intake stores.
+    scrub = intake_scrubber(member=message.member, actor=actor or LINK_ACTOR)
+    scrubbed = {k: scrub(v) for k, v in given.items()}
     _consume(link, now)
     closed = message_close(
         message=message,

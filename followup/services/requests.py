@@ -17,15 +17,17 @@ from followup.services.common import M, R
 from pv.audit import audit_record
 from pv.core.exceptions import Conflict, DomainError
 from pv.models import Case, Member, User
-from pv.privacy.scrub import scrub_text
 from pv.selectors import case_get_visible
+from pv.services.privacy import intake_scrubber
 
 MAX_FREE_QUESTIONS = 5
 MAX_FREE_LENGTH = 500
 M_OPEN = FollowupMessage.OPEN
 
 
-def _questions(keys: list[str], free_text: list[str]) -> list[dict]:
+def _questions(
+    keys: list[str], free_text: list[str], *, member: Member | None = None, actor=None
+) -> list[dict]:
     unknown = sorted(set(keys) - set(CATALOGUE_KEYS))
     if unknown:
         raise DomainError(
@@ -40,8 +42,12 @@ def _questions(keys: list[str], free_text: list[str]) -> list[dict]:
             extra={"fields": {"free_text_questions": ["too many"]}},
         )
     # A partner's own wording reaches the member after review; contact details (an email to
-    # write to, a phone number, a link) would route the member around the relay, so they go.
-    free = [scrub_text(normalise(t)) for t in free_text if normalise(t)]
+    # write to, a phone number, a link) would route the member around the relay, so they go,
+    # and like everything stored it loses the member's own values (an audited vault read).
+    free = [normalise(t) for t in free_text if normalise(t)]
+    if free:
+        scrub = intake_scrubber(member=member, actor=actor)
+        free = [scrub(t) for t in free]
     if any(len(t) > MAX_FREE_LENGTH for t in free):
         raise DomainError(
             f"Free-text questions are at most {MAX_FREE_LENGTH} characters.",
@@ -89,8 +95,8 @@ def followup_request_create(
     case = case_get_visible(user=actor, case_id=case.id)
     now = now or timezone.now()
     _check_wanted_by(wanted_by, now.date())
-    asked = _questions(questions, free_text_questions or [])
     member = Member.objects.filter(id=case.member_id).first() if case.member_id else None
+    asked = _questions(questions, free_text_questions or [], member=member, actor=actor)
     contactable = member is not None and member.is_contactable
     request = FollowupRequest(
         case=case,
@@ -154,7 +160,7 @@ def followup_request_edit(
         free = free_text_questions
         if free is None:
             free = [q["text"] for q in request.questions if q["key"] == FREE]
-        fields["questions"] = _questions(keys, free)
+        fields["questions"] = _questions(keys, free, member=request.member, actor=actor)
     if wanted_by is not None:
         _check_wanted_by(wanted_by, now.date())
         fields["wanted_by"] = wanted_by

@@ -10,29 +10,36 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from followup.catalogue import FREE
 from followup.models import FollowupMessage
 from pv.audit import audit_record
 from pv.core.exceptions import Conflict, DomainError
 from pv.models import Case, User
-from pv.privacy.scrub import scrub_text
 from pv.services.cases import case_version_create
-from pv.vault import vault_restricted_values
+from pv.services.privacy import intake_scrubber
 
 MAX_ANSWER_LENGTH = 4000
+FURTHER_INFORMATION = "Further information"
 
 
 def followup_narrative(*, message: FollowupMessage, answers: dict[str, str], on) -> str:
-    """The accepted answers as a narrative paragraph, titled by question."""
+    """The accepted answers as a narrative paragraph, titled by question.
+
+    A partner's own free-text question is never quoted: the merged case version goes to every
+    recipient, and one partner's questions are its own business. Its answer enters in the
+    reviewer's words (see `followup_answer_merge`) under a neutral title.
+    """
     labels = {q["id"]: q for q in message.questions}
     lines = [f"Follow-up information from the reporter (received {on.isoformat()}):"]
     for qid in [q["id"] for q in message.questions]:
         if qid in answers:
-            question = labels[qid]
-            title = question["label"]
-            if qid.startswith("free-"):
-                title = f"{title} ({question['text']})"
+            title = FURTHER_INFORMATION if _is_free(qid) else labels[qid]["label"]
             lines.append(f"- {title}: {answers[qid]}")
     return "\n".join(lines)
+
+
+def _is_free(qid: str) -> bool:
+    return qid.startswith(f"{FREE}-")
 
 
 def _claim_review(message: FollowupMessage, actor: User, now: datetime, review: str, note: str):
@@ -68,20 +75,29 @@ def followup_answer_merge(
             code="invalid",
             extra={"fields": {"accepted": unknown}},
         )
+    verbatim = sorted(q for q in accepted if _is_free(q) and not (edited.get(q) or "").strip())
+    if verbatim:
+        # The answer to one partner's own question goes to every recipient of the case only as
+        # case information the reviewer writes, never as that partner's question and answer.
+        raise DomainError(
+            "An answer to a partner's own question enters the case in your words: "
+            "give it under `edited`.",
+            code="invalid",
+            extra={"fields": {"edited": verbatim}},
+        )
     if not accepted and not changes and drugs is None and reactions is None:
         raise DomainError(
             "Nothing to merge: accept an answer or give changes, or reject the answer.",
             code="invalid",
         )
     _claim_review(message, actor, now, FollowupMessage.Review.MERGED, note)
-    # Reviewer edits are scrubbed like the member's own text: they are built from it.
-    own = vault_restricted_values(member=message.member, actor=actor) if edited else []
-    answers = {
-        qid: scrub_text(edited[qid].strip()[:MAX_ANSWER_LENGTH], own)
-        if qid in edited
-        else message.answers[qid]
-        for qid in accepted
-    }
+    answers = {qid: message.answers[qid] for qid in accepted}
+    if edited:
+        # Reviewer edits are minimised like the member's own text: they are built from it.
+        scrub = intake_scrubber(member=message.member, actor=actor)
+        for qid in accepted:
+            if qid in edited:
+                answers[qid] = scrub(edited[qid].strip()[:MAX_ANSWER_LENGTH])
     case = Case.objects.get(worldwide_case_id=message.worldwide_case_id, is_latest=True)
     changes = dict(changes or {})
     if answers and "narrative" not in changes:

@@ -14,8 +14,7 @@ from pv.core.awareness import aware_at
 from pv.core.exceptions import DomainError
 from pv.core.models import SERIOUSNESS_FIELDS as SERIOUSNESS
 from pv.models import Member
-from pv.privacy.scrub import scrub_text
-from pv.vault import vault_restricted_values
+from pv.services.privacy import intake_scrubber, minimise
 
 MAX_BATCH = 1000
 
@@ -130,26 +129,36 @@ def _batch_create(
     return result
 
 
+# What intake may store as given: ids, timestamps, dates and enums. Every other string a
+# member sends (post text, forum and thread titles, free text, every drug and event field, and
+# any field added later) is minimised before it is stored.
+INTAKE_SAFE = frozenset(
+    {
+        "source_id",
+        "member_source_id",
+        "posted_at",
+        "submitted_at",
+        "drugs.start_date",
+        "drugs.stop_date",
+        "events.onset_date",
+        "events.outcome",
+    }
+)
+
+
 def _minimise(*, actor, items: list[dict], members: dict[str, Member]) -> list[dict]:
     """Data minimisation at the door: a member's own name, email and phone, and contact
     patterns, are redacted from what they wrote before it is stored. Nobody downstream needs
     them (follow-up goes through the vault), and a dump of the database then holds no
     Restricted Data in plaintext. One audited vault read per member per batch."""
-    values = {
-        source_id: vault_restricted_values(member=member, actor=actor)
+    scrubbers = {
+        source_id: intake_scrubber(member=member, actor=actor)
         for source_id, member in members.items()
     }
-    out = []
-    for item in items:
-        own = values[item["member_source_id"]]
-        item = dict(item)
-        for key in ("text", "thread", "free_text"):
-            if item.get(key):
-                item[key] = scrub_text(item[key], own)
-        if item.get("events"):
-            item["events"] = [{**e, "text": scrub_text(e["text"], own)} for e in item["events"]]
-        out.append(item)
-    return out
+    return [
+        minimise(item, scrub=scrubbers[item["member_source_id"]], safe=INTAKE_SAFE)
+        for item in items
+    ]
 
 
 POST_FIELDS = ("forum", "thread", "text", "posted_at")

@@ -19,6 +19,7 @@ from pv.audit import audit_record
 from pv.core.awareness import aware_at
 from pv.core.exceptions import Conflict, DomainError
 from pv.models import Case, User
+from pv.services.privacy import intake_scrubber
 
 CLAIM_TTL = timedelta(minutes=30)
 SERIOUSNESS = Case.SERIOUSNESS_FIELDS
@@ -129,6 +130,10 @@ def triage_item_release(*, actor: User, item: TriageItem) -> TriageItem:
 def _decide(*, actor: User, item: TriageItem, status: str, reason: str, what: str) -> TriageItem:
     """Move an open item to `status` if nobody else holds it. Call inside a transaction."""
     before = {"status": item.status}
+    if reason:
+        # Minimised like everything stored: a reviewer may quote the member's post.
+        source = item.post or item.report
+        reason = intake_scrubber(member=source.member if source else None, actor=actor)(reason)
     now = timezone.now()
     release = status == TriageItem.Status.NEEDS_INFO
     done = (

@@ -17,7 +17,6 @@ from pv.apis.cases import (
     CaseOutput,
     CaseReactionSerializer,
     CaseVersionCreateApi,
-    scrub_for_partner,
 )
 
 __all__ = [
@@ -35,5 +34,4 @@ __all__ = [
     "PartnerListApi",
     "ProductDetailApi",
     "ProductListApi",
-    "scrub_for_partner",
 ]

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pv.core.api import DefaultPagination
+from pv.core.partner_output import PartnerFacingSerializer
 from pv.core.permissions import IsAdmin, IsReviewer, IsStaffOrPartner
 from pv.models import Member
 from pv.selectors import (
@@ -29,14 +30,16 @@ def _paginate(view: APIView, request, queryset, serializer_cls, context=None):
 class MeApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class OutputSerializer(serializers.Serializer):
+    class OutputSerializer(PartnerFacingSerializer):
+        partner_safe = frozenset({"role"})
+
         username = serializers.CharField()
         role = serializers.CharField()
         partner = serializers.CharField(source="partner.name", default=None)
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request):
-        return Response(self.OutputSerializer(request.user).data)
+        return Response(self.OutputSerializer(request.user, context={"user": request.user}).data)
 
 
 class MemberProfileOutput(serializers.Serializer):
@@ -109,7 +112,9 @@ class MemberDetailApi(APIView):
         return Response(MemberProfileOutput(member_get(public_id=public_id)).data)
 
 
-class PartnerOutput(serializers.Serializer):
+class PartnerOutput(PartnerFacingSerializer):
+    partner_safe = frozenset({"id", "kind", "country", "region", "e2b_receiver_id", "e2b_profile"})
+
     id = serializers.UUIDField()
     name = serializers.CharField()
     kind = serializers.CharField()
@@ -124,7 +129,13 @@ class PartnerListApi(APIView):
 
     @extend_schema(responses=PartnerOutput(many=True))
     def get(self, request):
-        return _paginate(self, request, partner_list_visible_to(user=request.user), PartnerOutput)
+        return _paginate(
+            self,
+            request,
+            partner_list_visible_to(user=request.user),
+            PartnerOutput,
+            {"user": request.user},
+        )
 
 
 class PartnerDetailApi(APIView):
@@ -137,10 +148,12 @@ class PartnerDetailApi(APIView):
             from pv.core.exceptions import NotFound  # noqa: PLC0415
 
             raise NotFound("Partner not found.")
-        return Response(PartnerOutput(partner).data)
+        return Response(PartnerOutput(partner, context={"user": request.user}).data)
 
 
-class ProductOutput(serializers.Serializer):
+class ProductOutput(PartnerFacingSerializer):
+    partner_safe = frozenset({"id"})
+
     id = serializers.UUIDField()
     name = serializers.CharField()
     ingredients = serializers.ListField(child=serializers.CharField())
@@ -152,7 +165,13 @@ class ProductListApi(APIView):
 
     @extend_schema(responses=ProductOutput(many=True))
     def get(self, request):
-        return _paginate(self, request, product_list_visible_to(user=request.user), ProductOutput)
+        return _paginate(
+            self,
+            request,
+            product_list_visible_to(user=request.user),
+            ProductOutput,
+            {"user": request.user},
+        )
 
 
 class ProductDetailApi(APIView):
@@ -165,4 +184,4 @@ class ProductDetailApi(APIView):
             from pv.core.exceptions import NotFound  # noqa: PLC0415
 
             raise NotFound("Product not found.")
-        return Response(ProductOutput(product).data)
+        return Response(ProductOutput(product, context={"user": request.user}).data)

@@ -1,4 +1,5 @@
-"""Cases API: list, create, version, audit; partners see scrubbed text and their own pseudonym."""
+"""Cases API: list, create, version, audit; partners get cases through the partner-output path
+(`pv.core.partner_output`) and see their own pseudonym."""
 
 from __future__ import annotations
 
@@ -9,17 +10,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pv.apis.accounts import _paginate
+from pv.core.partner_output import PartnerFacingSerializer
 from pv.core.permissions import IsReviewer, IsStaffOrPartner
 from pv.models import AuditEvent, Case, CaseDrug, CaseReaction
 from pv.privacy.pseudonyms import partner_pseudonym
-from pv.privacy.scrub import scrub_text
 from pv.selectors import (
     case_get_visible,
     case_list_visible_to,
     member_get,
 )
 from pv.services.cases import case_create, case_version_create
-from pv.vault import vault_restricted_values
 
 
 class CaseDrugSerializer(serializers.Serializer):
@@ -64,28 +64,45 @@ class CaseReactionSerializer(serializers.Serializer):
     )
 
 
-_PARTNER_SCRUBBED = {
-    None: ("narrative",),
-    "drugs": ("name_reported", "dose_text", "indication_reported"),
-    "reactions": ("reported_term",),
-}
+class CaseOutput(PartnerFacingSerializer):
+    """A case version. Partners get every string scrubbed except the codes, ids, dates and enums
+    below; they see their own pseudonym for the member."""
 
+    partner_safe = frozenset(
+        {
+            "id",
+            "worldwide_case_id",
+            "sender_report_id",
+            "status",
+            "report_type",
+            "received_at",
+            "latest_info_at",
+            "day_zero",
+            "member",
+            "patient_age",
+            "patient_age_unit",
+            "patient_age_group",
+            "patient_sex",
+            "patient_weight_kg",
+            "reporter_qualification",
+            "reporter_country",
+            "seriousness_criteria",
+            "drugs.role",
+            "drugs.ingredients.code",
+            "drugs.ingredients.dictionary",
+            "drugs.ingredients.version",
+            "drugs.start_date",
+            "drugs.stop_date",
+            "drugs.action_taken",
+            "reactions.code",
+            "reactions.pt_code",
+            "reactions.terminology",
+            "reactions.terminology_version",
+            "reactions.onset_date",
+            "reactions.outcome",
+        }
+    )
 
-def scrub_for_partner(data: dict, *, case: Case, user) -> dict:
-    """Free text a partner sees loses the member's own Restricted values and contact patterns,
-    as the E2B builder does for XML (an audited vault read with purpose "scrubbing")."""
-    values = vault_restricted_values(member=case.member, actor=user) if case.member_id else []
-    for key in _PARTNER_SCRUBBED[None]:
-        data[key] = scrub_text(data[key], values)
-    data["medical_history"] = [scrub_text(str(h), values) for h in data["medical_history"]]
-    for group in ("drugs", "reactions"):
-        for row in data[group]:
-            for key in _PARTNER_SCRUBBED[group]:
-                row[key] = scrub_text(row[key], values)
-    return data
-
-
-class CaseOutput(serializers.Serializer):
     id = serializers.UUIDField()
     worldwide_case_id = serializers.CharField()
     sender_report_id = serializers.CharField()
@@ -111,12 +128,8 @@ class CaseOutput(serializers.Serializer):
     drugs = CaseDrugSerializer(many=True)
     reactions = CaseReactionSerializer(many=True)
 
-    def to_representation(self, case: Case) -> dict:
-        data = super().to_representation(case)
-        user = self.context["user"]
-        if user.is_partner:
-            data = scrub_for_partner(data, case=case, user=user)
-        return data
+    def partner_member(self, case: Case):
+        return case.member if case.member_id else None
 
     def get_member(self, case: Case) -> str | None:
         """Reviewers see the internal pseudonym; each partner its own, unlinkable one."""

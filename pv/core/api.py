@@ -37,6 +37,13 @@ def pv_exception_handler(exc, context):
             {"code": "invalid", "message": "Invalid input.", "extra": {"fields": detail}},
             status=status.HTTP_400_BAD_REQUEST,
         )
+    if isinstance(exc, RecursionError | UnicodeError | OverflowError):
+        # A net under the parsers: input that blows up a parser or a walker is bad input,
+        # whatever reached it (the default JSON parser refuses such bodies first).
+        return Response(
+            {"code": "parse_error", "message": "The request body could not be read.", "extra": {}},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

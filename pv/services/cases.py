@@ -18,6 +18,7 @@ from pv.audit import audit_record
 from pv.core.exceptions import DomainError
 from pv.models import Case, CaseDrug, CaseReaction, Member
 from pv.selectors import case_snapshot
+from pv.services.privacy import intake_scrubber, minimise
 
 CASE_FIELDS = {
     "report_type",
@@ -59,6 +60,46 @@ REACTION_FIELDS = {f.name for f in CaseReaction._meta.concrete_fields} - {
     "updated_at",
     "position",
 }
+
+
+# What a case may store as given: codes, ids, dates and enums. Every other string a reviewer
+# (or a service building a case from what a member wrote) puts into a case is minimised first:
+# a narrative quoting the member, a drug route holding a phone number ("oral 555 ..."). Imported
+# ICSRs keep what their sender sent (lossless), and partners get them through the
+# partner-output path like every other case.
+CASE_SAFE = frozenset(
+    {
+        "report_type",
+        "patient_age_unit",
+        "patient_age_group",
+        "patient_sex",
+        "reporter_qualification",
+        "reporter_country",
+        "role",
+        "action_taken",
+        "dose_unit",
+        "start_date",
+        "stop_date",
+        "ingredients.code",
+        "ingredients.dictionary",
+        "ingredients.version",
+        "indication_code",
+        "code",
+        "pt_code",
+        "terminology",
+        "terminology_version",
+        "onset_date",
+        "outcome",
+        "assessments",  # positions and WHO-UMC categories, validated by _clean_assessments
+    }
+)
+
+
+def _minimise_case_input(*, actor, member: Member | None, origin: str, **parts: Any) -> dict:
+    if origin == Case.Origin.E2B_IMPORT:
+        return parts
+    scrub = intake_scrubber(member=member, actor=actor)
+    return {key: minimise(value, scrub=scrub, safe=CASE_SAFE) for key, value in parts.items()}
 
 
 def minimum_criteria(*, case: Case) -> dict[str, bool]:
@@ -181,6 +222,10 @@ def case_create(
         raise DomainError(f"Unknown case field(s): {', '.join(sorted(unknown))}.", code="invalid")
     drugs = _clean_children(drugs, DRUG_FIELDS, "drug")
     reactions = _clean_children(reactions, REACTION_FIELDS, "reaction")
+    cleaned = _minimise_case_input(
+        actor=actor, member=member, origin=origin, fields=fields, drugs=drugs, reactions=reactions
+    )
+    fields, drugs, reactions = cleaned["fields"], cleaned["drugs"], cleaned["reactions"]
     now = timezone.now()
     if member is None and origin == Case.Origin.COMMUNITY:
         raise DomainError("A community case needs its reporting member.", code="member_required")
@@ -255,6 +300,17 @@ def case_version_create(
     unknown = set(changes) - CASE_FIELDS
     if unknown:
         raise DomainError(f"Unknown case field(s): {', '.join(sorted(unknown))}.", code="invalid")
+    cleaned = _minimise_case_input(
+        actor=actor,
+        member=case.member,
+        origin=case.origin,
+        changes=changes,
+        drugs=drugs,
+        reactions=reactions,
+        reason=reason,
+    )
+    changes, drugs, reactions = cleaned["changes"], cleaned["drugs"], cleaned["reactions"]
+    reason = cleaned["reason"]
     # Claim "latest" atomically so two reviewers cannot both extend the same version.
     claimed = Case.objects.filter(pk=case.pk, is_latest=True).update(is_latest=False)
     if claimed != 1:

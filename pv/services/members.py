@@ -7,6 +7,7 @@ from django.db import transaction
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
 from pv.models import Member
+from pv.privacy.scrub import scrub_text
 from pv.vault import vault_identity_store
 
 
@@ -32,14 +33,19 @@ def member_register(
             code="member_exists",
             extra={"fields": {"source_id": ["already registered"]}},
         )
+    # Minimised like everything else intake stores: a condition typed as "asthma - Jane, call
+    # 555 ..." keeps the condition and loses the name and the number.
+    own = [v for v in (name, email, phone) if v]
+    conditions = [scrub_text(c, own) for c in conditions or []]
+    treatments = [scrub_text(t, own) for t in treatments or []]
     member = Member(
         source_id=source_id,
         birth_year=birth_year,
         age_band=age_band,
         sex=sex,
         country=country.upper(),
-        conditions=conditions or [],
-        treatments=treatments or [],
+        conditions=conditions,
+        treatments=treatments,
         contact_opt_out=contact_opt_out,
     )
     member.full_clean()

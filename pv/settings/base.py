@@ -142,6 +142,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "pv.core.api.DefaultPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "pv.core.api.pv_exception_handler",
+    # JSON with a nesting and number-size check; form parsers for the browsable forms.
+    "DEFAULT_PARSER_CLASSES": [
+        "pv.core.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_RATES": {"followup_create": env("PV_FOLLOWUP_RATE", "30/hour")},
 }

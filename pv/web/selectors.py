@@ -273,7 +273,7 @@ def case_audit_events(*, case: Case, versions: list[Case], limit: int = 200) -> 
     )
 
 
-def _question_labels(asked: list[dict]) -> list[str]:
+def question_labels(asked: list[dict]) -> list[str]:
     return [q["text"] if q["label"] == FREE_LABEL else q["label"] for q in member_questions(asked)]
 
 
@@ -287,7 +287,7 @@ def case_followups(*, user: User, case: Case) -> dict[str, list]:
         .order_by("-created_at")
     )
     for r in requests:
-        r.question_labels = _question_labels(r.questions)  # type: ignore[attr-defined]
+        r.question_labels = question_labels(r.questions)  # type: ignore[attr-defined]
     relay = list(
         followup_message_list_for_staff()
         .filter(worldwide_case_id=case.worldwide_case_id)
@@ -306,7 +306,7 @@ def partner_followups(*, user: User, limit: int = 100) -> list:
     """The partner's own follow-up requests: statuses only (review notes are internal)."""
     rows = list(followup_request_list_visible_to(user=user).order_by("-created_at")[:limit])
     for r in rows:
-        r.question_labels = _question_labels(r.questions)  # type: ignore[attr-defined]
+        r.question_labels = question_labels(r.questions)  # type: ignore[attr-defined]
     return rows
 
 
@@ -323,4 +323,8 @@ def partner_member_pseudonym(*, user: User, case: Case) -> str:
 
 
 def partner_inbox(*, user: User) -> QuerySet[Submission]:
-    return submission_list_visible_to(user=user).order_by("-created_at")
+    return (
+        submission_list_visible_to(user=user)
+        .select_related("case", "case__member", "recipient")
+        .order_by("-created_at")
+    )

@@ -1,8 +1,11 @@
 """Regulator and sponsor pages: the inbox, a received case, the XML download.
 
-Nothing here may show Restricted Data: cases are rendered from the partner API's own output
-(`pv.apis.CaseOutput`, which scrubs free text for partners and gives each partner its own
-pseudonym), and downloads go through `submission_download`, so a pull is recorded.
+Nothing here may show Restricted Data. Every page context is plain data built from the partner
+API's own serializers (cases, submissions, follow-up requests, products: each already through
+the partner-output path) plus labels, and the whole context then goes through
+`pv.services.privacy.partner_output` once more with the page's declared-safe paths
+(`partner_safe`), so a value added to a page later is scrubbed until it is declared.
+Downloads go through `submission_download`, so a pull is recorded.
 """
 
 from __future__ import annotations
@@ -14,17 +17,41 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views import View
 
+from followup.apis.requests import RequestOutput
+from followup.models import FollowupRequest
 from pv.apis import CaseOutput
+from pv.apis.accounts import ProductOutput
+from pv.core.partner_output import lazy_partner_scrubber
 from pv.models import Case, User
 from pv.selectors import case_get_visible, product_list_visible_to
+from pv.services.privacy import partner_output
 from pv.web.mixins import PartnerRequiredMixin
-from pv.web.selectors import partner_followups, partner_inbox, partner_member_pseudonym
+from pv.web.selectors import partner_followups, partner_inbox, question_labels
+from pv.web.selectors import partner_member_pseudonym as _pseudonym
 from pv.web.uuids import uuid_or_404
 from pv.web.views_followup import QUESTION_CHOICES
+from submissions.apis import SubmissionOutput
+from submissions.models import Submission
 from submissions.selectors import submission_get_visible, submission_list_visible_to
 from submissions.services import submission_download
 
 PAGE_SIZE = 50
+
+# Paths every partner page may show as they are: ids, codes, dates, states and their labels.
+_SUBMISSION_SAFE = {
+    f"submissions.{f}"
+    for f in (
+        *SubmissionOutput.partner_safe,
+        "member_pseudonym",
+        "kind_label",
+        "status_label",
+        "ack_label",
+    )
+}
+_FOLLOWUP_SAFE = {
+    f"followups.{f}" for f in (*RequestOutput.partner_safe, "status_label", "created_on")
+}
+_COMMON_SAFE = {"questions", "today", "signals_url", "page"}
 
 
 def _signals_url() -> str:
@@ -35,56 +62,110 @@ def _signals_url() -> str:
         return ""
 
 
+def _label(choices, value) -> str:
+    return dict(choices).get(value, value)
+
+
+def _submission_rows(user: User, submissions: list[Submission]) -> list[dict]:
+    rows = SubmissionOutput(submissions, many=True, context={"user": user}).data
+    out = []
+    for row, s in zip(rows, submissions, strict=True):
+        out.append(
+            {
+                **row,
+                "is_serious": s.case.is_serious,
+                "member_pseudonym": _pseudonym(user=user, case=s.case),
+                "kind_label": _label(Submission.Kind.choices, s.kind),
+                "status_label": _label(Submission.Status.choices, s.status),
+                "ack_label": _label(Submission.AckResult.choices, s.ack_result),
+            }
+        )
+    return out
+
+
+def _followup_rows(user: User, requests: list[FollowupRequest]) -> list[dict]:
+    rows = RequestOutput(requests, many=True, context={"user": user}).data
+    return [
+        {
+            **row,
+            "question_labels": question_labels(r.questions),
+            "status_label": _label(FollowupRequest.Status.choices, row["status"]),
+            "created_on": row["created_at"][:10],
+        }
+        for row, r in zip(rows, requests, strict=True)
+    ]
+
+
+def partner_render(request, template: str, context: dict, *, safe) -> HttpResponse:
+    """Render a partner page from plain data that went through the partner-output path."""
+    scrub = lazy_partner_scrubber(member=None, actor=request.user)
+    return render(request, template, partner_output(context, safe=safe, scrub=scrub))
+
+
 class PartnerInboxView(PartnerRequiredMixin, View):
+    partner_safe = frozenset(
+        {*_SUBMISSION_SAFE, *_FOLLOWUP_SAFE, *_COMMON_SAFE, "products.id", "partner_name"}
+    )
+
     def get(self, request):
         user = request.user
         page = Paginator(partner_inbox(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = list(page.object_list)
-        for s in rows:
-            s.member_pseudonym = partner_member_pseudonym(user=user, case=s.case)
+        products = product_list_visible_to(user=user) if user.role == User.Role.SPONSOR else []
         context = {
-            "page": page,
-            "submissions": rows,
-            "products": list(product_list_visible_to(user=user))
-            if user.role == User.Role.SPONSOR
-            else [],
-            "followups": partner_followups(user=user),
+            "partner_name": user.partner.name,
+            "page": {
+                "count": page.paginator.count,
+                "number": page.number,
+                "num_pages": page.paginator.num_pages,
+                "previous": page.previous_page_number() if page.has_previous() else None,
+                "next": page.next_page_number() if page.has_next() else None,
+            },
+            "submissions": _submission_rows(user, list(page.object_list)),
+            "products": ProductOutput(products, many=True, context={"user": user}).data,
+            "followups": _followup_rows(user, partner_followups(user=user)),
             "signals_url": _signals_url(),
         }
-        return render(request, "pv/web/partner_inbox.html", context)
+        return partner_render(request, "pv/web/partner_inbox.html", context, safe=self.partner_safe)
 
 
 class PartnerCaseView(PartnerRequiredMixin, View):
+    partner_safe = frozenset(
+        {
+            *_SUBMISSION_SAFE,
+            *_FOLLOWUP_SAFE,
+            *_COMMON_SAFE,
+            *(f"case.{f}" for f in CaseOutput.partner_safe),
+            "labels",
+        }
+    )
+
     def get(self, request, case_id):
         case = case_get_visible(user=request.user, case_id=uuid_or_404(case_id))
         data = CaseOutput(case, context={"user": request.user}).data
         labels = {
-            "sex": dict(Case.Sex.choices).get(data["patient_sex"], data["patient_sex"]),
-            "qualification": dict(Case.Qualification.choices).get(
-                data["reporter_qualification"], data["reporter_qualification"]
-            ),
+            "sex": _label(Case.Sex.choices, data["patient_sex"]),
+            "qualification": _label(Case.Qualification.choices, data["reporter_qualification"]),
         }
         submissions = list(
             submission_list_visible_to(user=request.user)
             .filter(case__worldwide_case_id=case.worldwide_case_id)
+            .select_related("case", "case__member")
             .order_by("-case__version")
         )
-        return render(
-            request,
-            "pv/web/partner_case.html",
-            {
-                "case": data,
-                "labels": labels,
-                "submissions": submissions,
-                "followups": [
-                    f
-                    for f in partner_followups(user=request.user)
-                    if f.worldwide_case_id == case.worldwide_case_id
-                ],
-                "questions": QUESTION_CHOICES,
-                "today": timezone.now().date(),
-            },
-        )
+        followups = [
+            f
+            for f in partner_followups(user=request.user)
+            if f.worldwide_case_id == case.worldwide_case_id
+        ]
+        context = {
+            "case": data,
+            "labels": labels,
+            "submissions": _submission_rows(request.user, submissions),
+            "followups": _followup_rows(request.user, followups),
+            "questions": QUESTION_CHOICES,
+            "today": timezone.now().date().isoformat(),
+        }
+        return partner_render(request, "pv/web/partner_case.html", context, safe=self.partner_safe)
 
 
 class PartnerSubmissionXmlView(PartnerRequiredMixin, View):

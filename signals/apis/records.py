@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pv.core.api import DefaultPagination
+from pv.core.partner_output import PartnerFacingSerializer
 from pv.core.permissions import IsReviewer
 from signals.apis.common import CanSeeSignals, _is_staff
 from signals.models import Signal, Source
@@ -31,7 +32,29 @@ class TransitionOutput(serializers.Serializer):
         return obj.reviewer.username if self.context.get("staff") else "pv safety reviewer"
 
 
-class SignalOutput(serializers.Serializer):
+class SignalOutput(PartnerFacingSerializer):
+    """A signal record. Sponsors get it through the partner-output path: dictionary terms and
+    reviewers' rationale are scrubbed, codes, states and periods are declared safe."""
+
+    partner_safe = frozenset(
+        {
+            "id",
+            "source",
+            "source_label",
+            "drug_level",
+            "event_level",
+            "drug_key",
+            "first_period",
+            "measures",
+            "status",
+            "status_changed_at",
+            "first_run",
+            "last_run",
+            "allowed_transitions",
+            "created_at",
+        }
+    )
+
     id = serializers.UUIDField()
     source = serializers.CharField()
     source_label = serializers.CharField(source="get_source_display")
@@ -55,6 +78,12 @@ class SignalOutput(serializers.Serializer):
 
 
 class SignalDetailOutput(SignalOutput):
+    partner_safe = SignalOutput.partner_safe | {
+        "transitions.from_status",
+        "transitions.to_status",
+        "transitions.created_at",
+    }
+
     transitions = TransitionOutput(many=True)
 
 
@@ -84,7 +113,9 @@ class SignalListApi(APIView):
         )
         paginator = DefaultPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        out = SignalOutput(page, many=True, context={"staff": _is_staff(request)})
+        out = SignalOutput(
+            page, many=True, context={"staff": _is_staff(request), "user": request.user}
+        )
         return paginator.get_paginated_response(out.data)
 
 
@@ -94,7 +125,11 @@ class SignalDetailApi(APIView):
     @extend_schema(responses=SignalDetailOutput)
     def get(self, request, signal_id):
         signal = signal_get_visible(user=request.user, signal_id=signal_id)
-        return Response(SignalDetailOutput(signal, context={"staff": _is_staff(request)}).data)
+        return Response(
+            SignalDetailOutput(
+                signal, context={"staff": _is_staff(request), "user": request.user}
+            ).data
+        )
 
 
 class SignalTransitionApi(APIView):
@@ -117,4 +152,6 @@ class SignalTransitionApi(APIView):
             rationale=data.validated_data["rationale"],
         )
         signal = signal_get_visible(user=request.user, signal_id=signal_id)
-        return Response(SignalDetailOutput(signal, context={"staff": True}).data)
+        return Response(
+            SignalDetailOutput(signal, context={"staff": True, "user": request.user}).data
+        )

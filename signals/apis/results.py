@@ -11,7 +11,9 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 
 from pv.core.api import DefaultPagination
-from signals.apis.common import CanSeeSignals, MeasureField
+from pv.core.partner_output import PartnerFacingSerializer, lazy_partner_scrubber
+from pv.services.privacy import partner_output
+from signals.apis.common import CanSeeSignals, MeasureField, _is_staff
 from signals.models import DrugLevel, EventLevel, SignalResult, Source
 from signals.selectors import (
     product_get_visible,
@@ -52,7 +54,11 @@ RESULT_FIELDS = [
 ]
 
 
-class ResultOutput(serializers.Serializer):
+class ResultOutput(PartnerFacingSerializer):
+    """Per-pair measures. Dictionary terms go through the partner-output path for sponsors."""
+
+    partner_safe = frozenset({"period", "drug_key"})
+
     period = serializers.CharField()
     drug_key = serializers.CharField()
     drug = serializers.CharField()
@@ -141,7 +147,9 @@ class SignalResultListApi(APIView):
         run, qs = _results_query(request)
         paginator = DefaultPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
-        response = paginator.get_paginated_response(ResultOutput(page, many=True).data)
+        response = paginator.get_paginated_response(
+            ResultOutput(page, many=True, context={"user": request.user}).data
+        )
         response.data["run"] = {
             "id": str(run.id),
             "source": run.source,
@@ -152,6 +160,10 @@ class SignalResultListApi(APIView):
             "thresholds": run.thresholds,
         }
         return response
+
+
+# CSV columns a partner receives as stored: ids, codes, periods (numbers are not strings).
+CSV_SAFE = frozenset({"run", "source", "source_label", "period", "drug_key"})
 
 
 class _Echo:
@@ -182,11 +194,17 @@ class SignalResultExportApi(APIView):
         header = ["run", "source", "source_label", *RESULT_FIELDS]
         prefix = [str(run.id), run.source, run.source_label]
         writer = csv.writer(_Echo())
+        # Partners get every row through the partner-output path, as the list does.
+        staff = _is_staff(request)
+        scrub = lazy_partner_scrubber(member=None, actor=request.user)
 
         def rows():
             yield writer.writerow(header)
             for values in qs.values_list(*RESULT_FIELDS).iterator(chunk_size=2000):
-                yield writer.writerow(prefix + [_csv_value(v) for v in values])
+                row = dict(zip(header, prefix + list(values), strict=True))
+                if not staff:
+                    row = partner_output(row, safe=CSV_SAFE, scrub=scrub)
+                yield writer.writerow([_csv_value(v) for v in row.values()])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         name = f"signals-{run.source}-{run.drug_level}-{run.event_level}-{run.latest_period}.csv"

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pv.core.api import DefaultPagination
+from pv.core.partner_output import PartnerFacingSerializer
 from pv.core.permissions import IsReviewer
 from signals.apis.common import CanSeeSignals, MeasureField, _is_staff
 from signals.apis.results import ResultOutput
@@ -21,7 +22,33 @@ from signals.selectors import (
 from signals.services import signal_run_create, signal_run_publish, signal_run_unpublish
 
 
-class RunOutput(serializers.Serializer):
+class RunOutput(PartnerFacingSerializer):
+    """A signal run's settings and counts; its error text and dataset names are scrubbed for
+    sponsors like any other string not declared safe."""
+
+    partner_safe = frozenset(
+        {
+            "id",
+            "source",
+            "source_label",
+            "drug_level",
+            "event_level",
+            "status",
+            "trigger",
+            "periods",
+            "latest_period",
+            "period_to",
+            "strata",
+            "thresholds",
+            "hyperparameters",
+            "timings",
+            "datasets.id",
+            "created_at",
+            "started_at",
+            "finished_at",
+        }
+    )
+
     id = serializers.UUIDField()
     source = serializers.CharField()
     source_label = serializers.CharField()
@@ -98,7 +125,7 @@ class SignalRunListApi(APIView):
         page = paginator.paginate_queryset(
             signal_run_list_visible(user=request.user), request, view=self
         )
-        data = RunOutput(page, many=True).data
+        data = RunOutput(page, many=True, context={"user": request.user}).data
         if not _is_staff(request):
             for row in data:
                 row["error"] = ""
@@ -128,7 +155,9 @@ class SignalRunListApi(APIView):
             trigger=SignalRun.Trigger.API,
         )
         run.refresh_from_db()  # eager mode (demo, tests) has already run it
-        return Response(RunOutput(run).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            RunOutput(run, context={"user": request.user}).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class SignalRunDetailApi(APIView):
@@ -137,7 +166,7 @@ class SignalRunDetailApi(APIView):
     @extend_schema(responses=RunOutput)
     def get(self, request, run_id):
         run = signal_run_get_visible(user=request.user, run_id=run_id)
-        data = RunOutput(run).data
+        data = RunOutput(run, context={"user": request.user}).data
         if not _is_staff(request):
             data["error"] = ""
         return Response(data)
@@ -185,7 +214,7 @@ class SignalTrendApi(APIView):
                 "run": str(run.id),
                 "source": run.source,
                 "source_label": run.source_label,
-                "results": ResultOutput(qs, many=True).data,
+                "results": ResultOutput(qs, many=True, context={"user": request.user}).data,
             }
         )
 

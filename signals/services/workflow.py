@@ -10,6 +10,7 @@ from django.utils import timezone
 from pv.audit import audit_record
 from pv.core.exceptions import Conflict, DomainError, NotFound
 from pv.models import User
+from pv.services.privacy import intake_scrubber
 from signals.models import Signal, SignalTransition
 
 
@@ -20,6 +21,8 @@ def signal_transition(*, signal_id, reviewer: User, to_status: str, rationale: s
     rationale = (rationale or "").strip()
     if not rationale:
         raise DomainError("Give the rationale for this step.", code="rationale_required")
+    # Minimised like everything stored (contact patterns: a signal has no one member).
+    rationale = intake_scrubber(member=None, actor=reviewer)(rationale)
     if to_status not in Signal.Status.values:
         raise DomainError(f"Unknown status {to_status!r}.", code="invalid")
     signal = Signal.objects.filter(id=signal_id).first()

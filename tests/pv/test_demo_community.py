@@ -14,15 +14,28 @@ from pv.demo.catalog import CONDITIONS, DRUGS
 from pv.demo.community import generate_community
 
 TODAY = date(2026, 11, 23)
-OUTCOMES = {"recovered", "recovering", "not_recovered", "recovered_with_sequelae", "fatal",
-            "unknown"}
-CRITERIA = {"death", "life_threatening", "hospitalisation", "disability", "congenital_anomaly",
-            "other_medically_important"}
+OUTCOMES = {
+    "recovered",
+    "recovering",
+    "not_recovered",
+    "recovered_with_sequelae",
+    "fatal",
+    "unknown",
+}
+CRITERIA = {
+    "death",
+    "life_threatening",
+    "hospitalisation",
+    "disability",
+    "congenital_anomaly",
+    "other_medically_important",
+}
 
 # spelling (lower-case) -> catalogue drug key
 SPELLING_TO_DRUG = {sp.lower(): key for key, d in DRUGS.items() for sp in d["spellings"]}
 DRUG_RE = re.compile(
-    r"\b(" + "|".join(re.escape(s) for s in sorted(SPELLING_TO_DRUG, key=len, reverse=True))
+    r"\b("
+    + "|".join(re.escape(s) for s in sorted(SPELLING_TO_DRUG, key=len, reverse=True))
     + r")\b",
     re.IGNORECASE,
 )
@@ -172,11 +185,24 @@ def _all_text(community: dict) -> str:
 
 
 PHRASINGS = {
-    "misspelling": [r"\bliptor\b", r"\bzolft\b", r"\bsimvistatin\b", r"\bibuprofin\b",
-                    r"\bcymbalata\b"],
+    "misspelling": [
+        r"\bliptor\b",
+        r"\bzolft\b",
+        r"\bsimvistatin\b",
+        r"\bibuprofin\b",
+        r"\bcymbalata\b",
+    ],
     "brand_and_generic": [r"\blipitor\b", r"\batorvastatin\b", r"\bzoloft\b", r"\bsertraline\b"],
-    "lay_events": [r"can'?t sleep", r"brain fog", r"hair (is )?falling out", r"threw up",
-                   r"brain zaps", r"\bgained \d+", r"my legs ache", r"zombie"],
+    "lay_events": [
+        r"can'?t sleep",
+        r"brain fog",
+        r"hair (is )?falling out",
+        r"threw up",
+        r"brain zaps",
+        r"\bgained \d+",
+        r"my legs ache",
+        r"zombie",
+    ],
     "negation": [r"\bno [\w ]+ (tho|though)\b", r"haven'?t had any"],
     "hypothetical": [r"if i get [\w ]+ should i", r"said it could cause"],
     "family": [r"\bmy (mom|mum|dad|sister|husband|wife|brother)\b.*\b(on|took|takes) "],

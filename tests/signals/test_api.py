@@ -255,3 +255,32 @@ def test_sponsor_does_not_see_failed_runs(world, api_client, sponsor_user, revie
     assert failed.status == SignalRun.Status.FAILED
     assert _as(api_client, sponsor_user).get(f"{RUNS}{failed.id}/").status_code == 404
     assert _as(api_client, reviewer).get(f"{RUNS}{failed.id}/").status_code == 200
+
+
+def test_csv_export_goes_through_the_partner_output_path(
+    world, api_client, sponsor_user, reviewer, monkeypatch
+):
+    # given a partner scrubber that marks what it is given
+    from signals.apis.results import CSV_SAFE  # noqa: PLC0415
+
+    monkeypatch.setattr(
+        "pv.core.partner_output.partner_scrubber", lambda **_: lambda text: f"#{text}"
+    )
+    # when a sponsor exports
+    text = b"".join(_as(api_client, sponsor_user).get(EXPORT).streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    # then every text column that is not declared safe went through the scrubber
+    assert rows
+    for row in rows:
+        for column, value in row.items():
+            if column in CSV_SAFE or not value or value in ("NaN", "Inf", "-Inf"):
+                continue
+            if value in ("true", "false") or value.lstrip("-").replace(".", "", 1).isdigit():
+                continue  # numbers and flags, written by the exporter
+            if "e" in value and value.replace("e-", "").replace(".", "").isdigit():
+                continue
+            assert value.startswith("#"), (column, value)
+    assert {r["event"] for r in rows} >= {"#Nausea"}
+    # and staff get it as stored
+    staff = b"".join(_as(api_client, reviewer).get(EXPORT).streaming_content).decode()
+    assert "#" not in staff

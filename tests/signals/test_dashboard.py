@@ -92,3 +92,29 @@ def test_social_banner(world, client):
         _login(client, world["users"]["reviewer"]).get("/signals/", {"source": "social"}).content
     ).decode()
     assert "Social listening." in html
+
+
+@pytest.mark.parametrize("page", ["dashboard", "trend"])
+def test_sponsor_pages_are_scrubbed_unless_declared(world, client, monkeypatch, page):
+    # given a partner scrubber that marks what it is given
+    from signals.page_data import DASHBOARD_SAFE, TREND_SAFE  # noqa: PLC0415
+    from tests.web.test_partner_page_privacy import MARK, _unscrubbed  # noqa: PLC0415
+
+    monkeypatch.setattr(
+        "pv.core.partner_output.partner_scrubber", lambda **_: lambda text: f"{MARK}{text}"
+    )
+    c = _login(client, world["users"]["sponsor_a"])
+    # when the sponsor opens the page
+    if page == "dashboard":
+        response, safe = c.get("/signals/"), DASHBOARD_SAFE
+    else:
+        params = {"run": world["run"].id, "drug": "sertraline", "event": "Nausea"}
+        response, safe = c.get("/signals/trend/", params), TREND_SAFE
+    assert response.status_code == 200
+    # then every string of its context was scrubbed or is declared safe, all plain data
+    context = {k: v for k, v in response.context_data.items() if k != "view"}
+    assert context["rows"]
+    assert not _unscrubbed(context, safe)
+    # and a reviewer's page is as stored
+    staff = _login(client, world["users"]["reviewer"]).get("/signals/")
+    assert MARK not in staff.content.decode()

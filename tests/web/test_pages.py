@@ -391,7 +391,9 @@ def test_partner_inbox_has_constant_queries(
     from tests.web.conftest import MEDDRA_INSOMNIA  # noqa: PLC0415
 
     c = login(regulator)
-    with django_assert_max_num_queries(8) as one:
+    # 8 for the page, plus one audited vault read (about 6 queries) per distinct member on it:
+    # the partner-output path scrubs each row's text with its member's own values.
+    with django_assert_max_num_queries(14) as one:
         c.get("/partner/")
     for _ in range(4):
         case = case_create(
@@ -402,7 +404,7 @@ def test_partner_inbox_has_constant_queries(
         )
         for s in submission_route_case(case=case):
             submission_prepare(submission=s)
-    with django_assert_max_num_queries(8) as five:
+    with django_assert_max_num_queries(14) as five:
         page = c.get("/partner/")
     assert len(page.context["submissions"]) == 5
     assert len(five.captured_queries) == len(one.captured_queries)

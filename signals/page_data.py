@@ -1,0 +1,106 @@
+"""Plain data for the signal pages, and the partner-output pass over them.
+
+The dashboard and trend pages are shared by reviewers and sponsors. Their contexts are plain
+data (no model objects a template could read an unscrubbed field from); for a sponsor the whole
+context goes through `pv.services.privacy.partner_output` with the page's declared-safe paths:
+counts, measures, codes, periods, labels and chart geometry. Dictionary terms, product and
+sponsor names are scrubbed like any other string.
+"""
+
+from __future__ import annotations
+
+from pv.core.partner_output import lazy_partner_scrubber
+from pv.services.privacy import partner_output
+from signals.models import SignalResult
+from signals.selectors import STAFF
+
+_ROW_FIELDS = ("drug_key", "drug", "event", "soc", "n", "period", "fmt")
+_ROW_EXTRA = ("trend_value", "trend_lower", "trend_upper")
+_FLAGS = ("signal_prr", "signal_ror", "signal_ic", "signal_ebgm")
+
+_CHART_SAFE = {
+    f"chart.{f}"
+    for f in (
+        "width", "height", "band", "line", "x_ticks", "y_ticks", "threshold", "threshold_y",
+        "left", "right", "top", "bottom", "fields", "label",
+        "points.cx", "points.cy", "points.n", "points.ebgm", "points.eb05", "points.signal",
+        "points.period", "points.value",
+    )
+}  # fmt: skip
+_ROW_SAFE = {f"rows.{f}" for f in ("drug_key", "n", "period", "fmt", *_FLAGS, *_ROW_EXTRA)}
+_RUN_SAFE = {"run"}  # ids, levels, labels, counts, dates
+_COMMON = {"is_social", "is_staff", "selected", "base", "measure", "measures", "statuses"}
+
+DASHBOARD_SAFE = frozenset(
+    {
+        *_CHART_SAFE, *_ROW_SAFE, *_RUN_SAFE, *_COMMON,
+        "products.id", "product.id", "signals.first_period", "signals.get_status_display",
+        "signals.measures", "columns", "sources", "drug_levels", "event_levels", "trend_base",
+        "export_url", "drug_keys",
+    }
+)  # fmt: skip
+TREND_SAFE = frozenset(
+    {
+        *_CHART_SAFE, *_ROW_SAFE, *_RUN_SAFE, *_COMMON,
+        "pair.drug_key", "pair.n", "pair.period", "pair.fmt",
+        *(f"pair.{f}" for f in (*_FLAGS, *_ROW_EXTRA)),
+        "signal.first_period", "signal.get_status_display",
+    }
+)  # fmt: skip
+
+
+def row_data(row: SignalResult) -> dict:
+    data = {f: getattr(row, f, None) for f in (*_ROW_FIELDS, *_FLAGS, *_ROW_EXTRA)}
+    return {k: v for k, v in data.items() if v is not None or k in _ROW_FIELDS}
+
+
+def run_data(run) -> dict | None:
+    if run is None:
+        return None
+    return {
+        "id": str(run.id),
+        "source": run.source,
+        "drug_level": run.drug_level,
+        "event_level": run.event_level,
+        "get_source_display": run.get_source_display(),
+        "get_drug_level_display": run.get_drug_level_display(),
+        "get_event_level_display": run.get_event_level_display(),
+        "latest_period": run.latest_period,
+        "n_pairs": run.n_pairs,
+        "n_reports": run.n_reports,
+        "finished_at": run.finished_at,
+        "periods": list(run.periods),
+        "signal_measure": run.signal_measure,
+        "subgroup": dict(run.subgroup),
+        # pv's own words about the fit (periods, reason keys and their fixed explanations)
+        "fit_warnings": list(run.fit_warnings),
+        "is_published": run.is_published,
+        "published_at": run.published_at,
+    }
+
+
+def signal_data(signal) -> dict | None:
+    if signal is None:
+        return None
+    return {
+        "event": signal.event,
+        "first_period": signal.first_period,
+        "get_status_display": signal.get_status_display(),
+        "measures": list(signal.measures),
+    }
+
+
+def product_data(product) -> dict | None:
+    if product is None:
+        return None
+    return {"id": str(product.id), "name": product.name, "sponsor": {"name": product.sponsor.name}}
+
+
+def page_context(request, context: dict, *, safe: frozenset[str]) -> dict:
+    """Staff get the plain context; a sponsor gets it through the partner-output path."""
+    view = context.pop("view", None)
+    if request.user.role not in STAFF:
+        scrub = lazy_partner_scrubber(member=None, actor=request.user)
+        context = partner_output(context, safe=safe, scrub=scrub)
+    context["view"] = view
+    return context
