@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import ahocorasick
 import phonenumbers
 
-from pv.privacy.normalise import TokenView, fold, joined_tokens
+from pv.privacy.normalise import TokenView, fold, value_tokens
 
 # Value stored per key: (country code << 10) | (is_phone << 9) | key length.
 _LEN_BITS = 9
@@ -35,6 +35,7 @@ _LEN_MASK = (1 << _LEN_BITS) - 1
 _PHONE_BIT = 1 << _LEN_BITS
 _MIN_OTHER_KEY = 5  # a joined full name shorter than this ("Al Li") is too likely a word
 _MIN_PART = 2
+_SMALL = 64
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Hit:
 
 
 def _tokens(value: str) -> list[str]:
-    return joined_tokens(fold(value).text.lower())
+    return value_tokens(value)
 
 
 def name_keys(name: str, *, parts: bool) -> set[str]:
@@ -106,6 +107,10 @@ class KnownValues:
         self._default_region = default_region
         self.members = 0
         self._ready = False
+        self._pending: dict[str, int] = {}
+        # A handful of keys (one member's own values) are found with str.find: building an
+        # automaton for them would cost more than it saves.
+        self._small: list[tuple[str, int]] | None = None
 
     @classmethod
     def build(
@@ -130,8 +135,8 @@ class KnownValues:
         for value in values:
             if not value or not value.strip():
                 continue
-            digits = sum(ch.isdigit() for ch in value)
-            letters = sum(ch.isalpha() for ch in value)
+            digits = sum(map(str.isdigit, value))
+            letters = sum(map(str.isalpha, value))
             if "@" in value:
                 for key in email_keys(value, parts=name_parts):
                     self._add(key, 0)
@@ -149,24 +154,42 @@ class KnownValues:
 
     def _add(self, key: str, flags: int) -> None:
         if key and len(key) <= _LEN_MASK:
-            self._automaton.add_word(key, flags | len(key))
+            self._pending[key] = flags | len(key)
 
     def finish(self) -> None:
-        if self.members and len(self._automaton):
+        if len(self._pending) <= _SMALL:
+            self._small = list(self._pending.items())
+        else:
+            for key, value in self._pending.items():
+                self._automaton.add_word(key, value)
             self._automaton.make_automaton()
+        self._pending = {}
         self._ready = True
 
+    def __len__(self) -> int:
+        """Number of keys."""
+        return len(self._small) if self._small is not None else len(self._automaton)
+
+    def _iter(self, joined: str) -> Iterator[tuple[int, int]]:
+        """(index of the last character, stored flags) of every key occurrence."""
+        if not self._ready:
+            return
+        if self._small is not None:
+            for key, flags in self._small:
+                pos = joined.find(key)
+                while pos >= 0:
+                    yield pos + len(key) - 1, flags
+                    pos = joined.find(key, pos + 1)
+        else:
+            yield from self._automaton.iter(joined)
+
     def has_hits(self, joined: str) -> bool:
-        """Cheap pre-check on the fast joined string: does any key occur at all?"""
-        if not self._ready or self._automaton.kind != ahocorasick.AHOCORASICK:
-            return False
-        return next(self._automaton.iter(joined), None) is not None
+        """Cheap pre-check on the joined string: does any key occur at all?"""
+        return next(self._iter(joined), None) is not None
 
     def find(self, view: TokenView) -> Iterator[Hit]:
-        if not self._ready or self._automaton.kind != ahocorasick.AHOCORASICK:
-            return
         joined = view.joined
-        for last, flags in self._automaton.iter(joined):
+        for last, flags in self._iter(joined):
             end = last + 1
             start = end - (flags & _LEN_MASK)
             if not _boundary(view, end, at_end=True):

@@ -108,82 +108,97 @@ def fold(text: str) -> Folded:
     return Folded(text, "".join(out), origin)
 
 
-# --- the token view ---------------------------------------------------------------------------
+# --- the token views ------------------------------------------------------------------------
+#
+# Both views have the length of the folded text, so an offset in a view is an offset in the
+# folded text (and `Folded.span` takes it back to the original). A digit word becomes its digit
+# followed by TAIL characters ("five" -> "5\0\0\0"); a redaction ending on that digit extends
+# over the tail, so the whole word goes.
 
 DIGIT_WORDS = {
     "zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1", "two": "2",
     "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }
-FILLERS = frozenset({"at", "dot", "point", "sign"})
+FILLERS = ("at", "dot", "point", "sign")
+TAIL = "\0"
 TOKEN = re.compile(r"[a-z]+|[0-9]+")  # "jane1983" -> "jane", "1983"; joined it reads the same
 _OL = str.maketrans("oli", "011")
-_OLI_ONLY = re.compile(r"[oli]{1,4}")
+_DIGIT_WORD = re.compile(r"\b(?:" + "|".join(sorted(DIGIT_WORDS, key=len, reverse=True)) + r")\b")
+# O, l and I among digits: inside a number ("0l00", "555O") or as a short token next to one
+# ("555 lOO 1234", "06 - O - I - 47").
+_OLI = re.compile(r"(?<=\d)[oli]+(?![a-z])|(?<![a-z])[oli]+(?=\d)|(?<![a-z])[oli]{1,4}(?![a-z])")
+_SEPARATORS = " ().-/\0"
+_FILLER = re.compile(r"\b(?:" + "|".join(FILLERS) + r")\b")
 
 
-def map_token(token: str) -> str | None:
-    """The token as it appears in the joined view (None: dropped)."""
-    if token in FILLERS:
-        return None
-    digit = DIGIT_WORDS.get(token)
-    if digit is not None:
-        return digit
-    if not token.isalpha() and not token.isdigit():
-        # "0l00", "555O": O, l and I among digits are digits; "jane1983" stays as it is.
-        candidate = token.translate(_OL)
-        return candidate if candidate.isdigit() else token
-    return token
+def _digit_word(m: re.Match[str]) -> str:
+    word = m.group()
+    return DIGIT_WORDS[word] + TAIL * (len(word) - 1)
 
 
-def joined_tokens(lowered: str) -> list[str]:
-    """The mapped tokens of lower-cased folded text (fast path: no positions)."""
-    out = [m for m in map(map_token, TOKEN.findall(lowered)) if m is not None]
-    _digits_next_to_digits(out)
-    return out
+def _oli(m: re.Match[str]) -> str:
+    text, before, after = m.string, m.start() - 1, m.end()
+    while before >= 0 and text[before] in _SEPARATORS:
+        before -= 1
+    while after < len(text) and text[after] in _SEPARATORS:
+        after += 1
+    near_digit = (before >= 0 and text[before].isdigit()) or (
+        after < len(text) and text[after].isdigit()
+    )
+    return m.group().translate(_OL) if near_digit else m.group()
 
 
-def _digits_next_to_digits(tokens: list[str]) -> None:
-    """Short tokens of O/l/I next to numbers are digits too ("555 lOO 1234")."""
-    for i, tok in enumerate(tokens):
-        if tok.isalpha() and len(tok) <= 4 and _OLI_ONLY.fullmatch(tok) and (
-            (i > 0 and tokens[i - 1].isdigit())
-            or (i + 1 < len(tokens) and tokens[i + 1].isdigit())
-        ):
-            tokens[i] = tok.translate(_OL)
+def digit_view(lowered: str) -> str:
+    """Lower-cased folded text with digit words and O/l/I among digits turned into digits."""
+    return _OLI.sub(_oli, _DIGIT_WORD.sub(_digit_word, lowered))
+
+
+def value_view(digits: str) -> str:
+    """The digit view with the filler words of spelled addresses blanked ("jane dot doe")."""
+    return _FILLER.sub(lambda m: " " * len(m.group()), digits)
+
+
+def joined(view: str) -> str:
+    """All tokens of a view, joined: "Jane Doe", "jane.doe", "Doe Jane"... -> one string."""
+    return "".join(TOKEN.findall(view))
 
 
 def normalise_value(value: str) -> str:
     """A vault value as it appears in the joined view ("Jane Doe" -> "janedoe")."""
-    return "".join(joined_tokens(fold(value).text.lower()))
+    return joined(value_view(digit_view(fold(value).text.lower())))
+
+
+def value_tokens(value: str) -> list[str]:
+    return TOKEN.findall(value_view(digit_view(fold(value).text.lower())))
 
 
 @dataclass
 class TokenView:
-    """The joined token string with, per character, the span of folded text it stands for."""
+    """The joined token string with, per character, its offset in the folded text."""
 
+    text: str  # the value view
     joined: str
     starts: list[int]
-    ends: list[int]
     token_start: set[int]  # joined offsets where a token begins
     token_end: set[int]  # joined offsets where a token ends
 
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Folded-text span of joined [start, end), widened over a digit word's tail."""
+        f_start, f_end = self.starts[start], self.starts[end - 1] + 1
+        while f_end < len(self.text) and self.text[f_end] == TAIL:
+            f_end += 1
+        return f_start, f_end
 
-def token_view(lowered: str) -> TokenView:
-    """The joined view with positions (built only when a value may have matched)."""
-    matches = [(m.start(), m.end(), map_token(m.group())) for m in TOKEN.finditer(lowered)]
-    kept = [(s, e, t) for s, e, t in matches if t is not None]
-    mapped = [t for _, _, t in kept]
-    _digits_next_to_digits(mapped)
+
+def token_view(view: str) -> TokenView:
+    """Positions for the joined view (built only when a value may have matched)."""
     starts: list[int] = []
-    ends: list[int] = []
     token_start: set[int] = set()
     token_end: set[int] = set()
-    for (s, e, _), tok in zip(kept, mapped, strict=True):
+    parts: list[str] = []
+    for m in TOKEN.finditer(view):
         token_start.add(len(starts))
-        if len(tok) == e - s:
-            starts.extend(range(s, e))
-            ends.extend(range(s + 1, e + 1))
-        else:  # a digit word: its one digit stands for the whole word
-            starts.extend([s] * len(tok))
-            ends.extend([e] * len(tok))
+        starts.extend(range(m.start(), m.end()))
         token_end.add(len(starts))
-    return TokenView("".join(mapped), starts, ends, token_start, token_end)
+        parts.append(m.group())
+    return TokenView(view, "".join(parts), starts, token_start, token_end)

@@ -29,9 +29,9 @@ _MONTHS = (
     "dicembre|januari|februari|maart|mei|augustus|janeiro|fevereiro|marco|maio|junho|julho|"
     "setembro|outubro|novembro|dezembro"
 )
-_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th|er|\.)?"
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])(?!\d)(?:st|nd|rd|th|er|\.)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
-_MONTH = rf"(?:{_MONTHS})\.?"
+_MONTH = rf"(?:{_MONTHS})\b\.?"
 _OF = r"(?:\s+(?:of|de|del|di)\s+|\s*,?\s*)"
 _DATE = (
     rf"(?P<iso>{_YEAR}[-/.]\d{{1,2}}[-/.]\d{{1,2}})"
@@ -44,19 +44,19 @@ _CUE = (
     r"\b(?:born|birth\s*date|date\s+of\s+birth|d\.?\s?o\.?\s?b\.?|b\.|birthday|bday|"
     r"geboren|geb\.|nee?|nacid[oa]|nat[oa]|geboortedatum|fecha\s+de\s+nacimiento)"
 )
-_DOB = re.compile(
-    rf"(?P<cue>{_CUE})(?:\s*(?::|-|is|was|on|am|le|el|il|in|the)\b)*[\s:,-]*(?:{_DATE})",
-    re.IGNORECASE,
+_DOB = re.compile(  # on the lower-cased text
+    rf"(?P<cue>{_CUE})(?:\s*(?::|-|is|was|on|am|le|el|il|in|the)\b)*[\s:,-]*(?:{_DATE})"
 )
-_DOB_GATE = re.compile(r"born|birth|dob|d\.o\.b|b\.\s*\d|bday|gebor|geb\.|nee|naci|nat[oa]",
-                       re.IGNORECASE)
+_DOB_GATE = ("born", "birth", "dob", "d.o.b", "b.", "bday", "gebor", "geb.", "nee", "naci", "nat")
 
 
-def birth_dates(folded: str) -> Iterator[tuple[int, int, str]]:
-    """Spans of exact birth dates in `folded`, each with its year (or "" to redact)."""
-    if not _DOB_GATE.search(folded):
+def birth_dates(folded: str, lowered: str) -> Iterator[tuple[int, int, str | None]]:
+    """Spans of exact birth dates (`lowered` is `folded.lower()`), each with its year (None:
+    no year, redact)."""
+    del folded  # the rule needs no case; the argument keeps both rules' signatures alike
+    if not any(cue in lowered for cue in _DOB_GATE):
         return
-    for m in _DOB.finditer(folded):
+    for m in _DOB.finditer(lowered):
         kind = next(k for k in ("iso", "num", "dmy", "mdy", "my") if m.group(k))
         start, end = m.span(kind)
         if kind == "my":
@@ -67,7 +67,7 @@ def birth_dates(folded: str) -> Iterator[tuple[int, int, str]]:
         if len(year) == 2:
             this_year = datetime.now(UTC).year % 100
             year = ("20" if int(year) <= this_year else "19") + year
-        yield start, end, year
+        yield start, end, year or None
 
 
 _RELATIONS = (
@@ -81,13 +81,16 @@ _RELATIONS = (
 )
 _NAME = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)*"
 _LOWER_NAME = r"[A-Za-z][a-z]+(?:[-'][A-Za-z]?[a-z]+)*"
-_THIRD_PARTY = re.compile(
-    r"(?i:\b(?:my|our|his|her|their)\s+(?:(?:little|older|younger|eldest|youngest|oldest|"
+# The cue is matched on the lower-cased text; the name after it on the folded text, where
+# capitals tell a name ("my son Jack") from a word ("my son was").
+_RELATION_CUE = re.compile(
+    r"\b(?:my|our|his|her|their)\s+(?:(?:little|older|younger|eldest|youngest|oldest|"
     r"big|late|ex|dear|new|\d+[- ]years?[- ]old|\d+yo)[\s-]+)*"
-    rf"(?:{_RELATIONS}))(?:'s\s+name\s+is\s+|\s*,\s*|\s+|\s*\(\s*)"
-    rf"(?:(?i:(?:who\s+is\s+)?(?:named|called)\s+)(?P<named>{_LOWER_NAME}(?:\s+{_NAME})?)"
-    rf"|(?P<plain>{_NAME}(?:\s+{_NAME})?(?:\s*(?:,|and|&)\s*{_NAME})*))"
+    rf"(?:{_RELATIONS})(?:'s\s+name\s+is\s+|\s*,\s*|\s+|\s*\(\s*)"
 )
+_NAMED = re.compile(rf"(?:who\s+is\s+)?(?:named|called)\s+({_LOWER_NAME}(?:\s+{_NAME})?)")
+_PLAIN = re.compile(rf"{_NAME}(?:\s+{_NAME})?(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME})?)*")
+_RELATION_GATE = (" my ", " our ", " his ", " her ", " their ")
 # Capitalised words that follow a relationship word without being a name.
 _NOT_NAME_WORDS = (
     "i he she it they we you the a an this that these those was is has had and but also who "
@@ -99,24 +102,31 @@ _NOT_NAME_WORDS = (
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 
 
-def third_party_names(folded: str) -> Iterator[tuple[int, int]]:
+def third_party_names(folded: str, lowered: str) -> Iterator[tuple[int, int]]:
     """Spans of people's names that follow a family or relationship word."""
-    for m in _THIRD_PARTY.finditer(folded):
-        group = "named" if m.group("named") else "plain"
-        start, end = m.span(group)
-        words = re.findall(r"[A-Za-z][\w'-]*", m.group(group))
-        if group == "plain":
-            # Trim a trailing word that is not a name ("my son Jack Took ..." keeps "Took").
-            if words[0].lower() in _NOT_NAMES:
+    padded = f" {lowered} "
+    if not any(cue in padded for cue in _RELATION_GATE):
+        return
+    for cue in _RELATION_CUE.finditer(lowered):
+        named = _NAMED.match(folded, cue.end()) or _NAMED.match(lowered, cue.end())
+        if named:
+            start, end = named.span(1)
+            if folded[start:end].split()[0].lower() in _NOT_NAMES:
                 continue
-            text = m.group(group)
-            while words and words[-1].lower() in _NOT_NAMES:
-                text = text[: text.rfind(words[-1])].rstrip(" ,&")
-                if text.endswith(" and"):
-                    text = text[:-4]
-                words.pop()
-            end = start + len(text)
-        elif words[0].lower() in _NOT_NAMES:
-            continue
-        if end > start:
             yield start, end
+            continue
+        plain = _PLAIN.match(folded, cue.end())
+        if not plain:
+            continue
+        text = plain.group()
+        words = re.findall(r"[A-Za-z][\w'-]*", text)
+        if words[0].lower() in _NOT_NAMES:
+            continue
+        # Trim trailing words that are not names ("my son Jack Took ..." keeps "Took").
+        while words and words[-1].lower() in _NOT_NAMES:
+            text = text[: text.rfind(words[-1])].rstrip(" ,&")
+            if text.endswith(" and"):
+                text = text[:-4]
+            words.pop()
+        if text:
+            yield plain.start(), plain.start() + len(text)

@@ -31,7 +31,15 @@ import phonenumbers
 
 from pv.privacy import personal
 from pv.privacy.known import KnownValues
-from pv.privacy.normalise import TOKEN, Folded, fold, joined_tokens, map_token, token_view
+from pv.privacy.normalise import (
+    TAIL,
+    Folded,
+    digit_view,
+    fold,
+    joined,
+    token_view,
+    value_view,
+)
 
 MARKER = "[redacted]"
 
@@ -45,17 +53,23 @@ _TLDS = (
 _PART = r"[a-z0-9_%+-]+"
 _AT = r"(?:\s*@\s*|\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*|\s+at\s+(?:sign\s+)?)"
 _DOT = r"(?:\.|\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+(?:dot|point)\s+|\s+\.\s+)"
-_EMAIL_SPELLED = re.compile(
-    rf"\b{_PART}(?:{_DOT}{_PART})*{_AT}{_PART}(?:{_DOT}{_PART})*{_DOT}(?:{_TLDS})\b",
-    re.IGNORECASE,
-)
-_AT_GATE = re.compile(r"@|\bat\b", re.IGNORECASE)
+# Matched on the lower-cased text, outwards from each "at": the domain forwards, the local
+# part backwards (a regex that tried every word as a local part would be slow).
+_AT_FIND = re.compile(r"@|\bat\b|[\[({<]\s*at\s*[\])}>]")
+_AT_SPAN = re.compile(_AT)
+_DOMAIN = re.compile(rf"{_PART}(?:{_DOT}{_PART})*{_DOT}(?:{_TLDS})\b")
+_LOCAL = re.compile(rf"\b{_PART}(?:{_DOT}{_PART})*\Z")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{3,}")
 _DATE_LIKE = re.compile(
     r"\d{4}[-/. ]\d{1,2}[-/. ]\d{1,2}|\d{1,2}[-/. ]\d{1,2}[-/. ]\d{2,4}|\d{8}|\d{4}\s*[-/]\s*\d{4}"
 )
 _DECIMAL = re.compile(r"\d+[.,]\d+")
+_HAS_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
+# Stretches of seven digits or more with phone separators between them: the only places a
+# phone number can be, so the per-group work runs on them alone.
+_CANDIDATE = re.compile(r"\d(?:[\s().\-/,+\x00]*\d){6,}")
 # Between the digit groups of a phone number; a comma only between spelled digits.
 _PHONE_GAP = re.compile(r"[\s().\-/]*")
 _WORD_GAP = re.compile(r"[\s,.\-]*")
@@ -71,13 +85,14 @@ _STREET_WORDS = (
 _STREET_CAPITALISED = r"St|Rd|Dr|Ln|Ct|Ave|Sq|Blvd|Hwy|Pkwy|Way|Place|Pl|Close|Row|Walk|Mews"
 # "13 Elm St.", "221B Baker Street", "49 Main St. Building 2030A": a house number, one to four
 # words, a street suffix. Street names without a number are not detectable without a gazetteer.
-_STREET = re.compile(
-    rf"\b\d{{1,5}}[A-Za-z]?,?\s+(?:[^\W\d_][\w'.-]*\s+){{1,4}}(?:{_STREET_WORDS})\b\.?",
-    re.IGNORECASE,
+_STREET = re.compile(  # on the lower-cased text
+    rf"\b\d{{1,5}}[a-z]?,?\s+(?:[^\W\d_][\w'.-]*\s+){{1,4}}(?:{_STREET_WORDS})\b\.?"
 )
 _STREET_CAPS = re.compile(
     rf"\b\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][\w'.-]*\s+){{1,4}}(?:{_STREET_CAPITALISED})\b\.?"
 )
+_STREET_WORD_LIST = tuple(_STREET_WORDS.split("|"))
+_STREET_CAPS_GATE = re.compile(rf"\b(?:{_STREET_CAPITALISED})\b")
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b")
 
 Span = tuple[int, int, str]  # original start, end, replacement
@@ -98,32 +113,33 @@ def scrub_text(
     folded = fold(text)
     ft = folded.text
     lowered = ft.lower()
-    spans: list[tuple[int, int, str]] = []  # in folded coordinates
+    digits = digit_view(lowered)
+    spans: list[Span] = []  # in folded coordinates
 
-    tokens = joined_tokens(lowered)
-    joined = "".join(tokens)
     own = _own_values(tuple(v for v in restricted_values if v and v.strip()))
-    automata = [k for k in (own, known) if k is not None and k.has_hits(joined)]
+    values = value_view(digits)
+    flat = joined(values)
+    automata = [k for k in (own, known) if k is not None and k.has_hits(flat)]
     if automata:
-        view = token_view(lowered)
+        view = token_view(values)
         for automaton in automata:
-            for hit in automaton.find(view):
-                spans.append((view.starts[hit.start], view.ends[hit.end - 1], MARKER))
+            spans.extend((*view.span(h.start, h.end), MARKER) for h in automaton.find(view))
 
     if "@" in ft:
         spans.extend((*m.span(), MARKER) for m in _EMAIL.finditer(ft))
         spans.extend((*m.span(), MARKER) for m in _HANDLE.finditer(ft))
-    if _AT_GATE.search(ft):
-        spans.extend((*m.span(), MARKER) for m in _EMAIL_SPELLED.finditer(ft))
+    spans.extend((s, e, MARKER) for s, e in _spelled_emails(lowered))
     if "://" in ft or "www." in lowered:
         spans.extend((*m.span(), MARKER) for m in _URL.finditer(ft))
-    if sum(len(t) for t in tokens if t.isdigit()) >= 7:
-        spans.extend((s, e, MARKER) for s, e in _phone_spans(ft, lowered))
-    if any(ch.isdigit() for ch in ft):
-        for pattern in (_STREET, _STREET_CAPS, _UK_POSTCODE):
-            spans.extend((*m.span(), MARKER) for m in pattern.finditer(ft))
-    spans.extend(personal.birth_dates(ft))
-    spans.extend((s, e, MARKER) for s, e in personal.third_party_names(ft))
+    if _HAS_DIGIT.search(digits):
+        spans.extend((s, e, MARKER) for s, e in _phone_spans(ft, digits))
+        if any(word in lowered for word in _STREET_WORD_LIST):
+            spans.extend((*m.span(), MARKER) for m in _STREET.finditer(lowered))
+        if _STREET_CAPS_GATE.search(ft):
+            spans.extend((*m.span(), MARKER) for m in _STREET_CAPS.finditer(ft))
+        spans.extend((*m.span(), MARKER) for m in _UK_POSTCODE.finditer(ft))
+    spans.extend((s, e, year or MARKER) for s, e, year in personal.birth_dates(ft, lowered))
+    spans.extend((s, e, MARKER) for s, e in personal.third_party_names(ft, lowered))
     if not spans:
         return text
     return _apply(folded, spans)
@@ -164,59 +180,73 @@ def _apply(folded: Folded, spans: list[Span]) -> str:
     return "".join(out)
 
 
+def _spelled_emails(lowered: str) -> list[tuple[int, int]]:
+    """E-mail addresses written with "at"/"dot", brackets or spaces ("a.b at c.com")."""
+    found = []
+    for at in _AT_FIND.finditer(lowered):
+        # The whole separator, with its spaces and a trailing "sign" ("at sign").
+        sep = _AT_SPAN.search(lowered, max(0, at.start() - 20), at.end() + 9)
+        while sep is not None and sep.end() < at.end():
+            sep = _AT_SPAN.search(lowered, sep.end(), at.end() + 9)
+        if sep is None or sep.start() > at.start():
+            continue
+        domain = _DOMAIN.match(lowered, sep.end())
+        if domain is None:
+            continue
+        local = _LOCAL.search(lowered, max(0, sep.start() - 80), sep.start())
+        if local is not None:
+            found.append((local.start(), domain.end()))
+    return found
+
+
 # --- phone numbers --------------------------------------------------------------------------
 
 
-def _phone_spans(ft: str, lowered: str) -> list[tuple[int, int]]:
-    """Runs of digit tokens (digits, digit words, O/l among digits) that libphonenumber accepts
-    as a possible number for a country code written before them or for one of PHONE_REGIONS."""
-    toks = []
-    for m in TOKEN.finditer(lowered):
-        mapped = map_token(m.group())
-        toks.append((m.start(), m.end(), mapped, m.group()))
-    digitish = [t is not None and t.isdigit() for _, _, t, _ in toks]
-    for i, (s, e, t, raw) in enumerate(toks):
-        # "555 lOO 1234": a short run of O/l/I next to numbers is digits.
-        if not digitish[i] and t and len(t) <= 4 and set(t) <= set("oli") and (
-            (i > 0 and digitish[i - 1]) or (i + 1 < len(toks) and digitish[i + 1])
-        ):
-            toks[i] = (s, e, t.translate(str.maketrans("oli", "011")), raw)
-            digitish[i] = True
+def _phone_spans(ft: str, digits: str) -> list[tuple[int, int]]:
+    """Runs of digit groups (digits, digit words, O/l among digits) that libphonenumber accepts
+    as a possible number, for a country code written before them or for one of PHONE_REGIONS.
+    Only stretches with seven digits or more are looked at (most text has none)."""
     spans: list[tuple[int, int]] = []
-    run: list[tuple[int, int, str, str]] = []
-    for i, tok in enumerate(toks):
-        if digitish[i] and run and _joins(ft, run[-1], tok):
+    for region in _CANDIDATE.finditer(digits):
+        run: list[tuple[int, int, str, bool]] = []  # start, end, digits, spelled
+        for m in _DIGITS.finditer(digits, region.start(), region.end()):
+            tok = (m.start(), m.end(), m.group(), ft[m.start()].isalpha())
+            if run and not _joins(digits, run[-1], tok):
+                spans.extend(_phones_in_run(ft, run))
+                run = []
             run.append(tok)
-            continue
         spans.extend(_phones_in_run(ft, run))
-        run = [tok] if digitish[i] else []
-    spans.extend(_phones_in_run(ft, run))
     return spans
 
 
-def _joins(ft: str, prev: tuple, tok: tuple) -> bool:
-    gap = ft[prev[1] : tok[0]]
+def _joins(digits: str, prev: tuple, tok: tuple) -> bool:
+    gap = digits[prev[1] : tok[0]].replace(TAIL, "")
     if _PHONE_GAP.fullmatch(gap):
         return True
     # "five, five, 5, 0": commas only between spelled or single digits ("10, 20, 40" is a
     # list of doses, not a number).
-    spelled = not (prev[3].isdigit() and tok[3].isdigit()) or len(prev[3]) == len(tok[3]) == 1
+    spelled = prev[3] or tok[3] or len(prev[2]) == len(tok[2]) == 1
     return spelled and bool(_WORD_GAP.fullmatch(gap))
 
 
-def _phones_in_run(ft: str, run: list[tuple[int, int, str, str]]) -> list[tuple[int, int]]:
+def _phones_in_run(ft: str, run: list[tuple[int, int, str, bool]]) -> list[tuple[int, int]]:
+    if sum(len(t[2]) for t in run) < 7:
+        return []
     found: list[tuple[int, int]] = []
     i = 0
     while i < len(run):
         for j in range(len(run), i, -1):
-            digits = "".join(t for _, _, t, _ in run[i:j])
-            if len(digits) > 15:
+            number = "".join(t[2] for t in run[i:j])
+            if len(number) > 15:
                 continue
-            if len(digits) < 7:
+            if len(number) < 7:
                 break
             start, end = run[i][0], run[j - 1][1]
+            while end < len(ft) and ft[end].isalpha() and run[j - 1][3]:
+                end += 1  # the rest of a spelled digit ("five")
             plus = _plus_before(ft, start)
-            if _is_phone(ft[start:end], digits, plus, all(r.isdigit() for *_, r in run[i:j])):
+            spelled = any(t[3] for t in run[i:j])
+            if _is_phone(ft[start:end], number, plus, not spelled):
                 if plus >= 0:
                     start = plus
                 elif start > 0 and ft[start - 1] == "(":
