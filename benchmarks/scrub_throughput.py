@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from pv.privacy.known import KnownValues  # noqa: E402
 from pv.privacy.scrub import scrub_text  # noqa: E402
 
-FIRST = (
+_FIRST = (
     "james mary robert patricia john jennifer michael linda david elizabeth william barbara "
     "richard susan joseph jessica thomas sarah charles karen christopher lisa daniel nancy "
     "matthew betty anthony margaret mark sandra donald ashley steven kimberly paul emily andrew "
@@ -38,8 +38,8 @@ FIRST = (
     "alexander debra frank rachel patrick carolyn raymond janet jack catherine dennis maria "
     "jerry heather tyler diane aaron ruth jose julie adam olivia nathan joyce henry virginia "
     "ottilie jean-luc sophie lukas marie leon hannah felix mia noah lea luca chloe hugo ines"
-).split()
-LAST = (
+)
+_LAST = (
     "smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez lopez "
     "gonzalez wilson anderson thomas taylor moore jackson martin lee perez thompson white "
     "harris sanchez clark ramirez lewis robinson walker young allen king wright scott torres "
@@ -50,7 +50,8 @@ LAST = (
     "price alvarez castillo sanders patel myers long ross foster jimenez muller schmidt "
     "schneider fischer weber meyer wagner becker schulz hoffmann dubois durand lefebvre moreau "
     "laurent simon michel garnier dupont bakker janssen visser smit meijer brandt"
-).split()
+)
+FIRST, LAST = _FIRST.split(), _LAST.split()
 DOMAINS = ("gmail.com", "yahoo.co.uk", "outlook.com", "web.de", "orange.fr", "ziggo.nl")
 FRAGMENTS = (
     "Started sertraline 50 mg on 2024-01-15 and the nausea has been awful since day 3.",

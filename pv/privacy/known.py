@@ -81,8 +81,19 @@ def phone_key(phone: str, default_region: str) -> tuple[str, int] | None:
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) < 7:
         return None
-    if text.startswith("00"):
-        text = "+" + text[2:]
+    if text.startswith(("+", "00")):
+        # International form: split the country code off with libphonenumber's own table
+        # (what its parser does first), which is all the matching needs and much cheaper than
+        # a full parse when every member's phone is read at start-up.
+        rest = digits[2:] if text.startswith("00") else digits
+        for n in (1, 2, 3):
+            if int(rest[:n]) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+                nsn = rest[n:]
+                # "+44 (0)20 ...": the trunk 0 is not part of the number (Italy keeps it).
+                if nsn.startswith("0") and rest[:n] != "39":
+                    nsn = nsn[1:]
+                return (nsn, int(rest[:n])) if len(nsn) >= 6 else (digits, 0)
+        return digits, 0
     try:
         number = phonenumbers.parse(text, None if text.startswith("+") else default_region)
     except phonenumbers.NumberParseException:

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import product
 
 from anyascii import anyascii
 from confusable_homoglyphs.confusables import confusables_data
@@ -123,12 +125,18 @@ FILLERS = ("at", "dot", "point", "sign")
 TAIL = "\0"
 TOKEN = re.compile(r"[a-z]+|[0-9]+")  # "jane1983" -> "jane", "1983"; joined it reads the same
 _OL = str.maketrans("oli", "011")
-_DIGIT_WORD = re.compile(r"\b(?:" + "|".join(sorted(DIGIT_WORDS, key=len, reverse=True)) + r")\b")
-# O, l and I among digits: inside a number ("0l00", "555O") or as a short token next to one
-# ("555 lOO 1234", "06 - O - I - 47").
-_OLI = re.compile(r"(?<=\d)[oli]+(?![a-z])|(?<![a-z])[oli]+(?=\d)|(?<![a-z])[oli]{1,4}(?![a-z])")
-_SEPARATORS = " ().-/\0"
-_FILLER = re.compile(r"\b(?:" + "|".join(FILLERS) + r")\b")
+# Words are whole letter runs (TOKEN splits letters from digits), hence the lookarounds
+# instead of \b: "5five" holds the token "five".
+_DIGIT_WORD = re.compile(
+    r"(?<![a-z])(?:" + "|".join(sorted(DIGIT_WORDS, key=len, reverse=True)) + r")(?![a-z])"
+)
+# O, l and I as digits: a short letter run of them next to a number, whatever lies between
+# ("0l00", "555O", "555 lOO 1234", "06 - O - I - 47").
+_OLI = re.compile(r"(?<![a-z])[oli]{1,4}(?![a-z])")
+OLI_TOKENS = frozenset(
+    "".join(p) for n in range(1, 5) for p in product("oli", repeat=n)
+)
+_FILLER = re.compile(r"(?<![a-z])(?:" + "|".join(FILLERS) + r")(?![a-z])")
 
 
 def _digit_word(m: re.Match[str]) -> str:
@@ -138,9 +146,9 @@ def _digit_word(m: re.Match[str]) -> str:
 
 def _oli(m: re.Match[str]) -> str:
     text, before, after = m.string, m.start() - 1, m.end()
-    while before >= 0 and text[before] in _SEPARATORS:
+    while before >= 0 and not text[before].isalnum():
         before -= 1
-    while after < len(text) and text[after] in _SEPARATORS:
+    while after < len(text) and not text[after].isalnum():
         after += 1
     near_digit = (before >= 0 and text[before].isdigit()) or (
         after < len(text) and text[after].isdigit()
@@ -148,9 +156,18 @@ def _oli(m: re.Match[str]) -> str:
     return m.group().translate(_OL) if near_digit else m.group()
 
 
-def digit_view(lowered: str) -> str:
-    """Lower-cased folded text with digit words and O/l/I among digits turned into digits."""
-    return _OLI.sub(_oli, _DIGIT_WORD.sub(_digit_word, lowered))
+def digit_view(lowered: str, tokens: Iterable[str] | None = None) -> str:
+    """Lower-cased folded text with digit words and O/l/I next to digits turned into digits.
+
+    `tokens` (TOKEN.findall(lowered)), when given, lets text without any such word skip the
+    substitutions: most text has none, and this is the hot path."""
+    words = frozenset(TOKEN.findall(lowered) if tokens is None else tokens)
+    view = lowered
+    if not words.isdisjoint(DIGIT_WORDS):
+        view = _DIGIT_WORD.sub(_digit_word, view)
+    if not words.isdisjoint(OLI_TOKENS):
+        view = _OLI.sub(_oli, view)
+    return view
 
 
 def value_view(digits: str) -> str:

@@ -47,15 +47,18 @@ _CUE = (
 _DOB = re.compile(  # on the lower-cased text
     rf"(?P<cue>{_CUE})(?:\s*(?::|-|is|was|on|am|le|el|il|in|the)\b)*[\s:,-]*(?:{_DATE})"
 )
-_DOB_GATE = ("born", "birth", "dob", "d.o.b", "b.", "bday", "gebor", "geb.", "nee", "naci", "nat")
+# Tokens (letters split from digits) without one of which no cue can match: callers skip the
+# rule for text that has none.
+_BIRTH_WORD_TEXT = (
+    "born birth birthdate birthday bday dob d b geboren geb nee ne nacido nacida nato nata "
+    "geboortedatum nacimiento"
+)
+BIRTH_WORDS = frozenset(_BIRTH_WORD_TEXT.split())
 
 
-def birth_dates(folded: str, lowered: str) -> Iterator[tuple[int, int, str | None]]:
-    """Spans of exact birth dates (`lowered` is `folded.lower()`), each with its year (None:
-    no year, redact)."""
-    del folded  # the rule needs no case; the argument keeps both rules' signatures alike
-    if not any(cue in lowered for cue in _DOB_GATE):
-        return
+def birth_dates(lowered: str) -> Iterator[tuple[int, int, str | None]]:
+    """Spans of exact birth dates in lower-cased folded text, each with its year (None: no
+    year, redact)."""
     for m in _DOB.finditer(lowered):
         kind = next(k for k in ("iso", "num", "dmy", "mdy", "my") if m.group(k))
         start, end = m.span(kind)
@@ -90,7 +93,7 @@ _RELATION_CUE = re.compile(
 )
 _NAMED = re.compile(rf"(?:who\s+is\s+)?(?:named|called)\s+({_LOWER_NAME}(?:\s+{_NAME})?)")
 _PLAIN = re.compile(rf"{_NAME}(?:\s+{_NAME})?(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME})?)*")
-_RELATION_GATE = (" my ", " our ", " his ", " her ", " their ")
+POSSESSIVES = frozenset({"my", "our", "his", "her", "their"})
 # Capitalised words that follow a relationship word without being a name.
 _NOT_NAME_WORDS = (
     "i he she it they we you the a an this that these those was is has had and but also who "
@@ -104,9 +107,6 @@ _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 
 def third_party_names(folded: str, lowered: str) -> Iterator[tuple[int, int]]:
     """Spans of people's names that follow a family or relationship word."""
-    padded = f" {lowered} "
-    if not any(cue in padded for cue in _RELATION_GATE):
-        return
     for cue in _RELATION_CUE.finditer(lowered):
         named = _NAMED.match(folded, cue.end()) or _NAMED.match(lowered, cue.end())
         if named:

@@ -32,7 +32,9 @@ import phonenumbers
 from pv.privacy import personal
 from pv.privacy.known import KnownValues
 from pv.privacy.normalise import (
+    FILLERS,
     TAIL,
+    TOKEN,
     Folded,
     digit_view,
     fold,
@@ -65,7 +67,6 @@ _DATE_LIKE = re.compile(
     r"\d{4}[-/. ]\d{1,2}[-/. ]\d{1,2}|\d{1,2}[-/. ]\d{1,2}[-/. ]\d{2,4}|\d{8}|\d{4}\s*[-/]\s*\d{4}"
 )
 _DECIMAL = re.compile(r"\d+[.,]\d+")
-_HAS_DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
 # Stretches of seven digits or more with phone separators between them: the only places a
 # phone number can be, so the per-group work runs on them alone.
@@ -91,8 +92,9 @@ _STREET = re.compile(  # on the lower-cased text
 _STREET_CAPS = re.compile(
     rf"\b\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][\w'.-]*\s+){{1,4}}(?:{_STREET_CAPITALISED})\b\.?"
 )
-_STREET_WORD_LIST = tuple(_STREET_WORDS.split("|"))
-_STREET_CAPS_GATE = re.compile(rf"\b(?:{_STREET_CAPITALISED})\b")
+_STREET_WORD_SET = frozenset(_STREET_WORDS.split("|"))
+_STREET_CAPS_WORDS = frozenset(_STREET_CAPITALISED.lower().split("|"))
+_POSTCODE_GATE = re.compile(r"[A-Z]\d")
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s+\d[A-Z]{2}\b")
 
 Span = tuple[int, int, str]  # original start, end, replacement
@@ -113,12 +115,20 @@ def scrub_text(
     folded = fold(text)
     ft = folded.text
     lowered = ft.lower()
-    digits = digit_view(lowered)
+    # The views (pv.privacy.normalise) are built only as far as the text needs: most text has
+    # no digit word, no "at"/"dot", no registered value and no seven-digit stretch.
+    tokens = TOKEN.findall(lowered)
+    words = frozenset(tokens)
+    digits = digit_view(lowered, words)
+    changed = digits is not lowered
+    if changed:
+        tokens = TOKEN.findall(digits)
+    has_fillers = not words.isdisjoint(FILLERS)
+    values = value_view(digits) if has_fillers else digits
+    flat = joined(values) if has_fillers else "".join(tokens)
     spans: list[Span] = []  # in folded coordinates
 
     own = _own_values(tuple(v for v in restricted_values if v and v.strip()))
-    values = value_view(digits)
-    flat = joined(values)
     automata = [k for k in (own, known) if k is not None and k.has_hits(flat)]
     if automata:
         view = token_view(values)
@@ -128,18 +138,24 @@ def scrub_text(
     if "@" in ft:
         spans.extend((*m.span(), MARKER) for m in _EMAIL.finditer(ft))
         spans.extend((*m.span(), MARKER) for m in _HANDLE.finditer(ft))
-    spans.extend((s, e, MARKER) for s, e in _spelled_emails(lowered))
+    if "at" in words or "@" in ft:
+        spans.extend((s, e, MARKER) for s, e in _spelled_emails(lowered))
     if "://" in ft or "www." in lowered:
         spans.extend((*m.span(), MARKER) for m in _URL.finditer(ft))
-    if _HAS_DIGIT.search(digits):
-        spans.extend((s, e, MARKER) for s, e in _phone_spans(ft, digits))
-        if any(word in lowered for word in _STREET_WORD_LIST):
+    digit_tokens = [t for t in tokens if t[0] <= "9"]
+    if digit_tokens:
+        if sum(map(len, digit_tokens)) >= 7:
+            spans.extend((s, e, MARKER) for s, e in _phone_spans(ft, digits))
+        if not words.isdisjoint(_STREET_WORD_SET):
             spans.extend((*m.span(), MARKER) for m in _STREET.finditer(lowered))
-        if _STREET_CAPS_GATE.search(ft):
+        if not words.isdisjoint(_STREET_CAPS_WORDS):
             spans.extend((*m.span(), MARKER) for m in _STREET_CAPS.finditer(ft))
-        spans.extend((*m.span(), MARKER) for m in _UK_POSTCODE.finditer(ft))
-    spans.extend((s, e, year or MARKER) for s, e, year in personal.birth_dates(ft, lowered))
-    spans.extend((s, e, MARKER) for s, e in personal.third_party_names(ft, lowered))
+        if _POSTCODE_GATE.search(ft):
+            spans.extend((*m.span(), MARKER) for m in _UK_POSTCODE.finditer(ft))
+    if not words.isdisjoint(personal.BIRTH_WORDS):
+        spans.extend((s, e, year or MARKER) for s, e, year in personal.birth_dates(lowered))
+    if not words.isdisjoint(personal.POSSESSIVES):
+        spans.extend((s, e, MARKER) for s, e in personal.third_party_names(ft, lowered))
     if not spans:
         return text
     return _apply(folded, spans)

@@ -78,7 +78,8 @@ def test_other_members_match_in_any_order_and_spelling_but_not_by_first_name_alo
     known = KnownValues.build([("Jane Doe", "j.doe1983@mail.example.com", "020 7946 0958")])
     text = (
         "Doe, Jane wrote; JANE.DOE too; j dot doe1983 at mail dot example dot com; "
-        "ring +44 (0)20 7946 0958 or oh two oh, seven nine four six, oh nine five eight. Jane said hi"
+        "ring +44 (0)20 7946 0958 or oh two oh, seven nine four six, oh nine five eight. "
+        "Jane said hi"
     )
     out = scrub_text(text, known=known)
     assert "Doe" not in out and "DOE" not in out and "doe1983" not in out
