@@ -7,11 +7,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max
 
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
@@ -113,3 +115,49 @@ def vault_restricted_values(*, member: Member, actor) -> list[str]:
     """The member's own Restricted values, for scrubbing outbound free text (audited read)."""
     identity = vault_identity_read(member=member, purpose="scrubbing", actor=actor)
     return identity.values() if identity else []
+
+
+def vault_identities_version() -> tuple[int, datetime | None]:
+    """A cheap marker that changes when any member registers, changes or loses an identity:
+    (row count, latest update). Reads no Restricted Data, so it is not audited."""
+    agg = RestrictedIdentity.objects.aggregate(n=Count("member_id"), last=Max("updated_at"))
+    return agg["n"], agg["last"]
+
+
+@transaction.atomic
+def vault_identities_for_scrubbing(*, actor, since: datetime | None = None) -> list[Identity]:
+    """Every member's Restricted Data (or those stored or changed since `since`), decrypted to
+    build the all-members scrubber. ONE audit event per call, with the purpose and the count:
+    the scrubber reads every identity at once, and one event per member would drown the trail.
+    """
+    rows = RestrictedIdentity.objects.order_by()
+    if since is not None:
+        rows = rows.filter(updated_at__gte=since)  # ties at `since` are read again: harmless
+    rows = rows.values_list("name_encrypted", "email_encrypted", "phone_encrypted")
+    cipher = _cipher()
+    identities = []
+    try:
+        for name, email, phone in rows.iterator(chunk_size=2000):
+            identities.append(
+                Identity(
+                    name=cipher.decrypt(bytes(name)).decode(),
+                    email=cipher.decrypt(bytes(email)).decode(),
+                    phone=cipher.decrypt(bytes(phone)).decode() if phone else "",
+                )
+            )
+    except InvalidToken as exc:
+        raise DomainError(
+            "Vault data cannot be decrypted with the configured key.", code="vault_key"
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="vault.identities_read",
+        object_type="pv.restrictedidentity",
+        object_id="*",
+        after={
+            "purpose": "scrubbing",
+            "count": len(identities),
+            "since": since.isoformat() if since is not None else None,
+        },
+    )
+    return identities

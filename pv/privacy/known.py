@@ -217,6 +217,25 @@ class KnownValues:
                         break
 
 
+class KnownLayers:
+    """Several KnownValues matched as one: the full build plus the members registered or
+    changed since, so a registration does not rebuild the whole automaton."""
+
+    def __init__(self, *layers: KnownValues | None) -> None:
+        self.layers = [layer for layer in layers if layer is not None]
+
+    @property
+    def members(self) -> int:
+        return sum(layer.members for layer in self.layers)
+
+    def has_hits(self, joined: str) -> bool:
+        return any(layer.has_hits(joined) for layer in self.layers)
+
+    def find(self, view: TokenView) -> Iterator[Hit]:
+        for layer in self.layers:
+            yield from layer.find(view)
+
+
 def _boundary(view: TokenView, pos: int, *, at_end: bool) -> bool:
     """A key must start and end on token edges, or where letters meet digits ("jane1983")."""
     joined = view.joined

@@ -30,7 +30,7 @@ from functools import lru_cache
 import phonenumbers
 
 from pv.privacy import personal
-from pv.privacy.known import KnownValues
+from pv.privacy.known import KnownLayers, KnownValues
 from pv.privacy.normalise import (
     FILLERS,
     TAIL,
@@ -101,7 +101,10 @@ Span = tuple[int, int, str]  # original start, end, replacement
 
 
 def scrub_text(
-    text: str, restricted_values: Iterable[str] = (), *, known: KnownValues | None = None
+    text: str,
+    restricted_values: Iterable[str] = (),
+    *,
+    known: KnownValues | KnownLayers | None = None,
 ) -> str:
     """Return `text` with Restricted values, contact details, birth dates and third-party names
     replaced (MARKER; a birth date by its year).

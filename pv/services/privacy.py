@@ -1,33 +1,120 @@
-"""The one way text bound for a partner is made safe (DESIGN.md, "Guarantees").
+"""The one way text bound for a partner, or stored at intake, is made safe (DESIGN.md,
+"Guarantees": allow-list output, minimise at the door).
 
-Every partner-facing output (API serializers, pages, CSV, E2B XML, follow-up statuses) asks this
-module for a scrubber and runs every string that is not declared safe through it. The scrubber
-knows the case member's own Restricted values and every registered member's values (a partner
-must not learn another member's name either), read from the vault with purpose "scrubbing".
+Every partner-facing output (API serializers, pages, CSV, E2B XML, follow-up statuses) asks
+`partner_scrubber` for a function and runs every string that is not declared safe through it;
+intake asks `intake_scrubber` before it stores a post, report or answer. Both share one
+mechanism, the pure core `pv.privacy.scrub.scrub_text`, fed with:
 
-The matching itself is the pure core `pv.privacy.scrub`; this module only feeds it vault values.
+- the member's own Restricted values (an audited vault read, purpose "scrubbing"): their name
+  parts alone match too, as members sign with a first name;
+- every registered member's values (`known_members`): full names in any order and spelling,
+  emails, phones. Read from the vault once per process with ONE audit event, kept in memory as
+  an Aho-Corasick automaton, and brought up to date when a member registers or changes their
+  identity: a cheap version query (row count + latest update) on each call; new or changed
+  identities go into a small second layer; a deletion, or a large second layer, rebuilds all;
+- contact patterns, exact birth dates (reduced to the year) and third parties' names.
+
+A changed identity's old values stay known until the next full rebuild: they are still
+redacted, which is the safe side.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
 
 from pv.models import Member
+from pv.privacy.known import KnownLayers, KnownValues
 from pv.privacy.scrub import scrub_text
-from pv.vault import vault_restricted_values
+from pv.vault import (
+    vault_identities_for_scrubbing,
+    vault_identities_version,
+    vault_restricted_values,
+)
 
 Scrubber = Callable[[str], str]
+
+# Above this many new or changed identities since the full build, rebuild everything (the
+# second layer is matched with its own automaton; keeping it small keeps it cheap to rebuild).
+DELTA_LIMIT = 5000
+
+
+@dataclass
+class _KnownCache:
+    version: tuple[int, datetime | None] | None = None
+    base: KnownValues | None = None
+    base_count: int = 0
+    base_last: datetime | None = None
+    # Values read since the full build, old ones kept: a changed name stays redacted.
+    delta_values: set[tuple[str, ...]] = field(default_factory=set)
+    known: KnownLayers | None = None
+
+
+_cache = _KnownCache()
+_lock = threading.Lock()
+
+
+def known_members(*, actor=None) -> KnownLayers:
+    """Every registered member's values as one matcher, current as of this call."""
+    version = vault_identities_version()
+    with _lock:
+        if _cache.known is not None and _cache.version == version:
+            return _cache.known
+        count, last = version
+        region = settings.PV_PHONE_REGION
+        delta = None
+        if _cache.base is not None and count >= _cache.base_count and _cache.base_last:
+            since = _cache.base_last
+            changed = vault_identities_for_scrubbing(actor=actor or "system", since=since)
+            _cache.delta_values.update(tuple(i.values()) for i in changed)
+            if len(_cache.delta_values) <= DELTA_LIMIT:
+                delta = KnownValues.build(sorted(_cache.delta_values), default_region=region)
+        if delta is None:
+            identities = vault_identities_for_scrubbing(actor=actor or "system")
+            _cache.base = KnownValues.build([i.values() for i in identities], default_region=region)
+            _cache.base_count, _cache.base_last = count, last
+            _cache.delta_values = set()
+        _cache.version = version
+        _cache.known = KnownLayers(_cache.base, delta)
+        return _cache.known
+
+
+def known_members_forget() -> None:
+    """Drop the in-memory automaton (tests; a key rotation): the next call reads the vault."""
+    with _lock:
+        _cache.version = _cache.base = _cache.base_last = _cache.known = None
+        _cache.base_count = 0
+        _cache.delta_values = set()
+
+
+def _scrubber(*, member: Member | None, actor) -> Scrubber:
+    own = vault_restricted_values(member=member, actor=actor) if member is not None else []
+    known = known_members(actor=actor)
+
+    def scrub(text: str) -> str:
+        return scrub_text(text, own, known=known) if text else text
+
+    return scrub
 
 
 def partner_scrubber(*, member: Member | None = None, actor=None) -> Scrubber:
     """A function that scrubs one string for a partner: the case member's values (an audited
-    vault read), every registered member's values, and contact patterns."""
-    own = vault_restricted_values(member=member, actor=actor) if member is not None else []
+    vault read), every registered member's values, contact patterns, birth dates and
+    third-party names."""
+    return _scrubber(member=member, actor=actor)
 
-    def scrub(text: str) -> str:
-        return scrub_text(text, own) if text else text
 
-    return scrub
+def intake_scrubber(*, member: Member | None, actor) -> Scrubber:
+    """A function that minimises one string before intake stores it: the writing member's own
+    values, every registered member's values, contact patterns, birth dates (to the year) and
+    third-party names. The same mechanism as `partner_scrubber`, so what intake keeps is what a
+    partner may see."""
+    return _scrubber(member=member, actor=actor)
 
 
 def partner_text(text: str, *, member: Member | None = None, actor=None) -> str:
