@@ -196,7 +196,9 @@ class KnownValues:
 
     def has_hits(self, joined: str) -> bool:
         """Cheap pre-check on the joined string: does any key occur at all?"""
-        return next(self._iter(joined), None) is not None
+        if self._small is not None:
+            return any(key in joined for key, _ in self._small)
+        return self._ready and next(self._automaton.iter(joined), None) is not None
 
     def find(self, view: TokenView) -> Iterator[Hit]:
         joined = view.joined

@@ -131,7 +131,9 @@ def scrub_text(
     flat = joined(values) if has_fillers else "".join(tokens)
     spans: list[Span] = []  # in folded coordinates
 
-    own = _own_values(tuple(v for v in restricted_values if v and v.strip()))
+    own = _own_values(
+        restricted_values if isinstance(restricted_values, tuple) else tuple(restricted_values)
+    )
     automata = [k for k in (own, known) if k is not None and k.has_hits(flat)]
     if automata:
         view = token_view(values)
@@ -168,6 +170,7 @@ def scrub_text(
 def _own_values(values: tuple[str, ...]) -> KnownValues | None:
     """The case member's own values (name parts too); cached, as a builder scrubs many fields
     of the same case with the same values."""
+    values = tuple(v for v in values if v and v.strip())
     if not values:
         return None
     return KnownValues.build([values], name_parts=True)
