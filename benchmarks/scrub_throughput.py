@@ -10,16 +10,23 @@ member's name, email or phone in an obfuscated form) with the case member's own 
 automaton, as `pv.services.privacy.partner_scrubber` does. Prints the automaton build time and
 size, peak RSS, and narratives per second (CPU time of this process; median and best of the
 repeats). Target: >= 5,000 narratives/s against 100,000 members.
+
+`--baseline REF` also times `pv/privacy/scrub.py` as it was at git REF (own values only; the
+old scrubber had no all-members automaton) on the same narratives and on short E2B-style
+fields, to show what the hot path of E2B building and intake pays for the stronger scrubber.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -100,11 +107,41 @@ def make_narratives(n: int, members, seed: int = 7) -> list[tuple[str, tuple[str
     return out
 
 
+SHORT_FIELDS = (
+    "Atorvastatin 20 mg tablets", "Rhabdomyolysis", "muscle pain after dose increase",
+    "Hypertension", "oral", "Type 2 diabetes mellitus", "Lot 12AB34",
+)
+
+
+def _baseline(ref: str):
+    source = subprocess.run(
+        ["git", "show", f"{ref}:pv/privacy/scrub.py"], check=True, capture_output=True, text=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    ).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
+        handle.write(source)
+    spec = importlib.util.spec_from_file_location("scrub_baseline", handle.name)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.scrub_text
+
+
+def _rate(func, texts, own, repeat: int) -> float:
+    rates = []
+    for _ in range(repeat):
+        start = time.process_time()
+        for text in texts:
+            func(text, own)
+        rates.append(len(texts) / (time.process_time() - start))
+    return statistics.median(rates)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--narratives", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--baseline", metavar="REF", help="also time scrub.py at this git ref")
     args = parser.parse_args()
 
     members = make_members(args.members)
@@ -130,6 +167,16 @@ def main() -> None:
           f"best {max(rates):,.0f} (CPU time, {args.repeat} runs)")
     print(f"own values only:  median {statistics.median(alone):,.0f} narratives/s")
     print(f"peak RSS: {rss:,.0f} MB")
+    if args.baseline:
+        old = _baseline(args.baseline)
+        own = ("Jane Doe", "jane.doe@example.org", "+44 20 7946 0958")
+        texts = [t for t, _ in narratives[:2000]]
+        fields = list(SHORT_FIELDS) * 300
+        for label, sample in (("narratives", texts), ("short fields", fields)):
+            before = _rate(old, sample, own, args.repeat)
+            after = _rate(scrub_text, sample, own, args.repeat)
+            print(f"{label}, one member's values: {args.baseline} {before:,.0f}/s, "
+                  f"now {after:,.0f}/s ({1e6 / before:.1f} -> {1e6 / after:.1f} us each)")
 
 
 if __name__ == "__main__":

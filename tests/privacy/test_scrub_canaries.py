@@ -28,7 +28,7 @@ from tests.privacy.canaries import (
 
 # Examples per property; README's Privacy section gives the count and a deep run's
 # (PV_CANARY_EXAMPLES=5000 .venv/bin/pytest tests/privacy).
-EXAMPLES = int(os.environ.get("PV_CANARY_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("PV_CANARY_EXAMPLES", "200"))
 SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
