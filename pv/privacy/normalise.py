@@ -161,7 +161,9 @@ def digit_view(lowered: str, tokens: Iterable[str] | None = None) -> str:
 
     `tokens` (TOKEN.findall(lowered)), when given, lets text without any such word skip the
     substitutions: most text has none, and this is the hot path."""
-    words = frozenset(TOKEN.findall(lowered) if tokens is None else tokens)
+    words = tokens if isinstance(tokens, set | frozenset) else frozenset(
+        TOKEN.findall(lowered) if tokens is None else tokens
+    )
     view = lowered
     if not words.isdisjoint(DIGIT_WORDS):
         view = _DIGIT_WORD.sub(_digit_word, view)
@@ -175,9 +177,25 @@ def value_view(digits: str) -> str:
     return _FILLER.sub(lambda m: " " * len(m.group()), digits)
 
 
+# Letters and digits kept, everything else a space: bytes.translate + split tokenises ASCII
+# text several times faster than a regex (the folded text is ASCII).
+_KEEP = bytes(c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256))
+_NOT_DIGIT = bytes(c for c in range(256) if not 48 <= c <= 57)
+
+
+def fast_tokens(lowered: str) -> list[str]:
+    """Alphanumeric runs of lower-cased ASCII text ("20mg" stays one run; joined, the runs read
+    exactly as TOKEN's tokens joined)."""
+    return lowered.encode("ascii", "ignore").translate(_KEEP).decode("ascii").split()
+
+
+def digit_count(text: str) -> int:
+    return len(text.encode("ascii", "ignore").translate(None, _NOT_DIGIT))
+
+
 def joined(view: str) -> str:
     """All tokens of a view, joined: "Jane Doe", "jane.doe", "Doe Jane"... -> one string."""
-    return "".join(TOKEN.findall(view))
+    return "".join(fast_tokens(view))
 
 
 def normalise_value(value: str) -> str:

@@ -50,10 +50,11 @@ _DOB = re.compile(  # on the lower-cased text
 # Tokens (letters split from digits) without one of which no cue can match: callers skip the
 # rule for text that has none.
 _BIRTH_WORD_TEXT = (
-    "born birth birthdate birthday bday dob d b geboren geb nee ne nacido nacida nato nata "
+    "born birth birthdate birthday bday dob geboren geb nee ne nacido nacida nato nata "
     "geboortedatum nacimiento"
 )
 BIRTH_WORDS = frozenset(_BIRTH_WORD_TEXT.split())
+# ... and "b." / "d.o.b", which are no token: callers check those as substrings.
 
 
 def birth_dates(lowered: str) -> Iterator[tuple[int, int, str | None]]:
@@ -105,9 +106,24 @@ _NOT_NAME_WORDS = (
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 
 
+def _relation_cues(lowered: str) -> Iterator[re.Match[str]]:
+    """The relationship cues, tried only where a possessive stands (str.find is cheap)."""
+    starts = []
+    for word in POSSESSIVES:
+        pos = lowered.find(word)
+        while pos >= 0:
+            if pos == 0 or not lowered[pos - 1].isalpha():
+                starts.append(pos)
+            pos = lowered.find(word, pos + len(word))
+    for start in sorted(starts):
+        cue = _RELATION_CUE.match(lowered, start)
+        if cue is not None:
+            yield cue
+
+
 def third_party_names(folded: str, lowered: str) -> Iterator[tuple[int, int]]:
     """Spans of people's names that follow a family or relationship word."""
-    for cue in _RELATION_CUE.finditer(lowered):
+    for cue in _relation_cues(lowered):
         named = _NAMED.match(folded, cue.end()) or _NAMED.match(lowered, cue.end())
         if named:
             start, end = named.span(1)

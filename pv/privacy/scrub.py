@@ -36,7 +36,9 @@ from pv.privacy.normalise import (
     TAIL,
     TOKEN,
     Folded,
+    digit_count,
     digit_view,
+    fast_tokens,
     fold,
     joined,
     token_view,
@@ -57,7 +59,6 @@ _AT = r"(?:\s*@\s*|\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*|\s+at\s+(?:sign\s+)?)"
 _DOT = r"(?:\.|\s*[\[({<]\s*(?:dot|\.)\s*[\])}>]\s*|\s+(?:dot|point)\s+|\s+\.\s+)"
 # Matched on the lower-cased text, outwards from each "at": the domain forwards, the local
 # part backwards (a regex that tried every word as a local part would be slow).
-_AT_FIND = re.compile(r"@|\bat\b|[\[({<]\s*at\s*[\])}>]")
 _AT_SPAN = re.compile(_AT)
 _DOMAIN = re.compile(rf"{_PART}(?:{_DOT}{_PART})*{_DOT}(?:{_TLDS})\b")
 _LOCAL = re.compile(rf"\b{_PART}(?:{_DOT}{_PART})*\Z")
@@ -120,15 +121,17 @@ def scrub_text(
     lowered = ft.lower()
     # The views (pv.privacy.normalise) are built only as far as the text needs: most text has
     # no digit word, no "at"/"dot", no registered value and no seven-digit stretch.
-    tokens = TOKEN.findall(lowered)
-    words = frozenset(tokens)
+    runs = fast_tokens(lowered)
+    words = set(runs)
+    for run in runs:
+        if not (run.isalpha() or run.isdigit()):  # "20mg", "+49three": its words count too
+            words.update(TOKEN.findall(run))
     digits = digit_view(lowered, words)
-    changed = digits is not lowered
-    if changed:
-        tokens = TOKEN.findall(digits)
+    if digits is not lowered:
+        runs = fast_tokens(digits)
     has_fillers = not words.isdisjoint(FILLERS)
     values = value_view(digits) if has_fillers else digits
-    flat = joined(values) if has_fillers else "".join(tokens)
+    flat = joined(values) if has_fillers else "".join(runs)
     spans: list[Span] = []  # in folded coordinates
 
     own = _own_values(
@@ -147,9 +150,9 @@ def scrub_text(
         spans.extend((s, e, MARKER) for s, e in _spelled_emails(lowered))
     if "://" in ft or "www." in lowered:
         spans.extend((*m.span(), MARKER) for m in _URL.finditer(ft))
-    digit_tokens = [t for t in tokens if t[0] <= "9"]
-    if digit_tokens:
-        if sum(map(len, digit_tokens)) >= 7:
+    n_digits = digit_count(digits)
+    if n_digits:
+        if n_digits >= 7:
             spans.extend((s, e, MARKER) for s, e in _phone_spans(ft, digits))
         if not words.isdisjoint(_STREET_WORD_SET):
             spans.extend((*m.span(), MARKER) for m in _STREET.finditer(lowered))
@@ -157,7 +160,7 @@ def scrub_text(
             spans.extend((*m.span(), MARKER) for m in _STREET_CAPS.finditer(ft))
         if _POSTCODE_GATE.search(ft):
             spans.extend((*m.span(), MARKER) for m in _UK_POSTCODE.finditer(ft))
-    if not words.isdisjoint(personal.BIRTH_WORDS):
+    if not words.isdisjoint(personal.BIRTH_WORDS) or "b." in lowered or "d.o.b" in lowered:
         spans.extend((s, e, year or MARKER) for s, e, year in personal.birth_dates(lowered))
     if not words.isdisjoint(personal.POSSESSIVES):
         spans.extend((s, e, MARKER) for s, e in personal.third_party_names(ft, lowered))
@@ -202,15 +205,31 @@ def _apply(folded: Folded, spans: list[Span]) -> str:
     return "".join(out)
 
 
+def _at_positions(lowered: str) -> list[int]:
+    """Where an "@" or a standalone "at" stands (str.find: faster than a regex scan)."""
+    found = []
+    for needle in ("@", "at"):
+        pos = lowered.find(needle)
+        while pos >= 0:
+            end = pos + len(needle)
+            if needle == "@" or (
+                (pos == 0 or not lowered[pos - 1].isalpha())
+                and (end == len(lowered) or not lowered[end].isalpha())
+            ):
+                found.append(pos)
+            pos = lowered.find(needle, end)
+    return sorted(found)
+
+
 def _spelled_emails(lowered: str) -> list[tuple[int, int]]:
     """E-mail addresses written with "at"/"dot", brackets or spaces ("a.b at c.com")."""
     found = []
-    for at in _AT_FIND.finditer(lowered):
-        # The whole separator, with its spaces and a trailing "sign" ("at sign").
-        sep = _AT_SPAN.search(lowered, max(0, at.start() - 20), at.end() + 9)
-        while sep is not None and sep.end() < at.end():
-            sep = _AT_SPAN.search(lowered, sep.end(), at.end() + 9)
-        if sep is None or sep.start() > at.start():
+    for at in _at_positions(lowered):
+        # The whole separator, with its spaces, brackets and a trailing "sign" ("at sign").
+        sep = _AT_SPAN.search(lowered, max(0, at - 20), at + 11)
+        while sep is not None and sep.end() <= at:
+            sep = _AT_SPAN.search(lowered, sep.end(), at + 11)
+        if sep is None or sep.start() > at:
             continue
         domain = _DOMAIN.match(lowered, sep.end())
         if domain is None:
