@@ -21,7 +21,6 @@ members register); matching is C-speed and needs no per-member work.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -123,7 +122,6 @@ class KnownValues:
         # A handful of keys (one member's own values) are found with str.find: building an
         # automaton for them would cost more than it saves.
         self._small: list[tuple[str, int]] | None = None
-        self._small_any: re.Pattern[str] | None = None
 
     @classmethod
     def build(
@@ -172,8 +170,6 @@ class KnownValues:
     def finish(self) -> None:
         if len(self._pending) <= _SMALL:
             self._small = list(self._pending.items())
-            if self._small:
-                self._small_any = re.compile("|".join(re.escape(k) for k, _ in self._small))
         else:
             for key, value in self._pending.items():
                 self._automaton.add_word(key, value)
@@ -201,7 +197,7 @@ class KnownValues:
     def has_hits(self, joined: str) -> bool:
         """Cheap pre-check on the joined string: does any key occur at all?"""
         if self._small is not None:
-            return self._small_any is not None and self._small_any.search(joined) is not None
+            return any(key in joined for key, _ in self._small)
         return self._ready and next(self._automaton.iter(joined), None) is not None
 
     def find(self, view: TokenView) -> Iterator[Hit]:
