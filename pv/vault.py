@@ -13,11 +13,11 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import F
 
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
-from pv.models import Member, RestrictedIdentity
+from pv.models import Member, RestrictedIdentity, VaultVersion
 
 # Reads are only for these reasons; anything else is refused (and so never audited as "misc").
 READ_PURPOSES = {
@@ -80,6 +80,7 @@ def vault_identity_store(*, member: Member, name: str, email: str, phone: str = 
             "email_digest": digest,
         },
     )
+    _version_bump()
     audit_record(actor=actor, action="vault.identity_stored", obj=member)
 
 
@@ -117,11 +118,17 @@ def vault_restricted_values(*, member: Member, actor) -> list[str]:
     return identity.values() if identity else []
 
 
-def vault_identities_version() -> tuple[int, datetime | None]:
-    """A cheap marker that changes when any member registers, changes or loses an identity:
-    (row count, latest update). Reads no Restricted Data, so it is not audited."""
-    agg = RestrictedIdentity.objects.aggregate(n=Count("member_id"), last=Max("updated_at"))
-    return agg["n"], agg["last"]
+def _version_bump() -> None:
+    """In the write's transaction: the row lock orders concurrent writers, and readers see the
+    new number exactly when they can see the new identity."""
+    if not VaultVersion.objects.filter(pk=1).update(n=F("n") + 1):
+        VaultVersion.objects.get_or_create(pk=1, defaults={"n": 1})  # the very first write
+
+
+def vault_identities_version() -> int:
+    """A number that changes whenever an identity is stored or changed (one primary-key read;
+    no Restricted Data, so not audited)."""
+    return VaultVersion.objects.filter(pk=1).values_list("n", flat=True).first() or 0
 
 
 @transaction.atomic

@@ -11,12 +11,13 @@ mechanism, the pure core `pv.privacy.scrub.scrub_text`, fed with:
 - every registered member's values (`known_members`): full names in any order and spelling,
   emails, phones. Read from the vault once per process with ONE audit event, kept in memory as
   an Aho-Corasick automaton, and brought up to date when a member registers or changes their
-  identity: a cheap version query (row count + latest update) on each call; new or changed
-  identities go into a small second layer; a deletion, or a large second layer, rebuilds all;
+  identity: each call reads a version counter the vault bumps on every write (one primary-key
+  read); identities stored or changed since the full build go into a small second layer, and
+  a large second layer rebuilds all;
 - contact patterns, exact birth dates (reduced to the year) and third parties' names.
 
-A changed identity's old values stay known until the next full rebuild: they are still
-redacted, which is the safe side.
+A changed identity's old values stay known until the next full rebuild, and so do a deleted
+member's (nothing in pv deletes identities today): they are still redacted, the safe side.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
 from pv.models import Member
 from pv.privacy.known import KnownLayers, KnownValues
@@ -42,14 +44,16 @@ Scrubber = Callable[[str], str]
 # Above this many new or changed identities since the full build, rebuild everything (the
 # second layer is matched with its own automaton; keeping it small keeps it cheap to rebuild).
 DELTA_LIMIT = 5000
+# A writer's updated_at is taken before its commit, so a row can become visible with a time
+# a little before the latest one already read: second-layer reads look back this far.
+COMMIT_MARGIN = timedelta(minutes=10)
 
 
 @dataclass
 class _KnownCache:
-    version: tuple[int, datetime | None] | None = None
+    version: int | None = None
     base: KnownValues | None = None
-    base_count: int = 0
-    base_last: datetime | None = None
+    base_read_at: datetime | None = None
     # Values read since the full build, old ones kept: a changed name stays redacted.
     delta_values: set[tuple[str, ...]] = field(default_factory=set)
     known: KnownLayers | None = None
@@ -65,11 +69,11 @@ def known_members(*, actor=None) -> KnownLayers:
     with _lock:
         if _cache.known is not None and _cache.version == version:
             return _cache.known
-        count, last = version
         region = settings.PV_PHONE_REGION
+        read_at = timezone.now()
         delta = None
-        if _cache.base is not None and count >= _cache.base_count and _cache.base_last:
-            since = _cache.base_last
+        if _cache.base is not None and _cache.base_read_at is not None:
+            since = _cache.base_read_at - COMMIT_MARGIN
             changed = vault_identities_for_scrubbing(actor=actor or "system", since=since)
             _cache.delta_values.update(tuple(i.values()) for i in changed)
             if len(_cache.delta_values) <= DELTA_LIMIT:
@@ -77,7 +81,7 @@ def known_members(*, actor=None) -> KnownLayers:
         if delta is None:
             identities = vault_identities_for_scrubbing(actor=actor or "system")
             _cache.base = KnownValues.build([i.values() for i in identities], default_region=region)
-            _cache.base_count, _cache.base_last = count, last
+            _cache.base_read_at = read_at
             _cache.delta_values = set()
         _cache.version = version
         _cache.known = KnownLayers(_cache.base, delta)
@@ -87,8 +91,7 @@ def known_members(*, actor=None) -> KnownLayers:
 def known_members_forget() -> None:
     """Drop the in-memory automaton (tests; a key rotation): the next call reads the vault."""
     with _lock:
-        _cache.version = _cache.base = _cache.base_last = _cache.known = None
-        _cache.base_count = 0
+        _cache.version = _cache.base = _cache.base_read_at = _cache.known = None
         _cache.delta_values = set()
 
 
