@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pv.privacy.known import KnownValues
 from pv.privacy.scrub import MARKER, scrub_text
@@ -98,3 +100,13 @@ def test_known_values_with_no_members_and_empty_values():
     assert scrub_text("plain text", ("", " "), known=KnownValues.build([("", "", "")])) == (
         "plain text"
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300), st.lists(st.text(max_size=30), max_size=3))
+def test_any_unicode_text_and_values_scrub_without_error(text, values):
+    # Bad input never raises: surrogates, combining marks, control and zero-width characters.
+    known = KnownValues.build([("Ottilie Brandt", "o.b@example.de", "+49 30 12345678")])
+    out = scrub_text(text, values, known=known)
+    assert isinstance(out, str)
+    assert scrub_text(out, values, known=known).count(MARKER) >= out.count(MARKER)
