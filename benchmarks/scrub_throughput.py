@@ -12,8 +12,10 @@ size, peak RSS, and narratives per second (CPU time of this process; median and 
 repeats). Target: >= 5,000 narratives/s against 100,000 members.
 
 `--baseline REF` also times `pv/privacy/scrub.py` as it was at git REF (own values only; the
-old scrubber had no all-members automaton) on the same narratives and on short E2B-style
-fields, to show what the hot path of E2B building and intake pays for the stronger scrubber.
+old scrubber had no all-members automaton) on the same narratives, on short E2B-style fields,
+and inside E2B building (CPU time of `build_batch_tree` for the rich case of
+benchmarks/e2b_build_validate.py, with either scrubber), to show what the hot path of E2B
+building and intake pays for the stronger scrubber.
 """
 
 from __future__ import annotations
@@ -177,6 +179,33 @@ def main() -> None:
             after = _rate(scrub_text, sample, own, args.repeat)
             print(f"{label}, one member's values: {args.baseline} {before:,.0f}/s, "
                   f"now {after:,.0f}/s ({1e6 / before:.1f} -> {1e6 / after:.1f} us each)")
+        _e2b_build(old, args.baseline, args.repeat)
+
+
+def _e2b_build(old, ref: str, repeat: int) -> None:
+    from datetime import UTC, datetime
+
+    from e2b_build_validate import make_case
+
+    import submissions.e2b.build as build
+    from submissions.e2b.snapshot import BatchHeader
+
+    header = BatchHeader(batch_number="BENCH", sender_id="PVPLATFORM", receiver_id="ZZFDA",
+                         message_receiver_id="CDER",
+                         created_at=datetime(2025, 1, 10, 12, 0, 1, tzinfo=UTC))
+    cases = [make_case(i) for i in range(500)]
+    current = build.scrub_text
+    rates = {}
+    try:
+        for label, func in ((ref, old), ("now", current)):
+            build.scrub_text = func
+            build.build_batch_tree(header, cases[:1])
+            rates[label] = _rate(lambda case, _own: build.build_batch_tree(header, [case]),
+                                 cases, (), repeat)
+    finally:
+        build.scrub_text = current
+    print(f"E2B build (rich case, CPU): {ref} {rates[ref]:,.0f} ICSRs/s, now "
+          f"{rates['now']:,.0f}/s ({1e3 / rates[ref]:.2f} -> {1e3 / rates['now']:.2f} ms each)")
 
 
 if __name__ == "__main__":
