@@ -7,15 +7,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
-from pv.models import Member, RestrictedIdentity
+from pv.models import Member, RestrictedIdentity, VaultVersion
 
 # Reads are only for these reasons; anything else is refused (and so never audited as "misc").
 READ_PURPOSES = {
@@ -78,6 +80,7 @@ def vault_identity_store(*, member: Member, name: str, email: str, phone: str = 
             "email_digest": digest,
         },
     )
+    _version_bump()
     audit_record(actor=actor, action="vault.identity_stored", obj=member)
 
 
@@ -113,3 +116,55 @@ def vault_restricted_values(*, member: Member, actor) -> list[str]:
     """The member's own Restricted values, for scrubbing outbound free text (audited read)."""
     identity = vault_identity_read(member=member, purpose="scrubbing", actor=actor)
     return identity.values() if identity else []
+
+
+def _version_bump() -> None:
+    """In the write's transaction: the row lock orders concurrent writers, and readers see the
+    new number exactly when they can see the new identity."""
+    if not VaultVersion.objects.filter(pk=1).update(n=F("n") + 1):
+        VaultVersion.objects.get_or_create(pk=1, defaults={"n": 1})  # the very first write
+
+
+def vault_identities_version() -> int:
+    """A number that changes whenever an identity is stored or changed (one primary-key read;
+    no Restricted Data, so not audited)."""
+    return VaultVersion.objects.filter(pk=1).values_list("n", flat=True).first() or 0
+
+
+@transaction.atomic
+def vault_identities_for_scrubbing(*, actor, since: datetime | None = None) -> list[Identity]:
+    """Every member's Restricted Data (or those stored or changed since `since`), decrypted to
+    build the all-members scrubber. ONE audit event per call, with the purpose and the count:
+    the scrubber reads every identity at once, and one event per member would drown the trail.
+    """
+    rows = RestrictedIdentity.objects.order_by()
+    if since is not None:
+        rows = rows.filter(updated_at__gte=since)  # ties at `since` are read again: harmless
+    rows = rows.values_list("name_encrypted", "email_encrypted", "phone_encrypted")
+    cipher = _cipher()
+    identities = []
+    try:
+        for name, email, phone in rows.iterator(chunk_size=2000):
+            identities.append(
+                Identity(
+                    name=cipher.decrypt(bytes(name)).decode(),
+                    email=cipher.decrypt(bytes(email)).decode(),
+                    phone=cipher.decrypt(bytes(phone)).decode() if phone else "",
+                )
+            )
+    except InvalidToken as exc:
+        raise DomainError(
+            "Vault data cannot be decrypted with the configured key.", code="vault_key"
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="vault.identities_read",
+        object_type="pv.restrictedidentity",
+        object_id="*",
+        after={
+            "purpose": "scrubbing",
+            "count": len(identities),
+            "since": since.isoformat() if since is not None else None,
+        },
+    )
+    return identities

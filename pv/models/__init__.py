@@ -3,7 +3,7 @@
 from .accounts import Partner, Product, User
 from .audit import AuditChainHead, AuditEvent
 from .cases import Case, CaseDrug, CaseReaction
-from .members import Member, RestrictedIdentity
+from .members import Member, RestrictedIdentity, VaultVersion
 
 __all__ = [
     "AuditChainHead",
@@ -16,4 +16,5 @@ __all__ = [
     "Product",
     "RestrictedIdentity",
     "User",
+    "VaultVersion",
 ]

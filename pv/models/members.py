@@ -82,3 +82,15 @@ class RestrictedIdentity(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"identity of {self.member_id}"  # never the values themselves
+
+
+class VaultVersion(models.Model):
+    """One row, bumped in the transaction of every vault write: the all-members scrubber
+    (`pv.services.privacy.known_members`) learns of a new or changed identity with one
+    primary-key read instead of counting the vault table on every call."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"vault version {self.n}"

@@ -194,6 +194,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # Restricted Data vault key (Fernet). Production requires it from the environment.
 PV_VAULT_KEY = env("PV_VAULT_KEY", "")
+# Region whose national phone formats (no +country code) registered phones are read in, for
+# scrubbing them wherever they are written (ISO 3166 alpha-2, as libphonenumber takes it).
+PV_PHONE_REGION = env("PV_PHONE_REGION", "GB")
 
 EMAIL_BACKEND = env("PV_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("PV_EMAIL_HOST", "localhost")

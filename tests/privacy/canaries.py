@@ -40,30 +40,8 @@ from hypothesis import strategies as st
 # Syllables that make pronounceable, made-up names ("Zorvex Quilamon"): no English word, drug
 # or clinical term is built from two of them, so a needle found in scrubbed text is a leak.
 _SYLLABLES = (
-    "zor",
-    "vex",
-    "quil",
-    "mox",
-    "yul",
-    "tryn",
-    "kef",
-    "blor",
-    "zan",
-    "pryn",
-    "gox",
-    "wim",
-    "thra",
-    "vok",
-    "dra",
-    "xel",
-    "fyr",
-    "qua",
-    "jox",
-    "brel",
-    "skav",
-    "nyx",
-    "ulm",
-    "orv",
+    "zor", "vex", "quil", "mox", "yul", "tryn", "kef", "blor", "zan", "pryn", "gox", "wim",
+    "thra", "vok", "dra", "xel", "fyr", "qua", "jox", "brel", "skav", "nyx", "ulm", "orv",
 )
 _TLDS = ("com", "org", "net", "de", "co.uk", "fr")
 
@@ -102,32 +80,33 @@ class Identity:
         return found
 
 
-def _word(min_syllables: int, max_syllables: int) -> st.SearchStrategy[str]:
-    return st.lists(
-        st.sampled_from(_SYLLABLES), min_size=min_syllables, max_size=max_syllables
-    ).map(lambda parts: "".join(parts).capitalize())
+# Choices inside one drawn form come from one seeded Random that hypothesis draws: far faster
+# than a strategy draw per choice, and still reproducible (hypothesis replays the seed).
+_RANDOM = st.randoms(use_true_random=True)
+
+
+def _word(rnd, min_syllables: int, max_syllables: int) -> str:
+    n = rnd.randint(min_syllables, max_syllables)
+    return "".join(rnd.choice(_SYLLABLES) for _ in range(n)).capitalize()
 
 
 # (country code, trunk prefix, national number strategy, how the registration form writes it)
-def _digits(n: int) -> st.SearchStrategy[str]:
-    return st.text("0123456789", min_size=n, max_size=n)
+def _digits(rnd, n: int) -> str:
+    return "".join(rnd.choice("0123456789") for _ in range(n))
 
 
+# National significant numbers libphonenumber accepts as valid, per country code.
 _REGIONS = {
     # US/Canada: real area codes, exchange 2-9XX.
-    "1": st.tuples(
-        st.sampled_from(("212", "415", "617", "312", "610", "303", "206", "512")),
-        st.sampled_from("23456789"),
-        _digits(2),
-        _digits(4),
-    ).map("".join),
-    # UK: a mobile range libphonenumber accepts (07400) and Ofcom's drama range 020 7946 0xxx.
-    "44": st.one_of(_digits(6).map(lambda d: "7400" + d), _digits(3).map(lambda d: "2079460" + d)),
+    "1": lambda r: r.choice(("212", "415", "617", "312", "610", "303", "206", "512"))
+    + r.choice("23456789") + _digits(r, 6),
+    # UK: a mobile range (07400) and Ofcom's drama range 020 7946 0xxx.
+    "44": lambda r: r.choice(("7400" + _digits(r, 6), "2079460" + _digits(r, 3))),
     # Germany: Berlin landline 030 + 8 digits.
-    "49": st.tuples(st.just("30"), st.sampled_from("123456789"), _digits(7)).map("".join),
-    # France and the Netherlands: mobiles 06 + 8 digits (French 060-066, Dutch 061-065).
-    "33": st.tuples(st.just("6"), st.sampled_from("0123456"), _digits(7)).map("".join),
-    "31": st.tuples(st.just("6"), st.sampled_from("12345"), _digits(7)).map("".join),
+    "49": lambda r: "30" + r.choice("123456789") + _digits(r, 7),
+    # France and the Netherlands: mobiles 06 + 8 digits (French 06x but not 063, Dutch 061-065).
+    "33": lambda r: "6" + r.choice("0124567") + _digits(r, 7),
+    "31": lambda r: "6" + r.choice("12345") + _digits(r, 7),
 }
 
 
@@ -139,21 +118,23 @@ def _registered_phone(cc: str, national: str) -> str:
 
 @st.composite
 def identities(draw) -> Identity:
-    first = draw(_word(2, 2))
-    last = draw(_word(2, 3).filter(lambda w: w.lower() != first.lower()))
-    if draw(st.booleans()) and len(last) < 12:
+    rnd = draw(_RANDOM)
+    first = _word(rnd, 2, 2)
+    last = _word(rnd, 2, 3)
+    while last.lower() == first.lower():
+        last = _word(rnd, 2, 3)
+    if rnd.random() < 0.5 and len(last) < 12:
         # Hyphenated given names ("Jean-Luc") are token sequences too.
-        first = first + "-" + draw(_word(1, 2))
-    local = draw(st.sampled_from(("{f}.{l}", "{f}{l}", "{f}_{l}", "{l}.{f}", "{x}{d}")))
-    local = local.format(
-        f=first.lower().replace("-", ""),
-        l=last.lower(),
-        x=draw(_word(3, 3)).lower(),
-        d=draw(_digits(2)),
+        extra = _word(rnd, 1, 2)
+        if extra != last and extra not in first:
+            first = first + "-" + extra
+    local = rnd.choice(("{f}.{l}", "{f}{l}", "{f}_{l}", "{l}.{f}", "{x}{d}")).format(
+        f=first.lower().replace("-", ""), l=last.lower(), x=_word(rnd, 3, 3).lower(),
+        d=_digits(rnd, 2),
     )
-    email = f"{local}@{draw(_word(2, 3)).lower()}.{draw(st.sampled_from(_TLDS))}"
-    cc = draw(st.sampled_from(sorted(_REGIONS)))
-    national = draw(_REGIONS[cc])
+    email = f"{local}@{_word(rnd, 2, 3).lower()}.{rnd.choice(_TLDS)}"
+    cc = rnd.choice(sorted(_REGIONS))
+    national = _REGIONS[cc](rnd)
     return Identity(first, last, email, cc, national, _registered_phone(cc, national))
 
 
@@ -161,37 +142,10 @@ def identities(draw) -> Identity:
 
 # Latin letter -> look-alikes from Greek and Cyrillic (Unicode confusables).
 HOMOGLYPHS: dict[str, str] = {
-    "a": "аα",
-    "c": "сϲ",
-    "e": "еε",
-    "i": "іι",
-    "j": "ј",
-    "k": "κ",
-    "o": "оο",
-    "p": "рρ",
-    "s": "ѕ",
-    "x": "хχ",
-    "y": "уγ",
-    "v": "ν",
-    "u": "υ",
-    "h": "һ",
-    "n": "η",
-    "A": "АΑ",
-    "B": "ВΒ",
-    "C": "СϹ",
-    "E": "ЕΕ",
-    "H": "НΗ",
-    "I": "ІΙ",
-    "J": "Ј",
-    "K": "КΚ",
-    "M": "МΜ",
-    "N": "Ν",
-    "O": "ОΟ",
-    "P": "РΡ",
-    "S": "Ѕ",
-    "T": "ТΤ",
-    "X": "ХΧ",
-    "Y": "ҮΥ",
+    "a": "аα", "c": "сϲ", "e": "еε", "i": "іι", "j": "ј", "k": "κ", "o": "оο", "p": "рρ",
+    "s": "ѕ", "x": "хχ", "y": "уγ", "v": "ν", "u": "υ", "h": "һ", "n": "η",
+    "A": "АΑ", "B": "ВΒ", "C": "СϹ", "E": "ЕΕ", "H": "НΗ", "I": "ІΙ", "J": "Ј", "K": "КΚ",
+    "M": "МΜ", "N": "Ν", "O": "ОΟ", "P": "РΡ", "S": "Ѕ", "T": "ТΤ", "X": "ХΧ", "Y": "ҮΥ",
     "Z": "Ζ",
 }
 _FOLD = {look: latin for latin, looks in HOMOGLYPHS.items() for look in looks}
@@ -205,26 +159,27 @@ def _fullwidth(ch: str) -> str:
 @st.composite
 def _scramble(draw, text: str, *, case: bool = True) -> str:
     """Apply some of: case changes, homoglyphs, full-width letters, zero-width characters."""
+    # Per-character choices come from one drawn, seeded Random: far faster than a draw per
+    # character, and still reproducible (hypothesis draws the seed).
+    rnd = draw(_RANDOM)
     if case:
-        style = draw(st.sampled_from(("keep", "lower", "upper", "title", "random")))
+        style = rnd.choice(("keep", "lower", "upper", "title", "random"))
         if style == "random":
-            flips = draw(st.lists(st.booleans(), min_size=len(text), max_size=len(text)))
-            text = "".join(c.upper() if f else c.lower() for c, f in zip(text, flips, strict=True))
+            text = "".join(c.upper() if rnd.random() < 0.5 else c.lower() for c in text)
         elif style != "keep":
             text = getattr(text, style)()
     out = []
-    glyph_rate = draw(st.sampled_from((0, 0, 1, 2, 3)))  # in quarters of eligible letters
-    wide_rate = draw(st.sampled_from((0, 0, 1, 4)))
-    zw_rate = draw(st.sampled_from((0, 0, 1, 2)))
+    glyph_rate = rnd.choice((0, 0, 0.25, 0.5, 0.75))
+    wide_rate = rnd.choice((0, 0, 0.25, 1))
+    zw_rate = rnd.choice((0, 0, 0.25, 0.5))
     for ch in text:
-        roll = draw(st.integers(0, 3))
-        if ch in HOMOGLYPHS and roll < glyph_rate:
-            ch = draw(st.sampled_from(HOMOGLYPHS[ch]))
-        elif ch.isascii() and ch.isalnum() and roll < wide_rate:
+        if ch in HOMOGLYPHS and rnd.random() < glyph_rate:
+            ch = rnd.choice(HOMOGLYPHS[ch])
+        elif ch.isascii() and ch.isalnum() and rnd.random() < wide_rate:
             ch = _fullwidth(ch)
         out.append(ch)
-        if roll < zw_rate:
-            out.append(draw(st.sampled_from(ZERO_WIDTH)))
+        if rnd.random() < zw_rate:
+            out.append(rnd.choice(ZERO_WIDTH))
     return "".join(out)
 
 
@@ -234,11 +189,12 @@ def _scramble(draw, text: str, *, case: bool = True) -> str:
 @st.composite
 def name_forms(draw, identity: Identity) -> str:
     """The member's full name as people write it: any separator, joined, reversed, scrambled."""
+    rnd = draw(_RANDOM)
     first, last = identity.first, identity.last
-    if draw(st.booleans()):
-        first = first.replace("-", draw(st.sampled_from(("", " ", "-"))))
-    order = draw(st.sampled_from(("first last", "last first", "last, first")))
-    sep = draw(st.sampled_from((" ", "  ", ".", "_", "-", "", " . ")))
+    if rnd.random() < 0.5:
+        first = first.replace("-", rnd.choice(("", " ", "-")))
+    order = rnd.choice(("first last", "last first", "last, first"))
+    sep = rnd.choice((" ", "  ", ".", "_", "-", "", " . "))
     if order == "first last":
         text = first + sep + last
     elif order == "last first":
@@ -251,97 +207,71 @@ def name_forms(draw, identity: Identity) -> str:
 @st.composite
 def email_forms(draw, identity: Identity) -> str:
     """The email plain, spelled out (at/dot), bracketed, spaced, or mixed."""
+    rnd = draw(_RANDOM)
     local, domain = identity.email.split("@")
-    at = draw(
-        st.sampled_from(
-            (
-                "@",
-                " @ ",
-                " at ",
-                " AT ",
-                " (at) ",
-                " [at] ",
-                "(at)",
-                " {at} ",
-                " <at> ",
-                "[@]",
-                " at sign ",
-            )
-        )
-    )
-    dot = draw(
-        st.sampled_from(
-            (".", " dot ", " DOT ", " (dot) ", " [dot] ", "[.]", " . ", "(dot)", " point ")
-        )
-    )
+    at = rnd.choice(("@", " @ ", " at ", " AT ", " (at) ", " [at] ", "(at)", " {at} ",
+                               " <at> ", "[@]", " at sign "))
+    dot = rnd.choice((".", " dot ", " DOT ", " (dot) ", " [dot] ", "[.]", " . ",
+                                "(dot)", " point "))
     # "name.part at example.com": often only the @ is spelled out.
-    local_dot = draw(st.sampled_from((".", dot)))
-    domain_dot = draw(st.sampled_from((".", dot)))
+    local_dot = rnd.choice((".", dot))
+    domain_dot = rnd.choice((".", dot))
     text = local.replace(".", local_dot) + at + domain.replace(".", domain_dot)
-    return draw(_scramble(text, case=draw(st.booleans())))
+    return draw(_scramble(text, case=rnd.random() < 0.5))
 
 
 _DIGIT_WORDS = {
-    "0": ("zero", "oh", "o", "nought"),
-    "1": ("one",),
-    "2": ("two",),
-    "3": ("three",),
-    "4": ("four",),
-    "5": ("five",),
-    "6": ("six",),
-    "7": ("seven",),
-    "8": ("eight",),
+    "0": ("zero", "oh", "o", "nought"), "1": ("one",), "2": ("two",), "3": ("three",),
+    "4": ("four",), "5": ("five",), "6": ("six",), "7": ("seven",), "8": ("eight",),
     "9": ("nine",),
 }
 
 
-@st.composite
-def _grouped(draw, digits: str) -> str:
+def _grouped(rnd, digits: str) -> str:
     groups, i = [], 0
     while i < len(digits):
-        n = draw(st.integers(1, 4))
+        n = rnd.randint(1, 4)
         groups.append(digits[i : i + n])
         i += n
-    sep = draw(st.sampled_from((" ", "-", ".", "", " - ", "/")))
+    sep = rnd.choice((" ", "-", ".", "", " - ", "/"))
     return sep.join(groups)
 
 
 @st.composite
 def phone_forms(draw, identity: Identity) -> str:
     """The phone with any grouping, +cc / 00cc / trunk 0, parentheses, words, O and l."""
+    rnd = draw(_RANDOM)
     cc, national = identity.country_code, identity.national
-    prefix = draw(st.sampled_from(("+cc", "00cc", "national", "+cc (0)")))
+    prefix = rnd.choice(("+cc", "00cc", "national", "+cc (0)"))
     if prefix == "national":
         lead = "" if cc == "1" else "0"
         body = lead + national
     else:
         body = national
-    style = draw(st.sampled_from(("grouped", "paren", "words", "mixed-words", "ol")))
+    style = rnd.choice(("grouped", "paren", "words", "mixed-words", "ol"))
     if style == "paren":
-        split = 3 if cc == "1" else draw(st.integers(1, 3))
+        split = 3 if cc == "1" else rnd.randint(1, 3)
         head = body[: split + (len(body) - len(national))]
-        text = f"({head}) " + draw(_grouped(body[len(head) :]))
+        text = f"({head}) " + _grouped(rnd, body[len(head):])
     elif style in ("words", "mixed-words"):
         words = []
         for d in body:
-            spell = style == "words" or draw(st.booleans())
-            words.append(draw(st.sampled_from(_DIGIT_WORDS[d])) if spell else d)
-        text = draw(st.sampled_from((" ", ", ", "-"))).join(words)
+            spell = style == "words" or rnd.random() < 0.5
+            words.append(rnd.choice(_DIGIT_WORDS[d]) if spell else d)
+        text = rnd.choice((" ", ", ", "-")).join(words)
     else:
-        text = draw(_grouped(body))
+        text = _grouped(rnd, body)
         if style == "ol":
             subs = {"0": ("O", "o"), "1": ("l", "I")}
-            text = "".join(
-                draw(st.sampled_from(subs[c])) if c in subs and draw(st.booleans()) else c
-                for c in text
-            )
+            text = "".join(rnd.choice(subs[c]) if c in subs and rnd.random() < 0.7 else c
+                           for c in text)
     if prefix == "+cc":
-        text = f"+{cc} {text}" if draw(st.booleans()) else f"+{cc}{text}"
+        text = f"+{cc} {text}" if rnd.random() < 0.5 else f"+{cc}{text}"
     elif prefix == "00cc":
         text = f"00{cc} {text}"
     elif prefix == "+cc (0)":
         text = f"+{cc} (0) {text}"
-    return draw(_scramble(text, case=False)) if draw(st.booleans()) else text
+    return draw(_scramble(text, case=False)) if rnd.random() < 0.5 else text
 
 
 def written_forms(identity: Identity) -> st.SearchStrategy[tuple[str, str]]:
@@ -385,7 +315,7 @@ def canary_texts(draw) -> tuple[Identity, str, str]:
 # --- the oracle -----------------------------------------------------------------------------
 
 _WORD_DIGIT = {w: d for d, words in _DIGIT_WORDS.items() for w in words}
-_TOKEN = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")  # letters and digits apart: "+49three"
 _DIGITISH = re.compile(r"[0-9oli]+")  # after casefolding: O -> o, I -> i
 _SPELLED = re.compile(r"\b(?:at|dot|point|sign)\b")
 

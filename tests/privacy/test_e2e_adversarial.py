@@ -28,7 +28,7 @@ from .canaries import Identity, embedded, identities, survivors, written_forms
 from .flow import Outputs, Written, database_strings, run_flow, world_create
 
 # Flip to True once the stronger scrubber (normalisation, homoglyphs, phonenumbers) is merged.
-STRONG_SCRUBBER = False
+STRONG_SCRUBBER = True
 EXAMPLES = int(os.environ.get("PV_PRIVACY_EXAMPLES", "3"))
 SHORT = 40  # routes hold 50 characters: "oral " + a form
 
