@@ -76,7 +76,7 @@ def test_member_answers_from_the_inbox_page(member_user, sent_message):
     # the closed message shows what was sent; a second answer is refused, not a 500
     assert "better now" in client.get(url).content.decode()
     again = csrf_post(client, url, {"action": "answer", "q-outcome": "x", "consent": "yes"})
-    assert again.status_code == 409
+    assert again.status_code == 409 and "no longer open" in again.content.decode()
 
 
 def test_member_declines_and_opts_out_from_their_pages(member_user, sent_message, canary_member):
