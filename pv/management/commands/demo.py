@@ -11,7 +11,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from pv.demo.community import generate_community
-from pv.services.demo import demo_accounts, demo_is_seeded, demo_seed, demo_summary
+from pv.services.demo import (
+    demo_accounts,
+    demo_is_seeded,
+    demo_member_seed,
+    demo_seed,
+    demo_summary,
+)
 
 
 def site_url_for(addr: str) -> str:
@@ -41,6 +47,7 @@ class Command(BaseCommand):
         if not demo_is_seeded():
             self.stdout.write("Seeding the synthetic community (first run only)...")
             demo_seed(community=generate_community())
+            demo_member_seed()
         summary = demo_summary()
         self.stdout.write("Demo data: " + ", ".join(f"{n} {k}" for k, n in summary.items()))
         self.stdout.write(
