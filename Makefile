@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+ADDR   ?= 127.0.0.1:8000
 
 .PHONY: run test install lint check bench clean
 
@@ -14,9 +15,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Set up and run the embedded demo (SQLite, in-process tasks, seeded data) on 127.0.0.1:8000.
+## Set up and run the embedded demo (SQLite, in-process tasks, seeded data) on 127.0.0.1:8000
+## (`make run ADDR=0.0.0.0:8080` to serve elsewhere; email links follow).
 run: install
-	$(BIN)/pv demo
+	$(BIN)/pv demo --addr $(ADDR)
 
 ## Run the test suite (SQLite + eager tasks unless DATABASE_URL / CELERY_BROKER_URL are set).
 test: install

@@ -16,9 +16,48 @@ sys.path.insert(0, str(REPO))
 from signals.csvio import write_csv  # noqa: E402
 from signals.stats import OUTPUT_COLUMNS, Hyperparameters, count_pairs, score_table  # noqa: E402
 
+CAERS = REPO / "tests" / "data" / "signals_data" / "caers.csv"
 
-def shared_dir() -> Path:
-    return Path(os.environ.get("PV_SHARED_DIR", REPO.parent / "shared"))
+
+def synthetic_reports(path: Path, *, reports: int = 400_000, seed: int = 20240601) -> Path:
+    """Write (once) a synthetic report-level file shaped like FAERS: `id, var1, var2, strat_sex,
+    strat_age`, Zipf-like drug and event popularity, each drug with a 30-event profile that
+    some event slots are drawn from. No real data; the same seed gives the same file."""
+    if path.exists():
+        return path
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    n_drugs, n_events = 4_000, 2_000
+
+    def zipf(n: int, s: float) -> np.ndarray:
+        w = 1.0 / np.arange(1, n + 1) ** s
+        return w / w.sum()
+
+    drug_p, event_p = zipf(n_drugs, 1.1), zipf(n_events, 0.9)
+    profiles = rng.choice(n_events, size=(n_drugs, 30), p=event_p)
+    n_drug = 1 + rng.poisson(1.0, reports)
+    n_event = 1 + rng.poisson(2.6, reports)
+    report_of_drug = np.repeat(np.arange(reports), n_drug)
+    drugs = rng.choice(n_drugs, size=len(report_of_drug), p=drug_p)
+    first_drug = drugs[np.r_[0, np.cumsum(n_drug)[:-1]]]
+    report_of_event = np.repeat(np.arange(reports), n_event)
+    events = rng.choice(n_events, size=len(report_of_event), p=event_p)
+    from_profile = rng.random(len(events)) < 0.4
+    slot = rng.integers(0, 30, len(events))
+    events[from_profile] = profiles[first_drug[report_of_event], slot][from_profile]
+    d = pd.DataFrame({"id": report_of_drug, "var1": drugs})
+    e = pd.DataFrame({"id": report_of_event, "var2": events})
+    rows = d.merge(e, on="id").drop_duplicates()
+    sex = rng.choice(["F", "M", "UNK"], size=reports, p=[0.55, 0.4, 0.05])
+    age = rng.choice(["<18", "18-44", "45-64", "65+", "UNK"], size=reports)
+    rows["strat_sex"] = sex[rows["id"].to_numpy()]
+    rows["strat_age"] = age[rows["id"].to_numpy()]
+    rows["var1"] = "DRUG" + rows["var1"].astype(str)
+    rows["var2"] = "EVENT" + rows["var2"].astype(str)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows.to_csv(path, index=False, compression={"method": "gzip", "mtime": 0})
+    return path
 
 
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:

@@ -24,9 +24,13 @@ DONE = {
 
 
 def _private(response):
-    # The token is in the URL: keep it out of caches and out of Referer headers.
+    # The token is in the URL: keep it out of caches and out of Referer headers sent to other
+    # sites. "same-origin", not "no-referrer": under "no-referrer" a browser sends
+    # `Origin: null` with the form's POST (Fetch standard, "append a request Origin header"),
+    # which Django's CSRF check rightly refuses. Under "same-origin" the page's own POST carries
+    # its real Origin (and Referer, to this site only) while every other site gets neither.
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 

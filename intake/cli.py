@@ -113,7 +113,7 @@ def eval_main(argv: list[str]) -> int:
 
     if not psytar_dir().exists():
         sys.stderr.write(f"pv screen-eval: PsyTAR not found at {psytar_dir()} "
-                         "(set PV_SHARED_DIR)\n")
+                         "(unset PV_PSYTAR_DIR to use the copy shipped with pv)\n")
         return 2
     if args.cv:
         from intake.nlp.crossval import cross_validate
@@ -159,7 +159,8 @@ def train_main(argv: list[str]) -> int:
     from intake.nlp.train import train
 
     if not psytar_dir().exists():
-        sys.stderr.write(f"pv screen-train: PsyTAR not found at {psytar_dir()}\n")
+        sys.stderr.write(f"pv screen-train: PsyTAR not found at {psytar_dir()} "
+                         "(unset PV_PSYTAR_DIR to use the copy shipped with pv)\n")
         return 2
     meta = train(Path(args.out), tagger_out=Path(args.tagger_out),
                  sentences_out=Path(args.sentences_out))

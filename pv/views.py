@@ -1,4 +1,4 @@
-"""Server-rendered pages. The reviewer workspace grows here (reviewer workspace issue)."""
+"""The home page: each role's starting point (the member's is in pv.web.views_member)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,17 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
 from intake.models import AEReport, Post
-from pv.models import Case, Member, Partner
+from pv.models import Case, Member, Partner, User
+from pv.web.views_member import member_home
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "pv/home.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.user.role == User.Role.MEMBER:
+            return member_home(request)  # their inbox, posts and reports
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,10 @@ from pv.services.members import member_register
 from pv.services.users import user_create
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("PV_SHARED_DIR", REPO.parent / "shared"))
+# Reference data the tests read: shipped in the repository (each folder has a SOURCE.md), laid
+# out like the team's shared folder so paths read the same.
+DATA = REPO / "tests" / "data"
+SHARED = DATA
 
 # Canary Restricted Data: must never appear in anything a partner can see.
 CANARY_NAME = "Zebulon Quixotewright"

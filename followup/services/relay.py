@@ -75,7 +75,12 @@ def link_url(token: str) -> str:
 
 
 def _email(*, to: str, link: str, expires_at: datetime, reminder: bool) -> EmailMessage:
-    context = {"link": link, "expires_on": expires_at.date(), "reminder": reminder}
+    context = {
+        "link": link,
+        "inbox_link": settings.PV_SITE_URL.rstrip("/") + reverse("home"),
+        "expires_on": expires_at.date(),
+        "reminder": reminder,
+    }
     subject = render_to_string("followup/email/subject.txt", context).strip()
     body = render_to_string("followup/email/notification.txt", context)
     return EmailMessage(subject=subject, body=body, to=[to])

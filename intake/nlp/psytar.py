@@ -1,4 +1,7 @@
-"""Reading the PsyTAR corpus (CC BY 4.0) in the shapes shipped in `shared/nlp/psytar/`.
+"""Reading the PsyTAR corpus (CC BY 4.0): the train/dev/test splits ship gzip'd in
+`intake/nlp/data/psytar/` (attribution in NOTICE and SOURCE.md there), so `pv screen-eval` and
+`pv screen-train` work from an installed package. `PV_PSYTAR_DIR` may point at another copy
+laid out the same way (plain or gzip'd files), e.g. the full corpus folder.
 
 - `all/{train,dev,test}.txt`: CoNLL-style, one `token<TAB>tag` per line, blank line between
   sentences, tags `B-/I-` + ADR, WD (withdrawal), EF (effectiveness), INF, SSI (sign/symptom/
@@ -9,22 +12,30 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 from pathlib import Path
+from typing import TextIO
 
 _CLITICS = frozenset({"t", "s", "m", "ve", "ll", "re", "d"})
 
 
-def shared_dir() -> Path:
-    """`PV_SHARED_DIR` if set, else `<repo>/../shared`."""
-    env = os.environ.get("PV_SHARED_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2].parent / "shared"
+SHIPPED = Path(__file__).resolve().parent / "data" / "psytar"
 
 
 def psytar_dir() -> Path:
-    return shared_dir() / "nlp" / "psytar"
+    """`PV_PSYTAR_DIR` if set, else the splits shipped with the package."""
+    env = os.environ.get("PV_PSYTAR_DIR")
+    return Path(env) if env else SHIPPED
+
+
+def _open(path: Path) -> TextIO:
+    """`path` itself, or its gzip'd sibling `path.gz` (how the package ships the splits)."""
+    if not path.exists() and path.with_name(path.name + ".gz").exists():
+        path = path.with_name(path.name + ".gz")
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
 
 
 def read_conll(path: Path) -> list[dict]:
@@ -35,7 +46,7 @@ def read_conll(path: Path) -> list[dict]:
     """
     sentences: list[dict] = []
     tokens: list[tuple[str, str]] = []
-    with path.open(encoding="utf-8") as fh:
+    with _open(path) as fh:
         for line in [*fh, "\n"]:
             line = line.rstrip("\n")
             if not line.strip():
@@ -80,7 +91,7 @@ def _sentence(tokens: list[tuple[str, str]]) -> dict:
 def read_binary(path: Path) -> list[dict]:
     """Rows as {"text", "ADR": 0|1, ...} from a tab-separated `binary/*.csv` file."""
     rows = []
-    with path.open(encoding="utf-8") as fh:
+    with _open(path) as fh:
         header = fh.readline().rstrip("\n").split("\t")
         for line in fh:
             parts = line.rstrip("\n").split("\t")

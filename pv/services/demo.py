@@ -1,16 +1,18 @@
 """Seed the embedded demo from the synthetic community (pv.demo): partners, products, members
 (Restricted Data through the vault), posts and reports through the intake services, one
-account per role, and cases confirmed from a sample of the structured reports."""
+account per role (the member's once cases exist: `demo_member_seed`), and cases confirmed from
+a sample of the structured reports."""
 
 from __future__ import annotations
 
 import json
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from intake.models import AEReport, Post
 from intake.services import post_batch_create, report_batch_create
@@ -125,8 +127,6 @@ def demo_seed(*, community: dict, actor: str = "demo-seed") -> list[dict]:
     for p in community["partners"]:
         slug = p["name"].split()[0].lower()
         account(f"{p['kind']}-{slug}", p["kind"], partners[p["name"]])
-    first_active = Member.objects.filter(status=Member.Status.ACTIVE).order_by("source_id").first()
-    account("member", User.Role.MEMBER, member=first_active)
     _write_accounts(accounts)
     # Screening runs on commit (in-process in the demo); once it has filled the queue, a
     # reviewer confirms the top candidates into coded cases, which route their submissions.
@@ -138,6 +138,59 @@ def demo_seed(*, community: dict, actor: str = "demo-seed") -> list[dict]:
     # Then signals over those cases, the screened forum mentions and the FAERS sample.
     transaction.on_commit(signals_demo_seed)
     return accounts
+
+
+def demo_member_seed(*, actor: str = "demo-seed") -> dict:
+    """The demo's member account, added once demo_seed has committed and its cases were routed:
+    for a contactable member whose report or post became a case a sponsor received. That
+    sponsor asks two follow-up questions and the demo reviewer approves them, so the member
+    finds them in their inbox (and the emailed link under var/mail/). Without such a case, the
+    first active member, with an empty inbox. Returns the account (also added to the file)."""
+    from followup.services import followup_request_approve, followup_request_create
+    from submissions.selectors import AVAILABLE
+
+    received = (
+        Submission.objects.filter(
+            recipient__kind=Partner.Kind.SPONSOR,
+            status__in=AVAILABLE,
+            case__is_latest=True,
+            case__member__status=Member.Status.ACTIVE,
+            case__member__contact_opt_out=False,
+            case__member__user__isnull=True,
+        )
+        .select_related("case", "case__member", "recipient")
+        .order_by("case__received_at", "case_id")
+        .first()
+    )
+    member = (
+        received.case.member
+        if received
+        else Member.objects.filter(status=Member.Status.ACTIVE).order_by("source_id").first()
+    )
+    _, password, token = user_create(
+        actor=actor, username="member", role=User.Role.MEMBER, member=member
+    )
+    entry = {"username": "member", "role": User.Role.MEMBER, "password": password,
+             "token": token, "partner": None}  # fmt: skip
+    _write_accounts([*demo_accounts(), entry])
+    asker = (
+        User.objects.filter(partner=received.recipient).order_by("username").first()
+        if received
+        else None
+    )
+    if asker is not None:
+        with transaction.atomic():
+            request = followup_request_create(
+                actor=asker,
+                case=received.case,
+                questions=["onset_date", "outcome"],
+                wanted_by=timezone.now().date() + timedelta(days=14),
+            )
+            followup_request_approve(
+                actor=User.objects.get(username="reviewer", role=User.Role.REVIEWER),
+                request=request,
+            )
+    return entry
 
 
 def demo_import_e2b(*, actor_id) -> int:

@@ -6,6 +6,7 @@ from pv.web import (
     views_case,
     views_casework,
     views_followup,
+    views_member,
     views_partner,
     views_queue,
     views_review,
@@ -53,6 +54,12 @@ urlpatterns = [
     path("cases/<uuid:case_id>/edit/", views_casework.CaseWorkView.as_view(), name="case-edit"),
     path("cases/<uuid:case_id>/e2b/", views_case.CaseE2BPreviewView.as_view(), name="case-e2b"),
     path("partner/", views_partner.PartnerInboxView.as_view(), name="inbox"),
+    path(
+        "me/inbox/<uuid:message_id>/",
+        views_member.MemberMessageView.as_view(),
+        name="member-message",
+    ),
+    path("me/opt-out/", views_member.MemberOptOutView.as_view(), name="member-opt-out"),
     path(
         "partner/cases/<uuid:case_id>/",
         views_partner.PartnerCaseView.as_view(),

@@ -23,6 +23,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+# A phone: the width of an iPhone 12-15 in CSS pixels.
+PHONE = {"width": 390, "height": 844}
 PASSWORD = "browser-test-pw-1"  # noqa: S105 - test users only
 
 
@@ -41,12 +43,15 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """A fresh browser context (own cookies) per user, at a laptop's viewport."""
+    """A fresh browser context (own cookies) per user, at a laptop's viewport unless given one
+    (e.g. `new_page(viewport=PHONE)`)."""
     contexts = []
 
-    def make():
+    def make(viewport: dict | None = None):
         context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1366, "height": 860}, accept_downloads=True
+            base_url=live_server.url,
+            viewport=viewport or {"width": 1366, "height": 860},
+            accept_downloads=True,
         )
         context.set_default_timeout(20_000)
         contexts.append(context)

@@ -129,7 +129,7 @@ def test_link_page_shows_the_questions_and_takes_an_answer_once(sent_message):
     browser = Client()
     page = browser.get(_reply_url(token))
     assert page.status_code == 200
-    assert page["Cache-Control"] == "no-store" and page["Referrer-Policy"] == "no-referrer"
+    assert page["Cache-Control"] == "no-store" and page["Referrer-Policy"] == "same-origin"
     html = page.content.decode()
     assert "When did the problem start?" in html and 'for="consent"' in html
     # without consent: the form comes back, nothing is used up

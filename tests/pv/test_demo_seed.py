@@ -1,12 +1,14 @@
 """The demo seeding path, on a small community (the full one is exercised by `pv demo`)."""
 
 import pytest
+from django.core import mail
 
+from followup.selectors import followup_inbox_for
 from intake.models import AEReport, Post, ScreeningStatus
 from pv.audit import audit_verify
 from pv.demo.community import generate_community
 from pv.models import Case, Member, Partner, User
-from pv.services.demo import demo_seed
+from pv.services.demo import demo_accounts, demo_member_seed, demo_seed
 from submissions.models import Submission
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +19,10 @@ def seeded(settings, tmp_path, django_capture_on_commit_callbacks):
     settings.VAR_DIR = tmp_path
     community = generate_community(members=12, posts=80, reports=40)
     with django_capture_on_commit_callbacks(execute=True):
-        accounts = demo_seed(community=community)
-    return community, accounts
+        demo_seed(community=community)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_member_seed()
+    return community, demo_accounts()
 
 
 def test_demo_seed_loads_everything_through_the_services(seeded):
@@ -36,6 +40,13 @@ def test_demo_seed_loads_everything_through_the_services(seeded):
     assert cases.exclude(reactions__code="").exists()
     assert Submission.objects.filter(case__in=cases).exists()
     assert list(audit_verify()) == []
+    # the member account's member has a case a sponsor received, which asked; the reviewer
+    # approved; the question waits in the inbox and the email went out
+    user = User.objects.get(username="member")
+    inbox = list(followup_inbox_for(user=user))
+    assert len(inbox) == 1 and inbox[0].status == "sent"
+    assert Case.objects.filter(member=user.member, id=inbox[0].case_id).exists()
+    assert len(mail.outbox) == 1 and "/followup/reply/" in mail.outbox[0].body
 
 
 def test_demo_database_holds_no_restricted_data_in_plaintext(seeded):
@@ -51,3 +62,4 @@ def test_demo_database_holds_no_restricted_data_in_plaintext(seeded):
     for member in community["members"]:
         for value in (member["name"], member["email"], member["phone"]):
             assert value.lower() not in dump, f"{member['source_id']} leaked"
+

@@ -97,3 +97,40 @@ def test_pv_command_dispatches_pure_and_django_commands():
     func, rest = cli._pure_entry(["signals", "compute", "in.csv"])
     assert func is not None and rest == ["in.csv"]
     assert cli._pure_entry(["migrate"]) == (None, ["migrate"])
+
+
+@pytest.mark.parametrize(
+    ("addr", "url"),
+    [
+        ("127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("0.0.0.0:18455", "http://127.0.0.1:18455"),
+        ("18456", "http://127.0.0.1:18456"),
+        ("pv.local:9000", "http://pv.local:9000"),
+        ("[::1]:9001", "http://[::1]:9001"),
+    ],
+)
+def test_demo_links_follow_the_served_address(addr, url):
+    from pv.management.commands.demo import site_url_for
+
+    assert site_url_for(addr) == url
+
+
+@pytest.mark.django_db
+def test_demo_addr_sets_the_site_url_unless_configured(settings, monkeypatch, capsys):
+    # given: a seeded demo (seeding itself is tested in test_demo_seed)
+    from pv.management.commands import demo
+
+    monkeypatch.setattr(demo, "demo_is_seeded", lambda: True)
+    monkeypatch.setattr(demo, "demo_summary", dict)
+    monkeypatch.setattr(demo, "demo_accounts", list)
+    monkeypatch.delenv("PV_SITE_URL", raising=False)
+    # when
+    call_command("demo", "--addr", "0.0.0.0:18457", "--no-serve")
+    # then
+    assert settings.PV_SITE_URL == "http://127.0.0.1:18457"
+    assert "links to http://127.0.0.1:18457" in capsys.readouterr().out
+    # an explicit PV_SITE_URL wins (a demo behind a proxy)
+    monkeypatch.setenv("PV_SITE_URL", "https://pv.example.org")
+    settings.PV_SITE_URL = "https://pv.example.org"
+    call_command("demo", "--addr", "127.0.0.1:18458", "--no-serve")
+    assert settings.PV_SITE_URL == "https://pv.example.org"

@@ -180,9 +180,9 @@ def test_sql_counting_equals_pure_core(world, strata, drug_col, event_col):
 def test_sql_counting_on_caers_sample_equals_pure_core(sponsor_a):
     # given: 400 openEBGM caers reports as FAERS-like dataset facts (distinct-id counting)
     from signals.models import ExternalDataset
-    from tests.conftest import SHARED
+    from tests.signals import shared_path
 
-    caers = pd.read_csv(SHARED / "signals_data" / "caers.csv", dtype=str)
+    caers = pd.read_csv(shared_path("signals_data", "caers.csv"), dtype=str)
     caers = caers[caers["id"].isin(caers["id"].unique()[:400])]
     dataset = ExternalDataset.objects.create(name="caers subset")
     SignalFact.objects.bulk_create(

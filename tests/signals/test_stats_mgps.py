@@ -159,7 +159,7 @@ def test_stratified_fit_matches_openebgm_stratified_theta() -> None:
 def test_phvid_counts_reproduce_phvid_truncated_fit() -> None:
     # PhViD's simulated table has no report ids: cell-sum margins (PhViD's convention).
     # NOTES.md section 3: PhViD's GPS with TRONC=TRUE fits (0.432, 0.182, 1.673, 2.145, 0.138).
-    cells = pd.read_csv(shared_path("signals_data", "phvid_simulated_counts.csv"))
+    cells = pd.read_csv(shared_path("signals_data", "phvid_simulated_counts.csv.gz"))
     counts = pairs_from_cell_counts(cells, drug_col="Drug lab", event_col="AE lab", count_col="n11")
     assert len(counts) == 102483
     assert counts["n_total"].iloc[0] == 1196487

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-
-import pytest
 
 from submissions.e2b.constants import EDQM_ROUTE_OID, MEDDRA_OID
 from submissions.e2b.snapshot import (
@@ -42,23 +39,25 @@ CONTACT = f"{CANARY_NAME} ({CANARY_EMAIL}, {CANARY_PHONE}) or zebulon.quaxley at
 
 
 def shared_dir() -> Path:
-    env = os.environ.get("PV_SHARED_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2].parent / "shared"
+    """The tests' shipped reference data, ``tests/data`` (laid out like the shared folder)."""
+    return Path(__file__).resolve().parents[1] / "data"
 
 
 def fda_examples() -> list[Path]:
+    """FDA's ten example ICSRs (tests/data/e2b/SOURCE.md); missing files fail, never skip."""
     folder = shared_dir() / "e2b" / "examples" / "fda" / "icsr"
     files = sorted(folder.glob("*.xml"))
-    if not files:
-        pytest.skip(f"FDA example ICSRs not found under {folder} (set PV_SHARED_DIR)")
+    if len(files) != 10:
+        raise FileNotFoundError(f"expected FDA's 10 example ICSRs in {folder}: {len(files)}")
     return files
 
 
 def fda_acks() -> dict[str, Path]:
+    """FDA's positive and negative example ACKs, by file stem."""
     folder = shared_dir() / "e2b" / "examples" / "fda" / "ack"
     files = {p.stem: p for p in folder.glob("*.ack")}
-    if len(files) < 2:
-        pytest.skip(f"FDA example ACKs not found under {folder} (set PV_SHARED_DIR)")
+    if len(files) != 2:
+        raise FileNotFoundError(f"expected FDA's 2 example ACKs under {folder}, found {len(files)}")
     return files
 
 

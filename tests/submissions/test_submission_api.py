@@ -12,7 +12,8 @@ from pv.services.cases import case_create
 from submissions.e2b import Ack, MessageAck, build_ack
 from submissions.models import RoutingRule, Submission
 from submissions.services import submission_prepare, submission_route_case
-from tests.conftest import CANARY_EMAIL, CANARY_NAME, SHARED, assert_no_canary
+from tests.conftest import CANARY_EMAIL, CANARY_NAME, assert_no_canary
+from tests.submissions.e2b_cases import fda_examples
 
 pytestmark = pytest.mark.django_db
 
@@ -132,9 +133,7 @@ def test_case_e2b_preview_shows_validation(api_client, sent_case, reviewer, regu
 
 
 def test_import_then_export_round_trip(tmp_path, capsys):
-    examples = sorted((SHARED / "e2b/examples/fda/icsr").glob("*.xml"))
-    if not examples:
-        pytest.skip("FDA examples not found (set PV_SHARED_DIR)")
+    examples = fda_examples()
     call_command("e2b", "import", *map(str, examples))
     out = capsys.readouterr().out
     assert out.count("imported as case") == 10 or out.count(": ") >= 10
