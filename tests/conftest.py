@@ -22,6 +22,13 @@ CANARY_PHONE = "+1 555 0199 7731"
 CANARIES = (CANARY_NAME, CANARY_EMAIL, CANARY_PHONE, "Quixotewright", "555 0199 7731", "5550199")
 
 
+@pytest.fixture(autouse=True)
+def _audit_anchor_file(tmp_path, settings):
+    """Each test anchors the audit chain in its own file (the database is rolled back per test;
+    a shared anchor file would outlive it)."""
+    settings.PV_AUDIT_ANCHOR_PATH = str(tmp_path / "audit-anchors.jsonl")
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
