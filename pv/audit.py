@@ -109,7 +109,8 @@ def _append(events: list[AuditEvent]) -> None:
     if not events:
         return
     key = audit_key()
-    with transaction.atomic():
+    # No savepoint: a failed append fails the caller's transaction, which is what we want.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         seq, prev_hash = head.seq, head.hash
         # created_at is set here, under the lock, not by auto_now_add: it is hashed, and it then
