@@ -57,27 +57,21 @@ def _mac(key: bytes, *, seq: int, hash_: str, at: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def _read(path: Path) -> list[tuple[int, dict | None]]:
-    """(line number, parsed line or None when it is not an anchor)."""
+def _parse(line: str) -> Anchor | None:
+    try:
+        data = json.loads(line)
+        return Anchor(seq=int(data["seq"]), hash=str(data["hash"]), at=str(data["at"]),
+                      key_id=str(data["key_id"]), mac=str(data["mac"]))  # fmt: skip
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _read(path: Path) -> list[tuple[int, Anchor | None]]:
+    """(line number, anchor, or None for a line that is not one)."""
     if not path.exists():
         return []
-    out: list[tuple[int, dict | None]] = []
     with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except ValueError:
-                out.append((number, None))
-                continue
-            out.append((number, data if isinstance(data, dict) else None))
-    return out
-
-
-def _last_anchor(path: Path) -> dict | None:
-    lines = _read(path)
-    return lines[-1][1] if lines else None
+        return [(number, _parse(line)) for number, line in enumerate(fh, start=1) if line.strip()]
 
 
 def audit_anchor_write(*, seq: int | None = None, hash_: str | None = None) -> Anchor | None:
@@ -88,8 +82,9 @@ def audit_anchor_write(*, seq: int | None = None, hash_: str | None = None) -> A
         head = AuditChainHead.objects.filter(id=1).first()
         seq, hash_ = (head.seq, head.hash) if head else (0, GENESIS_HASH)
     path = anchor_path()
-    last = _last_anchor(path)
-    if last and last.get("seq") == seq and last.get("hash") == hash_:
+    lines = _read(path)
+    last = lines[-1][1] if lines else None
+    if last is not None and (last.seq, last.hash) == (seq, hash_):
         return None
     at = timezone.now().isoformat()
     anchor = Anchor(seq=seq, hash=hash_, at=at, key_id=audit_key_id(key),
@@ -107,48 +102,40 @@ def audit_anchor_write(*, seq: int | None = None, hash_: str | None = None) -> A
 
 
 def _check_anchors(
-    anchors: list[tuple[int, dict | None]], key: bytes, state: ChainState
+    anchors: list[tuple[int, Anchor | None]], key: bytes, hashes: dict[int, str]
 ) -> Iterator[ChainBreak]:
     key_id = audit_key_id(key)
-    hashes = state.hashes_at or {}
-    for number, data in anchors:
+    for number, anchor in anchors:
         where = f"anchor line {number}"
-        try:
-            seq, hash_, at = int(data["seq"]), str(data["hash"]), str(data["at"])  # type: ignore[index]
-            mac = str(data["mac"])  # type: ignore[index]
-        except (KeyError, TypeError, ValueError):
+        if anchor is None:
             yield ChainBreak(0, f"{where} is not an anchor (file edited?)")
             continue
-        if data.get("key_id") != key_id:  # type: ignore[union-attr]
-            yield ChainBreak(seq, f"{where} was signed with another audit key (key id "
-                                  f"{data.get('key_id')!r}, configured {key_id!r})")  # type: ignore[union-attr]  # fmt: skip
+        if anchor.key_id != key_id:
+            yield ChainBreak(anchor.seq, f"{where} was signed with another audit key (key id "
+                                         f"{anchor.key_id!r}, configured {key_id!r})")  # fmt: skip
             continue
-        if not hmac.compare_digest(_mac(key, seq=seq, hash_=hash_, at=at), mac):
-            yield ChainBreak(seq, f"{where} does not verify (anchor forged or edited)")
+        expected = _mac(key, seq=anchor.seq, hash_=anchor.hash, at=anchor.at)
+        if not hmac.compare_digest(expected, anchor.mac):
+            yield ChainBreak(anchor.seq, f"{where} does not verify (anchor forged or edited)")
             continue
-        if seq == 0:
+        if anchor.seq == 0:
             continue
-        found = hashes.get(seq)
+        found = hashes.get(anchor.seq)
         if found is None:
+            yield ChainBreak(anchor.seq, f"event {anchor.seq}, anchored at {anchor.at}, is gone:"
+                                         " the chain was cut back or rewritten")  # fmt: skip
+        elif found != anchor.hash:
             yield ChainBreak(
-                seq, f"event {seq}, anchored at {at}, is gone: the chain was cut back or rewritten"
+                anchor.seq, f"event {anchor.seq} no longer matches its anchor of {anchor.at}"
             )
-        elif found != hash_:
-            yield ChainBreak(seq, f"event {seq} no longer matches its anchor of {at}: rewritten")
 
 
 def audit_verify_anchored(*, key: bytes | None = None) -> tuple[list[ChainBreak], ChainState]:
     """The chain's own checks, then every anchor in the anchor file against the chain."""
     key = key or audit_key()
     anchors = _read(anchor_path())
-    wanted: dict[int, str] = {}
-    for _, data in anchors:
-        try:
-            wanted[int(data["seq"])] = ""  # type: ignore[index]
-        except (KeyError, TypeError, ValueError):
-            continue
-    state = ChainState(hashes_at=wanted)
+    state = ChainState(hashes_at={a.seq: "" for _, a in anchors if a is not None})
     breaks = list(audit_verify(key=key, state=state))
-    state.hashes_at = {seq: h for seq, h in wanted.items() if h}
-    breaks.extend(_check_anchors(anchors, key, state))
+    found = {seq: h for seq, h in (state.hashes_at or {}).items() if h}
+    breaks.extend(_check_anchors(anchors, key, found))
     return breaks, state

@@ -2,7 +2,7 @@ import hashlib
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from pv.audit import (
@@ -93,7 +93,7 @@ def test_edited_row_with_later_hashes_recomputed_is_detected():
     # then the keyed hashes no longer match, nor does the anchor
     breaks = list(audit_verify())
     assert [b.seq for b in breaks] == [2, 3]
-    assert any("rewritten" in p for p in _problems())
+    assert any("no longer matches its anchor" in p for p in _problems())
 
 
 def test_relabelling_rewritten_rows_as_plain_is_detected():
@@ -250,3 +250,21 @@ def test_outer_rollback_discards_appended_events():
         _record_then_fail(transaction.atomic)
     assert AuditEvent.objects.count() == 0
     assert AuditChainHead.objects.filter(seq__gt=0).count() == 0
+
+
+def test_anchoring_is_scheduled_on_beat(settings):
+    from pv.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["audit-anchor"]
+    assert entry["task"] == "pv.tasks.audit_anchor_task"
+    assert entry["task"] in app.tasks
+
+
+def test_missing_key_or_unwritable_anchor_file_is_a_clear_command_error(settings, tmp_path):
+    _three_events()
+    settings.PV_AUDIT_ANCHOR_PATH = str(tmp_path)  # a directory, not a file
+    with pytest.raises(CommandError, match="audit anchor file"):
+        call_command("audit", "anchor")
+    settings.PV_AUDIT_KEY = ""
+    with pytest.raises(CommandError, match="PV_AUDIT_KEY"):
+        call_command("audit", "verify")

@@ -37,6 +37,8 @@ class Command(BaseCommand):
                 self._verify(anchor=not opts["no_anchor"])
         except DomainError as exc:
             raise CommandError(exc.message) from exc
+        except OSError as exc:  # the anchor file: unreadable, unwritable, no such directory
+            raise CommandError(f"audit anchor file: {exc}") from exc
 
     def _anchor(self) -> None:
         anchor = audit_anchor_write()
