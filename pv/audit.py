@@ -85,7 +85,8 @@ def _event_hash(
         return hashlib.sha256(_payload(seq=seq, prev_hash=prev_hash, fields=fields)).hexdigest()
     if scheme != SCHEME_KEYED or key is None:
         raise ValueError(f"unknown audit scheme {scheme!r}")
-    # The scheme is hashed too, so a row cannot be relabelled as plain without breaking it.
+    # The scheme is hashed too, so a keyed row's marker cannot change without breaking it (a
+    # row relabelled plain *and* re-hashed is caught by the order rule in audit_verify).
     payload = _payload(seq=seq, prev_hash=prev_hash, fields={**fields, "scheme": scheme})
     return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
