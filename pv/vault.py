@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -84,19 +86,16 @@ def vault_identity_store(*, member: Member, name: str, email: str, phone: str = 
     audit_record(actor=actor, action="vault.identity_stored", obj=member)
 
 
-@transaction.atomic
-def vault_identity_read(*, member: Member, purpose: str, actor) -> Identity | None:
-    """Decrypt a member's Restricted Data for `purpose`; the read is audited before it returns."""
+def _check_purpose(purpose: str) -> None:
     if purpose not in READ_PURPOSES:
         raise DomainError(
             f"Vault reads need a known purpose, got {purpose!r}.",
             code="vault_purpose",
             extra={"allowed": sorted(READ_PURPOSES)},
         )
-    row = RestrictedIdentity.objects.filter(member=member).first()
-    audit_record(actor=actor, action="vault.identity_read", obj=member, after={"purpose": purpose})
-    if row is None:
-        return None
+
+
+def _decrypt(row: RestrictedIdentity) -> Identity:
     cipher = _cipher()
     try:
         return Identity(
@@ -110,6 +109,41 @@ def vault_identity_read(*, member: Member, purpose: str, actor) -> Identity | No
         raise DomainError(
             "Vault data cannot be decrypted with the configured key.", code="vault_key"
         ) from exc
+
+
+@transaction.atomic
+def vault_identity_read(*, member: Member, purpose: str, actor) -> Identity | None:
+    """Decrypt a member's Restricted Data for `purpose`; the read is audited before it returns."""
+    _check_purpose(purpose)
+    row = RestrictedIdentity.objects.filter(member=member).first()
+    audit_record(actor=actor, action="vault.identity_read", obj=member, after={"purpose": purpose})
+    return _decrypt(row) if row is not None else None
+
+
+def vault_identities_read(
+    *, members: Iterable[Member], purpose: str, actor
+) -> dict[uuid.UUID, Identity | None]:
+    """`vault_identity_read` for many members at once (member id -> identity): one query and
+    one audit event naming every member read (`after.member_ids`) with the purpose, so a batch
+    import does not write an event per member. Call inside the transaction that uses them."""
+    _check_purpose(purpose)
+    members = list(members)
+    if len(members) == 1:
+        return {members[0].pk: vault_identity_read(member=members[0], purpose=purpose, actor=actor)}
+    rows = {
+        row.member_id: row
+        for row in RestrictedIdentity.objects.filter(member__in=[m.pk for m in members])
+    }
+    with transaction.atomic(savepoint=False):  # no savepoint: nothing here to roll back alone
+        if members:
+            audit_record(
+                actor=actor,
+                action="vault.identity_read",
+                object_type=Member._meta.label_lower,
+                object_id=f"batch:{len(members)}",
+                after={"purpose": purpose, "member_ids": sorted(str(m.pk) for m in members)},
+            )
+        return {m.pk: _decrypt(rows[m.pk]) if m.pk in rows else None for m in members}
 
 
 def vault_restricted_values(*, member: Member, actor) -> list[str]:
@@ -168,3 +202,10 @@ def vault_identities_for_scrubbing(*, actor, since: datetime | None = None) -> l
         },
     )
     return identities
+
+
+def vault_restricted_values_many(*, members: Iterable[Member], actor) -> dict[uuid.UUID, list[str]]:
+    """`vault_restricted_values` for many members (member id -> values): one query, one audited
+    read naming them all."""
+    identities = vault_identities_read(members=members, purpose="scrubbing", actor=actor)
+    return {pk: identity.values() if identity else [] for pk, identity in identities.items()}

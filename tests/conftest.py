@@ -24,6 +24,23 @@ CANARY_PHONE = "+1 555 0199 7731"
 CANARIES = (CANARY_NAME, CANARY_EMAIL, CANARY_PHONE, "Quixotewright", "555 0199 7731", "5550199")
 
 
+@pytest.fixture(autouse=True)
+def _audit_anchor_file(tmp_path, settings):
+    """Each test anchors the audit chain in its own file (the database is rolled back per test;
+    a shared anchor file would outlive it)."""
+    settings.PV_AUDIT_ANCHOR_PATH = str(tmp_path / "audit-anchors.jsonl")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_member_scrubber():
+    """Each test starts without the process's all-members automaton: the database is rolled
+    back per test, so the vault's version counter repeats across tests and a cached automaton
+    could belong to another test's members."""
+    from pv.services.privacy import known_members_forget  # noqa: PLC0415
+
+    known_members_forget()
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

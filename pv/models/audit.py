@@ -1,4 +1,4 @@
-"""Append-only audit trail, hash-chained so an edited or deleted row is detectable."""
+"""Append-only audit trail, chained with keyed hashes so an edited or deleted row is detectable."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ class AuditEvent(TimeStampedModel):
     reason = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # How `hash` was computed: "hmac-sha256" (keyed with PV_AUDIT_KEY) for every row written now;
+    # "sha256" (plain, unkeyed) for rows written before the chain was keyed. See pv.audit.
+    scheme = models.CharField(max_length=16, default="hmac-sha256", editable=False)
 
     class Meta:
         ordering = ["seq"]

@@ -190,6 +190,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "followup.tasks.followup_beat_task",
         "schedule": 3600.0,
     },
+    # A signed copy of the audit chain head, outside the database (pv.audit_anchor).
+    "audit-anchor": {
+        "task": "pv.tasks.audit_anchor_task",
+        "schedule": float(env("PV_AUDIT_ANCHOR_INTERVAL", "300")),
+    },
 }
 
 # Restricted Data vault key (Fernet). Production requires it from the environment.
@@ -197,6 +202,11 @@ PV_VAULT_KEY = env("PV_VAULT_KEY", "")
 # Region whose national phone formats (no +country code) registered phones are read in, for
 # scrubbing them wherever they are written (ISO 3166 alpha-2, as libphonenumber takes it).
 PV_PHONE_REGION = env("PV_PHONE_REGION", "GB")
+# Audit chain HMAC key (any random string of 32+ characters), kept outside the database like the
+# vault key: whoever can write the database but not read this cannot re-hash an edited chain.
+PV_AUDIT_KEY = env("PV_AUDIT_KEY", "")
+# Append-only file of signed chain heads; put it where the database's writers cannot rewrite it.
+PV_AUDIT_ANCHOR_PATH = env("PV_AUDIT_ANCHOR_PATH", str(VAR_DIR / "audit-anchors.jsonl"))
 
 EMAIL_BACKEND = env("PV_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("PV_EMAIL_HOST", "localhost")

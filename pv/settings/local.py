@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 
 from cryptography.fernet import Fernet
 from django.core.management.utils import get_random_secret_key
@@ -27,4 +28,5 @@ SECRET_KEY = env("PV_SECRET_KEY") or _local_secret("secret_key", get_random_secr
 PV_VAULT_KEY = env("PV_VAULT_KEY") or _local_secret(
     "vault.key", lambda: Fernet.generate_key().decode()
 )
+PV_AUDIT_KEY = env("PV_AUDIT_KEY") or _local_secret("audit.key", lambda: secrets.token_urlsafe(48))
 EMAIL_BACKEND = env("PV_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, PV_VAULT_KEY, SECRET_KEY, env
+from .base import DATABASES, PV_AUDIT_KEY, PV_VAULT_KEY, SECRET_KEY, env
 
 DEBUG = False
 
@@ -14,6 +14,8 @@ if not SECRET_KEY or SECRET_KEY.startswith("test-") or len(SECRET_KEY) < 32:
     _problems.append("PV_SECRET_KEY must be set to a random value of at least 32 characters")
 if not PV_VAULT_KEY:
     _problems.append("PV_VAULT_KEY must be set (a Fernet key: Fernet.generate_key())")
+if len(PV_AUDIT_KEY) < 32:
+    _problems.append("PV_AUDIT_KEY must be set to a random value of at least 32 characters")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     _problems.append("DATABASE_URL must point at PostgreSQL in production")
 if not env("CELERY_BROKER_URL"):

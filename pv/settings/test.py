@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 # A fixed Fernet key for tests only.
 PV_VAULT_KEY = "MTRvlR5-7sw7kXNObZGWnSqyWyvm6HlbENzGqbBUhME="
+# A fixed audit chain key for tests only; tests point PV_AUDIT_ANCHOR_PATH at a temporary file.
+PV_AUDIT_KEY = "test-audit-key-not-for-production-0123456789"  # noqa: S105
+PV_AUDIT_ANCHOR_PATH = str(
+    Path(tempfile.gettempdir()) / f"pv-test-audit-anchors-{os.getpid()}.jsonl"
+)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Unit tests always run tasks eagerly; the integration tests start a real worker on the broker.

@@ -37,7 +37,13 @@ def test_production_refuses_demo_defaults():
     result = _import_production({})
     assert result.returncode != 0
     assert "refusing to start" in result.stderr
-    for name in ("PV_SECRET_KEY", "PV_VAULT_KEY", "DATABASE_URL", "CELERY_BROKER_URL"):
+    for name in (
+        "PV_SECRET_KEY",
+        "PV_VAULT_KEY",
+        "PV_AUDIT_KEY",
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+    ):
         assert name in result.stderr
 
 
@@ -46,6 +52,7 @@ def test_production_starts_when_configured():
         {
             "PV_SECRET_KEY": "x" * 50,
             "PV_VAULT_KEY": "MTRvlR5-7sw7kXNObZGWnSqyWyvm6HlbENzGqbBUhME=",
+            "PV_AUDIT_KEY": "a" * 40,
             "DATABASE_URL": "postgresql://pv@127.0.0.1:5432/pv",
             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         }
