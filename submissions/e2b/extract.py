@@ -27,6 +27,11 @@ class Hit:
     null_flavor: str | None
     line: int | None
 
+    @property
+    def present(self) -> bool:
+        """A value or a nullFlavor: an element that is there but empty counts as missing."""
+        return self.value is not None or self.null_flavor is not None
+
 
 @dataclass
 class Group:
@@ -42,6 +47,10 @@ class Group:
     def value(self, element_id: str) -> str | None:
         hit = self.first(element_id)
         return hit.value if hit else None
+
+    def has(self, element_id: str) -> bool:
+        """The element carries a value or a nullFlavor (presence alone is not enough)."""
+        return any(hit.present for hit in self.fields.get(element_id, ()))
 
 
 @dataclass
@@ -157,10 +166,10 @@ MESSAGE_FIELDS: dict[str, tuple[str, str] | Keyed] = {
     "H.1": (f"{IE}/h:text", ""),
     "H.2": ("h:controlActProcess/h:subject/h:investigationEvent/h:component/"
             "h:adverseEventAssessment/h:component1/h:observationEvent"
-            "[h:author/h:assignedEntity/h:code/@code='3']/h:value", ""),
+            "[h:code/@code='10'][h:author/h:assignedEntity/h:code/@code='3']/h:value", ""),
     "H.4": ("h:controlActProcess/h:subject/h:investigationEvent/h:component/"
             "h:adverseEventAssessment/h:component1/h:observationEvent"
-            "[h:author/h:assignedEntity/h:code/@code='1']/h:value", ""),
+            "[h:code/@code='10'][h:author/h:assignedEntity/h:code/@code='1']/h:value", ""),
 }
 
 _ENTITY = "h:relatedInvestigation/h:subjectOf2/h:controlActEvent/h:author/h:assignedEntity"
