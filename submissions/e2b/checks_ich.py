@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from .checks_values import check_values
 from .extract import Extract, Group, group_id
 from .rules import element_specs
 from .timefmt import ts_to_datetime
@@ -67,7 +68,7 @@ def check_message(data: Extract, index: int, now: datetime) -> list:
     _identifiers(found, msg)
     _dates(found, data)
     _references(found, data)
-    _meddra(found, data)
+    check_values(msg.element, found)
     for scope, pairs in _PAIRS.items():
         groups = {"message": [msg], "reaction": data.reactions, "drug": data.drugs}[scope]
         for group in groups:
@@ -216,13 +217,3 @@ def _references(found: Found, data: Extract) -> None:
             found.add("ICH-REF", "G.k.9.i", f"assessment refers to unknown drug {product}")
         if effect not in reaction_ids:
             found.add("ICH-REF", "G.k.9.i.1", f"assessment refers to unknown reaction {effect}")
-
-
-def _meddra(found: Found, data: Extract) -> None:
-    versions = set()
-    for group in data.groups():
-        for element in ("E.i.2.1a", "D.7.1.r.1a", "G.k.7.r.2a"):
-            versions.update(h.value for h in group.fields.get(element, ()) if h.value)
-    if len(versions) > 1:
-        found.add("ICH-MEDDRA", "E.i.2.1a", "more than one MedDRA version in one ICSR: "
-                  + ", ".join(sorted(versions)), "warning")
