@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .checks_fda import check_fda_blocks
 from .checks_ich import Found
 from .extract import Extract
 from .rules import element_specs, fda_rules
@@ -76,9 +77,9 @@ def check_fda(data: Extract, batch: dict, index: int, *, initial: bool | None) -
     if report_type == "2" and not msg.has("C.5.4"):
         fail("R0023", "C.5.4")
     if report_type == "1" and centre == "CDER" and msg.has("C.5.4"):
-        # Reported, not enforced: FDA's own all-elements example (Scenario 6) is a spontaneous
-        # CDER report that carries C.5.4, and FDA publishes it as a valid instance.
-        fail("R0103", "C.5.4", "warning")
+        # FDA's all-elements example (Scenario 6, spontaneous, CDER) carries C.5.4 as a bare
+        # designation without code: not provided, so it passes, as at FDA's gateway.
+        fail("R0103", "C.5.4")
     if receiver == FDA_POSTMARKET and msg.has("FDA.C.5.5a"):
         fail("R0107", "FDA.C.5.5a")
     if receiver == FDA_POSTMARKET and msg.has("FDA.C.5.5b"):
@@ -108,6 +109,8 @@ def check_fda(data: Extract, batch: dict, index: int, *, initial: bool | None) -
             fail("R0074", "G.k.3.2")
         if drug.has("G.k.4.r.1a") and not drug.has("G.k.4.r.1b"):
             fail("R0075", "G.k.4.r.1b")
+    check_fda_blocks(data.message.element, data, {
+        "receiver": receiver, "centre": centre, "report_type": report_type}, fail)
     return list(found)
 
 
