@@ -237,6 +237,11 @@ def _devices(data: Extract, ctx: dict, fail) -> None:
         fail("R0095", "FDA.G.k.12.r.5")
     if ctx["receiver"] == "ZZFDA" and msg.value("FDA.C.1.7.1") == "5" and not suspects_malfunction:
         fail("R0092", "FDA.G.k.12.r.1")
+    if combination and malfunction_any:
+        for drug in data.drugs:
+            product = group_id(drug)
+            if data.roles.get(product) == "4" and product not in data.similar_devices:
+                fail("R0072", "FDA.G.k.1.a")
     if combination and malfunction_any and any(
             r.value("E.i.2.1b") == NO_ADVERSE_EVENT for r in data.reactions):
         d1 = msg.first("D.1")

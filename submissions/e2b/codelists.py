@@ -40,6 +40,17 @@ _LIST_ELEMENTS = {
 }
 
 
+# FDA device lists (FDA table, rows FDA.G.k.12.r.11.r "1-Recall ... 9-Other", FDA.G.k.12.r.8,
+# FDA.G.k.12.r.2.r, FDA.G.k.12.r.10, FDA.G.k.1.a), written with hyphens or bare there.
+_FDA_LISTS = {
+    "2.16.840.1.113883.3.989.5.1.2.1.1.3": frozenset(str(n) for n in range(1, 10)),
+    "2.16.840.1.113883.3.989.5.1.2.1.1.4": frozenset({"1", "2", "3"}),
+    "2.16.840.1.113883.3.989.5.1.2.1.1.5": frozenset({"1", "2", "3", "4"}),
+    "2.16.840.1.113883.3.989.5.1.2.1.1.6": frozenset({"1", "2", "3"}),
+    k.FDA_SIMILAR_DEVICE: frozenset({"1"}),
+}
+
+
 @lru_cache(maxsize=1)
 def country_codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries) | {"EU"}
@@ -62,7 +73,7 @@ def language_codes() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def oid_code_lists() -> dict[str, frozenset[str]]:
     specs = element_specs()
-    lists = {}
+    lists = dict(_FDA_LISTS)
     for oid, element in _LIST_ELEMENTS.items():
         codes = specs[element].codes
         if codes:

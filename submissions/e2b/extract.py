@@ -26,6 +26,7 @@ class Hit:
     value: str | None  # None when the element carries a nullFlavor instead (or is empty)
     null_flavor: str | None
     line: int | None
+    node: etree._Element | None = None  # the element the value was read from
 
     @property
     def present(self) -> bool:
@@ -61,6 +62,7 @@ class Extract:
     drugs: list[Group]
     roles: dict[str, str]  # drug UUID -> G.k.1
     relatedness: list[tuple[str, str]]  # (reaction UUID, drug UUID) of every G.k.9.i assessment
+    similar_devices: set[str] = field(default_factory=set)  # drug UUIDs with FDA.G.k.1.a = 1
 
     def groups(self):
         yield self.message
@@ -538,7 +540,7 @@ def _fields(node, table: _Table, found_paths: dict | None = None) -> dict[str, l
                 value = el.text if len(el) == 0 else "".join(el.itertext())
             if null_flavor or not value:
                 value = None
-            hits.append(Hit(value, null_flavor, el.sourceline))
+            hits.append(Hit(value, null_flavor, el.sourceline, el))
         out[element] = hits
     return out
 
@@ -579,6 +581,7 @@ def extract(message: etree._Element) -> Extract:
     found: dict[str, list] = {}
     _walk(message, _MESSAGE.trie, found)
     roles: dict[str, str] = {}
+    similar: set[str] = set()
     relatedness: list[tuple[str, str]] = []
     for assessment in found.get("#causality", ()):
         code = _attrs(assessment, _CODE, "code")
@@ -586,8 +589,12 @@ def extract(message: etree._Element) -> Extract:
         if not code or not products:
             continue
         if code[0] == k.OBS_CAUSALITY_ROLE:
-            value = _attrs(assessment, _VALUE, "code")
-            roles[products[0]] = value[0] if value else ""
+            value = next(assessment.iterchildren(_VALUE), None)
+            system = value.get("codeSystem") if value is not None else None
+            if system == k.FDA_SIMILAR_DEVICE:  # FDA.G.k.1.a rides on the same observation
+                similar.add(products[0])
+                continue
+            roles[products[0]] = (value.get("code") or "") if value is not None else ""
         elif code[0] == k.OBS_CAUSALITY:
             effects = _attrs2(assessment, _SUBJECT1, _EFFECT_REF, "root")
             relatedness.append((effects[0] if effects else "", products[0]))
@@ -598,6 +605,7 @@ def extract(message: etree._Element) -> Extract:
         drugs=[Group(d, _fields(d, _DRUG)) for d in found.get("#drugs", ())],
         roles=roles,
         relatedness=relatedness,
+        similar_devices=similar,
     )
 
 
