@@ -41,12 +41,21 @@ _CAUSALITY = _xp(f"{_IE}/h:component/h:adverseEventAssessment/h:component"
                  "/h:causalityAssessment[h:code/@code='39']")
 _DEVICES = _xp("h:consumable/h:instanceOfKind/h:kindOfProduct/h:part/h:partProduct")
 _CHARACTERISTICS = _xp("h:asManufacturedProduct/h:subjectOf/h:characteristic")
+_LINKED = _xp(f"{_IE}/h:outboundRelationship/h:relatedInvestigation[h:code/@nullFlavor='NA']"
+              "/h:subjectOf2/h:controlActEvent/h:id")
+# FDA.G.k.10a shares observation code 9 with ICH's G.k.10.r (list 1.1.17); FDA's examples give
+# it two different code systems (5.1.2.1.1.7 in Scenario 6, 2.1.1.7 in Scenario 5).
+_FDA_ADDITIONAL = _xp("h:outboundRelationship2/h:observation[h:code/@code='9']"
+                      "/h:value[not(@codeSystem='2.16.840.1.113883.3.989.2.1.1.17')]")
+_RACE_ETHNICITY = _xp(f"{_PAT}/h:subjectOf2/h:observation[h:code/@code='C17049' or "
+                      "h:code/@code='C16564']/h:value")
 _SUMMARIES = _xp(f"{_IE}/h:component/h:observationEvent[h:code/@code='36']/h:value")
 _H = "{" + k.HL7_NS + "}"
 IND_CENTRES = frozenset({"CDER_IND", "CBER_IND"})
 PREMARKET_CENTRES = IND_CENTRES | {"CDER_IND_EXEMPT_BA_BE"}
 DEVICE_MALFUNCTION = "C54026"
 DEVICE_PROBLEM = "C54451"
+REMEDIAL_ACTION = "C54594"
 NO_ADVERSE_EVENT = "10067482"  # MedDRA LLT "No adverse event" (device malfunction only)
 
 
@@ -72,7 +81,7 @@ def _child(el, *tags: str):
 
 
 def check_fda_blocks(message: etree._Element, data: Extract, ctx: dict, fail) -> None:
-    """`ctx`: receiver, centre, report_type, study_type; `fail(rule, element)` records."""
+    """`ctx`: receiver, centre, report_type; `fail(rule, element[, severity])` records."""
     msg = data.message
     receiver, centre = ctx["receiver"], ctx["centre"]
     report_type, study_type = ctx["report_type"], msg.value("C.5.4")
@@ -115,6 +124,39 @@ def check_fda_blocks(message: etree._Element, data: Extract, ctx: dict, fail) ->
     for value in _SUMMARIES(message):
         if _text(value) and not value.get("language"):
             fail("R0099", "H.5.r.1b")
+    _warnings(message, data, ctx, fail)
+
+
+AGGREGATE = frozenset({"AGGREGATE", "AGGREGRATE"})  # FDA's table and examples spell both
+
+
+def _warnings(message, data: Extract, ctx: dict, fail) -> None:
+    """FDA's W rules: reported as warnings, they do not reject the message."""
+    msg = data.message
+    d1 = msg.first("D.1")
+    patient = (d1.value or "").strip().upper() if d1 else ""
+    linked = any(_provided(el) for el in _LINKED(message))
+    if patient in AGGREGATE:
+        if not linked:
+            fail("W0001", "C.1.10.r", "warning")
+        if msg.value("C.5.4") != "1":
+            fail("W0002", "C.5.4", "warning")
+    if patient in AGGREGATE | {"SUMMARY"} or (d1 is not None and d1.null_flavor == "NA"):
+        values = _RACE_ETHNICITY(message)
+        codes = {_child(v.getparent(), "code").get("code"): v for v in values}
+        for code, rule, element in (("C17049", "W0003", "FDA.D.11.r"),
+                                    ("C16564", "W0004", "FDA.D.12")):
+            value = codes.get(code)
+            if value is None or value.get("nullFlavor") != "NA":
+                fail(rule, element, "warning")
+    if data.drugs and data.roles.get(group_id(data.drugs[0])) not in {"1", "3", "4"}:
+        fail("W0005", "G.k.1", "warning")
+    if msg.has("FDA.C.5.5b") and not any(
+            _FDA_ADDITIONAL(drug.element) for drug in data.drugs):
+        fail("W0006", "FDA.G.k.10a", "warning")
+    if (ctx["report_type"] == "2" and linked and msg.has("FDA.C.5.5a")
+            and patient not in AGGREGATE):
+        fail("W0010", "D.1", "warning")
 
 
 def _roles(data: Extract, ctx: dict, fail) -> None:
@@ -201,8 +243,10 @@ def _tests(message, fail) -> None:
             results = [_provided(value), _provided(interpretation)]
             if value is not None and len(value):
                 results.append(any(_provided(part) for part in value))
-            if not any(results):
+            if not any(results):  # one FDA rule under three ids
                 fail("R0065", "F.r.3.1")
+                fail("R0066", "F.r.3.2")
+                fail("R0068", "F.r.3.4")
 
 
 def _devices(data: Extract, ctx: dict, fail) -> None:
@@ -227,6 +271,9 @@ def _devices(data: Extract, ctx: dict, fail) -> None:
             if malfunction and not any(_provided(v) for v in
                                        characteristics.get(DEVICE_PROBLEM, ())):
                 fail("R0093", "FDA.G.k.12.r.3.r")
+            if malfunction and msg.value("FDA.C.1.7.1") == "4" and not any(
+                    _provided(v) for v in characteristics.get(REMEDIAL_ACTION, ())):
+                fail("W0007", "FDA.G.k.12.r.11.r", "warning")
             named = any(names)
             named_any |= named
             product_code = _child(device, "code")

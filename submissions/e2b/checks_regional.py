@@ -62,7 +62,10 @@ def check_fda(data: Extract, batch: dict, index: int, *, initial: bool | None) -
     if msg.value("C.1.9.1") == "true":
         if not msg.has("C.1.9.1.r.1"):
             fail("R0017", "C.1.9.1.r.1")
-        elif not msg.has("C.1.9.1.r.2"):
+        # r.1 and r.2 sit on one <id> (assigningAuthorityName, extension): check each id
+        elif any(source.present and not number.present for source, number in zip(
+                msg.fields.get("C.1.9.1.r.1", ()), msg.fields.get("C.1.9.1.r.2", ()),
+                strict=False)):
             fail("R0018", "C.1.9.1.r.2")
     regulatory = [s for s in data.sources if s.value("C.2.r.5") == "1"]
     if not regulatory:

@@ -38,11 +38,13 @@ _TYPES = etree.XPath(".//@xsi:type", namespaces=_NS)
 _LANGUAGES = etree.XPath(".//@language", namespaces=_NS)
 _H = "{" + k.HL7_NS + "}"
 _ID = _H + "id"
-_QUANTITY_TAGS = tuple(_H + tag for tag in ("doseQuantity", "period", "width", "numerator"))
+_QUANTITY_TAGS = tuple(_H + tag for tag in ("doseQuantity", "period", "width", "numerator",
+                                              "pauseQuantity"))
 _TEXT_TAGS = tuple(_H + tag for tag in (
     "text", "originalText", "title", "given", "family", "prefix", "streetAddressLine", "city",
     "state", "postalCode", "bibliographicDesignationText"))
 _NAME = _H + "name"
+_TELECOM = _H + "telecom"
 _ROOTS = ("2.16.840.1.113883.3.989.",)
 _MEDDRA_CODE = re.compile(r"^\d{8}$")
 _MEDDRA_VERSION = re.compile(r"^\d{1,2}\.\d$")
@@ -62,8 +64,10 @@ def check_values(message: etree._Element, found) -> None:
     _coded(message, found)
     quantities, booleans, texts = [], [], []
     for xsi_type in _TYPES(message):
-        if xsi_type in ("PQ", "IVL_PQ"):
+        if xsi_type == "PQ":
             quantities.append(xsi_type.getparent())
+        elif xsi_type == "IVL_PQ":  # F.r.3.2: its low / high / center are the quantities
+            quantities.extend(xsi_type.getparent())
         elif xsi_type == "BL":
             booleans.append(xsi_type.getparent())
         elif xsi_type in ("ST", "ED"):
@@ -82,6 +86,9 @@ def check_values(message: etree._Element, found) -> None:
     for el in texts:
         if len(el) == 0 and not (el.text or "").strip() and el.get("nullFlavor") is None:
             found.add("ICH-EMPTY", _where(el), "text element without text or nullFlavor")
+    for el in message.iter(_TELECOM):
+        if not el.get("value") and el.get("nullFlavor") is None:
+            found.add("ICH-EMPTY", _where(el), "telecom without value or nullFlavor")
     for el in booleans:
         if el.get("value") is None and el.get("nullFlavor") is None:
             found.add("ICH-EMPTY", _where(el), "boolean without value or nullFlavor")

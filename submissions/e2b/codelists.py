@@ -41,12 +41,13 @@ _LIST_ELEMENTS = {
 
 
 # FDA device lists (FDA table, rows FDA.G.k.12.r.11.r "1-Recall ... 9-Other", FDA.G.k.12.r.8,
-# FDA.G.k.12.r.2.r, FDA.G.k.12.r.10, FDA.G.k.1.a), written with hyphens or bare there.
+# FDA.G.k.12.r.2.r, FDA.G.k.12.r.10, FDA.G.k.10a, FDA.G.k.1.a), written with hyphens or bare.
 _FDA_LISTS = {
     "2.16.840.1.113883.3.989.5.1.2.1.1.3": frozenset(str(n) for n in range(1, 10)),
     "2.16.840.1.113883.3.989.5.1.2.1.1.4": frozenset({"1", "2", "3"}),
     "2.16.840.1.113883.3.989.5.1.2.1.1.5": frozenset({"1", "2", "3", "4"}),
     "2.16.840.1.113883.3.989.5.1.2.1.1.6": frozenset({"1", "2", "3"}),
+    "2.16.840.1.113883.3.989.5.1.2.1.1.7": frozenset({"1", "2", "3", "4", "5"}),  # FDA.G.k.10a
     k.FDA_SIMILAR_DEVICE: frozenset({"1"}),
 }
 

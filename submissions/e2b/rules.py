@@ -75,6 +75,18 @@ def element_specs() -> dict[str, ElementSpec]:
 
 
 @lru_cache(maxsize=1)
+def ich_element_ids() -> tuple[str, ...]:
+    """Every data element numbered in the ICH table, in table order."""
+    rows = _read(ICH_TABLE)
+    ids = []
+    for row in rows[2:]:
+        element = _cell(row, 2)
+        if element and element[0].isalpha() and element not in ids:
+            ids.append(element)
+    return tuple(ids)
+
+
+@lru_cache(maxsize=1)
 def fda_rules() -> dict[str, str]:
     """FDA rejection (Rxxxx) and warning (Wxxxx) ids -> error description."""
     rules: dict[str, str] = {}
