@@ -14,7 +14,13 @@ from typing import NamedTuple
 from lxml import etree
 
 from . import constants as k
-from .pathtrie import _Level, _steps, _trie, _walk
+from .fields_optional import (
+    DRUG_OPTIONAL,
+    MESSAGE_OPTIONAL,
+    REACTION_OPTIONAL,
+    SOURCE_OPTIONAL,
+)
+from .pathtrie import Keyed, _Level, _steps, _trie, _walk
 from .xmlutil import q
 
 IE = "h:controlActProcess/h:subject/h:investigationEvent"
@@ -74,21 +80,6 @@ class Extract:
 
 def _obs(code: str, system: str = k.CL_OBSERVATION) -> str:
     return f"[h:code/@code='{code}'][h:code/@codeSystem='{system}']"
-
-
-class Keyed(NamedTuple):
-    """A field found through a per-group index of coded observations instead of an XPath.
-
-    Most E2B values hang off sibling observations told apart only by their code
-    (`outboundRelationship2/observation[code=27]/value` ...). Indexing those siblings once per
-    group by (code, codeSystem) replaces a dozen predicate XPaths, the validator's hot spot.
-    """
-
-    container: str  # key into CONTAINERS
-    code: str
-    system: str
-    tail: tuple[str, ...]  # child tags from the observation down to the value element
-    attr: str  # attribute holding the value, "" for text
 
 
 CONTAINERS = {
@@ -176,7 +167,7 @@ MESSAGE_FIELDS: dict[str, tuple[str, str] | Keyed] = {
 }
 
 _ENTITY = "h:relatedInvestigation/h:subjectOf2/h:controlActEvent/h:author/h:assignedEntity"
-SOURCE_FIELDS: dict[str, tuple[str, str]] = {
+SOURCE_FIELDS: dict[str, tuple[str, str] | Keyed] = {
     "C.2.r.1.1": (f"{_ENTITY}/h:assignedPerson/h:name/h:prefix", ""),
     "C.2.r.1.2": (f"{_ENTITY}/h:assignedPerson/h:name/h:given[1]", ""),
     "C.2.r.1.4": (f"{_ENTITY}/h:assignedPerson/h:name/h:family", ""),
@@ -212,7 +203,7 @@ REACTION_FIELDS: dict[str, tuple[str, str] | Keyed] = {
 
 _DOSE = "h:outboundRelationship2[@typeCode='COMP']/h:substanceAdministration"
 _KIND = "h:consumable/h:instanceOfKind/h:kindOfProduct"
-DRUG_FIELDS: dict[str, tuple[str, str]] = {
+DRUG_FIELDS: dict[str, tuple[str, str] | Keyed] = {
     "G.k.2.2": (f"{_KIND}/h:name", ""),
     "G.k.2.3.r.1": (f"{_KIND}/h:ingredient/h:ingredientSubstance/h:name", ""),
     "G.k.3.1": (f"{_KIND}/h:asManufacturedProduct/h:subjectOf/h:approval/h:id", "extension"),
@@ -234,6 +225,13 @@ DRUG_FIELDS: dict[str, tuple[str, str]] = {
 }
 
 
+# The optional elements: checked for length, nullFlavor, code list and date like the rest.
+MESSAGE_FIELDS.update(MESSAGE_OPTIONAL)
+SOURCE_FIELDS.update(SOURCE_OPTIONAL)
+REACTION_FIELDS.update(REACTION_OPTIONAL)
+DRUG_FIELDS.update(DRUG_OPTIONAL)
+
+
 class _Table(NamedTuple):
     trie: _Level
     # (element, Keyed or None, attribute, the value is a telecom URL "tel:..." to strip)
@@ -250,7 +248,7 @@ def _compile(table, extra: dict[str, str] | None = None) -> _Table:
         else:
             path, attr = spec
             paths[element] = path
-            telecom = attr == "value" and _steps(path)[-1][0] == q("telecom")
+            telecom = attr == "value" and _steps(path.split(" | ")[0])[-1][0] == q("telecom")
             fields.append((element, None, attr, telecom))
     return _Table(_trie(paths), tuple(fields))
 
@@ -315,7 +313,7 @@ def _fields(node, table: _Table, found_paths: dict | None = None) -> dict[str, l
                     value = value.split(":", 1)[1]
             else:  # plain text nodes are the norm; itertext() only for mixed content
                 value = el.text if len(el) == 0 else "".join(el.itertext())
-            if null_flavor or not value:
+            if null_flavor or not value or value.isspace():
                 value = None
             hits.append(Hit(value, null_flavor, el.sourceline, el))
         out[element] = hits

@@ -10,6 +10,21 @@ from typing import NamedTuple
 
 from .xmlutil import q
 
+
+class Keyed(NamedTuple):
+    """A field found through a per-group index of coded observations instead of an XPath.
+
+    Most E2B values hang off sibling observations told apart only by their code
+    (`outboundRelationship2/observation[code=27]/value` ...). Indexing those siblings once per
+    group by (code, codeSystem) replaces a dozen predicate XPaths, the validator's hot spot.
+    """
+
+    container: str  # key into CONTAINERS
+    code: str
+    system: str
+    tail: tuple[str, ...]  # child tags from the observation down to the value element
+    attr: str  # attribute holding the value, "" for text
+
 # --- Path evaluation -----------------------------------------------------------------------
 # The tables above are restricted XPath: child steps in the HL7 namespace with simple predicates.
 # Running ~100 compiled XPaths per message was the validator's hot spot (each call sets up an
@@ -162,17 +177,19 @@ _Level = tuple
 
 
 def _trie(paths: dict[str, str]) -> _Level:
+    """`a | b` gives one key two alternative paths (an element with two HL7 shapes)."""
     root: dict[str, list[_Node]] = {}
-    for key, path in paths.items():
-        level, node = root, None
-        for tag, preds in _steps(path):
-            nodes = level.setdefault(tag, [])
-            node = next((n for n in nodes if n.key == preds), None)
-            if node is None:
-                node = _Node(preds)
-                nodes.append(node)
-            level = node.children
-        node.targets.append(key)
+    for key, alternatives in paths.items():
+        for path in alternatives.split(" | "):
+            level, node = root, None
+            for tag, preds in _steps(path):
+                nodes = level.setdefault(tag, [])
+                node = next((n for n in nodes if n.key == preds), None)
+                if node is None:
+                    node = _Node(preds)
+                    nodes.append(node)
+                level = node.children
+            node.targets.append(key)
     return _freeze(root)
 
 
