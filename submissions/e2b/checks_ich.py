@@ -13,6 +13,7 @@ import re
 from datetime import datetime
 
 from .checks_values import check_values
+from .codelists import country_codes
 from .extract import Extract, Group, group_id
 from .rules import element_specs
 from .timefmt import ts_to_datetime
@@ -169,15 +170,21 @@ def _conditionals(found: Found, data: Extract) -> None:
 
 
 def _identifiers(found: Found, msg: Group) -> None:
+    countries = country_codes()
+    for element in ("C.1.1", "C.1.8.1"):  # C.1.8.1 follows C.1.1's format (ICH table)
+        value = msg.value(element)
+        if value and not _C11.match(value):
+            found.add("ICH-FORMAT", element, f"{value!r} does not follow 'CC-ORGNAME-number' "
+                      "(two-letter country, organisation without hyphen, number)")
+        elif value and value[:2].upper() not in countries:
+            found.add("ICH-COUNTRY", element, f"{value[:2]!r} in {value!r} is not an ISO 3166 "
+                      "country code (or EU)")
     c11 = msg.value("C.1.1")
-    if c11 and not _C11.match(c11):
-        found.add("ICH-FORMAT", "C.1.1", f"{c11!r} does not follow 'CC-ORGNAME-number' "
-                  "(two-letter country, organisation without hyphen, number)")
     if c11 and msg.value("N.2.r.1") and msg.value("N.2.r.1") != c11:
+        # ICH wants N.2.r.1 = C.1.1; FDA's own examples send a UUID: a warning.
         found.add("ICH-FORMAT", "N.2.r.1", "message identifier differs from C.1.1", "warning")
     if msg.value("C.1.2") and msg.value("N.2.r.4") and msg.value("C.1.2") != msg.value("N.2.r.4"):
-        found.add("ICH-FORMAT", "N.2.r.4", "date of message creation differs from C.1.2",
-                  "warning")
+        found.add("ICH-FORMAT", "N.2.r.4", "date of message creation must equal C.1.2 (ICH)")
 
 
 def _dates(found: Found, data: Extract) -> None:

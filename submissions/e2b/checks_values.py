@@ -32,7 +32,7 @@ _NS = k.XP_NS
 # `.//*[self::h:text or ...]` cost ~20x more on a 300-element message, so candidates are taken
 # from attributes and from tag-filtered iteration, and judged in Python.
 _CODE_SYSTEMS = etree.XPath(".//@codeSystem", namespaces=_NS)
-_VERSIONS = etree.XPath(".//@codeSystemVersion", namespaces=_NS)
+_VERSIONS = etree.XPath(".//@codeSystemVersion[not(../@codeSystem)]", namespaces=_NS)
 _UNITS = etree.XPath(".//@unit", namespaces=_NS)
 _TYPES = etree.XPath(".//@xsi:type", namespaces=_NS)
 _LANGUAGES = etree.XPath(".//@language", namespaces=_NS)
@@ -119,7 +119,7 @@ def _coded(message, found) -> None:
                           f"({', '.join(sorted(allowed, key=_numeric_first))})")
     for version in _VERSIONS(message):
         el = version.getparent()
-        if el.get("codeSystem") is None and el.get("code") is not None:
+        if el.get("code") is not None:
             found.add("ICH-PAIR", _where(el), "coded value with a version but no code system")
     if len(versions) > 1:
         found.add("ICH-MEDDRA", "E.i.2.1a", "more than one MedDRA version in one ICSR: "

@@ -95,3 +95,18 @@ def ucum_units() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def ucum_units_folded() -> frozenset[str]:
     return frozenset(unit.lower() for unit in ucum_units())
+
+
+# Units FDA's table allows for time-like quantities ("UCUM code: a (Year), mo (Month) ...").
+_TIME = frozenset({"s", "min", "h", "d", "wk", "mo", "a"})
+ELEMENT_UNITS: dict[str, frozenset[str]] = {
+    "D.2.2b": frozenset({"a", "mo", "wk", "d", "h", "10.a"}),
+    "D.10.2.2b": frozenset({"a", "mo", "wk", "d", "h", "10.a"}),
+    "D.2.2.1b": frozenset({"wk", "d", "mo", "{trimester}", "{Trimester}"}),
+    "G.k.6b": frozenset({"wk", "d", "mo", "{trimester}", "{Trimester}"}),
+    "E.i.6b": _TIME,
+    "G.k.4.r.6b": _TIME,
+    "G.k.9.i.3.1b": _TIME,
+    "G.k.9.i.3.2b": _TIME,
+    "G.k.4.r.3": _TIME | {"{cyclical}", "{asnecessary}", "{total}"},
+}

@@ -58,7 +58,10 @@ class Group:
 
     def has(self, element_id: str) -> bool:
         """The element carries a value or a nullFlavor (presence alone is not enough)."""
-        return any(hit.present for hit in self.fields.get(element_id, ()))
+        for hit in self.fields.get(element_id, ()):
+            if hit.value is not None or hit.null_flavor is not None:
+                return True
+        return False
 
 
 @dataclass

@@ -119,6 +119,18 @@ DRUG_OPTIONAL: dict[str, tuple[str, str] | Keyed] = {
                   "value"),
     "G.k.4.r.5": (f"{_DOSE}/h:effectiveTime/h:high | {_DOSE}/h:effectiveTime/h:comp/h:high",
                   "value"),
+    "G.k.4.r.2": (f"{_DOSE}/h:effectiveTime/h:period | {_DOSE}/h:effectiveTime/h:comp/h:period",
+                  "value"),
+    "G.k.4.r.3": (f"{_DOSE}/h:effectiveTime/h:period | {_DOSE}/h:effectiveTime/h:comp/h:period",
+                  "unit"),
+    "G.k.4.r.6a": (f"{_DOSE}/h:effectiveTime/h:width | {_DOSE}/h:effectiveTime/h:comp/h:width",
+                   "value"),
+    "G.k.4.r.6b": (f"{_DOSE}/h:effectiveTime/h:width | {_DOSE}/h:effectiveTime/h:comp/h:width",
+                   "unit"),
+    "G.k.9.i.3.1a": ("h:outboundRelationship1[@typeCode='SAS']/h:pauseQuantity", "value"),
+    "G.k.9.i.3.1b": ("h:outboundRelationship1[@typeCode='SAS']/h:pauseQuantity", "unit"),
+    "G.k.9.i.3.2a": ("h:outboundRelationship1[@typeCode='SAE']/h:pauseQuantity", "value"),
+    "G.k.9.i.3.2b": ("h:outboundRelationship1[@typeCode='SAE']/h:pauseQuantity", "unit"),
     "G.k.4.r.7": (f"{_DOSE}/h:consumable/h:instanceOfKind/h:productInstanceInstance"
                   "/h:lotNumberText", ""),
     "G.k.4.r.9.1": (f"{_DOSE}/h:consumable/h:instanceOfKind/h:kindOfProduct/h:formCode"

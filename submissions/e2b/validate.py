@@ -16,6 +16,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from . import constants as k
+from .codelists import ELEMENT_UNITS
 from .extract import Extract, Hit, batch_values, extract, group_id
 from .rules import DATA_DIR, ElementSpec, element_specs
 from .safexml import MAX_BYTES, E2BParseError, parse_xml
@@ -170,9 +171,10 @@ def _plan(spec: ElementSpec, profile: str) -> _Plan:
     max_length = (spec.max_length or 0) if spec.data_type in {"AN", "N", "A"} else 0
     numeric = spec.data_type in _NUMERIC and spec.codes is None
     date = spec.data_type == "Date/Time"
+    codes = ELEMENT_UNITS.get(spec.id, spec.codes)  # a unit element's list is its units
     return _Plan(spec, spec.name, allowed, ", ".join(sorted(allowed)) or "none", max_length,
-                 spec.codes, ", ".join(sorted(spec.codes)) if spec.codes is not None else "",
-                 numeric, date, bool(max_length or spec.codes is not None or numeric or date))
+                 codes, ", ".join(sorted(codes)) if codes is not None else "",
+                 numeric, date, bool(max_length or codes is not None or numeric or date))
 
 
 def _check_value(plan: _Plan, value: str, now: datetime, index: int) -> list[Failure]:

@@ -448,10 +448,11 @@ def _element_faults(element: str, hit, attr: str) -> Iterator[tuple[str, Callabl
     from submissions.e2b.validate import _plan
 
     plan = _plan(spec, "fda")
-    if spec.codes:
-        bad = "false" if spec.codes <= {"true", "false"} else (
-            "C99999" if any(c.startswith("C") for c in spec.codes) else "8")
-        if bad not in spec.codes:
+    codes = plan.codes  # the element's code list, or its unit list
+    if codes:
+        bad = "false" if codes <= {"true", "false"} else (
+            "C99999" if any(c.startswith("C") for c in codes) else "8")
+        if bad not in codes:
             yield "code", _set_value(attr, bad), frozenset({"ICH-CODE"})
     elif plan.max_length and attr != "value" and element not in {"E.i.1.1b"}:
         yield "length", _set_value(attr, "X" * (plan.max_length + 1)), frozenset({"ICH-LEN"})
