@@ -21,6 +21,7 @@ proportional to the coded and quantity elements, not to the whole message.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -94,11 +95,19 @@ def check_values(message: etree._Element, found) -> None:
             found.add("ICH-EMPTY", _where(el), "boolean without value or nullFlavor")
 
 
+@lru_cache(maxsize=1)
+def _checked_systems() -> frozenset[str]:
+    return frozenset({k.MEDDRA_OID, k.COUNTRY_OID, *oid_code_lists()})
+
+
 def _coded(message, found) -> None:
     lists = oid_code_lists()
     countries = country_codes()
     versions: set[str] = set()
+    checked = _checked_systems()
     for system in _CODE_SYSTEMS(message):
+        if system not in checked:  # most are observation codes (list 1.1.19): nothing to check
+            continue
         el = system.getparent()
         code = el.get("code")
         if el.get("nullFlavor"):

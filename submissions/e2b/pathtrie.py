@@ -130,22 +130,34 @@ def _steps(path: str) -> list[tuple[str, tuple[_Pred, ...]]]:
     return steps
 
 
-def _rel(el, tags: tuple[str, ...], attr: str, value: str) -> bool:
+def _rel_values(el, tags: tuple[str, ...], attr: str) -> list[str]:
+    """Every `attr` reached from `el` along the child path `tags`."""
     tag, rest = tags[0], tags[1:]
+    values = []
     for child in el.iterchildren(tag):
-        if _rel(child, rest, attr, value) if rest else child.get(attr) == value:
-            return True
-    return False
+        if rest:
+            values.extend(_rel_values(child, rest, attr))
+        else:
+            value = child.get(attr)
+            if value is not None:
+                values.append(value)
+    return values
 
 
-def _passes(el, preds: tuple[_Pred, ...]) -> bool:
+def _passes(el, preds: tuple[_Pred, ...], memo: dict) -> bool:
+    """`memo` caches relative-path values for `el`: sibling steps such as
+    `observation[h:code/@code='5']` and `observation[h:code/@code='32']` read `code` once."""
     for pred in preds:
         kind = pred.kind
         if kind == "eq":
             if el.get(pred.attr) != pred.value:
                 return False
         elif kind == "rel":
-            if not _rel(el, pred.path, pred.attr, pred.value):
+            key = (pred.path, pred.attr)
+            values = memo.get(key)
+            if values is None:
+                values = memo[key] = _rel_values(el, pred.path, pred.attr)
+            if pred.value not in values:
                 return False
         elif kind == "ne":
             if el.get(pred.attr) == pred.value:
@@ -231,9 +243,10 @@ def _walk(context, level: _Level, out: dict[str, list]) -> None:
         nodes = guarded.get(tag)
         if nodes is None:
             continue
+        memo: dict = {}
         for node in nodes:
             preds, position, targets, below = node
-            if preds and not _passes(child, preds):
+            if preds and not _passes(child, preds, memo):
                 continue
             if position:  # h:given[1]: the n-th child passing the step (only [1] in tables)
                 if counts is None:
