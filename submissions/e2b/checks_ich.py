@@ -64,6 +64,7 @@ def check_message(data: Extract, index: int, now: datetime) -> list:
     for position, drug in enumerate(data.drugs, start=1):
         _required(found, drug, _DRUG_REQUIRED, f"drug {position}")
     _empty(found, data)
+    _fixed_units(found, msg)
     _roles(found, data)
     _conditionals(found, data)
     _identifiers(found, msg)
@@ -120,6 +121,18 @@ def _empty(found: Found, data: Extract) -> None:
                 severity = "warning" if element == "C.5.4" and not study else "error"
                 found.add("ICH-EMPTY", element, "element present without a value or a "
                           f"nullFlavor (line {hit.line})", severity)
+
+
+# "Body Weight (kg)", "Height (cm)": the ICH element is the number in that unit.
+_FIXED_UNITS = {"D.3": "kg", "D.4": "cm", "D.10.4": "kg", "D.10.5": "cm"}
+
+
+def _fixed_units(found: Found, msg: Group) -> None:
+    for element, unit in _FIXED_UNITS.items():
+        for hit in msg.fields.get(element, ()):
+            if hit.value is not None and hit.node is not None and hit.node.get("unit") != unit:
+                found.add("ICH-UCUM", element, f"unit {hit.node.get('unit')!r}: {element} is "
+                          f"given in {unit}")
 
 
 _DRUG_ROLES = frozenset({"1", "2", "3", "4"})

@@ -230,3 +230,13 @@ def test_empty_narrative_and_product_name_are_rejected():
     found = _rules(validate(tree, "fda"))
     assert ("ICH-REQ", "H.1") in found
     assert ("ICH-REQ", "G.k.2.2") in found
+
+
+def test_weight_in_pounds_and_age_in_kilograms_are_rejected():
+    tree = _built()
+    tree.xpath("//h:observation[h:code/@code='7']/h:value", namespaces=XP_NS)[0].set("unit",
+                                                                                   "[lb_av]")
+    tree.xpath("//h:observation[h:code/@code='3']/h:value", namespaces=XP_NS)[0].set("unit", "kg")
+    found = _rules(validate(tree, "fda"))
+    assert ("ICH-UCUM", "D.3") in found
+    assert ("ICH-CODE", "D.2.2b") in found
