@@ -12,7 +12,8 @@ medical-history entry, each dose, each test result) and for blocks the tables do
 * ICH-COUNTRY (ISO 3166-1 alpha-2 or EU), ICH-LANG (ISO 639-2), ICH-UCUM (E2B's constrained
   UCUM list), ICH-CODE (ICH and FDA OID code lists: a code must come from its list).
 * ICH-EMPTY: an identifier without extension, a BL without value, an empty text element, a
-  coded element without code: "present" is not "provided".
+  coded element without code: "present" is not "provided". ICH-NF: a nullFlavor stands instead
+  of a value, never beside one.
 
 Candidates are selected in C (attribute XPaths, tag-filtered iteration), so the Python work is
 proportional to the coded and quantity elements, not to the whole message.
@@ -37,6 +38,7 @@ _VERSIONS = etree.XPath(".//@codeSystemVersion[not(../@codeSystem)]", namespaces
 _UNITS = etree.XPath(".//@unit", namespaces=_NS)
 _TYPES = etree.XPath(".//@xsi:type", namespaces=_NS)
 _LANGUAGES = etree.XPath(".//@language", namespaces=_NS)
+_NULL_FLAVORS = etree.XPath(".//@nullFlavor", namespaces=_NS)
 _H = "{" + k.HL7_NS + "}"
 _ID = _H + "id"
 _QUANTITY_TAGS = tuple(_H + tag for tag in ("doseQuantity", "period", "width", "numerator",
@@ -87,6 +89,13 @@ def check_values(message: etree._Element, found) -> None:
     for el in texts:
         if len(el) == 0 and not (el.text or "").strip() and el.get("nullFlavor") is None:
             found.add("ICH-EMPTY", _where(el), "text element without text or nullFlavor")
+    for flavor in _NULL_FLAVORS(message):
+        el = flavor.getparent()
+        value = el.get("value")
+        if value is not None and value.endswith(":"):
+            value = None  # a masked telecom keeps its scheme ("tel:"): no value
+        if el.get("code") or value or el.get("extension") or (el.text or "").strip():
+            found.add("ICH-NF", _where(el), f"nullFlavor {flavor} given together with a value")
     for el in message.iter(_TELECOM):
         if not el.get("value") and el.get("nullFlavor") is None:
             found.add("ICH-EMPTY", _where(el), "telecom without value or nullFlavor")

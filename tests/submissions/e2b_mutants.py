@@ -495,6 +495,8 @@ def _datatype_faults(message) -> Iterator[tuple[str, etree._Element, Callable, f
             yield "country", node, _set_value("code", "XX"), frozenset({"ICH-COUNTRY"})
         if system in lists and node.get("code"):
             yield "codelist", node, _set_value("code", "77"), frozenset({"ICH-CODE"})
+            yield "nf-beside-value", node, lambda el: el.set("nullFlavor", "UNK"), \
+                frozenset({"ICH-NF"})
         if node.get("language"):
             yield "language", node, _set_value("language", "english"), frozenset({"ICH-LANG"})
         if (tag == "id" and node.get("extension")

@@ -47,7 +47,8 @@ def test_generator_covers_every_fault_family():
     families = {key.split(":")[1] for key in GENERATED}
     assert {"empty", "code", "length", "nullflavor", "future", "baddate", "pq-unit", "pq-value",
             "pq-ucum", "meddra-version", "meddra-code", "meddra-version-format",
-            "meddra-code-format", "country", "codelist", "language", "id-extension"} <= families
+            "meddra-code-format", "country", "codelist", "nf-beside-value", "language",
+            "id-extension"} <= families
     assert len(GENERATED) > 300
 
 
