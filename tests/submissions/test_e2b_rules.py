@@ -11,7 +11,8 @@ import pytest
 from submissions.e2b import validate
 from submissions.e2b.rules import fda_rules, ich_element_ids
 
-from .e2b_mutants import ANY_ERROR, FDA_MUTANTS, Mutant, generated_mutants, mutate
+from .e2b_fda_mutants import FDA_MUTANTS
+from .e2b_mutants import ANY_ERROR, Mutant, generated_mutants, mutate
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "e2b.md"
 GENERATED = generated_mutants()
