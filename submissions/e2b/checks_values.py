@@ -49,6 +49,7 @@ _TEXT_TAGS = tuple(_H + tag for tag in (
 _NAME = _H + "name"
 _TELECOM = _H + "telecom"
 _ROOTS = ("2.16.840.1.113883.3.989.",)
+_PASS_TAGS = (_ID, _TELECOM, _NAME, *_TEXT_TAGS, *_QUANTITY_TAGS)
 _MEDDRA_CODE = re.compile(r"^\d{8}$")
 _MEDDRA_VERSION = re.compile(r"^\d{1,2}\.\d$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -76,16 +77,23 @@ def check_values(message: etree._Element, found) -> None:
         elif xsi_type in ("ST", "ED"):
             texts.append(xsi_type.getparent())
     quantities.extend(unit.getparent() for unit in _UNITS(message))
-    quantities.extend(message.iter(*_QUANTITY_TAGS))
+    # one tag-filtered traversal (in C) for identifiers, text, names, telecoms, quantities
+    for el in message.iter(*_PASS_TAGS):
+        tag = el.tag
+        if tag == _ID:
+            root = el.get("root")
+            if (root and root.startswith(_ROOTS) and not (el.get("extension") or "").strip()
+                    and el.get("nullFlavor") is None):
+                found.add("ICH-EMPTY", _where(el), f"identifier {root} without extension")
+        elif tag == _TELECOM:
+            if not el.get("value") and el.get("nullFlavor") is None:
+                found.add("ICH-EMPTY", _where(el), "telecom without value or nullFlavor")
+        elif tag in _QUANTITY_TAGS:
+            quantities.append(el)
+        elif tag != _NAME or el.get("codeSystem") is None:
+            texts.append(el)
     _quantities(quantities, found)
     _languages(message, found)
-    for el in message.iter(_ID):
-        root = el.get("root")
-        if (root and root.startswith(_ROOTS) and not (el.get("extension") or "").strip()
-                and el.get("nullFlavor") is None):
-            found.add("ICH-EMPTY", _where(el), f"identifier {root} without extension")
-    texts.extend(message.iter(*_TEXT_TAGS))
-    texts.extend(el for el in message.iter(_NAME) if el.get("codeSystem") is None)
     for el in texts:
         if len(el) == 0 and not (el.text or "").strip() and el.get("nullFlavor") is None:
             found.add("ICH-EMPTY", _where(el), "text element without text or nullFlavor")
@@ -96,9 +104,6 @@ def check_values(message: etree._Element, found) -> None:
             value = None  # a masked telecom keeps its scheme ("tel:"): no value
         if el.get("code") or value or el.get("extension") or (el.text or "").strip():
             found.add("ICH-NF", _where(el), f"nullFlavor {flavor} given together with a value")
-    for el in message.iter(_TELECOM):
-        if not el.get("value") and el.get("nullFlavor") is None:
-            found.add("ICH-EMPTY", _where(el), "telecom without value or nullFlavor")
     for el in booleans:
         if el.get("value") is None and el.get("nullFlavor") is None:
             found.add("ICH-EMPTY", _where(el), "boolean without value or nullFlavor")
