@@ -9,6 +9,7 @@ used as documentation, not executed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from lxml import etree
@@ -291,9 +292,16 @@ def _keyed(spec: Keyed, found_paths: dict, indexes: dict) -> list:
     if index is None:
         index = indexes[spec.container] = _index(found_paths.get("@" + spec.container, ()))
     found = index.get((spec.code, spec.system), ())
-    for tag in spec.tail:
-        found = [child for el in found for child in el.iterchildren(q(tag))]
+    for tag in _clark(spec.tail):
+        if not found:
+            break
+        found = [child for el in found for child in el.iterchildren(tag)]
     return found
+
+
+@lru_cache(maxsize=64)
+def _clark(tags: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(q(tag) for tag in tags)
 
 
 def _fields(node, table: _Table, found_paths: dict | None = None) -> dict[str, list[Hit]]:
