@@ -26,17 +26,9 @@ def _xp(path: str) -> etree.XPath:
 _DOC_TEXTS = _xp(f"{_IE}/h:reference/h:document/h:text")
 _CROSS_INDS = _xp(f"{_PAT}/h:subjectOf1/h:researchStudy/h:authorization/h:studyRegistration"
                   "/h:id[@root='2.16.840.1.113883.3.989.5.1.2.2.1.2.3']")
-_HISTORY = _xp(f"{_PAT}/h:subjectOf2/h:organizer[h:code/@code='1']/h:component/h:observation")
-_PAST_DRUGS = _xp(f"{_PAT}/h:subjectOf2/h:organizer[h:code/@code='2']/h:component"
-                  "/h:substanceAdministration")
 _PAST_DRUG_NAME = _xp("h:consumable/h:instanceOfKind/h:kindOfProduct/h:name")
-_DEATH_TIME = _xp(f"{_PAT}/h:player1/h:deceasedTime")
-_DEATH_CAUSES = _xp(f"{_PAT}/h:subjectOf2/h:observation[h:code/@code='32']/h:value")
-_AUTOPSY = _xp(f"{_PAT}/h:subjectOf2/h:observation[h:code/@code='5']")
 _AUTOPSY_CAUSES = _xp("h:outboundRelationship2/h:observation[h:code/@code='8']/h:value")
-_PARENT = _xp(f"{_PAT}/h:player1/h:role")
 _PARENT_SEX = _xp("h:associatedPerson/h:administrativeGenderCode")
-_TESTS = _xp(f"{_PAT}/h:subjectOf2/h:organizer[h:code/@code='3']/h:component/h:observation")
 _CAUSALITY = _xp(f"{_IE}/h:component/h:adverseEventAssessment/h:component"
                  "/h:causalityAssessment[h:code/@code='39']")
 _DEVICES = _xp("h:consumable/h:instanceOfKind/h:kindOfProduct/h:part/h:partProduct")
@@ -47,16 +39,54 @@ _LINKED = _xp(f"{_IE}/h:outboundRelationship/h:relatedInvestigation[h:code/@null
 # it two different code systems (5.1.2.1.1.7 in Scenario 6, 2.1.1.7 in Scenario 5).
 _FDA_ADDITIONAL = _xp("h:outboundRelationship2/h:observation[h:code/@code='9']"
                       "/h:value[not(@codeSystem='2.16.840.1.113883.3.989.2.1.1.17')]")
-_RACE_ETHNICITY = _xp(f"{_PAT}/h:subjectOf2/h:observation[h:code/@code='C17049' or "
-                      "h:code/@code='C16564']/h:value")
 _SUMMARIES = _xp(f"{_IE}/h:component/h:observationEvent[h:code/@code='36']/h:value")
 _H = "{" + k.HL7_NS + "}"
+_ROLE_PATH = ("controlActProcess", "subject", "investigationEvent", "component",
+              "adverseEventAssessment", "subject1", "primaryRole")
 IND_CENTRES = frozenset({"CDER_IND", "CBER_IND"})
 PREMARKET_CENTRES = IND_CENTRES | {"CDER_IND_EXEMPT_BA_BE"}
 DEVICE_MALFUNCTION = "C54026"
 DEVICE_PROBLEM = "C54451"
 REMEDIAL_ACTION = "C54594"
 NO_ADVERSE_EVENT = "10067482"  # MedDRA LLT "No adverse event" (device malfunction only)
+
+
+class _Patient:
+    """The patient's blocks, found in one pass over primaryRole's children (instead of an XPath
+    each): organizers and observations by code, the player's deceasedTime and parent role."""
+
+    def __init__(self, message) -> None:
+        self.organizers: dict[str | None, list] = {}
+        self.observations: dict[str | None, list] = {}
+        self.player = None
+        role = message
+        for tag in _ROLE_PATH:
+            role = role.find(_H + tag) if role is not None else None
+        if role is None:
+            return
+        for child in role:
+            if child.tag == _H + "subjectOf2":
+                for inner in child:
+                    code = inner.find(_H + "code")
+                    value = code.get("code") if code is not None else None
+                    if inner.tag == _H + "organizer":
+                        self.organizers.setdefault(value, []).append(inner)
+                    elif inner.tag == _H + "observation":
+                        self.observations.setdefault(value, []).append(inner)
+            elif child.tag == _H + "player1" and self.player is None:
+                self.player = child
+
+    def members(self, organizer_code: str, tag: str) -> list:
+        return [member for organizer in self.organizers.get(organizer_code, ())
+                for component in organizer.iterchildren(_H + "component")
+                for member in component.iterchildren(_H + tag)]
+
+    def values(self, *codes: str) -> list:
+        return [value for code in codes for obs in self.observations.get(code, ())
+                for value in obs.iterchildren(_H + "value")]
+
+    def player_children(self, tag: str) -> list:
+        return list(self.player.iterchildren(_H + tag)) if self.player is not None else []
 
 
 def _provided(el) -> bool:
@@ -83,6 +113,7 @@ def _child(el, *tags: str):
 def check_fda_blocks(message: etree._Element, data: Extract, ctx: dict, fail) -> None:
     """`ctx`: receiver, centre, report_type; `fail(rule, element[, severity])` records."""
     msg = data.message
+    patient = _Patient(message)
     receiver, centre = ctx["receiver"], ctx["centre"]
     report_type, study_type = ctx["report_type"], msg.value("C.5.4")
     premarket = receiver == "ZZFDA_PREMKT"
@@ -103,7 +134,8 @@ def check_fda_blocks(message: etree._Element, data: Extract, ctx: dict, fail) ->
         if report_type == "1" and msg.has("C.5.4"):
             fail("R0113", "C.5.4")
         died = any(r.value("E.i.3.2a") == "true" for r in data.reactions)
-        if report_type == "2" and died and not any(map(_provided, _DEATH_TIME(message))):
+        if report_type == "2" and died and not any(
+                map(_provided, patient.player_children("deceasedTime"))):
             fail("R0041", "D.9.1")
     if receiver == "ZZFDA" and centre == "CDER" and report_type == "2":
         if study_type not in {"1", "2", "3"}:
@@ -118,31 +150,31 @@ def check_fda_blocks(message: etree._Element, data: Extract, ctx: dict, fail) ->
     if report_type == "2" and ind_a:
         _causality(message, fail)
     _documents(message, fail)
-    _patient(message, fail)
-    _tests(message, fail)
+    _patient(patient, fail)
+    _tests(patient, fail)
     _devices(data, ctx, fail)
     for value in _SUMMARIES(message):
         if _text(value) and not value.get("language"):
             fail("R0099", "H.5.r.1b")
-    _warnings(message, data, ctx, fail)
+    _warnings(message, patient, data, ctx, fail)
 
 
 AGGREGATE = frozenset({"AGGREGATE", "AGGREGRATE"})  # FDA's table and examples spell both
 
 
-def _warnings(message, data: Extract, ctx: dict, fail) -> None:
+def _warnings(message, patient: _Patient, data: Extract, ctx: dict, fail) -> None:
     """FDA's W rules: reported as warnings, they do not reject the message."""
     msg = data.message
     d1 = msg.first("D.1")
-    patient = (d1.value or "").strip().upper() if d1 else ""
+    name = (d1.value or "").strip().upper() if d1 else ""
     linked = any(_provided(el) for el in _LINKED(message))
-    if patient in AGGREGATE:
+    if name in AGGREGATE:
         if not linked:
             fail("W0001", "C.1.10.r", "warning")
         if msg.value("C.5.4") != "1":
             fail("W0002", "C.5.4", "warning")
-    if patient in AGGREGATE | {"SUMMARY"} or (d1 is not None and d1.null_flavor == "NA"):
-        values = _RACE_ETHNICITY(message)
+    if name in AGGREGATE | {"SUMMARY"} or (d1 is not None and d1.null_flavor == "NA"):
+        values = patient.values("C17049", "C16564")
         codes = {_child(v.getparent(), "code").get("code"): v for v in values}
         for code, rule, element in (("C17049", "W0003", "FDA.D.11.r"),
                                     ("C16564", "W0004", "FDA.D.12")):
@@ -155,7 +187,7 @@ def _warnings(message, data: Extract, ctx: dict, fail) -> None:
             _FDA_ADDITIONAL(drug.element) for drug in data.drugs):
         fail("W0006", "FDA.G.k.10a", "warning")
     if (ctx["report_type"] == "2" and linked and msg.has("FDA.C.5.5a")
-            and patient not in AGGREGATE):
+            and name not in AGGREGATE):
         fail("W0010", "D.1", "warning")
 
 
@@ -199,35 +231,35 @@ def _documents(message, fail) -> None:
             fail("R0010", "C.1.6.1.r.2")
 
 
-def _patient(message, fail) -> None:
-    history = _HISTORY(message)
+def _patient(patient: _Patient, fail) -> None:
+    history = patient.members("1", "observation")
     coded = [obs for obs in history if _child(obs, "code") is not None
              and _child(obs, "code").get("codeSystem") == k.MEDDRA_OID]
     texts = [obs for obs in history if _child(obs, "code") is not None
              and _child(obs, "code").get("code") == k.OBS_HISTORY_TEXT]
     if not coded and not any(_provided(_child(obs, "value")) for obs in texts):
         fail("R0035", "D.7.2")
-    for past in _PAST_DRUGS(message):
+    for past in patient.members("2", "substanceAdministration"):
         if not any(_provided(name) for name in _PAST_DRUG_NAME(past)):
             fail("R0036", "D.8.r.1")
-    for cause in _DEATH_CAUSES(message):
+    for cause in patient.values("32"):
         if cause.get("code") and not _text(_child(cause, "originalText")):
             fail("R0044", "D.9.2.r.2")
-    autopsies = _AUTOPSY(message)
-    if any(_provided(el) for el in _DEATH_TIME(message)) and not any(
+    autopsies = patient.observations.get("5", [])
+    if any(_provided(el) for el in patient.player_children("deceasedTime")) and not any(
             _provided(_child(obs, "value")) for obs in autopsies):
         fail("R0045", "D.9.3")
     for autopsy in autopsies:
         for cause in _AUTOPSY_CAUSES(autopsy):
             if cause.get("code") and not _text(_child(cause, "originalText")):
                 fail("R0048", "D.9.4.r.2")
-    for parent in _PARENT(message):
+    for parent in patient.player_children("role"):
         if not any(_provided(sex) for sex in _PARENT_SEX(parent)):
             fail("R0051", "D.10.6")
 
 
-def _tests(message, fail) -> None:
-    for test in _TESTS(message):
+def _tests(patient: _Patient, fail) -> None:
+    for test in patient.members("3", "observation"):
         code = _child(test, "code")
         meddra = code is not None and code.get("codeSystem") == k.MEDDRA_OID and code.get("code")
         name_text = _text(_child(test, "code", "originalText"))
