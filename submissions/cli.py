@@ -1,4 +1,4 @@
-"""`pv e2b validate FILE... [--profile ich|fda|ema]`: validate E2B(R3) files, no database.
+"""`pv e2b validate FILE... [--profile ich|fda|ema] [--initial|--follow-up]`: no database.
 
 Prints `FILE: OK` or one line per failed rule, exits 1 if any file is invalid (or unreadable).
 Called by `pv/cli.py` through its pure-command table, so it must not import Django.
@@ -26,6 +26,11 @@ def validate_main(argv: list[str]) -> int:
     parser.add_argument("--profile", choices=PROFILES, default="ich",
                         help="rule set: ich (core), fda (ICH + FDA regional), ema (ICH + EU)")
     parser.add_argument("--warnings", action="store_true", help="also print warnings")
+    transmission = parser.add_mutually_exclusive_group()
+    transmission.add_argument("--initial", dest="initial", action="store_true", default=None,
+                              help="first transmission of the case (FDA R0101: no C.1.11.1)")
+    transmission.add_argument("--follow-up", dest="initial", action="store_false",
+                              help="a later version of a case (FDA R0011 does not apply)")
     args = parser.parse_args(argv)
 
     status = 0
@@ -37,7 +42,7 @@ def validate_main(argv: list[str]) -> int:
             sys.stderr.write(f"{path}: ERROR cannot read file: {reason}\n")
             status = 1
             continue
-        failures = validate(data, args.profile)
+        failures = validate(data, args.profile, initial=args.initial)
         bad = errors(failures)
         if bad:
             status = 1

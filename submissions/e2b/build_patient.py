@@ -172,10 +172,14 @@ def _patient(role, case: CaseSnapshot, clean: Scrub) -> None:
             obs = sub(sub(organizer, "component", {"typeCode": "COMP"}), "observation", _OBS)
             obs_code(obs, k.OBS_HISTORY_TEXT)
             typed(obs, "value", "ED").text = clean(patient.medical_history_text)
+        elif not patient.medical_history:
+            _history_unknown(organizer)
         if patient.concomitant_therapies:
             obs = sub(sub(organizer, "component", {"typeCode": "COMP"}), "observation", _OBS)
             obs_code(obs, "11")
             bl_value(obs, True)
+    else:
+        _history_unknown(_organizer(role, "1"))
 
     if patient.past_drugs:
         organizer = _organizer(role, "2")
@@ -346,3 +350,10 @@ def _dosage(relationship, dosage: Dosage, clean: Scrub) -> None:
         if dosage.dose_form_text:
             sub(form, "originalText", text=clean(dosage.dose_form_text))
     restore(adm, dosage.kept.get("dosage"), clean, "dosage")
+
+
+def _history_unknown(organizer) -> None:
+    """D.7.2 is required when D.7.1 is empty (ICH; FDA R0035): no history known is UNK."""
+    obs = sub(sub(organizer, "component", {"typeCode": "COMP"}), "observation", _OBS)
+    obs_code(obs, k.OBS_HISTORY_TEXT)
+    typed(obs, "value", "ED").set("nullFlavor", "UNK")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .checks_fda import check_fda_blocks
 from .checks_ich import Found
 from .extract import Extract
 from .rules import element_specs, fda_rules
@@ -48,66 +49,71 @@ def check_fda(data: Extract, batch: dict, index: int, *, initial: bool | None) -
     c17 = msg.first("C.1.7")
     if initial is not False and c17 is not None and c17.null_flavor == "NI":
         fail("R0011", "C.1.7")
-    if initial and "C.1.11.1" in msg.fields:
+    if initial and msg.has("C.1.11.1"):
         fail("R0101", "C.1.11.1")
-    if "C.1.11.1" in msg.fields and not msg.value("C.1.11.2"):
+    if msg.has("C.1.11.1") and not msg.value("C.1.11.2"):
         found.add("FDA-C.1.11.2", "C.1.11.2", "C.1.11.2 must be provided when C.1.11.1 is "
                   "provided")
     if receiver == FDA_POSTMARKET:
         _local_report_type(fail, msg)
     report_type = msg.value("C.1.3")
-    if msg.value("C.1.6.1") == "true" and "C.1.6.1.r.1" not in msg.fields:
+    if msg.value("C.1.6.1") == "true" and not msg.has("C.1.6.1.r.1"):
         fail("R0009", "C.1.6.1.r.1")
     if msg.value("C.1.9.1") == "true":
-        if "C.1.9.1.r.1" not in msg.fields:
+        if not msg.has("C.1.9.1.r.1"):
             fail("R0017", "C.1.9.1.r.1")
-        elif "C.1.9.1.r.2" not in msg.fields:
+        # r.1 and r.2 sit on one <id> (assigningAuthorityName, extension): check each id
+        elif any(source.present and not number.present for source, number in zip(
+                msg.fields.get("C.1.9.1.r.1", ()), msg.fields.get("C.1.9.1.r.2", ()),
+                strict=False)):
             fail("R0018", "C.1.9.1.r.2")
     regulatory = [s for s in data.sources if s.value("C.2.r.5") == "1"]
     if not regulatory:
         fail("R0021", "C.2.r.5")
     for source in regulatory:
-        if "C.2.r.3" not in source.fields:
+        if not source.has("C.2.r.3"):
             fail("R0019", "C.2.r.3")
-        if "C.2.r.4" not in source.fields:
+        if not source.has("C.2.r.4"):
             fail("R0020", "C.2.r.4")
     if (msg.value("C.3.1") or "7") != "7" and not msg.value("C.3.2"):
         fail("R0022", "C.3.2")
-    if report_type == "2" and "C.5.4" not in msg.fields:
+    if report_type == "2" and not msg.has("C.5.4"):
         fail("R0023", "C.5.4")
-    if report_type == "1" and centre == "CDER" and "C.5.4" in msg.fields:
-        # Reported, not enforced: FDA's own all-elements example (Scenario 6) is a spontaneous
-        # CDER report that carries C.5.4, and FDA publishes it as a valid instance.
-        fail("R0103", "C.5.4", "warning")
-    if receiver == FDA_POSTMARKET and "FDA.C.5.5a" in msg.fields:
+    if report_type == "1" and centre == "CDER" and msg.has("C.5.4"):
+        # FDA's all-elements example (Scenario 6, spontaneous, CDER) carries C.5.4 as a bare
+        # designation without code: not provided, so it passes, as at FDA's gateway.
+        fail("R0103", "C.5.4")
+    if receiver == FDA_POSTMARKET and msg.has("FDA.C.5.5a"):
         fail("R0107", "FDA.C.5.5a")
-    if receiver == FDA_POSTMARKET and "FDA.C.5.5b" in msg.fields:
+    if receiver == FDA_POSTMARKET and msg.has("FDA.C.5.5b"):
         fail("R0108", "FDA.C.5.5b")
     if premarket and centre in {"CDER_IND", "CBER_IND"}:
-        if report_type in {"1", "2"} and "FDA.C.5.5a" not in msg.fields:
+        if report_type in {"1", "2"} and not msg.has("FDA.C.5.5a"):
             fail("R0024", "FDA.C.5.5a")
         if report_type in {"3", "4"}:
             fail("R0112", "C.1.3")
     if premarket and centre == "CDER_IND_EXEMPT_BA_BE":
         if report_type != "2":
             fail("R0111", "C.1.3")
-        elif "FDA.C.5.5b" not in msg.fields:
+        elif not msg.has("FDA.C.5.5b"):
             fail("R0025", "FDA.C.5.5b")
-    has_a, has_b = "D.2.2a" in msg.fields, "D.2.2b" in msg.fields
+    has_a, has_b = msg.has("D.2.2a"), msg.has("D.2.2b")
     if has_b and not has_a:
         fail("R0029", "D.2.2a")
     if has_a and not has_b:
         fail("R0030", "D.2.2b")
     for reaction in data.reactions:
-        if reaction.value("E.i.1.1a") and "E.i.1.1b" not in reaction.fields:
+        if reaction.value("E.i.1.1a") and not reaction.has("E.i.1.1b"):
             fail("R0058", "E.i.1.1b")
     if centre == "CDER" and not any(r in {"1", "3", "4"} for r in data.roles.values()):
         fail("R0069", "G.k.1")
     for drug in data.drugs:
-        if "G.k.3.1" in drug.fields and "G.k.3.2" not in drug.fields:
+        if drug.has("G.k.3.1") and not drug.has("G.k.3.2"):
             fail("R0074", "G.k.3.2")
-        if "G.k.4.r.1a" in drug.fields and "G.k.4.r.1b" not in drug.fields:
+        if drug.has("G.k.4.r.1a") and not drug.has("G.k.4.r.1b"):
             fail("R0075", "G.k.4.r.1b")
+    check_fda_blocks(data.message.element, data, {
+        "receiver": receiver, "centre": centre, "report_type": report_type}, fail)
     return list(found)
 
 
@@ -130,7 +136,7 @@ def _fda_required(found: Found, data: Extract, premarket: bool) -> None:
         else:
             groups = [msg]
         for group in groups:
-            if element not in group.fields:
+            if not group.has(element):
                 found.add("FDA-REQ", element, f"Data value required for tag {element} "
                           f"({specs[element].name})")
 
@@ -168,7 +174,7 @@ def check_ema(data: Extract, batch: dict, index: int) -> list:
     for drug in data.drugs:
         # EDQM route/dose-form term ids are expected in the EU since 2022; free text alone
         # is accepted with a warning here until pv's dictionaries carry EDQM codes.
-        if "G.k.4.r.10.1" in drug.fields and "G.k.4.r.10.2b" not in drug.fields:
+        if drug.has("G.k.4.r.10.1") and not drug.has("G.k.4.r.10.2b"):
             found.add("EMA-EDQM", "G.k.4.r.10.2b", "route given as free text only; EU expects "
                       "the EDQM route term id", "warning")
     return list(found)

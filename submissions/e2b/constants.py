@@ -66,6 +66,7 @@ FDA_OBSERVATION = "2.16.840.1.113883.3.989.5.1.2.2.1.3"
 FDA_IND = "2.16.840.1.113883.3.989.5.1.2.2.1.2.1"  # FDA.C.5.5a IND number where the AE occurred
 FDA_PRE_ANDA = "2.16.840.1.113883.3.989.5.1.2.2.1.2.2"  # FDA.C.5.5b pre-ANDA number
 FDA_CROSS_REPORTED_IND = "2.16.840.1.113883.3.989.5.1.2.2.1.2.3"  # FDA.C.5.6.r
+FDA_SIMILAR_DEVICE = "2.16.840.1.113883.3.989.5.1.2.1.1.8"  # FDA.G.k.1.a (1 = similar device)
 
 # Observation codes (list …1.1.19) used on the case
 OBS_ADDITIONAL_DOCS = "1"

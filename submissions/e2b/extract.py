@@ -9,11 +9,19 @@ used as documentation, not executed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from lxml import etree
 
 from . import constants as k
+from .fields_optional import (
+    DRUG_OPTIONAL,
+    MESSAGE_OPTIONAL,
+    REACTION_OPTIONAL,
+    SOURCE_OPTIONAL,
+)
+from .pathtrie import Keyed, _Level, _steps, _trie, _walk
 from .xmlutil import q
 
 IE = "h:controlActProcess/h:subject/h:investigationEvent"
@@ -26,6 +34,12 @@ class Hit:
     value: str | None  # None when the element carries a nullFlavor instead (or is empty)
     null_flavor: str | None
     line: int | None
+    node: etree._Element | None = None  # the element the value was read from
+
+    @property
+    def present(self) -> bool:
+        """A value or a nullFlavor: an element that is there but empty counts as missing."""
+        return self.value is not None or self.null_flavor is not None
 
 
 @dataclass
@@ -43,6 +57,13 @@ class Group:
         hit = self.first(element_id)
         return hit.value if hit else None
 
+    def has(self, element_id: str) -> bool:
+        """The element carries a value or a nullFlavor (presence alone is not enough)."""
+        for hit in self.fields.get(element_id, ()):
+            if hit.value is not None or hit.null_flavor is not None:
+                return True
+        return False
+
 
 @dataclass
 class Extract:
@@ -52,6 +73,7 @@ class Extract:
     drugs: list[Group]
     roles: dict[str, str]  # drug UUID -> G.k.1
     relatedness: list[tuple[str, str]]  # (reaction UUID, drug UUID) of every G.k.9.i assessment
+    similar_devices: set[str] = field(default_factory=set)  # drug UUIDs with FDA.G.k.1.a = 1
 
     def groups(self):
         yield self.message
@@ -62,21 +84,6 @@ class Extract:
 
 def _obs(code: str, system: str = k.CL_OBSERVATION) -> str:
     return f"[h:code/@code='{code}'][h:code/@codeSystem='{system}']"
-
-
-class Keyed(NamedTuple):
-    """A field found through a per-group index of coded observations instead of an XPath.
-
-    Most E2B values hang off sibling observations told apart only by their code
-    (`outboundRelationship2/observation[code=27]/value` ...). Indexing those siblings once per
-    group by (code, codeSystem) replaces a dozen predicate XPaths, the validator's hot spot.
-    """
-
-    container: str  # key into CONTAINERS
-    code: str
-    system: str
-    tail: tuple[str, ...]  # child tags from the observation down to the value element
-    attr: str  # attribute holding the value, "" for text
 
 
 CONTAINERS = {
@@ -157,14 +164,14 @@ MESSAGE_FIELDS: dict[str, tuple[str, str] | Keyed] = {
     "H.1": (f"{IE}/h:text", ""),
     "H.2": ("h:controlActProcess/h:subject/h:investigationEvent/h:component/"
             "h:adverseEventAssessment/h:component1/h:observationEvent"
-            "[h:author/h:assignedEntity/h:code/@code='3']/h:value", ""),
+            "[h:code/@code='10'][h:author/h:assignedEntity/h:code/@code='3']/h:value", ""),
     "H.4": ("h:controlActProcess/h:subject/h:investigationEvent/h:component/"
             "h:adverseEventAssessment/h:component1/h:observationEvent"
-            "[h:author/h:assignedEntity/h:code/@code='1']/h:value", ""),
+            "[h:code/@code='10'][h:author/h:assignedEntity/h:code/@code='1']/h:value", ""),
 }
 
 _ENTITY = "h:relatedInvestigation/h:subjectOf2/h:controlActEvent/h:author/h:assignedEntity"
-SOURCE_FIELDS: dict[str, tuple[str, str]] = {
+SOURCE_FIELDS: dict[str, tuple[str, str] | Keyed] = {
     "C.2.r.1.1": (f"{_ENTITY}/h:assignedPerson/h:name/h:prefix", ""),
     "C.2.r.1.2": (f"{_ENTITY}/h:assignedPerson/h:name/h:given[1]", ""),
     "C.2.r.1.4": (f"{_ENTITY}/h:assignedPerson/h:name/h:family", ""),
@@ -200,7 +207,7 @@ REACTION_FIELDS: dict[str, tuple[str, str] | Keyed] = {
 
 _DOSE = "h:outboundRelationship2[@typeCode='COMP']/h:substanceAdministration"
 _KIND = "h:consumable/h:instanceOfKind/h:kindOfProduct"
-DRUG_FIELDS: dict[str, tuple[str, str]] = {
+DRUG_FIELDS: dict[str, tuple[str, str] | Keyed] = {
     "G.k.2.2": (f"{_KIND}/h:name", ""),
     "G.k.2.3.r.1": (f"{_KIND}/h:ingredient/h:ingredientSubstance/h:name", ""),
     "G.k.3.1": (f"{_KIND}/h:asManufacturedProduct/h:subjectOf/h:approval/h:id", "extension"),
@@ -222,228 +229,11 @@ DRUG_FIELDS: dict[str, tuple[str, str]] = {
 }
 
 
-# --- Path evaluation -----------------------------------------------------------------------
-# The tables above are restricted XPath: child steps in the HL7 namespace with simple predicates.
-# Running ~100 compiled XPaths per message was the validator's hot spot (each call sets up an
-# XPath context). Instead every table is compiled once into a trie of steps and a message is
-# walked once per block, sharing common prefixes (`{IE}/...`, the sender, the drug's kind of
-# product). The walk reproduces XPath's node-set for these paths exactly: child axis only, so
-# results come out in document order without duplicates.
-
-class _Pred(NamedTuple):
-    kind: str  # "eq", "ne", "has", "starts", "rel", "pos"
-    attr: str = ""
-    value: str = ""
-    path: tuple[str, ...] = ()  # Clark tags of a relative path ("rel"), or () ; pos in value
-
-
-def _split(text: str, sep: str) -> list[str]:
-    """Split on `sep` outside brackets, parentheses and quotes."""
-    parts, depth, quote, current = [], 0, "", []
-    for char in text:
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-        elif char == sep and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    parts.append("".join(current))
-    return parts
-
-
-def _name(step: str) -> str:
-    if not step.startswith("h:") or not step[2:].replace("_", "").isalnum():
-        raise ValueError(f"unsupported XPath step {step!r}")
-    return q(step[2:])
-
-
-def _literal(text: str) -> str:
-    if len(text) < 2 or text[0] != "'" or text[-1] != "'" or "'" in text[1:-1]:
-        raise ValueError(f"unsupported XPath literal {text!r}")
-    return text[1:-1]
-
-
-def _attr_name(text: str) -> str:
-    if not text.startswith("@") or not text[1:].isalnum():
-        raise ValueError(f"unsupported XPath attribute {text!r}")
-    return text[1:]
-
-
-def _predicate(text: str) -> _Pred:
-    if text.isdigit():
-        return _Pred("pos", value=text)
-    if text.startswith("not(") and text.endswith(")"):
-        attr, literal = text[4:-1].split("=", 1)
-        return _Pred("ne", _attr_name(attr), _literal(literal))
-    if text.startswith("starts-with(") and text.endswith(")"):
-        attr, literal = text[12:-1].split(",", 1)
-        return _Pred("starts", _attr_name(attr), _literal(literal))
-    if "=" not in text:
-        return _Pred("has", _attr_name(text))
-    left, literal = text.split("=", 1)
-    steps = left.split("/")
-    if len(steps) == 1:
-        return _Pred("eq", _attr_name(left), _literal(literal))
-    return _Pred("rel", _attr_name(steps[-1]), _literal(literal),
-                 tuple(_name(step) for step in steps[:-1]))
-
-
-def _brackets(text: str) -> list[str]:
-    """"[a][b='x]']" -> ["a", "b='x]'"]: the predicates of one step."""
-    preds, depth, quote, start = [], 0, "", 0
-    for position, char in enumerate(text):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char == "'":
-            quote = char
-        elif char == "[":
-            depth += 1
-            if depth == 1:
-                start = position + 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                preds.append(text[start:position])
-        elif depth == 0:
-            raise ValueError(f"unsupported XPath predicate list {text!r}")
-    return preds
-
-
-def _steps(path: str) -> list[tuple[str, tuple[_Pred, ...]]]:
-    steps = []
-    for raw in _split(path, "/"):
-        name, bracket, rest = raw.partition("[")
-        preds = tuple(_predicate(text) for text in _brackets(bracket + rest))
-        if any(pred.kind == "pos" for pred in preds[:-1]):
-            raise ValueError(f"a positional predicate must come last in {raw!r}")
-        steps.append((_name(name), preds))
-    return steps
-
-
-def _rel(el, tags: tuple[str, ...], attr: str, value: str) -> bool:
-    tag, rest = tags[0], tags[1:]
-    for child in el.iterchildren(tag):
-        if _rel(child, rest, attr, value) if rest else child.get(attr) == value:
-            return True
-    return False
-
-
-def _passes(el, preds: tuple[_Pred, ...]) -> bool:
-    for pred in preds:
-        kind = pred.kind
-        if kind == "eq":
-            if el.get(pred.attr) != pred.value:
-                return False
-        elif kind == "rel":
-            if not _rel(el, pred.path, pred.attr, pred.value):
-                return False
-        elif kind == "ne":
-            if el.get(pred.attr) == pred.value:
-                return False
-        elif kind == "has":
-            if el.get(pred.attr) is None:
-                return False
-        elif kind == "starts" and not (el.get(pred.attr) or "").startswith(pred.value):
-            return False
-    return True
-
-
-class _Node:
-    """One trie step: children of the context element with this tag that pass `preds`."""
-
-    __slots__ = ("key", "preds", "position", "targets", "children")
-
-    def __init__(self, preds: tuple[_Pred, ...]):
-        self.key = preds
-        self.position = int(preds[-1].value) if preds and preds[-1].kind == "pos" else 0
-        self.preds = preds[:-1] if self.position else preds
-        self.targets: list[str] = []  # result keys collected at this step
-        self.children: dict[str, list[_Node]] = {}  # tag -> steps below
-
-
-# A compiled level: ({tag: (result keys, level below)} for steps without predicates,
-#                    {tag: ((predicates, position, result keys, level below), ...)})
-_Level = tuple
-
-
-def _trie(paths: dict[str, str]) -> _Level:
-    root: dict[str, list[_Node]] = {}
-    for key, path in paths.items():
-        level, node = root, None
-        for tag, preds in _steps(path):
-            nodes = level.setdefault(tag, [])
-            node = next((n for n in nodes if n.key == preds), None)
-            if node is None:
-                node = _Node(preds)
-                nodes.append(node)
-            level = node.children
-        node.targets.append(key)
-    return _freeze(root)
-
-
-def _freeze(level: dict[str, list[_Node]]) -> _Level:
-    """Steps without predicates (most of them) go to `simple`, the rest to `guarded`."""
-    simple, guarded = {}, {}
-    for tag, nodes in level.items():
-        frozen = tuple((n.preds, n.position, tuple(n.targets), _freeze(n.children))
-                       for n in nodes)
-        if len(frozen) == 1 and not frozen[0][0] and not frozen[0][1]:
-            simple[tag] = frozen[0][2:]
-        else:
-            guarded[tag] = frozen
-    return simple, guarded
-
-
-def _walk(context, level: _Level, out: dict[str, list]) -> None:
-    """Collect, per key, the elements its path selects below `context` (document order).
-
-    One pass over the children of each element on the way, dispatching on the tag: cheaper
-    than one XPath (or one `iterchildren(tag)`) per path step.
-    """
-    simple, guarded = level
-    counts = None
-    for child in context:
-        tag = child.tag
-        entry = simple.get(tag)
-        if entry is not None:
-            targets, below = entry
-            for key in targets:
-                found = out.get(key)
-                if found is None:
-                    out[key] = [child]
-                else:
-                    found.append(child)
-            if below:
-                _walk(child, below, out)
-            continue
-        nodes = guarded.get(tag)
-        if nodes is None:
-            continue
-        for node in nodes:
-            preds, position, targets, below = node
-            if preds and not _passes(child, preds):
-                continue
-            if position:  # h:given[1]: the n-th child passing the step (only [1] in tables)
-                if counts is None:
-                    counts = {}
-                seen = counts[id(node)] = counts.get(id(node), 0) + 1
-                if seen != position:
-                    continue
-            for key in targets:
-                found = out.get(key)
-                if found is None:
-                    out[key] = [child]
-                else:
-                    found.append(child)
-            if below:
-                _walk(child, below, out)
+# The optional elements: checked for length, nullFlavor, code list and date like the rest.
+MESSAGE_FIELDS.update(MESSAGE_OPTIONAL)
+SOURCE_FIELDS.update(SOURCE_OPTIONAL)
+REACTION_FIELDS.update(REACTION_OPTIONAL)
+DRUG_FIELDS.update(DRUG_OPTIONAL)
 
 
 class _Table(NamedTuple):
@@ -462,7 +252,7 @@ def _compile(table, extra: dict[str, str] | None = None) -> _Table:
         else:
             path, attr = spec
             paths[element] = path
-            telecom = attr == "value" and _steps(path)[-1][0] == q("telecom")
+            telecom = attr == "value" and _steps(path.split(" | ")[0])[-1][0] == q("telecom")
             fields.append((element, None, attr, telecom))
     return _Table(_trie(paths), tuple(fields))
 
@@ -502,9 +292,16 @@ def _keyed(spec: Keyed, found_paths: dict, indexes: dict) -> list:
     if index is None:
         index = indexes[spec.container] = _index(found_paths.get("@" + spec.container, ()))
     found = index.get((spec.code, spec.system), ())
-    for tag in spec.tail:
-        found = [child for el in found for child in el.iterchildren(q(tag))]
+    for tag in _clark(spec.tail):
+        if not found:
+            break
+        found = [child for el in found for child in el.iterchildren(tag)]
     return found
+
+
+@lru_cache(maxsize=64)
+def _clark(tags: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(q(tag) for tag in tags)
 
 
 def _fields(node, table: _Table, found_paths: dict | None = None) -> dict[str, list[Hit]]:
@@ -527,9 +324,9 @@ def _fields(node, table: _Table, found_paths: dict | None = None) -> dict[str, l
                     value = value.split(":", 1)[1]
             else:  # plain text nodes are the norm; itertext() only for mixed content
                 value = el.text if len(el) == 0 else "".join(el.itertext())
-            if null_flavor or not value:
+            if null_flavor or not value or value.isspace():
                 value = None
-            hits.append(Hit(value, null_flavor, el.sourceline))
+            hits.append(Hit(value, null_flavor, el.sourceline, el))
         out[element] = hits
     return out
 
@@ -570,6 +367,7 @@ def extract(message: etree._Element) -> Extract:
     found: dict[str, list] = {}
     _walk(message, _MESSAGE.trie, found)
     roles: dict[str, str] = {}
+    similar: set[str] = set()
     relatedness: list[tuple[str, str]] = []
     for assessment in found.get("#causality", ()):
         code = _attrs(assessment, _CODE, "code")
@@ -577,8 +375,12 @@ def extract(message: etree._Element) -> Extract:
         if not code or not products:
             continue
         if code[0] == k.OBS_CAUSALITY_ROLE:
-            value = _attrs(assessment, _VALUE, "code")
-            roles[products[0]] = value[0] if value else ""
+            value = next(assessment.iterchildren(_VALUE), None)
+            system = value.get("codeSystem") if value is not None else None
+            if system == k.FDA_SIMILAR_DEVICE:  # FDA.G.k.1.a rides on the same observation
+                similar.add(products[0])
+                continue
+            roles[products[0]] = (value.get("code") or "") if value is not None else ""
         elif code[0] == k.OBS_CAUSALITY:
             effects = _attrs2(assessment, _SUBJECT1, _EFFECT_REF, "root")
             relatedness.append((effects[0] if effects else "", products[0]))
@@ -589,6 +391,7 @@ def extract(message: etree._Element) -> Extract:
         drugs=[Group(d, _fields(d, _DRUG)) for d in found.get("#drugs", ())],
         roles=roles,
         relatedness=relatedness,
+        similar_devices=similar,
     )
 
 

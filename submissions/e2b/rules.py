@@ -20,7 +20,7 @@ FDA_TABLE = DATA_DIR / "rules" / "fda" / "FDA_E2B_R3_core_regional_data_elements
 FDA_RULES = DATA_DIR / "rules" / "fda" / "FDA_E2B_R3_rejection_warning_rules.csv"
 
 _NULL_FLAVOR_COLUMNS = ("NI", "MSK", "UNK", "NA", "ASKU", "NASK", "NINF", "PINF", "OTH")
-_CODE_RE = re.compile(r"(?:^|\s)(\d{1,2})\s*=")
+_CODE_RE = re.compile(r"(?:^|\s)(\d{1,2}|C\d{4,6})\s*=")  # ICH "1=..."; FDA's NCI "C16352=..."
 _RULE_ID_RE = re.compile(r"^[RW]\d{4}$")
 
 
@@ -72,6 +72,18 @@ def element_specs() -> dict[str, ElementSpec]:
                                         "fda_premarket": pre,
                                         "fda_null_flavors": spec.null_flavors})
     return specs
+
+
+@lru_cache(maxsize=1)
+def ich_element_ids() -> tuple[str, ...]:
+    """Every data element numbered in the ICH table, in table order."""
+    rows = _read(ICH_TABLE)
+    ids = []
+    for row in rows[2:]:
+        element = _cell(row, 2)
+        if element and element[0].isalpha() and element not in ids:
+            ids.append(element)
+    return tuple(ids)
 
 
 @lru_cache(maxsize=1)

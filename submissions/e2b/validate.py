@@ -16,6 +16,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from . import constants as k
+from .codelists import ELEMENT_UNITS
 from .extract import Extract, Hit, batch_values, extract, group_id
 from .rules import DATA_DIR, ElementSpec, element_specs
 from .safexml import MAX_BYTES, E2BParseError, parse_xml
@@ -95,11 +96,24 @@ def business_rules(root: etree._Element, profile: str = "ich", *, initial: bool 
         out.append(Failure("ICH-CODE", "N.1.1", f"value {batch['N.1.1']!r} is not allowed"))
     if batch["N.1.5"]:
         out.extend(check_date("N.1.5", batch["N.1.5"], now, None))
+    for element in ("N.1.2", "N.1.3", "N.1.4"):
+        limit = specs[element].max_length
+        if batch[element] and limit and len(batch[element]) > limit:
+            out.append(Failure("ICH-LEN", element, f"{len(batch[element])} characters, "
+                               f"maximum {limit}"))
     messages = _XP_MESSAGES(root)
     if not messages:
         out.append(Failure("ICH-REQ", "N.2.r", "the batch holds no ICSR message"))
+    message_ids: dict[str, int] = {}
     for index, message in enumerate(messages, start=1):
         data = extract(message)
+        message_id = data.message.value("N.2.r.1")
+        if message_id is not None:
+            if message_id in message_ids:
+                out.append(Failure("ICH-DUP", "N.2.r.1", f"message identifier {message_id!r} "
+                                   f"repeats message {message_ids[message_id]} of the batch",
+                                   message_index=index))
+            message_ids.setdefault(message_id, index)
         found = generic_checks(data, profile, now, index) + check_message(data, index, now)
         if profile == "fda":
             found += check_fda(data, batch, index, initial=initial)
@@ -157,9 +171,10 @@ def _plan(spec: ElementSpec, profile: str) -> _Plan:
     max_length = (spec.max_length or 0) if spec.data_type in {"AN", "N", "A"} else 0
     numeric = spec.data_type in _NUMERIC and spec.codes is None
     date = spec.data_type == "Date/Time"
+    codes = ELEMENT_UNITS.get(spec.id, spec.codes)  # a unit element's list is its units
     return _Plan(spec, spec.name, allowed, ", ".join(sorted(allowed)) or "none", max_length,
-                 spec.codes, ", ".join(sorted(spec.codes)) if spec.codes is not None else "",
-                 numeric, date, bool(max_length or spec.codes is not None or numeric or date))
+                 codes, ", ".join(sorted(codes)) if codes is not None else "",
+                 numeric, date, bool(max_length or codes is not None or numeric or date))
 
 
 def _check_value(plan: _Plan, value: str, now: datetime, index: int) -> list[Failure]:

@@ -85,7 +85,9 @@ def make_case(*, free_text: str = CONTACT, **changes) -> CaseSnapshot:
         indications=[Indication(f"chest infection {free_text}",
                                 Code("10008479", MEDDRA_OID, "27.0"))],
         action_taken=ActionTaken.WITHDRAWN,
-        relatedness=[Relatedness(rash.id, f"related {free_text}", "reporter", "introspection")],
+        # G.k.9.i.2.r.3 holds at most 60 characters (ICH); the validator rejects longer results
+        relatedness=[Relatedness(rash.id, f"related {free_text}"[:60], "reporter",
+                                 "introspection")],
         additional_info=f"bought online {free_text}",
     )
     base = {

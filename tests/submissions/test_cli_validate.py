@@ -61,3 +61,19 @@ def test_pv_command_dispatches_without_django(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"{good}: OK"
+
+
+def test_initial_flag_applies_r0101_and_follow_up_lifts_r0011(tmp_path, capsys):
+    from submissions.e2b.versions import nullification
+
+    voided = _write(tmp_path, "voided.xml", build_icsr(nullification(make_case(), reason="dup"),
+                                                       header()))
+    assert validate_main(["--profile", "fda", voided]) == 0
+    assert validate_main(["--profile", "fda", "--initial", voided]) == 1
+    assert "[R0101] C.1.11.1" in capsys.readouterr().out
+    capsys.readouterr()
+    migrated = _write(tmp_path, "r2.xml", build_icsr(make_case(expedited=None), header()))
+    validate_main(["--profile", "fda", migrated])
+    assert "[R0011] C.1.7" in capsys.readouterr().out
+    validate_main(["--profile", "fda", "--follow-up", migrated])
+    assert "[R0011]" not in capsys.readouterr().out

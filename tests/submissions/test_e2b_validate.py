@@ -182,3 +182,61 @@ def test_ema_profile_checks_eudravigilance_receiver():
 def test_unknown_profile_is_refused():
     with pytest.raises(ValueError, match="unknown profile"):
         validate(build_icsr(make_case(), header()), "mhra")
+
+
+def test_batch_number_length_and_duplicate_message_ids():
+    # given a batch of two messages with one message id and a 101-character batch number
+    tree = build_batch_tree(header(), [make_case(), make_case()])
+    ids = tree.xpath("h:PORR_IN049016UV/h:id", namespaces=XP_NS)
+    ids[1].set("extension", ids[0].get("extension"))
+    tree.xpath("h:id", namespaces=XP_NS)[0].set("extension", "B" * 101)
+    # when validated, then both are errors
+    found = _rules(validate(tree, "ich"))
+    assert ("ICH-DUP", "N.2.r.1") in found
+    assert ("ICH-LEN", "N.1.2") in found
+
+
+PRESENT_BUT_EMPTY = {
+    "C.1.1 id without extension": (f"{IE}/h:id[@root='2.16.840.1.113883.3.989.2.1.3.1']",
+                                   "extension"),
+    "C.1.3 value without code": (f"{IE}/h:subjectOf2/h:investigationCharacteristic"
+                                 "[h:code/@code='1']/h:value", "code"),
+    "E.i.7 value without code": ("//h:observation[h:code/@code='27']/h:value", "code"),
+    "G.k.1 value without code": ("//h:causalityAssessment[h:code/@code='20']/h:value", "code"),
+    "D.5 without code": ("//h:player1/h:administrativeGenderCode", "code"),
+    "C.2.r.4 without code": ("//h:asQualifiedEntity/h:code", "code"),
+    "FDA.C.1.7.1 without code": ("//h:observationEvent[h:code/@code='C54588']/h:value", "code"),
+    "E.i.2.1b MedDRA value without code": ("//h:observation[h:code/@code='29']/h:value", "code"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(PRESENT_BUT_EMPTY))
+def test_an_element_present_without_its_value_is_rejected(fault):
+    # given pv's own valid case with one element stripped of its value attribute
+    path, attr = PRESENT_BUT_EMPTY[fault]
+    tree = _built()
+    assert errors(validate(tree, "fda")) == []
+    node = tree.xpath(path, namespaces=XP_NS)[0]
+    del node.attrib[attr]
+    # when validated with the FDA profile, then it is rejected
+    assert errors(validate(tree, "fda")), fault
+
+
+def test_empty_narrative_and_product_name_are_rejected():
+    tree = _built()
+    tree.xpath(f"{IE}/h:text", namespaces=XP_NS)[0].text = ""
+    tree.xpath("//h:organizer[h:code/@code='4']//h:kindOfProduct/h:name",
+               namespaces=XP_NS)[0].text = " "
+    found = _rules(validate(tree, "fda"))
+    assert ("ICH-REQ", "H.1") in found
+    assert ("ICH-REQ", "G.k.2.2") in found
+
+
+def test_weight_in_pounds_and_age_in_kilograms_are_rejected():
+    tree = _built()
+    tree.xpath("//h:observation[h:code/@code='7']/h:value", namespaces=XP_NS)[0].set("unit",
+                                                                                   "[lb_av]")
+    tree.xpath("//h:observation[h:code/@code='3']/h:value", namespaces=XP_NS)[0].set("unit", "kg")
+    found = _rules(validate(tree, "fda"))
+    assert ("ICH-UCUM", "D.3") in found
+    assert ("ICH-CODE", "D.2.2b") in found
