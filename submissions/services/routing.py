@@ -8,6 +8,7 @@ import uuid
 from django.db import transaction
 
 from pv.audit import audit_record
+from pv.core.outbox import task_enqueue_on_commit
 from pv.core.regions import region_of
 from pv.models import Case, Partner
 from submissions import clocks
@@ -140,5 +141,5 @@ def submission_route_case(*, case: Case, actor="system") -> list[Submission]:
 
     for submission in created:
         sid = str(submission.id)
-        transaction.on_commit(lambda sid=sid: submission_prepare_task.delay(sid))
+        task_enqueue_on_commit(submission_prepare_task, sid)
     return created
