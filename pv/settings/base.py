@@ -36,6 +36,9 @@ def database_from_url(url: str, *, sqlite_path: Path) -> dict:
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+        # Outbox/faults: a database that does not answer fails a connection in seconds (a 503,
+        # a task retry), instead of holding a request or a worker for minutes.
+        options.setdefault("connect_timeout", env("PV_DB_CONNECT_TIMEOUT", "5"))
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),

@@ -53,16 +53,28 @@ def database_url() -> str:
     return f"postgresql://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    """A port nothing listens on. `PV_TEST_PORTS=first-last` keeps the tests inside a range."""
+    """A port nothing listens on, never the same twice in a run. `PV_TEST_PORTS=first-last`
+    keeps the tests inside a range (otherwise the system picks)."""
     first, _, last = os.environ.get("PV_TEST_PORTS", "0-0").partition("-")
-    for port in range(int(first), int(last or first) + 1):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
+    for _ in range(200):
+        for port in range(int(first), int(last or first) + 1):
+            if port in _HANDED_OUT:
                 continue
-            return sock.getsockname()[1]
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                port = sock.getsockname()[1]
+            if port not in _HANDED_OUT:
+                _HANDED_OUT.add(port)
+                return port
+        if first != "0":
+            _HANDED_OUT.clear()  # the range is used up: reuse ports of finished tests
     raise RuntimeError("no free port in PV_TEST_PORTS")
 
 
