@@ -8,6 +8,7 @@ test database, its own queue, and outbox timings in seconds instead of minutes.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -226,3 +227,22 @@ class TcpProxy:
         self.running = False
         self.cut()
         self.server.close()
+
+
+def forget_queue(queue: str) -> None:
+    """Drop a test queue from Redis: its pending messages, its bindings, and the unacked
+    entries of a killed worker (which would otherwise wait for the visibility timeout)."""
+    if not BROKER.startswith("redis"):
+        return
+    import redis  # noqa: PLC0415 (only with a Redis broker)
+
+    client = redis.Redis.from_url(BROKER)
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    for tag, raw in client.hgetall("unacked").items():
+        try:
+            routing_key = json.loads(raw)[2]
+        except (ValueError, IndexError, TypeError):
+            continue
+        if routing_key == queue:
+            client.hdel("unacked", tag)
+            client.zrem("unacked_index", tag)
