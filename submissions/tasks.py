@@ -48,9 +48,10 @@ def submission_prepare_task(self, submission_id: str) -> None:
         raise
 
 
-# Not reject_on_worker_lost: a worker killed mid-POST leaves the row `sending`, and only the
-# sweeper (after the grace period) decides to send it again.
-@shared_task(bind=True, acks_late=True, max_retries=None)
+# Not reject_on_worker_lost: a worker lost mid-POST leaves the row `sending`, and only the
+# sweeper (after the grace period) decides to send it again; an immediate redelivery would find
+# the claim taken and do nothing anyway.
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=False, max_retries=None)
 def submission_send_task(self, submission_id: str) -> None:
     try:
         submission = Submission.objects.select_related("recipient").filter(id=submission_id).first()
