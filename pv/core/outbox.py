@@ -22,6 +22,10 @@ logger = logging.getLogger(__name__)
 def task_enqueue(task, *args, **options) -> bool:
     """Publish `task(*args)`; True when the broker took it. A broker failure is logged, never
     raised: the state is already committed and a sweeper will publish it again."""
+    if _in_process(task):
+        # Eager (demo, unit tests): no broker to lose, and the task's own errors must show.
+        task.apply_async(args=args, **options)
+        return True
     try:
         task.apply_async(args=args, **options)
     except Exception:  # any broker or connection error: the sweepers are the safety net
@@ -33,6 +37,10 @@ def task_enqueue(task, *args, **options) -> bool:
         )
         return False
     return True
+
+
+def _in_process(task) -> bool:
+    return bool(task.app.conf.task_always_eager)
 
 
 def task_enqueue_on_commit(task, *args, **options) -> None:

@@ -36,8 +36,9 @@ def client(api_client, admin_user, canary_member):
 def test_broker_down_at_intake_still_accepts_and_the_sweeper_screens_each_post_once(
     client, django_capture_on_commit_callbacks, settings
 ):
-    # given a broker that refuses every publish
+    # given a broker (not eager tasks) that refuses every publish
     with (
+        patch("pv.core.outbox._in_process", return_value=False),
         patch("celery.app.task.Task.apply_async", side_effect=BrokerDown("connection refused")),
         django_capture_on_commit_callbacks(execute=True),
     ):
@@ -65,6 +66,7 @@ def test_the_sweeper_leaves_items_within_their_grace_period_alone(
     client, django_capture_on_commit_callbacks
 ):
     with (
+        patch("pv.core.outbox._in_process", return_value=False),
         patch("celery.app.task.Task.apply_async", side_effect=BrokerDown("down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
