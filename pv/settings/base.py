@@ -282,10 +282,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # A request publishing to a dead broker gives up quickly (and logs); it never fails the request.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
-    "interval_start": 0,
-    "interval_step": 0.5,
-    "interval_max": 1,
+    "max_retries": 1,
+    "interval_start": 0.2,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_DEFAULT_QUEUE = env("PV_CELERY_QUEUE", "celery")
