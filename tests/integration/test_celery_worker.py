@@ -20,6 +20,7 @@ from django.db import connection
 
 from intake.models import Post, ScreeningStatus
 from tests.factories import MemberFactory, PostFactory
+from tests.integration.procs import forget_queue
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -78,6 +79,7 @@ def worker():
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+    forget_queue(queue)  # what the start-up sweeps left behind
 
 
 def test_real_worker_runs_and_acknowledges_an_intake_task(worker):
