@@ -10,6 +10,7 @@ Screening skips items already screened by the current pipeline version, so a cop
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -17,6 +18,8 @@ from django.utils import timezone
 
 from intake.models import AEReport, Post, ScreeningStatus
 from pv.core.outbox import outbox_grace, task_enqueue_on_commit
+
+logger = logging.getLogger(__name__)
 
 SWEEP_CHUNK = 500  # ids per republished screening task
 SWEEP_LIMIT = 20_000  # items per sweep; the next sweep takes the rest
@@ -50,4 +53,8 @@ def intake_items_sweep(*, now: datetime | None = None, limit: int = SWEEP_LIMIT)
                     intake_items_screen_task, kind, ids[start : start + SWEEP_CHUNK]
                 )
         counts[kind] = len(ids)
+    if any(counts.values()):
+        # Work that waited past its grace period: a lost publish, a killed worker, or a queue
+        # slower than the grace (then raise PV_OUTBOX_GRACE_SECONDS).
+        logger.warning("intake sweep republished screening for %s", counts)
     return counts
