@@ -260,9 +260,14 @@ PV_OUTBOX_SWEEPERS = [
     "intake.tasks.intake_sweep_task",
     "submissions.tasks.submission_sweep_task",
     "followup.tasks.followup_beat_task",
+    "signals.tasks.signal_run_sweep_task",
 ]
 CELERY_BEAT_SCHEDULE["intake-sweep-unscreened"] = {
     "task": "intake.tasks.intake_sweep_task",
+    "schedule": PV_OUTBOX_SWEEP_INTERVAL,
+}
+CELERY_BEAT_SCHEDULE["signals-sweep-queued-runs"] = {
+    "task": "signals.tasks.signal_run_sweep_task",
     "schedule": PV_OUTBOX_SWEEP_INTERVAL,
 }
 CELERY_BEAT_SCHEDULE["submissions-sweep-stuck"]["schedule"] = PV_OUTBOX_SWEEP_INTERVAL
