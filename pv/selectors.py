@@ -12,7 +12,9 @@ from pv.models import Case, CaseDrug, CaseReaction, Member, Partner, Product, Us
 _CASE_SNAPSHOT_FIELDS = [
     f.name
     for f in Case._meta.concrete_fields
-    if f.name not in {"id", "created_at", "updated_at", "member", "predecessor", "created_by"}
+    # routed_at is the outbox's bookkeeping (submissions), not case content.
+    if f.name
+    not in {"id", "created_at", "updated_at", "member", "predecessor", "created_by", "routed_at"}
 ]
 _CHILD_SKIP = {"id", "case", "created_at", "updated_at"}
 

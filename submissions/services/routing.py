@@ -6,6 +6,7 @@ import logging
 import uuid
 
 from django.db import transaction
+from django.utils import timezone
 
 from pv.audit import audit_record
 from pv.core.outbox import task_enqueue_on_commit
@@ -139,6 +140,8 @@ def submission_route_case(*, case: Case, actor="system") -> list[Submission]:
         created.append(submission)
     from submissions.tasks import submission_prepare_task  # noqa: PLC0415
 
+    # The outbox mark: this version is routed (its submissions carry on from `queued`).
+    Case.objects.filter(id=case.id).update(routed_at=timezone.now())
     for submission in created:
         sid = str(submission.id)
         task_enqueue_on_commit(submission_prepare_task, sid)

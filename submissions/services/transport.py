@@ -13,7 +13,7 @@ from django.utils import timezone
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
 from pv.core.outbox import outbox_grace, task_enqueue_on_commit
-from pv.models import Partner
+from pv.models import Case, Partner
 from submissions.e2b import E2BParseError, parse_ack
 from submissions.models import Submission
 from submissions.transport import GatewayRefused, GatewayUnavailable, push_xml
@@ -171,6 +171,7 @@ def submission_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """The submissions outbox sweeper: republish every unfinished submission whose task is
     overdue by a grace period (lost at publish, worker killed, retries used up).
 
+    - a latest case version with day 0 never routed -> route it;
     - queued (never prepared) -> prepare again;
     - validated for a push partner, untouched for longer than the longest retry wait plus the
       grace (a worker killed while holding a retry) -> send again;
@@ -178,12 +179,15 @@ def submission_sweep(*, now: datetime | None = None) -> dict[str, int]:
     The claims in prepare and send keep a copy from doing the work twice; the receiver
     de-duplicates on the message id (N.2.r.1), which never changes between attempts.
     """
-    from submissions.tasks import submission_prepare_task, submission_send_task  # noqa: PLC0415
+    from submissions.tasks import (  # noqa: PLC0415
+        case_route_task,
+        submission_prepare_task,
+        submission_send_task,
+    )
 
     now = now or timezone.now()
     grace = outbox_grace()
     retry_wait = timedelta(seconds=settings.PV_TASK_RETRY_MAX_SECONDS)
-    counts = {}
     with transaction.atomic():
         queued = _claim(Q(status=S.QUEUED, updated_at__lt=now - grace), now=now)
         stuck = _claim(Q(status=S.SENDING, updated_at__lt=now - grace), now=now, to=S.VALIDATED)
@@ -197,9 +201,26 @@ def submission_sweep(*, now: datetime | None = None) -> dict[str, int]:
         )
         for sid in queued:
             task_enqueue_on_commit(submission_prepare_task, sid)
+        # Case versions never routed (the routing task was lost): routing is idempotent.
+        unrouted = [
+            str(i)
+            for i in Case.objects.filter(
+                is_latest=True,
+                day_zero__isnull=False,
+                routed_at__isnull=True,
+                created_at__lt=now - grace,
+            ).values_list("id", flat=True)[:1000]
+        ]
+        for cid in unrouted:
+            task_enqueue_on_commit(case_route_task, cid)
         for sid in stuck + waiting:
             task_enqueue_on_commit(submission_send_task, sid)
-    counts = {"queued": len(queued), "sending": len(stuck), "validated": len(waiting)}
+    counts = {
+        "unrouted": len(unrouted),
+        "queued": len(queued),
+        "sending": len(stuck),
+        "validated": len(waiting),
+    }
     if any(counts.values()):
         logger.warning("submission sweep republished %s", counts)
     return counts

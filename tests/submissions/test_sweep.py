@@ -7,6 +7,7 @@ from unittest.mock import patch
 
 import pytest
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerDown
 
 from submissions.models import Submission
 from submissions.services import submission_prepare, submission_sweep
@@ -43,12 +44,12 @@ def test_each_unfinished_state_is_republished_once_overdue(
             django_capture_on_commit_callbacks(execute=True),
         ):
             # when the sweeper runs inside the grace period, nothing moves
-            assert submission_sweep() == {"queued": 0, "sending": 0, "validated": 0}
+            assert submission_sweep() == {"unrouted": 0, "queued": 0, "sending": 0, "validated": 0}
             # when it runs after it, each row is republished once
             counts = submission_sweep(now=_later(settings))
             again = submission_sweep(now=_later(settings))
-    assert counts == {"queued": 1, "sending": 1, "validated": 0}
-    assert again == {"queued": 0, "sending": 0, "validated": 0}
+    assert counts == {"unrouted": 0, "queued": 1, "sending": 1, "validated": 0}
+    assert again == {"unrouted": 0, "queued": 0, "sending": 0, "validated": 0}
     assert [c.kwargs["args"] for c in send.call_args_list] == [(str(fda.id),)]
     assert [c.kwargs["args"] for c in prepare.call_args_list] == [(str(sponsor.id),)]
     assert Submission.objects.get(id=fda.id).status == S.VALIDATED
@@ -77,3 +78,32 @@ def test_a_push_left_validated_is_sent_after_its_retry_wait_and_pull_rows_are_no
     assert (push.status, push.ack_result) == (S.ACKNOWLEDGED, "accepted")
     assert pull.status == S.VALIDATED  # a pull partner downloads it; nothing to send
     assert len(receiver.received) == 1
+
+
+def test_a_case_whose_routing_task_was_lost_is_routed_by_the_sweeper(
+    partners,  # noqa: F811
+    canary_member,
+    reviewer,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    # given a case confirmed while the broker was down: its routing task never published
+    with (
+        patch("pv.core.outbox._in_process", return_value=False),
+        patch("celery.app.task.Task.apply_async", side_effect=BrokerDown("connection refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        case = _case(canary_member, reviewer)
+    assert not Submission.objects.filter(case=case).exists()
+    # when the sweeper runs after the grace period (twice: the second finds it routed)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submission_sweep(now=_later(settings))
+    with django_capture_on_commit_callbacks(execute=True):
+        second = submission_sweep(now=_later(settings))
+    # then the case is routed once: one submission per recipient, prepared
+    assert (first["unrouted"], second["unrouted"]) == (1, 0)
+    recipients = list(
+        Submission.objects.filter(case=case).values_list("recipient__name", flat=True)
+    )
+    assert sorted(recipients) == ["FDA test", "Sponsor A"]
+    assert not Submission.objects.filter(case=case, status=S.QUEUED).exists()
