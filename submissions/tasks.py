@@ -24,13 +24,17 @@ logger = logging.getLogger(__name__)
 DB_ERRORS = (OperationalError, InterfaceError)
 
 
-@shared_task(acks_late=True)
-def case_route_task(case_id: str) -> int:
-    case = Case.objects.filter(id=case_id).first()
-    if case is None:
-        logger.warning("case %s vanished before routing", case_id)
-        return 0
-    return len(submission_route_case(case=case))
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def case_route_task(self, case_id: str) -> int:
+    try:
+        case = Case.objects.filter(id=case_id).first()
+        if case is None:
+            logger.warning("case %s vanished before routing", case_id)
+            return 0
+        return len(submission_route_case(case=case))
+    except DB_ERRORS as exc:
+        task_retry_later(self, exc)  # not routed yet: the sweeper takes it if retries run out
+        raise
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
