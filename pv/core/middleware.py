@@ -15,6 +15,7 @@ import sys
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
 from django.http import JsonResponse
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +51,12 @@ def database_unavailable_response() -> JsonResponse:
 
 def server_error(request, *args, **kwargs):
     """handler500: whatever escaped the views and middleware still answers in the JSON error
-    shape, and a lost database connection is a 503, not a 500."""
+    shape (API paths), and a lost database connection is a 503, not a 500."""
     exc = sys.exc_info()[1]
     if is_db_connection_error(exc):
         return database_unavailable_response()
+    if not request.path.startswith("/api/"):
+        return defaults.server_error(request)  # pages keep their HTML error page
     return JsonResponse(
         {"code": "server_error", "message": "Internal server error.", "extra": {}}, status=500
     )

@@ -94,3 +94,10 @@ def test_errors_outside_the_views_answer_json_too():
         response = client.get("/api/v1/me/")
     assert response.status_code == 500
     assert response.json()["code"] == "server_error"
+    # pages keep their HTML error page
+    with patch(
+        "django.contrib.sessions.middleware.SessionMiddleware.process_request",
+        side_effect=KeyError("bug"),
+    ):
+        page = client.get("/queue/")
+    assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
