@@ -64,6 +64,8 @@ def server_error(request, *args, **kwargs):
 
 def _drop_broken_connections() -> None:
     for conn in connections.all(initialized_only=True):
+        if conn.in_atomic_block:
+            continue  # an outer transaction (a test's, ATOMIC_REQUESTS) owns this connection
         try:
             conn.close_if_unusable_or_obsolete()
         except Exception:  # closing a dead socket can fail too; the next query reconnects
