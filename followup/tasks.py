@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
 from followup.services import (
     EmailUnavailable,
@@ -15,22 +16,22 @@ from followup.services import (
     followup_message_remind,
     followup_message_send,
 )
+from pv.core.outbox import retry_countdown, task_enqueue
 
 logger = logging.getLogger(__name__)
-MAX_SEND_RETRIES = 6
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_SEND_RETRIES)
+@shared_task(bind=True, acks_late=True, max_retries=None)
 def followup_message_send_task(self, message_id: str) -> None:
     try:
         followup_message_send(message_id=message_id)
     except EmailUnavailable as exc:
-        if self.request.retries >= MAX_SEND_RETRIES:
+        if self.request.retries >= settings.PV_TASK_MAX_RETRIES:
             # Left queued: the beat task's sweep tries again later; the failed attempts are
             # on the message for the reviewer.
             logger.warning("follow-up message %s: giving up after retries", message_id)
             return
-        raise self.retry(exc=exc, countdown=min(60 * 2**self.request.retries, 3600)) from exc
+        raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries)) from exc
 
 
 @shared_task(acks_late=True)
@@ -40,10 +41,12 @@ def followup_message_remind_task(message_id: str) -> None:
 
 @shared_task(acks_late=True)
 def followup_beat_task() -> dict:
-    """Celery beat (hourly by default): expiry and sweeps, then one task per due reminder."""
+    """Celery beat (every PV_OUTBOX_SWEEP_INTERVAL) and worker start-up: expiry, the outbox
+    sweep of unsent messages, then one task per due reminder. Every send and reminder claims its
+    row, so running this often sends nothing twice."""
     result = followup_housekeeping()
     for message_id in result.pop("send"):
-        followup_message_send_task.delay(message_id)
+        task_enqueue(followup_message_send_task, message_id)
     for message_id in result["remind"]:
-        followup_message_remind_task.delay(message_id)
+        task_enqueue(followup_message_remind_task, message_id)
     return {**result, "remind": len(result["remind"])}

@@ -13,9 +13,12 @@ _CASE_SNAPSHOT_FIELDS = [
     f.name
     for f in Case._meta.concrete_fields
     # e2b_document: the received ICSR, fixed on its (immutable) version row; too large and too
-    # raw for audit records and version diffs.
+    # raw for audit records and version diffs. routed_at is the outbox's bookkeeping.
     if f.name
-    not in {"id", "created_at", "updated_at", "member", "predecessor", "created_by", "e2b_document"}
+    not in {
+        "id", "created_at", "updated_at", "member", "predecessor", "created_by", "e2b_document",
+        "routed_at",
+    }
 ]
 _CHILD_SKIP = {"id", "case", "created_at", "updated_at"}
 

@@ -5,6 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from pv import views
 
+# Outbox/faults: errors outside the views answer in the JSON error shape (503 for the database).
+handler500 = "pv.core.middleware.server_error"
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("", include("pv.web.urls")),

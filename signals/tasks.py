@@ -6,11 +6,13 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from pv.core.outbox import task_retry_later
 from signals.models import SignalRun, Source
 from signals.services import signal_run_create, signal_run_execute
+from signals.services.sweep import signal_runs_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +25,16 @@ NIGHTLY_RUNS = (
 )
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def signal_run_execute_task(run_id: str) -> str | None:
+@shared_task(bind=True, acks_late=True)
+def signal_run_execute_task(self, run_id: str) -> str | None:
     # The service claims the queued run with a conditional update: a redelivery is a no-op.
-    run = signal_run_execute(run_id=run_id)
+    try:
+        run = signal_run_execute(run_id=run_id)
+    except (OperationalError, InterfaceError) as exc:
+        # Database away: minutes of backoff; past the last retry the run stays queued and the
+        # sweeper publishes it again.
+        task_retry_later(self, exc)
+        raise
     if run is None:
         logger.info("signal run %s already taken or gone", run_id)
         return None
@@ -52,3 +60,8 @@ def signals_nightly_task() -> list[str]:
         )
         ids.append(str(run.id))
     return ids
+
+
+@shared_task(acks_late=True)
+def signal_run_sweep_task() -> int:
+    return signal_runs_sweep()

@@ -30,6 +30,7 @@ from followup import conf
 from followup.models import FollowupAttempt, FollowupLink, FollowupMessage, FollowupRequest
 from followup.services.common import M, R, message_close, requests_follow_message
 from pv.audit import audit_record
+from pv.core.outbox import outbox_grace
 from pv.models import Member
 from pv.vault import vault_identity_read
 
@@ -159,8 +160,11 @@ def followup_message_send(*, message_id, now: datetime | None = None) -> Followu
     try:
         outcome = _deliver(message=message, number=1, kind=A.Kind.INITIAL, now=now)
     except EmailUnavailable:
-        # Release the claim for the retry; the failed attempt is on record.
-        FollowupMessage.objects.filter(id=message.id, status=M.SENDING).update(status=M.QUEUED)
+        # Release the claim for the retry; the failed attempt is on record. updated_at: when
+        # the retry wait began (the outbox sweep leaves the message to the retry until then).
+        FollowupMessage.objects.filter(id=message.id, status=M.SENDING).update(
+            status=M.QUEUED, updated_at=timezone.now()
+        )
         raise
     offset = conf.reminder_offset(2)
     with transaction.atomic():
@@ -257,11 +261,15 @@ def followup_reminders_due(*, now: datetime) -> list[str]:
     ]
 
 
-def followup_housekeeping(*, now: datetime | None = None, stuck_minutes: int = 15) -> dict:
+def followup_housekeeping(
+    *, now: datetime | None = None, stuck_minutes: float | None = None
+) -> dict:
     """Expire unanswered messages, close messages and requests of members who can no longer be
     contacted, re-queue sends a killed worker left behind. Returns counts and the ids of the
     messages due a reminder (the beat task fans them out)."""
     now = now or timezone.now()
+    if stuck_minutes is None:  # the outbox grace period (PV_OUTBOX_GRACE_SECONDS)
+        stuck_minutes = outbox_grace().total_seconds() / 60
     counts: dict[str, Any] = {"expired": 0, "not_contactable": 0, "requeued": 0}
     for message in FollowupMessage.objects.filter(
         status__in=FollowupMessage.AWAITING_MEMBER, expires_at__lte=now
@@ -309,12 +317,18 @@ def followup_housekeeping(*, now: datetime | None = None, stuck_minutes: int = 1
         counts["requeued"] = FollowupMessage.objects.filter(id__in=stuck, status=M.SENDING).update(
             status=M.QUEUED
         )
-    # Queued a while and still not sent (the send task was lost or gave up): send again.
-    counts["send"] = [
-        str(pk)
-        for pk in FollowupMessage.objects.filter(
-            status=M.QUEUED, updated_at__lt=now - timedelta(minutes=stuck_minutes)
-        ).values_list("id", flat=True)
-    ]
+    # Queued a while and still not sent (the send task was lost, its worker killed while it
+    # waited to retry, or it gave up): send again. A released claim (mail server down) touches
+    # updated_at, so the task's own retry wait is left to it first; the rows taken here are
+    # touched too, so a slow queue does not get a copy every sweep.
+    retry_wait = timedelta(seconds=settings.PV_TASK_RETRY_MAX_SECONDS)
+    overdue = Q(id__in=stuck) | Q(
+        updated_at__lt=now - timedelta(minutes=stuck_minutes) - retry_wait
+    )
+    send = list(
+        FollowupMessage.objects.filter(overdue, status=M.QUEUED).values_list("id", flat=True)
+    )
+    FollowupMessage.objects.filter(id__in=send, status=M.QUEUED).update(updated_at=now)
+    counts["send"] = [str(pk) for pk in send]
     counts["remind"] = followup_reminders_due(now=now)
     return counts

@@ -16,6 +16,7 @@ from followup.models import FollowupMessage, FollowupRequest
 from followup.services.common import M, R
 from pv.audit import audit_record
 from pv.core.exceptions import Conflict, DomainError
+from pv.core.outbox import task_enqueue_on_commit
 from pv.models import Case, Member, User
 from pv.selectors import case_get_visible
 from pv.services.privacy import intake_scrubber
@@ -296,5 +297,5 @@ def followup_request_approve(
         from followup.tasks import followup_message_send_task  # noqa: PLC0415 (tasks -> services)
 
         message_id = str(message.id)
-        transaction.on_commit(lambda: followup_message_send_task.delay(message_id))
+        task_enqueue_on_commit(followup_message_send_task, message_id)
     return request

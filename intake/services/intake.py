@@ -13,6 +13,7 @@ from pv.audit import audit_batch, audit_record
 from pv.core.awareness import aware_at
 from pv.core.exceptions import DomainError
 from pv.core.models import SERIOUSNESS_FIELDS as SERIOUSNESS
+from pv.core.outbox import task_enqueue_on_commit
 from pv.models import Member
 from pv.services.privacy import intake_scrubbers, minimise
 
@@ -38,10 +39,12 @@ def _members_by_source_id(source_ids: set[str]) -> dict[str, Member]:
 
 
 def _enqueue_screening(kind: str, ids: list[str]) -> None:
+    """The items' `received` status is the outbox mark, committed with them; publishing is the
+    fast path and never fails the request (the intake sweeper republishes what it misses)."""
     from intake.tasks import intake_items_received_task  # noqa: PLC0415 (tasks import services)
 
     if ids:
-        transaction.on_commit(lambda: intake_items_received_task.delay(kind, ids))
+        task_enqueue_on_commit(intake_items_received_task, kind, ids)
 
 
 def _batch_create(

@@ -52,6 +52,9 @@ class Case(SeriousnessFlags, TimeStampedModel):
     )
     received_at = models.DateTimeField(help_text="C.1.4: first received from the source")
     day_zero = models.DateField(null=True, blank=True, help_text="All four criteria first known")
+    # Outbox mark: when this version was routed to its recipients (submissions app). A latest
+    # version with day 0 and no routed_at is routed again by the submissions sweeper.
+    routed_at = models.DateTimeField(null=True, blank=True)
     latest_info_at = models.DateTimeField(help_text="C.1.5: most recent information received")
 
     class Origin(models.TextChoices):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
+from pv.core.outbox import task_enqueue_on_commit
 from pv.models import Case, CaseDrug, CaseReaction, Member
 from pv.selectors import case_snapshot
 from pv.services.privacy import intake_scrubber, minimise
@@ -193,7 +194,7 @@ def _schedule_routing(case: Case) -> None:
     from submissions.tasks import case_route_task  # noqa: PLC0415 (another app's task)
 
     case_id = str(case.id)
-    transaction.on_commit(lambda: case_route_task.delay(case_id))
+    task_enqueue_on_commit(case_route_task, case_id)
 
 
 def _mark_day_zero(case: Case, today: date) -> None:

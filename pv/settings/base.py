@@ -36,6 +36,9 @@ def database_from_url(url: str, *, sqlite_path: Path) -> dict:
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
         options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+        # Outbox/faults: a database that does not answer fails a connection in seconds (a 503,
+        # a task retry), instead of holding a request or a worker for minutes.
+        options.setdefault("connect_timeout", env("PV_DB_CONNECT_TIMEOUT", "5"))
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parsed.path.lstrip("/")),
@@ -45,6 +48,9 @@ def database_from_url(url: str, *, sqlite_path: Path) -> dict:
             "PORT": str(parsed.port or ""),
             "OPTIONS": options,
             "CONN_MAX_AGE": int(os.environ.get("PV_DB_CONN_MAX_AGE", "60")),
+            # Outbox/faults: a kept connection the server has cut is checked and replaced at the
+            # start of the next request instead of failing it (docs/operations.md).
+            "CONN_HEALTH_CHECKS": env_bool("PV_DB_CONN_HEALTH_CHECKS", True),
         }
     if parsed.scheme == "sqlite":
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path) or ":memory:"}
@@ -81,6 +87,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outbox/faults: a database connection error is retried once for reads, else a JSON 503.
+    "pv.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -272,3 +280,50 @@ PV_SIGNALS_FIT_POLICY = env("PV_SIGNALS_FIT_POLICY", "fallback")
 # Runs started by these triggers are published when they succeed (routine runs); runs started on
 # demand stay private until staff publish them.
 PV_SIGNALS_AUTOPUBLISH_TRIGGERS = ("nightly", "demo")
+
+# --- Outbox, sweepers, retries and broker timeouts (docs/operations.md) ---------------------
+# Work that needs a task is committed as state with the data; publishing after commit is the
+# fast path, and these sweepers publish again whatever is still unfinished after the grace
+# period (also once when each worker starts). Every task is idempotent.
+PV_OUTBOX_GRACE_SECONDS = float(env("PV_OUTBOX_GRACE_SECONDS", "300"))
+PV_OUTBOX_SWEEP_INTERVAL = float(env("PV_OUTBOX_SWEEP_INTERVAL", "60"))
+PV_OUTBOX_SWEEPERS = [
+    "intake.tasks.intake_sweep_task",
+    "submissions.tasks.submission_sweep_task",
+    "followup.tasks.followup_beat_task",
+    "signals.tasks.signal_run_sweep_task",
+]
+CELERY_BEAT_SCHEDULE["intake-sweep-unscreened"] = {
+    "task": "intake.tasks.intake_sweep_task",
+    "schedule": PV_OUTBOX_SWEEP_INTERVAL,
+}
+CELERY_BEAT_SCHEDULE["signals-sweep-queued-runs"] = {
+    "task": "signals.tasks.signal_run_sweep_task",
+    "schedule": PV_OUTBOX_SWEEP_INTERVAL,
+}
+CELERY_BEAT_SCHEDULE["submissions-sweep-stuck"]["schedule"] = PV_OUTBOX_SWEEP_INTERVAL
+CELERY_BEAT_SCHEDULE["followup-reminders-and-expiry"]["schedule"] = PV_OUTBOX_SWEEP_INTERVAL
+# Transient errors (database away, gateway 5xx) retry after base * 2**n seconds, capped: with
+# the defaults 30 s, 1, 2, 4, 8 min, then every 10 min, 12 times (~85 min) before the task
+# leaves the work to the sweepers.
+PV_TASK_RETRY_BASE_SECONDS = float(env("PV_TASK_RETRY_BASE_SECONDS", "30"))
+PV_TASK_RETRY_MAX_SECONDS = float(env("PV_TASK_RETRY_MAX_SECONDS", "600"))
+PV_TASK_MAX_RETRIES = int(env("PV_TASK_MAX_RETRIES", "12"))
+# Redis redelivers an unacknowledged message after the visibility timeout. It must outlast the
+# longest task plus the longest retry countdown a worker holds (10 min), or a healthy message
+# is delivered twice; a worker killed mid-task is covered sooner by the sweepers.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("PV_BROKER_VISIBILITY_TIMEOUT", "1800")),
+    "socket_connect_timeout": 3,
+}
+# A request publishing to a dead broker gives up quickly (and logs); it never fails the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0.2,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_DEFAULT_QUEUE = env("PV_CELERY_QUEUE", "celery")
+# Database connection errors in a request: Retry-After seconds on the 503.
+PV_DB_RETRY_AFTER_SECONDS = int(env("PV_DB_RETRY_AFTER_SECONDS", "5"))

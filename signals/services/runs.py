@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
+from pv.core.outbox import task_enqueue_on_commit
 from pv.models import Product, User
 from signals.models import (
     DrugLevel,
@@ -156,7 +157,7 @@ def signal_run_create(
             from signals.tasks import signal_run_execute_task  # tasks import this module
 
             run_id = str(run.id)
-            transaction.on_commit(lambda: signal_run_execute_task.delay(run_id))
+            task_enqueue_on_commit(signal_run_execute_task, run_id)
     return run
 
 

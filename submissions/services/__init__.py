@@ -16,8 +16,8 @@ from submissions.services.transport import (
     submission_ack_receive,
     submission_download,
     submission_mark_failed,
-    submission_requeue_stuck,
     submission_send,
+    submission_sweep,
 )
 
 __all__ = [
@@ -29,7 +29,7 @@ __all__ = [
     "submission_download",
     "submission_mark_failed",
     "submission_prepare",
-    "submission_requeue_stuck",
     "submission_route_case",
     "submission_send",
+    "submission_sweep",
 ]

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pv.audit import audit_record
+from pv.core.outbox import task_enqueue_on_commit
 from pv.models import Case, Partner
 from submissions.e2b import build_icsr, check_successor, errors, validate
 from submissions.e2b.parse import parse_batch
@@ -136,7 +137,7 @@ def submission_prepare(*, submission: Submission, actor="system") -> Submission:
             from submissions.tasks import submission_send_task  # noqa: PLC0415
 
             sid = str(submission.id)
-            transaction.on_commit(lambda: submission_send_task.delay(sid))
+            task_enqueue_on_commit(submission_send_task, sid)
     if problems:
         logger.warning(
             "submission %s failed validation with %d error(s)", submission.id, len(problems)

@@ -6,8 +6,10 @@ import logging
 import uuid
 
 from django.db import transaction
+from django.utils import timezone
 
 from pv.audit import audit_record
+from pv.core.outbox import task_enqueue_on_commit
 from pv.core.regions import region_of
 from pv.models import Case, Partner
 from submissions import clocks
@@ -138,7 +140,9 @@ def submission_route_case(*, case: Case, actor="system") -> list[Submission]:
         created.append(submission)
     from submissions.tasks import submission_prepare_task  # noqa: PLC0415
 
+    # The outbox mark: this version is routed (its submissions carry on from `queued`).
+    Case.objects.filter(id=case.id).update(routed_at=timezone.now())
     for submission in created:
         sid = str(submission.id)
-        transaction.on_commit(lambda sid=sid: submission_prepare_task.delay(sid))
+        task_enqueue_on_commit(submission_prepare_task, sid)
     return created

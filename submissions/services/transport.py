@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
-from pv.models import Partner
+from pv.core.outbox import outbox_grace, task_enqueue_on_commit
+from pv.models import Case, Partner
 from submissions.e2b import E2BParseError, parse_ack
 from submissions.models import AckRefusal, Submission
 from submissions.transport import GatewayRefused, GatewayUnavailable, push_xml
@@ -36,8 +38,9 @@ def submission_send(*, submission: Submission, actor="system") -> Submission:
         )
     except GatewayUnavailable as exc:
         # Release the claim so the retry can take it again; receivers de-duplicate on N.2.r.1.
+        # updated_at marks when the retry wait began: the sweeper leaves it to the retry.
         Submission.objects.filter(id=submission.id, status=S.SENDING).update(
-            status=S.VALIDATED, last_error=str(exc)[:2000]
+            status=S.VALIDATED, last_error=str(exc)[:2000], updated_at=timezone.now()
         )
         raise
     except GatewayRefused as exc:
@@ -254,19 +257,75 @@ def _ack_refusal_record(*, refused: _AckRefused, ack_xml: bytes, partner, actor)
         )
 
 
-def submission_requeue_stuck(*, older_than_minutes: int = 15) -> int:
-    """Rows left in SENDING by a killed worker go back to VALIDATED and are sent again."""
-    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
-    stuck = list(
-        Submission.objects.filter(status=S.SENDING, updated_at__lt=cutoff).values_list(
-            "id", flat=True
-        )
-    )
-    if not stuck:
-        return 0
-    Submission.objects.filter(id__in=stuck, status=S.SENDING).update(status=S.VALIDATED)
-    from submissions.tasks import submission_send_task  # noqa: PLC0415
+def submission_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """The submissions outbox sweeper: republish every unfinished submission whose task is
+    overdue by a grace period (lost at publish, worker killed, retries used up).
 
-    for sid in stuck:
-        transaction.on_commit(lambda sid=str(sid): submission_send_task.delay(sid))
-    return len(stuck)
+    - a latest case version with day 0 never routed -> route it;
+    - queued (never prepared) -> prepare again;
+    - validated for a push partner, untouched for longer than the longest retry wait plus the
+      grace (a worker killed while holding a retry) -> send again;
+    - sending for longer than the grace (a worker killed mid-POST) -> back to validated, send.
+    The claims in prepare and send keep a copy from doing the work twice; the receiver
+    de-duplicates on the message id (N.2.r.1), which never changes between attempts.
+    """
+    from submissions.tasks import (  # noqa: PLC0415
+        case_route_task,
+        submission_prepare_task,
+        submission_send_task,
+    )
+
+    now = now or timezone.now()
+    grace = outbox_grace()
+    retry_wait = timedelta(seconds=settings.PV_TASK_RETRY_MAX_SECONDS)
+    with transaction.atomic():
+        queued = _claim(Q(status=S.QUEUED, updated_at__lt=now - grace), now=now)
+        stuck = _claim(Q(status=S.SENDING, updated_at__lt=now - grace), now=now, to=S.VALIDATED)
+        waiting = _claim(
+            Q(
+                status=S.VALIDATED,
+                updated_at__lt=now - grace - retry_wait,
+                recipient__endpoint_url__gt="",
+            ),
+            now=now,
+        )
+        for sid in queued:
+            task_enqueue_on_commit(submission_prepare_task, sid)
+        # Case versions never routed (the routing task was lost): routing is idempotent.
+        unrouted = [
+            str(i)
+            for i in Case.objects.filter(
+                is_latest=True,
+                day_zero__isnull=False,
+                routed_at__isnull=True,
+                created_at__lt=now - grace,
+            ).values_list("id", flat=True)[:1000]
+        ]
+        for cid in unrouted:
+            task_enqueue_on_commit(case_route_task, cid)
+        for sid in stuck + waiting:
+            task_enqueue_on_commit(submission_send_task, sid)
+    counts = {
+        "unrouted": len(unrouted),
+        "queued": len(queued),
+        "sending": len(stuck),
+        "validated": len(waiting),
+    }
+    if any(counts.values()):
+        logger.warning("submission sweep republished %s", counts)
+    return counts
+
+
+def _claim(condition: Q, *, now: datetime, to: str | None = None, limit: int = 5000) -> list[str]:
+    """Lock (skipping rows another sweeper holds), touch and return the ids matching."""
+    ids = list(
+        Submission.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(condition)
+        .order_by("updated_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    changes: dict = {"updated_at": now}
+    if to:
+        changes["status"] = to
+    Submission.objects.filter(id__in=ids).update(**changes)
+    return [str(i) for i in ids]

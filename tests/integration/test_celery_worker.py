@@ -20,6 +20,7 @@ from django.db import connection
 
 from intake.models import Post, ScreeningStatus
 from tests.factories import MemberFactory, PostFactory
+from tests.integration.procs import forget_queue
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -48,6 +49,7 @@ def worker():
         "DJANGO_SETTINGS_MODULE": "pv.settings.test",
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": BROKER,
+        "PV_CELERY_QUEUE": queue,  # the start-up sweeps go to this worker's queue too
     }
     proc = subprocess.Popen(  # noqa: S603 (fixed argv)
         [
@@ -77,13 +79,15 @@ def worker():
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+    forget_queue(queue)  # what the start-up sweeps left behind
 
 
 def test_real_worker_runs_and_acknowledges_an_intake_task(worker):
     queue, proc = worker
     # given a committed post that has just been received
     post = PostFactory(member=MemberFactory(), screening_status=ScreeningStatus.RECEIVED)
-    producer = Celery("pv-test-producer", broker=BROKER)
+    # Not the current app: the test process's own tasks must stay eager.
+    producer = Celery("pv-test-producer", broker=BROKER, set_as_current=False)
     # when the task goes through the broker to the worker process
     producer.send_task(
         "intake.tasks.intake_items_received_task", args=["post", [str(post.id)]], queue=queue

@@ -72,7 +72,11 @@ def test_database_url_parsing(tmp_path):
         "db.example",
         "6543",
     )
-    assert pg["OPTIONS"] == {"sslmode": "require"}
+    # a database that does not answer fails fast; a cut idle connection is checked before use
+    assert pg["OPTIONS"] == {"sslmode": "require", "connect_timeout": "5"}
+    assert pg["CONN_HEALTH_CHECKS"] is True
+    own = database_from_url("postgres://u@h/d?connect_timeout=20", sqlite_path=tmp_path / "x")
+    assert own["OPTIONS"] == {"connect_timeout": "20"}
     assert database_from_url("", sqlite_path=tmp_path / "x")["NAME"] == str(tmp_path / "x")
     with pytest.raises(ValueError, match="unsupported scheme"):
         database_from_url("mysql://x/y", sqlite_path=tmp_path / "x")
