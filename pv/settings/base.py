@@ -232,11 +232,53 @@ PV_OPEN_TERMINOLOGY_OID = env(
 )
 PV_SUBMISSION_TIMEOUT = float(env("PV_SUBMISSION_TIMEOUT", "30"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("PV_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+# --- Operations (docs/operations.md "Health, metrics and logs", "Abuse detection") -----------
+from pv.logs import logging_config  # noqa: E402
+
+INSTALLED_APPS += ["django_prometheus", "ops"]
+# Outermost: Prometheus timing and the request id / request log line; innermost: read counting
+# (it needs the view's authenticated user and response).
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "ops.middleware.RequestLogMiddleware",
+    *MIDDLEWARE,
+    "ops.middleware.ReadVolumeMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+# Structured JSON logs (structlog); PV_LOG_FORMAT=console for readable lines on a terminal.
+LOGGING = logging_config(
+    level=env("PV_LOG_LEVEL", "INFO"), json=env("PV_LOG_FORMAT", "json") != "console"
+)
+
+# The cache holds throttle and read-volume counters, so every process of an installation must
+# share it: Redis when PV_CACHE_URL is set (production), else a database table (`pv migrate`
+# creates it).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("PV_CACHE_URL")}
+        if env("PV_CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pv_cache"}
+    )
 }
+
+# /metrics: with a token, scrapers send "Authorization: Bearer <token>"; without, loopback only.
+PV_METRICS_TOKEN = env("PV_METRICS_TOKEN", "")
+
+# Read-volume limits (scraper detection): WINDOW_SECONDS:MAX_READS, comma-separated. A read is
+# one post, report, member profile, case or triage item served (a list page counts its rows).
+PV_READ_LIMITS = env("PV_READ_LIMITS", "600:1500,86400:15000")
+PV_READ_LIMIT_CACHE = "default"
+PV_READ_LIMIT_EXEMPT_ROLES = [
+    r.strip() for r in env("PV_READ_LIMIT_EXEMPT_ROLES", "").split(",") if r.strip()
+]
+
+# Intake rate limits per account: single posts/reports, and batches (up to 1,000 items each; a
+# bulk importer sending batches of 500 at 60 a minute moves 30,000 items a minute).
+INTAKE_RATE_DEFAULTS = {"intake_single": "300/minute", "intake_batch": "60/minute"}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
+    {
+        "intake_single": env("PV_INTAKE_RATE", INTAKE_RATE_DEFAULTS["intake_single"]),
+        "intake_batch": env("PV_INTAKE_BATCH_RATE", INTAKE_RATE_DEFAULTS["intake_batch"]),
+    }
+)
