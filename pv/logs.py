@@ -112,7 +112,13 @@ def demo_logging_config(*, log_file: Path, level: str = "INFO") -> dict:
             },
         },
         "root": {"handlers": ["console", "file"], "level": level},
-        "loggers": {"django.db.backends": {"level": "WARNING"}},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            # A 404 for a favicon is not a warning worth a console line: the request log in
+            # the file has every status.
+            "django.server": {"level": "ERROR"},
+            "django.request": {"level": "ERROR"},
+        },
     }
 
 

@@ -1,13 +1,23 @@
 """`pv demo`: migrate the SQLite database, seed the synthetic community once, print one account
-per role, and serve on 127.0.0.1:8000 with in-process tasks."""
+per role, and serve on 127.0.0.1:8000 with in-process tasks.
+
+The console stays quiet: the address, the accounts, and warnings or errors. Every request and
+task log line goes to a JSON log file under var/ (`--verbose` puts them on the console too).
+"""
 
 from __future__ import annotations
+
+import io
+import logging
+import logging.config
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from pv.demo.community import generate_community
+from pv.logs import demo_logging_config
 from pv.services.demo import demo_accounts, demo_is_seeded, demo_seed, demo_summary
 
 
@@ -17,11 +27,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000")
         parser.add_argument("--no-serve", action="store_true", help="Seed and exit (for scripts)")
+        parser.add_argument(
+            "--verbose", action="store_true", help="Also print every request and task log line"
+        )
 
     def handle(self, *args, **opts):
+        log_file = Path(settings.VAR_DIR) / "log" / "pv.jsonl"
+        if not opts["verbose"]:
+            logging.config.dictConfig(demo_logging_config(log_file=log_file))
+            logging.captureWarnings(True)
         call_command("migrate", interactive=False, verbosity=0)
         if not demo_is_seeded():
-            self.stdout.write("Seeding the synthetic community (first run only)...")
+            self.stdout.write("Seeding the synthetic community (first run only, about a minute)...")
             demo_seed(community=generate_community())
         summary = demo_summary()
         self.stdout.write("Demo data: " + ", ".join(f"{n} {k}" for k, n in summary.items()))
@@ -38,9 +55,14 @@ class Command(BaseCommand):
             f"\nDatabase: {settings.DATABASES['default']['NAME']}"
             f"  Email: files under {settings.EMAIL_FILE_PATH}"
         )
+        if not opts["verbose"]:
+            self.stdout.write(f"Logs: {log_file} (console shows warnings and errors only)")
         if opts["no_serve"]:
             return
         self.stdout.write(
-            f"Serving on http://{opts['addr']}/  (API docs: http://{opts['addr']}/api/docs/)\n"
+            self.style.SUCCESS(f"\npv demo is running at http://{opts['addr']}/")
+            + "  (Ctrl-C to stop)\n"
         )
-        call_command("runserver", opts["addr"], use_reloader=False)
+        # runserver's own banner repeats the address with development-server boilerplate.
+        banner = None if opts["verbose"] else io.StringIO()
+        call_command("runserver", opts["addr"], use_reloader=False, stdout=banner)
