@@ -52,7 +52,8 @@ def _pre_chain() -> list:
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
-        structlog.stdlib.ExtraAdder(),
+        # No ExtraAdder: libraries' `extra` payloads (Celery's task args and return values)
+        # stay out of the log lines.
         _TIMESTAMPER,
         scrub_event,
     ]
@@ -91,7 +92,9 @@ def logging_config(*, level: str = "INFO", json: bool = True) -> dict:
     }
 
 
-def demo_logging_config(*, log_file: Path, level: str = "INFO") -> dict:
+def demo_logging_config(
+    *, log_file: Path, level: str = "INFO", console_level: str = "WARNING"
+) -> dict:
     """`pv demo`: the console shows warnings only; everything else goes to a JSON file."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
     return {
@@ -102,7 +105,11 @@ def demo_logging_config(*, log_file: Path, level: str = "INFO") -> dict:
             "short": {"format": "%(levelname)s %(name)s: %(message)s"},
         },
         "handlers": {
-            "console": {"class": "logging.StreamHandler", "formatter": "short", "level": "WARNING"},
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "short",
+                "level": console_level,
+            },
             "file": {
                 "class": "logging.handlers.RotatingFileHandler",
                 "filename": str(log_file),

@@ -31,7 +31,9 @@ def database_from_url(url: str, *, sqlite_path: Path) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(sqlite_path),
-            "OPTIONS": {"timeout": 30},
+            # IMMEDIATE: a write transaction takes the lock when it begins, so concurrent writers
+            # wait (up to the timeout) instead of failing with "database is locked".
+            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
         }
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
@@ -250,6 +252,8 @@ MIDDLEWARE = [
 LOGGING = logging_config(
     level=env("PV_LOG_LEVEL", "INFO"), json=env("PV_LOG_FORMAT", "json") != "console"
 )
+# Celery workers keep this logging instead of installing their own plain-text root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # The cache holds throttle and read-volume counters, so every process of an installation must
 # share it: Redis when PV_CACHE_URL is set (production), else a database table (`pv migrate`

@@ -28,3 +28,8 @@ PV_VAULT_KEY = env("PV_VAULT_KEY") or _local_secret(
     "vault.key", lambda: Fernet.generate_key().decode()
 )
 EMAIL_BACKEND = env("PV_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+
+# Operations: the embedded demo is one process, so its rate-limit and read counters live in
+# that process's memory (SQLite would serialise every counter write behind the data writes).
+if not env("PV_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -179,3 +179,36 @@ def test_flag_api_errors_are_clear(reviewer, admin_user):
     own = f"/api/v1/accounts/{admin_user.pk}/suspend/"
     assert client.post(own, {"reason": "x"}, format="json").json()["code"] == "suspend_self"
     assert APIClient().get("/api/v1/abuse/read-flags/").status_code == 401
+
+
+def test_flags_are_visible_in_admin_and_the_suspend_action_is_audited(admin_user, member_user):
+    # given a flag raised for a member
+    flag = ReadVolumeFlag.objects.create(
+        account=member_user,
+        window_seconds=600,
+        limit=LIMIT,
+        total=LIMIT + 5,
+        counts={"post": LIMIT + 5},
+        sample=[{"kind": "post", "id": "p-1"}],
+    )
+    admin = Client()
+    admin.force_login(admin_user)
+    # when an admin opens the list and the flag
+    listing = admin.get("/admin/ops/readvolumeflag/")
+    detail = admin.get(f"/admin/ops/readvolumeflag/{flag.pk}/change/")
+    # then the account and the evidence are shown
+    assert listing.status_code == 200 and member_user.username in listing.content.decode()
+    assert detail.status_code == 200 and "p-1" in detail.content.decode()
+    # when the admin suspends from the list
+    response = admin.post(
+        "/admin/ops/readvolumeflag/",
+        {"action": "suspend_accounts", "_selected_action": [str(flag.pk)]},
+    )
+    # then the account is inactive, the flag closed and the suspension audited
+    assert response.status_code == 302
+    member_user.refresh_from_db()
+    flag.refresh_from_db()
+    assert not member_user.is_active and flag.status == ReadVolumeFlag.Status.SUSPENDED
+    assert AuditEvent.objects.filter(
+        action="account.suspended", object_id=str(member_user.pk), actor=admin_user
+    ).exists()

@@ -6,10 +6,17 @@ import io
 import json
 import logging
 import logging.config
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
 
 import pytest
 import structlog
-from celery import shared_task
+from celery import Celery, shared_task
+from django.conf import settings
 
 from pv.logs import formatter
 from tests.conftest import CANARY_EMAIL, CANARY_PHONE
@@ -106,3 +113,51 @@ def test_task_lines_carry_the_task_id_and_the_request_id(json_lines):
     # and the request's own later lines keep its id but not the task's
     assert lines["after the task"]["request_id"] == "req-for-task"
     assert "task_id" not in lines["after the task"]
+
+
+@pytest.mark.integration
+def test_a_real_worker_logs_json_with_the_task_id_and_the_enqueuing_request_id():
+    broker = settings.PV_TEST_BROKER_URL
+    if not broker:
+        pytest.skip("no broker configured (set CELERY_BROKER_URL)")
+    queue = f"pv-test-logs-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "PV_CELERY_WORKER": "1",
+        "DJANGO_SETTINGS_MODULE": "pv.settings.test",
+        "CELERY_BROKER_URL": broker,
+    }
+    argv = [sys.executable, "-m", "celery", "-A", "pv", "worker", "--pool=solo", "-Q", queue]
+    argv += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]
+    proc = subprocess.Popen(  # noqa: S603 (fixed argv)
+        argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
+    producer = Celery("pv-test-producer", broker=broker)
+    try:
+        # when a request enqueues a task through the real broker
+        structlog.contextvars.bind_contextvars(request_id="req-through-broker")
+        try:
+            task_id = producer.send_task("celery.accumulate", args=(1,), queue=queue).id
+        finally:
+            structlog.contextvars.clear_contextvars()
+        # then the worker's line for it is JSON with the task id and the request id
+        deadline, found = time.monotonic() + 120, None
+        while time.monotonic() < deadline and found is None:
+            for line in list(lines):
+                if line.startswith("{") and task_id in line and "succeeded" in line:
+                    found = json.loads(line)
+            time.sleep(0.2)
+        assert found is not None, "no JSON line for the task:\n" + "".join(lines)[-3000:]
+        assert found["task_id"] == task_id and found["task_name"] == "celery.accumulate"
+        assert found["request_id"] == "req-through-broker"
+        assert "data" not in found  # Celery's args/return payload stays out
+    finally:
+        producer.close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import logging.config
+from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
@@ -19,6 +20,15 @@ from django.core.management.base import BaseCommand
 from pv.demo.community import generate_community
 from pv.logs import demo_logging_config
 from pv.services.demo import demo_accounts, demo_is_seeded, demo_seed, demo_summary
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.counts: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.counts[record.name] += 1
 
 
 class Command(BaseCommand):
@@ -33,13 +43,28 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         log_file = Path(settings.VAR_DIR) / "log" / "pv.jsonl"
-        if not opts["verbose"]:
-            logging.config.dictConfig(demo_logging_config(log_file=log_file))
-            logging.captureWarnings(True)
+        quiet = not opts["verbose"]
+        if quiet:
+            # Seeding runs hundreds of tasks; their expected warnings (regulator submissions of
+            # open-coded cases fail validation) are counted, not printed.
+            self._logging(demo_logging_config(log_file=log_file, console_level="ERROR"))
         call_command("migrate", interactive=False, verbosity=0)
         if not demo_is_seeded():
             self.stdout.write("Seeding the synthetic community (first run only, about a minute)...")
-            demo_seed(community=generate_community())
+            counter = _WarningCounter()
+            logging.getLogger().addHandler(counter)
+            try:
+                demo_seed(community=generate_community())
+            finally:
+                logging.getLogger().removeHandler(counter)
+            if quiet and counter.counts:
+                self.stdout.write(
+                    "Seeding logged "
+                    + ", ".join(f"{n} warning(s) from {name}" for name, n in counter.counts.items())
+                    + f" (details in {log_file})."
+                )
+        if quiet:
+            self._logging(demo_logging_config(log_file=log_file))
         summary = demo_summary()
         self.stdout.write("Demo data: " + ", ".join(f"{n} {k}" for k, n in summary.items()))
         self.stdout.write(
@@ -64,5 +89,13 @@ class Command(BaseCommand):
             + "  (Ctrl-C to stop)\n"
         )
         # runserver's own banner repeats the address with development-server boilerplate.
-        banner = None if opts["verbose"] else io.StringIO()
+        banner = io.StringIO() if quiet else None
         call_command("runserver", opts["addr"], use_reloader=False, stdout=banner)
+
+    @staticmethod
+    def _logging(config: dict) -> None:
+        # Also the settings: runserver loads the WSGI app, whose django.setup() configures
+        # logging again from settings.LOGGING.
+        settings.LOGGING = config
+        logging.config.dictConfig(config)
+        logging.captureWarnings(True)
