@@ -32,8 +32,9 @@ def _fake_seed(*, community):
 
 
 def test_seeding_and_tasks_stay_out_of_the_console(
-    settings, tmp_path, monkeypatch, capsys, restore_logging
+    restore_logging, settings, tmp_path, monkeypatch, capsys
 ):
+    # (restore_logging first: it must reopen the real stderr after capsys has let go of it)
     # given a first run whose seeding logs an info and a warning line
     settings.VAR_DIR = tmp_path
     monkeypatch.setattr(demo, "demo_is_seeded", lambda: False)

@@ -12,6 +12,15 @@ from tests.factories import PostFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _celery_conf_loaded():
+    """Celery reads Django settings once, on first use: load them before a test overrides
+    CELERY_* settings, so the override cannot leak into the app for later tests."""
+    from pv.celery import app
+
+    assert app.conf.task_always_eager
+
+
 def test_liveness_answers_without_touching_anything(django_assert_num_queries):
     with django_assert_num_queries(0):
         response = Client().get("/healthz")

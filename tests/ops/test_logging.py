@@ -15,9 +15,10 @@ import uuid
 
 import pytest
 import structlog
-from celery import Celery, shared_task
+from celery import Celery
 from django.conf import settings
 
+from pv.celery import app as celery_app
 from pv.logs import formatter
 from tests.conftest import CANARY_EMAIL, CANARY_PHONE
 
@@ -92,7 +93,9 @@ def test_contact_details_in_a_message_are_masked(json_lines):
     assert CANARY_EMAIL not in line["event"] and line["level"] == "warning"
 
 
-@shared_task(name="tests.ops.log_something")
+# Bound to pv's app, not the "current" one: a test that creates another Celery app (a producer
+# for a real broker) makes that app current, and a shared task would follow it.
+@celery_app.task(name="tests.ops.log_something")
 def _log_something() -> None:
     logging.getLogger("tests.ops").info("inside the task")
 
@@ -135,7 +138,7 @@ def test_a_real_worker_logs_json_with_the_task_id_and_the_enqueuing_request_id()
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
     reader.start()
-    producer = Celery("pv-test-producer", broker=broker)
+    producer = Celery("pv-test-producer", broker=broker, set_as_current=False)
     try:
         # when a request enqueues a task through the real broker
         structlog.contextvars.bind_contextvars(request_id="req-through-broker")
