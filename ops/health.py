@@ -8,6 +8,7 @@ is the first probe's job, about a second, so later requests never pay for it).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime
 
@@ -82,8 +83,12 @@ class ReadinessView(HealthCheckView):
         ScreeningPipeline,
     )
 
-    def render_to_response(self, context, **response_kwargs):
-        return self.render_to_response_json(response_kwargs.get("status", 200))
+    async def get(self, request, *args, **kwargs):
+        with self.get_executor() as executor:
+            self.results = await asyncio.gather(
+                *(check.get_result(executor) for check in self.get_checks())
+            )
+        return self.render_to_response_json(200)
 
     def render_to_response_json(self, status):
         results = {

@@ -29,7 +29,7 @@ def test_liveness_answers_without_touching_anything(django_assert_num_queries):
 
 
 def test_readiness_checks_database_cache_broker_migrations_and_pipeline():
-    response = Client().get("/readyz", HTTP_ACCEPT="text/html")
+    response = Client().get("/readyz", HTTP_ACCEPT="application/xml")
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "ready"
