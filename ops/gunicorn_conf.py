@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from pv.logs import logging_config
+
 bind = os.environ.get("PV_BIND", "127.0.0.1:8000")  # behind the reverse proxy
 workers = int(os.environ.get("PV_WEB_WORKERS", "4"))
 timeout = int(os.environ.get("PV_WEB_TIMEOUT", "60"))
@@ -16,6 +18,17 @@ graceful_timeout = int(os.environ.get("PV_GRACEFUL_TIMEOUT", "30"))
 forwarded_allow_ips = os.environ.get("PV_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No gunicorn access log: pv logs every request as JSON, without query strings.
 accesslog = None
+# gunicorn's own lines (start, worker exits, signals) in pv's format too.
+logconfig_dict = logging_config(
+    level=os.environ.get("PV_LOG_LEVEL", "INFO"),
+    json=os.environ.get("PV_LOG_FORMAT", "json") != "console",
+)
+# gunicorn gives its error logger a plain handler of its own; naming the logger here replaces it.
+logconfig_dict["loggers"]["gunicorn.error"] = {
+    "level": "INFO",
+    "handlers": ["console"],
+    "propagate": False,
+}
 
 
 def child_exit(server, worker) -> None:

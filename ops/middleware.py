@@ -51,26 +51,25 @@ class RequestLogMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
+        # Cleared again on `request_finished` (ops.apps), not here on the way out: Django logs
+        # 4xx/5xx ("Not Found: /x") after the middleware chain returns, and those need the id.
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = request_id
-            user = getattr(request, "user", None)
-            match = getattr(request, "resolver_match", None)
-            logger.info(
-                "request",
-                method=request.method,
-                path=_logged_path(request),
-                route=match.view_name if match else None,
-                status=response.status_code,
-                duration_ms=round((time.perf_counter() - started) * 1000, 1),
-                account=str(user.pk) if user is not None and user.is_authenticated else None,
-            )
-            return response
-        finally:
-            structlog.contextvars.clear_contextvars()
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
+        logger.info(
+            "request",
+            method=request.method,
+            path=_logged_path(request),
+            route=match.view_name if match else None,
+            status=response.status_code,
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            account=str(user.pk) if user is not None and user.is_authenticated else None,
+        )
+        return response
 
 
 # view name -> (kind, URL kwarg holding the object id; None: a list, ids from the response)

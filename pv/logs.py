@@ -24,18 +24,23 @@ from pv.privacy.scrub import scrub_text
 _TIMESTAMPER = structlog.processors.TimeStamper(fmt="iso", utc=True)
 
 
-_UUID = re.compile(r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b")
-_UUID_SLOT = "uuidslot"
+# Kept whole: ids (UUIDs) and server origins ("Listening at: http://127.0.0.1:8000") are not
+# contact data, and the scrubber would otherwise eat them as phone numbers or links.
+_KEEP = re.compile(
+    r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b"
+    r"|\bhttps?://[A-Za-z0-9.\-\[\]:]+(?![@\w])"
+)
+_SLOT = "keptslot"
 
 
 def scrub_message(text: str) -> str:
-    """Mask emails and phone numbers; ids (UUIDs) are kept whole, they are not contact data."""
+    """Mask emails and phone numbers in a log message."""
     if "@" not in text and not any(c.isdigit() for c in text):
         return text
-    ids = _UUID.findall(text)
-    out = scrub_text(_UUID.sub(_UUID_SLOT, text))
-    for value in ids:
-        out = out.replace(_UUID_SLOT, value, 1)
+    kept = _KEEP.findall(text)
+    out = scrub_text(_KEEP.sub(_SLOT, text))
+    for value in kept:
+        out = out.replace(_SLOT, value, 1)
     return out
 
 

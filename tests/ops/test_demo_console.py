@@ -20,9 +20,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def restore_logging():
     original = django_settings.LOGGING
+    # dictConfig leaves loggers it does not name as they are: put back the levels the demo sets.
+    names = ("django.server", "django.request", "django.db.backends")
+    levels = {name: logging.getLogger(name).level for name in names}
     yield
     django_settings.LOGGING = original
     logging.config.dictConfig(original)
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+    logging.captureWarnings(False)
 
 
 def _fake_seed(*, community):

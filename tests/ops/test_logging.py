@@ -164,3 +164,24 @@ def test_a_real_worker_logs_json_with_the_task_id_and_the_enqueuing_request_id()
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_the_message_scrubber_keeps_ids_and_server_addresses():
+    from pv.logs import scrub_message
+
+    task = "Task t[3f2a1234-5678-4abc-9def-123456789012] succeeded"
+    assert scrub_message(task) == task
+    assert scrub_message("Listening at: http://127.0.0.1:8000 (42)").endswith("8000 (42)")
+    masked = scrub_message(f"write to {CANARY_EMAIL} or call {CANARY_PHONE}")
+    assert CANARY_EMAIL not in masked and "0199" not in masked
+
+
+@pytest.mark.django_db
+def test_django_error_lines_carry_the_request_id_and_the_id_is_gone_afterwards(json_lines, client):
+    client.get("/no-such-page/", HTTP_X_REQUEST_ID="req-404")
+    logging.getLogger("tests.ops").info("between requests")
+    lines = json_lines()
+    not_found = next(line for line in lines if line["event"].startswith("Not Found"))
+    assert not_found["request_id"] == "req-404"
+    between = next(line for line in lines if line["event"] == "between requests")
+    assert "request_id" not in between
