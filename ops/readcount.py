@@ -79,9 +79,12 @@ class ReadCounter:
 
     def check(self, *, account: str, n: int, now: float) -> Verdict:
         """Would `n` more reads now stay within every window? If not, when may the account retry."""
-        for limit in self.limits:
-            buckets = self._buckets(limit, now)
-            counts = self._counts(account, limit, buckets)
+        # One round trip for every window's buckets.
+        plan = [(limit, self._buckets(limit, now)) for limit in self.limits]
+        keys = [self._key(account, limit, b) for limit, buckets in plan for b in buckets]
+        values = self.cache.get_many(keys)
+        for limit, buckets in plan:
+            counts = [int(values.get(self._key(account, limit, b)) or 0) for b in buckets]
             total = sum(counts)
             if total + n > limit.max_reads:
                 return Verdict(
@@ -116,11 +119,12 @@ class ReadCounter:
         self.cache.set(recent_key, recent[:SAMPLE_SIZE], timeout=self._longest())
 
     def _incr(self, key: str, n: int, timeout: int) -> None:
-        self.cache.add(key, 0, timeout=timeout)
+        # Most reads land in a bucket that already exists: increment first, create if missing.
         try:
             self.cache.incr(key, n)
-        except ValueError:  # expired between add and incr
-            self.cache.set(key, n, timeout=timeout)
+        except ValueError:
+            if not self.cache.add(key, n, timeout=timeout):  # another request created it
+                self.cache.incr(key, n)
 
     def _longest(self) -> int:
         return max((limit.window + limit.width for limit in self.limits), default=60)
