@@ -106,3 +106,13 @@ def test_counts_on_redis():
         keys = client.keys(f"*{counter.prefix}*")
         if keys:
             client.delete(*keys)
+
+
+def test_a_malformed_setting_stops_the_start_up(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ops.apps import _check_read_limits
+
+    settings.PV_READ_LIMITS = "600:lots"
+    with pytest.raises(ImproperlyConfigured, match="PV_READ_LIMITS: read limit"):
+        _check_read_limits()
