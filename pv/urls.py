@@ -3,12 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from ops.health import ReadinessView, liveness
+from ops.metrics import metrics_view
 from pv import views
 
 # Outbox/faults: errors outside the views answer in the JSON error shape (503 for the database).
 handler500 = "pv.core.middleware.server_error"
 
 urlpatterns = [
+    # Operations: probes and metrics (docs/operations.md).
+    path("healthz", liveness, name="healthz"),
+    path("readyz", ReadinessView.as_view(), name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
+    path("api/v1/", include("ops.urls")),
     path("", views.HomeView.as_view(), name="home"),
     path("", include("pv.web.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -18,6 +18,7 @@ from intake.selectors import (
     report_list_visible_to,
 )
 from intake.services import MAX_BATCH, post_batch_create, report_batch_create
+from intake.throttles import IntakeBatchThrottle, IntakeSingleThrottle
 from pv.core.api import DefaultPagination
 from pv.core.exceptions import DomainError
 from pv.core.permissions import IsIntakeReader, IsIntakeWriter
@@ -168,10 +169,15 @@ class _IntakeApi(APIView):
 
     input_serializer: type[serializers.Serializer]
     batch_create = staticmethod(post_batch_create)
+    write_throttle: type = IntakeSingleThrottle
 
     def get_permissions(self):
         cls = IsIntakeWriter if self.request.method == "POST" else IsIntakeReader
         return [cls()]
+
+    def get_throttles(self):
+        # Writes only; reads are limited by the read-volume middleware (ops).
+        return [self.write_throttle()] if self.request.method == "POST" else []
 
     def _create(self, request, raw_items: list, *, batch: bool) -> Response:
         many = self.input_serializer(data=raw_items, many=True)
@@ -227,6 +233,7 @@ class ReportListCreateApi(_IntakeApi):
 
 class PostBatchApi(_IntakeApi):
     input_serializer = PostInput
+    write_throttle = IntakeBatchThrottle
 
     @extend_schema(request=_BatchInput, responses={201: BatchOutput, 200: BatchOutput})
     def post(self, request):
@@ -236,6 +243,7 @@ class PostBatchApi(_IntakeApi):
 class ReportBatchApi(_IntakeApi):
     input_serializer = ReportInput
     batch_create = staticmethod(report_batch_create)
+    write_throttle = IntakeBatchThrottle
 
     @extend_schema(request=_BatchInput, responses={201: BatchOutput, 200: BatchOutput})
     def post(self, request):

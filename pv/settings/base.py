@@ -31,7 +31,9 @@ def database_from_url(url: str, *, sqlite_path: Path) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(sqlite_path),
-            "OPTIONS": {"timeout": 30},
+            # IMMEDIATE: a write transaction takes the lock when it begins, so concurrent writers
+            # wait (up to the timeout) instead of failing with "database is locked".
+            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
         }
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
@@ -262,13 +264,36 @@ PV_OPEN_TERMINOLOGY_OID = env(
 )
 PV_SUBMISSION_TIMEOUT = float(env("PV_SUBMISSION_TIMEOUT", "30"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("PV_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+# --- Operations (docs/operations.md "Health, metrics and logs", "Abuse detection") -----------
+from pv.logs import logging_config  # noqa: E402
+
+INSTALLED_APPS += ["django_prometheus", "ops"]
+# Outermost: Prometheus timing and the request id / request log line; innermost: read counting
+# (it needs the view's authenticated user and response).
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "ops.middleware.RequestLogMiddleware",
+    *MIDDLEWARE,
+    "ops.middleware.ReadVolumeMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+# Structured JSON logs (structlog); PV_LOG_FORMAT=console for readable lines on a terminal.
+LOGGING = logging_config(
+    level=env("PV_LOG_LEVEL", "INFO"), json=env("PV_LOG_FORMAT", "json") != "console"
+)
+# Celery workers keep this logging instead of installing their own plain-text root handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# The cache holds throttle and read-volume counters, so every process of an installation must
+# share it: Redis when PV_CACHE_URL is set (production), else a database table (`pv migrate`
+# creates it).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("PV_CACHE_URL")}
+        if env("PV_CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pv_cache"}
+    )
 }
 
 # --- Signals: MGPS fit quality gate and what sponsors see (docs/signals_service.md) ---
@@ -327,3 +352,23 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_DEFAULT_QUEUE = env("PV_CELERY_QUEUE", "celery")
 # Database connection errors in a request: Retry-After seconds on the 503.
 PV_DB_RETRY_AFTER_SECONDS = int(env("PV_DB_RETRY_AFTER_SECONDS", "5"))
+# /metrics: with a token, scrapers send "Authorization: Bearer <token>"; without, loopback only.
+PV_METRICS_TOKEN = env("PV_METRICS_TOKEN", "")
+
+# Read-volume limits (scraper detection): WINDOW_SECONDS:MAX_READS, comma-separated. A read is
+# one post, report, member profile, case or triage item served (a list page counts its rows).
+PV_READ_LIMITS = env("PV_READ_LIMITS", "600:1500,86400:15000")
+PV_READ_LIMIT_CACHE = "default"
+PV_READ_LIMIT_EXEMPT_ROLES = [
+    r.strip() for r in env("PV_READ_LIMIT_EXEMPT_ROLES", "").split(",") if r.strip()
+]
+
+# Intake rate limits per account: single posts/reports, and batches (up to 1,000 items each; a
+# bulk importer sending batches of 500 at 60 a minute moves 30,000 items a minute).
+INTAKE_RATE_DEFAULTS = {"intake_single": "300/minute", "intake_batch": "60/minute"}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
+    {
+        "intake_single": env("PV_INTAKE_RATE", INTAKE_RATE_DEFAULTS["intake_single"]),
+        "intake_batch": env("PV_INTAKE_BATCH_RATE", INTAKE_RATE_DEFAULTS["intake_batch"]),
+    }
+)

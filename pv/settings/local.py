@@ -30,3 +30,8 @@ PV_VAULT_KEY = env("PV_VAULT_KEY") or _local_secret(
 )
 PV_AUDIT_KEY = env("PV_AUDIT_KEY") or _local_secret("audit.key", lambda: secrets.token_urlsafe(48))
 EMAIL_BACKEND = env("PV_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+
+# Operations: the embedded demo is one process, so its rate-limit and read counters live in
+# that process's memory (SQLite would serialise every counter write behind the data writes).
+if not env("PV_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -31,3 +31,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 if env("PV_CELERY_WORKER") == "1":
     CELERY_BROKER_URL = PV_TEST_BROKER_URL
     CELERY_TASK_ALWAYS_EAGER = False
+
+# Operations: counters in this process's memory (fast, no extra queries in query-count tests),
+# with the database cache as a second alias so `pv migrate` creates its table for the tests that
+# exercise it. Limits high enough that no ordinary test trips them; the limit tests set their own.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "db": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pv_cache"},
+}
+PV_READ_LIMITS = "60:1000000"
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(  # noqa: F405
+    {"intake_single": "100000/minute", "intake_batch": "100000/minute"}
+)

@@ -1,16 +1,26 @@
 """`pv demo`: migrate the SQLite database, seed the synthetic community once, print one account
 per role, and serve on 127.0.0.1:8000 (or --addr) with in-process tasks. Links in members'
-emails are built from the address served, unless PV_SITE_URL says otherwise."""
+emails are built from the address served, unless PV_SITE_URL says otherwise.
+
+The console stays quiet: the address, the accounts, and warnings or errors. Every request and
+task log line goes to a JSON log file under var/ (`--verbose` puts them on the console too).
+"""
 
 from __future__ import annotations
 
+import io
+import logging
+import logging.config
 import os
+from collections import Counter
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from pv.demo.community import generate_community
+from pv.logs import demo_logging_config
 from pv.services.demo import (
     demo_accounts,
     demo_is_seeded,
@@ -32,22 +42,53 @@ def site_url_for(addr: str) -> str:
     return f"http://{host}:{port}"
 
 
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.counts: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.counts[record.name] += 1
+
+
 class Command(BaseCommand):
     help = "Run the embedded demo (SQLite, in-process tasks, seeded synthetic community)."
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000")
         parser.add_argument("--no-serve", action="store_true", help="Seed and exit (for scripts)")
+        parser.add_argument(
+            "--verbose", action="store_true", help="Also print every request and task log line"
+        )
 
     def handle(self, *args, **opts):
         if "PV_SITE_URL" not in os.environ:
             # Emails sent while the demo runs (in-process tasks) link to where it is served.
             settings.PV_SITE_URL = site_url_for(opts["addr"])
+        log_file = Path(settings.VAR_DIR) / "log" / "pv.jsonl"
+        quiet = not opts["verbose"]
+        if quiet:
+            # Seeding runs hundreds of tasks; their expected warnings (regulator submissions of
+            # open-coded cases fail validation) are counted, not printed.
+            self._logging(demo_logging_config(log_file=log_file, console_level="ERROR"))
         call_command("migrate", interactive=False, verbosity=0)
         if not demo_is_seeded():
-            self.stdout.write("Seeding the synthetic community (first run only)...")
-            demo_seed(community=generate_community())
-            demo_member_seed()
+            self.stdout.write("Seeding the synthetic community (first run only, about a minute)...")
+            counter = _WarningCounter()
+            logging.getLogger().addHandler(counter)
+            try:
+                demo_seed(community=generate_community())
+                demo_member_seed()
+            finally:
+                logging.getLogger().removeHandler(counter)
+            if quiet and counter.counts:
+                self.stdout.write(
+                    "Seeding logged "
+                    + ", ".join(f"{n} warning(s) from {name}" for name, n in counter.counts.items())
+                    + f" (details in {log_file})."
+                )
+        if quiet:
+            self._logging(demo_logging_config(log_file=log_file))
         summary = demo_summary()
         self.stdout.write("Demo data: " + ", ".join(f"{n} {k}" for k, n in summary.items()))
         self.stdout.write(
@@ -64,9 +105,22 @@ class Command(BaseCommand):
             f"  Email: files under {settings.EMAIL_FILE_PATH}"
             f"  (links to {settings.PV_SITE_URL})"
         )
+        if not opts["verbose"]:
+            self.stdout.write(f"Logs: {log_file} (console shows warnings and errors only)")
         if opts["no_serve"]:
             return
         self.stdout.write(
-            f"Serving on http://{opts['addr']}/  (API docs: http://{opts['addr']}/api/docs/)\n"
+            self.style.SUCCESS(f"\npv demo is running at http://{opts['addr']}/")
+            + "  (Ctrl-C to stop)\n"
         )
-        call_command("runserver", opts["addr"], use_reloader=False)
+        # runserver's own banner repeats the address with development-server boilerplate.
+        banner = io.StringIO() if quiet else None
+        call_command("runserver", opts["addr"], use_reloader=False, stdout=banner)
+
+    @staticmethod
+    def _logging(config: dict) -> None:
+        # Also the settings: runserver loads the WSGI app, whose django.setup() configures
+        # logging again from settings.LOGGING.
+        settings.LOGGING = config
+        logging.config.dictConfig(config)
+        logging.captureWarnings(True)
