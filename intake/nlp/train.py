@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from coding.nlp.dictionaries import default_drugs, default_events, english_words
+from coding.nlp.dictionaries import common_words, default_drugs, default_events, english_words
 from coding.nlp.text import norm_phrase, tokenizer
 from intake.nlp.matchers import Matcher
 from intake.nlp.psytar import psytar_dir, read_binary, read_conll
@@ -54,7 +54,7 @@ def _doc_norms(text: str):
 
 
 def learn(train: list[dict]) -> dict:
-    base = Matcher(default_drugs(), default_events(), english_words(), {})
+    base = Matcher(default_drugs(), default_events(), english_words(), {}, common_words())
     table = base.event_table
     match_n: Counter = Counter()
     match_entity: Counter = Counter()

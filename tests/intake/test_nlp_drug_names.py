@@ -1,0 +1,135 @@
+"""What patients take: brands, withdrawn drugs, supplements, names glued to doses, and the
+fuzzy guard that keeps misspelt ordinary words from becoming drugs."""
+
+import pytest
+
+from coding.nlp.dictionaries import common_words, default_drugs
+from coding.nlp.text import tokenizer
+from intake.nlp.matchers import Matcher
+from intake.nlp.pipeline import _matcher
+
+from .conftest import drugs
+
+
+@pytest.mark.parametrize(("text", "pieces"), [
+    ("Crestor(10mg)", ["Crestor", "(", "10", "mg", ")"]),
+    ("Lipitor20mg", ["Lipitor", "20", "mg"]),
+    ("Zocor[40mg]", ["Zocor", "[", "40", "mg", "]"]),
+    ("Mobic(meloxicam)", ["Mobic", "(", "meloxicam", ")"]),
+    # short letter-number names and number-first doses stay whole
+    ("B12", ["B12"]), ("CoQ10", ["CoQ10"]), ("D3", ["D3"]), ("x2", ["x2"]),
+    ("10mg/day", ["10mg", "/", "day"]),
+])
+def test_tokenizer_splits_names_from_glued_doses_and_brackets(text, pieces):
+    # when / then
+    assert [t.text for t in tokenizer()(text)] == pieces
+
+
+@pytest.mark.parametrize(("text", "surface", "term"), [
+    ("Crestor(10mg) gave me leg cramps", "crestor", "Rosuvastatin"),
+    ("Diovan160mg made me dizzy", "diovan", "Valsartan"),
+    ("after Celebrex[200mg] my ankles swelled", "celebrex", "Celecoxib"),
+])
+def test_names_glued_to_a_dose_are_found(screen, text, surface, term):
+    # when
+    found = drugs(screen(text))
+    # then: the mention is the name alone
+    assert found[surface]["term"] == term
+
+
+@pytest.mark.parametrize(("text", "surface", "term"), [
+    # withdrawn drugs patients still discuss (brands from the FDA UNII list or drug_extra)
+    ("I was on Vioxx for years before the recall", "vioxx", "Rofecoxib"),
+    ("bextra worked for my knees", "bextra", "Valdecoxib"),
+    ("Meridia made my heart race", "meridia", "Sibutramine"),
+    ("Baycol gave me muscle pain", "baycol", "Cerivastatin"),
+    # brands of widely used cardiovascular combinations
+    ("switched to Vytorin last year", "vytorin", "Ezetimibe/simvastatin"),
+    ("Caduet made my feet swell", "caduet", "Amlodipine/atorvastatin"),
+    ("hyzaar gives me a cough", "hyzaar", "Hydrochlorothiazide/losartan"),
+])
+def test_brand_and_withdrawn_drug_names(screen, text, surface, term):
+    # when
+    mention = drugs(screen(text))[surface]
+    # then
+    assert mention["term"] == term
+    assert mention["brand"] is True
+    assert mention["fuzzy"] is False
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("started red yeast rice for cholesterol", "red yeast rice"),
+    ("magnesium at night gave me diarrhea", "magnesium"),
+    ("turmeric upset my stomach", "turmeric"),
+    ("niacin flush is awful", "niacin"),
+    ("omega 3 and ashwagandha daily", "ashwagandha"),
+    ("omega 3 and ashwagandha daily", "omega 3"),
+    ("iron supplements made me constipated", "iron supplements"),
+    ("CBD oil makes me drowsy", "cbd oil"),
+])
+def test_supplements_and_vitamins_are_suspect_products(screen, text, surface):
+    # when
+    mention = drugs(screen(text))[surface]
+    # then: an ingredient concept, not a class, found exactly
+    assert mention["drug_kind"] == "ingredient"
+    assert mention["fuzzy"] is False
+
+
+def test_a_lab_value_word_alone_is_not_a_supplement(screen):
+    # "iron" / "calcium" alone are mostly lab values in posts; only product forms count
+    assert drugs(screen("my iron was low and my calcium high")) == {}
+
+
+@pytest.mark.parametrize("text", [
+    "my doctor says my cholestrol is too high",
+    "she complainde about the side effects",
+    "I think the medicatoin made my presure worse",
+    "my arthritus and diabetis are the same",
+])
+def test_misspelt_ordinary_words_never_become_drugs(screen, text):
+    # when / then
+    assert drugs(screen(text)) == {}
+
+
+@pytest.mark.parametrize(("text", "surface", "term"), [
+    ("ibuprofin gave me heartburn", "ibuprofin", "Ibuprofen"),
+    ("lipiter hurt my muscles", "lipiter", "Atorvastatin"),
+    ("losarten made me dizzy", "losarten", "Losartan"),
+    ("xarelta gave me nosebleeds", "xarelta", "Rivaroxaban"),
+])
+def test_misspelt_drugs_are_still_fuzzy_matched(screen, text, surface, term):
+    # when
+    mention = drugs(screen(text))[surface]
+    # then
+    assert (mention["term"], mention["fuzzy"]) == (term, True)
+
+
+def test_fuzzy_guard_prefers_the_nearer_common_word():
+    # given: the shipped dictionary with and without the common-word guard
+    from coding.nlp.dictionaries import default_events, english_words
+
+    unguarded = Matcher(default_drugs(), default_events(), english_words(), {})
+    guarded = Matcher(default_drugs(), default_events(), english_words(), {}, common_words())
+    # when / then: the unguarded matcher turns the misspelt word into a drug, the guard does not
+    assert unguarded._fuzzy_drug("cholestrol") is not None
+    assert guarded._fuzzy_drug("cholestrol") is None
+    assert guarded._fuzzy_drug("amlodopine") == "amlodipine"
+
+
+def test_rare_registry_brands_are_matched_exactly_only():
+    # given: the brands taken from the long UNII list
+    exact_only = default_drugs().exact_only
+    matcher = _matcher()
+    # then: they are names, and never the target of a fuzzy match
+    assert "vioxx" in exact_only
+    assert "vioxx" in default_drugs().names
+    assert all("vioxx" not in pool for pool in matcher._fuzzy_drugs.values())
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("statins gave me muscle pain", "statins"),
+    ("NSAIDs upset my stomach", "nsaids"),
+    ("beta blockers make me tired", "beta blockers"),
+])
+def test_drug_classes_stay_flagged_class(screen, text, surface):
+    assert drugs(screen(text))[surface]["drug_kind"] == "class"
