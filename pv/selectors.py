@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -47,11 +48,20 @@ def case_list_visible_to(*, user: User) -> QuerySet[Case]:
     qs = Case.objects.select_related("member").prefetch_related("drugs", "reactions")
     if user.role in (User.Role.REVIEWER, User.Role.ADMIN):
         return qs
-    if user.is_partner:
-        from submissions.selectors import case_ids_received_by  # noqa: PLC0415
-
-        return qs.filter(id__in=case_ids_received_by(partner_id=user.partner_id))
+    if user.is_partner and _received_by is not None:
+        return qs.filter(id__in=_received_by(partner_id=user.partner_id))
     return qs.none()
+
+
+# Which cases a partner has received is the submissions app's knowledge. pv is the ground floor
+# and imports no app above it: submissions registers its selector here when it loads (its
+# AppConfig.ready). Until then (no submissions app) partners see no case: the safe side.
+_received_by: Callable[..., QuerySet] | None = None
+
+
+def partner_case_scope_register(selector: Callable[..., QuerySet]) -> None:
+    global _received_by  # noqa: PLW0603 (one hook, set once at start-up)
+    _received_by = selector
 
 
 def case_get_visible(*, user: User, case_id) -> Case:

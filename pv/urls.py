@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from ops.health import ReadinessView, liveness
 from ops.metrics import metrics_view
-from pv import views
+from web import views_home as views
 
 # Outbox/faults: errors outside the views answer in the JSON error shape (503 for the database).
 handler500 = "pv.core.middleware.server_error"
@@ -17,7 +17,7 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("api/v1/", include("ops.urls")),
     path("", views.HomeView.as_view(), name="home"),
-    path("", include("pv.web.urls")),
+    path("", include("web.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -7,6 +7,7 @@ transaction with a before/after snapshot.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -16,7 +17,6 @@ from django.utils import timezone
 
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
-from pv.core.outbox import task_enqueue_on_commit
 from pv.models import Case, CaseDrug, CaseReaction, Member
 from pv.selectors import case_snapshot
 from pv.services.privacy import intake_scrubber, minimise
@@ -190,11 +190,20 @@ def _age_from_member(member: Member | None, on: date) -> int | None:
 
 
 def _schedule_routing(case: Case) -> None:
-    """After commit, route the version to its recipients (submissions app)."""
-    from submissions.tasks import case_route_task  # noqa: PLC0415 (another app's task)
+    """After commit, route the version to its recipients. Routing is the submissions app's: it
+    registers how (`case_routing_register`, from its AppConfig.ready), as pv is the ground floor
+    and imports no app above it. Unrouted versions are also found by the outbox sweeper."""
+    if _route_after_commit is not None:
+        _route_after_commit(str(case.id))
 
-    case_id = str(case.id)
-    task_enqueue_on_commit(case_route_task, case_id)
+
+_route_after_commit: Callable[[str], None] | None = None
+
+
+def case_routing_register(route_after_commit: Callable[[str], None]) -> None:
+    """Set once at start-up by the app that routes cases (submissions)."""
+    global _route_after_commit  # noqa: PLW0603 (one hook, set once at start-up)
+    _route_after_commit = route_after_commit
 
 
 def _mark_day_zero(case: Case, today: date) -> None:

@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "signals",
     "submissions",
     "followup",
+    # What uses every app stands on top of them (STYLE.md, "Layers"): the pages and the demo.
+    "web",
+    "demo",
 ]
 
 MIDDLEWARE = [

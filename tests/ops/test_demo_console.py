@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
-from pv.management.commands import demo
+from demo.management.commands import demo
 
 pytestmark = pytest.mark.django_db
 

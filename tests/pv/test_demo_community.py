@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from pv.demo.catalog import CONDITIONS, DRUGS
-from pv.demo.community import generate_community
+from demo.catalog import CONDITIONS, DRUGS
+from demo.community import generate_community
 
 TODAY = date(2026, 11, 23)
 OUTCOMES = {

@@ -6,9 +6,9 @@ from django.core import mail
 from followup.selectors import followup_inbox_for
 from intake.models import AEReport, Post, ScreeningStatus
 from pv.audit import audit_verify
-from pv.demo.community import generate_community
+from demo.community import generate_community
 from pv.models import Case, Member, Partner, User
-from pv.services.demo import demo_accounts, demo_member_seed, demo_seed
+from demo.services import demo_accounts, demo_member_seed, demo_seed
 from submissions.models import Submission
 
 pytestmark = pytest.mark.django_db

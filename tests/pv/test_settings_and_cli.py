@@ -121,7 +121,7 @@ def test_pv_command_dispatches_pure_and_django_commands():
     ],
 )
 def test_demo_links_follow_the_served_address(addr, url):
-    from pv.management.commands.demo import site_url_for
+    from demo.management.commands.demo import site_url_for
 
     assert site_url_for(addr) == url
 
@@ -129,7 +129,7 @@ def test_demo_links_follow_the_served_address(addr, url):
 @pytest.mark.django_db
 def test_demo_addr_sets_the_site_url_unless_configured(settings, monkeypatch, capsys):
     # given: a seeded demo (seeding itself is tested in test_demo_seed)
-    from pv.management.commands import demo
+    from demo.management.commands import demo
 
     monkeypatch.setattr(demo, "demo_is_seeded", lambda: True)
     monkeypatch.setattr(demo, "demo_summary", dict)

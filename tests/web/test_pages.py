@@ -373,7 +373,7 @@ def test_followup_partner_asks_reviewer_approves(
 
 def test_filtered_counts_stop_at_the_cap(reviewer, monkeypatch):
     # given more matches than the cap
-    monkeypatch.setattr("pv.web.views_queue.COUNT_CAP", 2)
+    monkeypatch.setattr("web.views_queue.COUNT_CAP", 2)
     screen_posts({f"p{i}": TEXTS["plain"] for i in range(4)})
     c = login(reviewer)
     # when / then: a filtered page says "more than"; the unfiltered queue counts exactly

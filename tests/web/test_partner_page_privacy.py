@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 
 from followup.services import followup_request_create
-from pv.web import views_partner
+from web import views_partner
 from tests.web.conftest import login
 
 pytestmark = pytest.mark.django_db

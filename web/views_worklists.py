@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views import View
 
 from pv.models import Case
-from pv.web.mixins import StaffRequiredMixin
-from pv.web.selectors_worklists import (
+from web.mixins import StaffRequiredMixin
+from web.selectors_worklists import (
     CaseSearch,
     case_search,
     followup_awaiting_merge,

@@ -28,8 +28,8 @@ from intake.triage_selectors import (
 )
 from pv.core.exceptions import DomainError
 from pv.selectors import case_get_visible
-from pv.web.mixins import StaffRequiredMixin
-from pv.web.selectors import (
+from web.mixins import StaffRequiredMixin
+from web.selectors import (
     candidate_due,
     default_selection,
     member_history,
@@ -39,7 +39,7 @@ from pv.web.selectors import (
     source_text,
     text_segments,
 )
-from pv.web.uuids import uuid_or_404
+from web.uuids import uuid_or_404
 
 SERIOUSNESS_LABELS = {s: s.replace("_", " ").capitalize() for s in SERIOUSNESS}
 CRITERIA_LABELS = {

@@ -6,7 +6,7 @@ import random
 import unicodedata
 from datetime import date
 
-from pv.demo.catalog import CONDITIONS
+from demo.catalog import CONDITIONS
 
 # (country, weight, name pool, phone prefix, weight unit)
 COUNTRIES: list[tuple[str, int, str, str, str]] = [

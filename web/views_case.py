@@ -8,17 +8,17 @@ from django.views import View
 from pv.core.exceptions import DomainError
 from pv.selectors import case_get_visible, case_snapshot
 from pv.services.cases import minimum_criteria
-from pv.web.history import audit_rows, changes
-from pv.web.mixins import StaffRequiredMixin
-from pv.web.selectors import (
+from submissions.services import case_e2b_preview
+from web.history import audit_rows, changes
+from web.mixins import StaffRequiredMixin
+from web.selectors import (
     case_audit_events,
     case_followups,
     case_submissions,
     case_version_diff,
     case_version_list,
 )
-from pv.web.uuids import uuid_or_404
-from submissions.services import case_e2b_preview
+from web.uuids import uuid_or_404
 
 PROFILES = ("ich", "fda", "ema")
 CRITERIA_LABELS = {

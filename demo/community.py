@@ -11,8 +11,8 @@ import copy
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from pv.demo import phrases as P
-from pv.demo.catalog import (
+from demo import phrases as P
+from demo.catalog import (
     CONDITIONS,
     DEFAULT_FREQ,
     DRUGS,
@@ -20,9 +20,9 @@ from pv.demo.catalog import (
     REGULATORS,
     SPONSORS,
 )
-from pv.demo.people import make_members, pick_drug_for
-from pv.demo.reports import make_reports
-from pv.demo.text import expand, sentence, stylise
+from demo.people import make_members, pick_drug_for
+from demo.reports import make_reports
+from demo.text import expand, sentence, stylise
 
 WINDOW_DAYS = 540  # ~18 months of history
 CANARY_MEMBERS = 5

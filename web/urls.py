@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from pv.web import (
+from web import (
     views_case,
     views_casework,
     views_followup,

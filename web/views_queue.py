@@ -12,9 +12,9 @@ from django.views import View
 from intake.models import TriageItem
 from intake.services.triage import SERIOUSNESS, triage_item_claim, triage_item_release
 from intake.triage_selectors import triage_item_get, triage_queue
-from pv.web.mixins import StaffRequiredMixin, is_htmx
-from pv.web.selectors import candidate_due, queue_counts, queue_page
-from pv.web.selectors_worklists import clock_of
+from web.mixins import StaffRequiredMixin, is_htmx
+from web.selectors import candidate_due, queue_counts, queue_page
+from web.selectors_worklists import clock_of
 
 PAGE_SIZE = 25
 # A filtered result counts at most this many matches (80 pages): enough to work from, and the

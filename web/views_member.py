@@ -27,7 +27,7 @@ from followup.services import (
 from intake.selectors import post_list_visible_to, report_list_visible_to
 from pv.core.exceptions import DomainError, NotFound
 from pv.models import User
-from pv.web.mixins import RoleRequiredMixin
+from web.mixins import RoleRequiredMixin
 
 RECENT = 20
 DONE = {

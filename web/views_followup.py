@@ -23,8 +23,8 @@ from followup.services.requests import (
 from followup.services.review import followup_answer_merge, followup_answer_reject
 from pv.core.exceptions import DomainError
 from pv.selectors import case_get_visible
-from pv.web.mixins import PartnerRequiredMixin, StaffRequiredMixin
-from pv.web.uuids import uuid_or_404
+from web.mixins import PartnerRequiredMixin, StaffRequiredMixin
+from web.uuids import uuid_or_404
 
 QUESTION_CHOICES = [(k, CATALOGUE[k]["label"]) for k in CATALOGUE_KEYS]
 

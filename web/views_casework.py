@@ -21,8 +21,8 @@ from pv.core.exceptions import DomainError
 from pv.models import Case, CaseDrug, CaseReaction
 from pv.selectors import case_get_visible
 from pv.services.cases import DRUG_FIELDS, REACTION_FIELDS, WHO_UMC, case_version_create
-from pv.web.mixins import StaffRequiredMixin
-from pv.web.uuids import uuid_or_404
+from web.mixins import StaffRequiredMixin
+from web.uuids import uuid_or_404
 
 SERIOUSNESS_LABELS = {
     "death": "Death",

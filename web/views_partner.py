@@ -25,15 +25,15 @@ from pv.core.partner_output import lazy_partner_scrubber
 from pv.models import Case, User
 from pv.selectors import case_get_visible, product_list_visible_to
 from pv.services.privacy import partner_output
-from pv.web.mixins import PartnerRequiredMixin
-from pv.web.selectors import partner_followups, partner_inbox, question_labels
-from pv.web.selectors import partner_member_pseudonym as _pseudonym
-from pv.web.uuids import uuid_or_404
-from pv.web.views_followup import QUESTION_CHOICES
 from submissions.apis import SubmissionOutput
 from submissions.models import Submission
 from submissions.selectors import submission_get_visible, submission_list_visible_to
 from submissions.services import submission_download
+from web.mixins import PartnerRequiredMixin
+from web.selectors import partner_followups, partner_inbox, question_labels
+from web.selectors import partner_member_pseudonym as _pseudonym
+from web.uuids import uuid_or_404
+from web.views_followup import QUESTION_CHOICES
 
 PAGE_SIZE = 50
 

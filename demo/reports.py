@@ -6,8 +6,8 @@ import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
-from pv.demo.catalog import CONDITIONS, DEFAULT_FREQ, DRUGS, EVENTS
-from pv.demo.text import expand, sentence
+from demo.catalog import CONDITIONS, DEFAULT_FREQ, DRUGS, EVENTS
+from demo.text import expand, sentence
 
 WINDOW_DAYS = 540
 SERIOUS_SHARE = 0.15

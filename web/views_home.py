@@ -1,4 +1,4 @@
-"""The home page: each role's starting point (the member's is in pv.web.views_member)."""
+"""The home page: each role's starting point (the member's is in web.views_member)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from intake.models import AEReport, Post
 from pv.models import Case, Member, Partner, User
-from pv.web.views_member import member_home
+from web.views_member import member_home
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

@@ -1,4 +1,4 @@
-"""Sentence templates for forum posts, thread titles and report narratives (see pv.demo.text)."""
+"""Sentence templates for forum posts, thread titles and report narratives (see demo.text)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Seed the embedded demo from the synthetic community (pv.demo): partners, products, members
+"""Seed the embedded demo from the synthetic community (demo.community): partners, products, members
 (Restricted Data through the vault), posts and reports through the intake services, one
 account per role (the member's once cases exist: `demo_member_seed`), and cases confirmed from
 a sample of the structured reports."""

@@ -19,15 +19,15 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from pv.demo.community import generate_community
-from pv.logs import demo_logging_config
-from pv.services.demo import (
+from demo.community import generate_community
+from demo.services import (
     demo_accounts,
     demo_is_seeded,
     demo_member_seed,
     demo_seed,
     demo_summary,
 )
+from pv.logs import demo_logging_config
 
 
 def site_url_for(addr: str) -> str:
