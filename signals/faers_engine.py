@@ -196,17 +196,41 @@ def faers_count(
         """)
         clock["dedup_and_join"] = time.perf_counter() - tick
         tick = time.perf_counter()
-        pairs = con.execute("""
+        # Names travel once, as the categories; the pair rows carry small integer codes (20
+        # million pairs as Python strings would cost more memory than the counting itself).
+        con.execute("""
+            CREATE TEMP TABLE drug_ids AS
+            SELECT drug, (row_number() OVER (ORDER BY drug) - 1)::INTEGER AS drug_id,
+                   n_drug
+            FROM (SELECT drug, count(DISTINCT caseid) AS n_drug FROM pairs GROUP BY drug)
+        """)
+        con.execute("""
+            CREATE TEMP TABLE event_ids AS
+            SELECT event, (row_number() OVER (ORDER BY event) - 1)::INTEGER AS event_id,
+                   n_event
+            FROM (SELECT event, count(DISTINCT caseid) AS n_event FROM pairs GROUP BY event)
+        """)
+        drugs = [r[0] for r in con.execute("SELECT drug FROM drug_ids ORDER BY drug_id").fetchall()]
+        events = [
+            r[0] for r in con.execute("SELECT event FROM event_ids ORDER BY event_id").fetchall()
+        ]
+        coded = con.execute("""
             WITH total AS (SELECT count(DISTINCT caseid) AS n_total FROM pairs),
-            by_drug AS (SELECT drug, count(DISTINCT caseid) AS n_drug FROM pairs GROUP BY drug),
-            by_event AS (
-                SELECT event, count(DISTINCT caseid) AS n_event FROM pairs GROUP BY event),
             by_pair AS (SELECT drug, event, count(*) AS n FROM pairs GROUP BY drug, event)
-            SELECT p.drug, p.event, p.n, d.n_drug, e.n_event, t.n_total,
+            SELECT d.drug_id, e.event_id, p.n::INTEGER AS n, d.n_drug::INTEGER AS n_drug,
+                   e.n_event::INTEGER AS n_event, t.n_total::INTEGER AS n_total,
                    d.n_drug::DOUBLE * e.n_event / t.n_total AS expected
-            FROM by_pair p JOIN by_drug d USING (drug) JOIN by_event e USING (event), total t
-            ORDER BY p.drug, p.event
+            FROM by_pair p JOIN drug_ids d USING (drug) JOIN event_ids e USING (event), total t
+            ORDER BY d.drug_id, e.event_id
         """).df()
+        pairs = pd.DataFrame(
+            {
+                "drug": pd.Categorical.from_codes(coded.pop("drug_id"), categories=drugs),
+                "event": pd.Categorical.from_codes(coded.pop("event_id"), categories=events),
+                **{c: coded[c].to_numpy() for c in coded.columns},
+            }
+        )
+        del coded
         reports = int(pairs["n_total"].iloc[0]) if len(pairs) else 0
         clock["count"] = time.perf_counter() - tick
         con.close()

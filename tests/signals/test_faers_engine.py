@@ -22,8 +22,11 @@ KEY = ["drug", "event"]
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.assign(drug=frame["drug"].astype(str), event=frame["event"].astype(str))
     return frame.sort_values(KEY).reset_index(drop=True)[[*KEY, "n", "n_drug", "n_event",
-                                                          "n_total"]]  # fmt: skip
+                                                          "n_total"]].astype(
+        {"n": "int64", "n_drug": "int64", "n_event": "int64", "n_total": "int64"}
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("quarters", [[CURRENT], [LEGACY], [LEGACY, CURRENT]])
