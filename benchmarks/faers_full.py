@@ -90,7 +90,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=20_000_000)
     parser.add_argument("--dir", default="/tmp/pv-faers-synthetic")
-    parser.add_argument("--memory-limit", default="5GB", help="DuckDB's limit (it spills past)")
+    parser.add_argument("--memory-limit", default="4GB", help="DuckDB's limit (it spills past)")
     args = parser.parse_args()
     folder = Path(args.dir) / f"{args.reports}"
     if not (folder / QUARTERS[-1].lower()).exists():
