@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 
 from intake.models import AEReport, Post, ScreeningStatus
 from pv.audit import audit_batch, audit_record

@@ -3,12 +3,12 @@
 import pytest
 from django.core import mail
 
+from demo.community import generate_community
+from demo.services import demo_accounts, demo_member_seed, demo_seed
 from followup.selectors import followup_inbox_for
 from intake.models import AEReport, Post, ScreeningStatus
 from pv.audit import audit_verify
-from demo.community import generate_community
 from pv.models import Case, Member, Partner, User
-from demo.services import demo_accounts, demo_member_seed, demo_seed
 from submissions.models import Submission
 
 pytestmark = pytest.mark.django_db

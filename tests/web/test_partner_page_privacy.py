@@ -11,8 +11,8 @@ import pytest
 from django.core.cache import cache
 
 from followup.services import followup_request_create
-from web import views_partner
 from tests.web.conftest import login
+from web import views_partner
 
 pytestmark = pytest.mark.django_db
 MARK = "\u27e6"
