@@ -90,6 +90,16 @@ CRITERIA = (
 )
 
 
+def _distinct(mentions) -> list:
+    seen, out = set(), []
+    for m in mentions:
+        key = m.text.strip().lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
 def _decorate(items) -> list[TriageItem]:
     today = timezone.now().date()
     for item in items:
@@ -106,8 +116,9 @@ def _decorate(items) -> list[TriageItem]:
         item.excerpt = text[:180] + ("…" if len(text) > 180 else "")
         item.source_ref = source.source_id
         mentions = item.screening.queue_mentions
-        item.drug_mentions = [m for m in mentions if m.kind == "drug"]
-        item.event_mentions = [m for m in mentions if m.kind == "event"]
+        # One chip per name: a post naming its drug five times is still one drug.
+        item.drug_mentions = _distinct(m for m in mentions if m.kind == "drug")
+        item.event_mentions = _distinct(m for m in mentions if m.kind == "event")
     return list(items)
 
 
