@@ -93,6 +93,9 @@ def test_partner_pages_show_no_canary_and_own_pseudonym(received_case, regulator
             assert_no_canary(page)
             assert case.member.public_id not in page  # the internal pseudonym stays inside
         assert "[redacted]" in detail  # the narrative's name and email were scrubbed
+        # the browser title is the case id, not the follow-up form (a once-unclosed block)
+        assert f"<title>Case {case.worldwide_case_id} · pv</title>" in detail
+        assert detail.count('id="fu-h"') == 1
         seen[user.username] = inbox
     # each partner sees its own pseudonym for the member
     pseudonyms = [
