@@ -78,7 +78,7 @@ def candidate_due(*, item: TriageItem) -> date | None:
     if not criteria or not all(criteria.values()):
         return None
     # Day 0 is when the member wrote it (`clocks.awareness`), the same rule the case uses.
-    source = item.post if item.source == TriageItem.Source.POST else item.report
+    source = source_of(item)
     written = source.posted_at if item.source == TriageItem.Source.POST else source.submitted_at
     return clocks.due_date(
         start=aware_at(written_at=written, received_at=source.created_at).date(),

@@ -108,14 +108,18 @@ def known_members_forget() -> None:
         _cache.delta_values = set()
 
 
-def _scrubber(*, member: Member | None, actor) -> Scrubber:
-    own = vault_restricted_values(member=member, actor=actor) if member is not None else []
-    known = known_members(actor=actor)
+def _scrubbing(own: list[str], known: KnownLayers) -> Scrubber:
+    """One string scrubbed with a member's own values and every member's automaton."""
 
     def scrub(text: str) -> str:
         return scrub_text(text, own, known=known) if text else text
 
     return scrub
+
+
+def _scrubber(*, member: Member | None, actor) -> Scrubber:
+    own = vault_restricted_values(member=member, actor=actor) if member is not None else []
+    return _scrubbing(own, known_members(actor=actor))
 
 
 def partner_scrubber(*, member: Member | None = None, actor=None) -> Scrubber:
@@ -139,14 +143,7 @@ def intake_scrubbers(*, members: dict, actor) -> dict:
     audited reads, each appending to the audit chain under its lock)."""
     own = vault_restricted_values_many(members=members.values(), actor=actor)
     known = known_members(actor=actor)
-
-    def scrubber(values: list[str]) -> Scrubber:
-        def scrub(text: str) -> str:
-            return scrub_text(text, values, known=known) if text else text
-
-        return scrub
-
-    return {key: scrubber(own.get(member.pk, [])) for key, member in members.items()}
+    return {key: _scrubbing(own.get(member.pk, []), known) for key, member in members.items()}
 
 
 def partner_text(text: str, *, member: Member | None = None, actor=None) -> str:
