@@ -51,13 +51,15 @@ RESULT_FIELDS = [
     "signal_ror",
     "signal_ic",
     "signal_ebgm",
+    "priority",
+    "listed",
 ]
 
 
 class ResultOutput(PartnerFacingSerializer):
     """Per-pair measures. Dictionary terms go through the partner-output path for sponsors."""
 
-    partner_safe = frozenset({"period", "drug_key"})
+    partner_safe = frozenset({"period", "drug_key", "priority_parts"})
 
     period = serializers.CharField()
     drug_key = serializers.CharField()
@@ -88,6 +90,11 @@ class ResultOutput(PartnerFacingSerializer):
     signal_ror = serializers.BooleanField()
     signal_ic = serializers.BooleanField()
     signal_ebgm = serializers.BooleanField()
+    priority = MeasureField(help_text="0-10, halved when listed; null outside the latest quarter")
+    listed = serializers.BooleanField(help_text="Known: the RSI lists the event for the drug")
+    priority_parts = serializers.JSONField(
+        help_text="components (0-1, null = not available for the source) and their inputs"
+    )
 
 
 class ResultFilter(serializers.Serializer):
