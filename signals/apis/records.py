@@ -21,7 +21,6 @@ from signals.selectors import (
 )
 from signals.services import signal_transition
 
-
 FIGURE_FIELDS = (
     "n", "n_drug", "n_event", "n_total", "expected", "prr", "prr_lower95", "prr_upper95",
     "chi2", "ror", "ror_lower95", "ror_upper95", "ic", "ic025", "ic975", "ebgm", "eb05", "eb95",
