@@ -229,6 +229,10 @@ def test_records_events_table_and_csv_agree_for_every_pair(world, client):
                        {"drug": "sertraline", "event": "Hepatic failure"}).json()  # fmt: skip
     last = trend["results"][-1]
     assert last["n"] == 3 and last["eb05"] == _row(run, "sertraline", "Hepatic failure").eb05
+    page = client.get("/signals/trend/", {"run": run.id, "drug": "sertraline",
+                                          "event": "Hepatic failure"})  # fmt: skip
+    assert page.context_data["pair"]["priority"]["score"] == f"{EXPECTED_BASE:.1f}"
+    assert "Priority in 2026Q2" in page.content.decode()
 
 
 def _close(signal, reviewer, path=("under_evaluation", "closed")):
