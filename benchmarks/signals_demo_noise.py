@@ -72,7 +72,9 @@ def main() -> None:
             f"{run.n_pairs} pairs, {len(records)} records (min N {min(ns) if ns else '-'}), "
             f"{known} records known / {known_rows} pairs known; quarters {len(run.periods)}, "
             f"fallback prior in {len(run.fit_warnings)} ({out_of_bounds} out of bounds), "
-            f"dashboard banner {'shown' if run.fit_warnings else 'none (all fits passed)'}"
+            f"dashboard banner {'shown' if run.fit_warnings else 'none (all fits passed)'}; "
+            f"run {sum(v for k, v in run.timings.items() if k != 'priority'):.2f} s, "
+            f"of which priority {run.timings.get('priority', 0):.3f} s"
             + (f"; error: {run.error[:80]}" if run.error else "")
         )
         total["records"] += len(records)

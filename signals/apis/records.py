@@ -62,13 +62,9 @@ class SignalOutput(PartnerFacingSerializer):
             "last_run",
             "allowed_transitions",
             "created_at",
-            "figures",
             "listed",
-            "priority",
-            "priority_parts",
             "reopen_count",
             "reopened_at",
-            "reopen_reason",
         }
     )
 

@@ -59,7 +59,7 @@ RESULT_FIELDS = [
 class ResultOutput(PartnerFacingSerializer):
     """Per-pair measures. Dictionary terms go through the partner-output path for sponsors."""
 
-    partner_safe = frozenset({"period", "drug_key", "priority_parts"})
+    partner_safe = frozenset({"period", "drug_key"})
 
     period = serializers.CharField()
     drug_key = serializers.CharField()

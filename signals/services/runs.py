@@ -285,10 +285,12 @@ def _execute(run: SignalRun) -> None:
         .annotate(soc=Max("event_soc"))
         .order_by()
     )
+    step = time.perf_counter()
     priorities = priority_for_run(
         run=run, facts=facts.filter(period__lte=latest), table=trend[trend["period"] == latest],
         drug_col=drug_col, event_col=event_col, latest=latest,
     )  # fmt: skip
+    clock["priority"] = time.perf_counter() - step
     with transaction.atomic():
         stored = _store_results(run, trend, flags, labels, socs, latest, priorities)
         # A subgroup run is an analysis of part of the data: its figures are stored and shown,
