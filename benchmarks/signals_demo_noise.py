@@ -40,7 +40,7 @@ def main() -> None:
     from demo.community import generate_community  # noqa: PLC0415
     from demo.services import demo_seed  # noqa: PLC0415
     from signals.models import Signal, SignalRun  # noqa: PLC0415
-    from signals.selectors import listed_keys  # noqa: PLC0415
+    from signals.listedness import listed_keys  # noqa: PLC0415
     from signals.stats.priority import name_key  # noqa: PLC0415
 
     sizes = {k: v for k, v in vars(args).items() if v}

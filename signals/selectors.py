@@ -11,26 +11,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    F,
-    FloatField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
-from coding.nlp.dictionaries import default_events
 from pv.core.exceptions import DomainError, NotFound
-from pv.models import Product, ReferenceTerm, User
-from pv.models.rsi import term_key
-from pv.selectors import product_list_visible_to, rsi_keys_by_ingredient, rsi_keys_by_product
+from pv.models import Product, User
+from pv.selectors import product_list_visible_to
+from signals.listedness import listed_keys, listed_q, with_priority
 from signals.models import DrugLevel, EventLevel, ExternalDataset, Signal, SignalResult, SignalRun
-from signals.stats.priority import KNOWN_FACTOR
 
 STAFF = (User.Role.REVIEWER, User.Role.ADMIN)
 SIGNAL_FLAGS = {"prr": "signal_prr", "ror": "signal_ror", "ic": "signal_ic", "ebgm": "signal_ebgm"}
@@ -146,70 +133,6 @@ def signal_run_pick(
             else "No completed signal run for this source and levels yet."
         )
     return run
-
-
-# --- listedness and priority ---------------------------------------------------------------
-
-
-def listed_keys(*, drug_level: str, drug_keys=None) -> dict[str, set[str]]:
-    """{drug key: name keys of the events its RSI lists}. Ingredient level: every product
-    containing the ingredient (`rsi_keys_by_ingredient`); product level: the product's own
-    RSI. An RSI entry given by an open-terminology code also lists that code's name."""
-    if drug_level == DrugLevel.PRODUCT:
-        ids = ReferenceTerm.objects.values_list("product_id", flat=True).distinct()
-        if drug_keys is not None:
-            ids = ids.filter(product_id__in=[k for k in drug_keys if _is_uuid(k)])
-        raw = {str(k): v for k, v in rsi_keys_by_product(product_ids=list(ids)).items()}
-    else:
-        raw = rsi_keys_by_ingredient()
-    if drug_keys is not None:
-        wanted = set(drug_keys)
-        raw = {k: v for k, v in raw.items() if k in wanted}
-    names = default_events().names
-    return {
-        drug: {term_key(names[k]) if k in names else k for k in keys} for drug, keys in raw.items()
-    }
-
-
-def _is_uuid(text: str) -> bool:
-    import uuid  # noqa: PLC0415
-
-    try:
-        uuid.UUID(str(text))
-    except ValueError:
-        return False
-    return True
-
-
-def listed_q(keys: dict[str, set[str]]) -> Q | None:
-    """Rows whose (drug key, event) the RSI lists; None when nothing is listed."""
-    q = None
-    for drug, events in sorted(keys.items()):
-        if events:
-            part = Q(drug_key=drug, event_key__in=sorted(events))
-            q = part if q is None else q | part
-    return q
-
-
-def with_priority(qs: QuerySet, *, keys: dict[str, set[str]] | None = None, q=None) -> QuerySet:
-    """Annotate `listed` (known: the RSI lists the event for the drug) and `priority` (the
-    stored base score, times KNOWN_FACTOR when listed) in SQL, so lists sort by it. The rows
-    need `drug_key`, `event_key` and `priority_base` (fields or annotations)."""
-    if keys is not None:
-        q = listed_q(keys)
-    if q is None:
-        return qs.annotate(
-            listed=Value(False, output_field=BooleanField()),
-            priority=F("priority_base"),
-        )
-    return qs.annotate(
-        listed=Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField()),
-        priority=Case(
-            When(q, then=F("priority_base") * Value(KNOWN_FACTOR)),
-            default=F("priority_base"),
-            output_field=FloatField(),
-        ),
-    )
 
 
 # --- results -------------------------------------------------------------------------------

@@ -297,3 +297,35 @@ def test_refuted_signal_reopens_when_it_meets_the_criterion_again(world):
     signal.refresh_from_db()
     assert signal.status == "new" and signal.reopen_reason["prior_status"] == "refuted"
     assert "criterion again" in signal.reopen_reason["why"]
+
+
+def test_faers_pairs_score_on_the_components_faers_has(db):
+    # given: FAERS-like dataset facts with MedDRA PT names (no seriousness, documentation,
+    # dechallenge or country in pv's FAERS facts)
+    from signals.models import ExternalDataset, SignalFact  # noqa: PLC0415
+
+    dataset = ExternalDataset.objects.create(name="meddra-named sample")
+    facts = []
+    for i in range(40):
+        drug = ("lamotrigine", "ibuprofen", "metformin", "aspirin")[i % 4]
+        event = ("Toxic epidermal necrolysis" if drug == "lamotrigine" and i < 20
+                 else ("Nausea", "Headache", "Rash", "Dizziness")[i % 3])  # fmt: skip
+        facts.append(SignalFact(dataset=dataset, report_key=f"r{i}",
+                                period="2017Q1" if i < 30 else "2017Q2",
+                                drug_ingredient=drug, event_pt=event))  # fmt: skip
+    SignalFact.objects.bulk_create(facts)
+    # when
+    run = run_now(source="faers", drug_level="ingredient", event_level="pt",
+                  dataset_ids=[dataset.id], signal_measure="prr")  # fmt: skip
+    row = SignalResult.objects.get(run=run, is_latest=True, drug_key="lamotrigine",
+                                   event="Toxic epidermal necrolysis")  # fmt: skip
+    parts = row.priority_parts["components"]
+    # then: the MedDRA PT name is a designated medical event; what FAERS lacks is unavailable
+    assert row.priority_parts["inputs"]["designated_event"].startswith("Stevens-Johnson")
+    assert parts["designated_event"] == 1.0
+    for name in ("seriousness", "completeness", "dechallenge", "spread"):
+        assert parts[name] is None
+    # 5 reports, none in 2017Q2 (i < 20 are all 2017Q1): recency 0
+    assert row.n == 5 and parts["recency"] == 0.0
+    d = parts["disproportionality"]
+    assert row.priority_base == pytest.approx(10 * (3 * d + 2 * 1 + 1 * 0) / (3 + 2 + 1))
