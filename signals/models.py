@@ -231,6 +231,12 @@ class SignalResult(models.Model):
     signal_ror = models.BooleanField(default=False)
     signal_ic = models.BooleanField(default=False)
     signal_ebgm = models.BooleanField(default=False)
+    # Prioritisation (signals.stats.priority), on the run's latest period only: the score
+    # before listedness (listedness is read live from the RSI, which reviewers keep between
+    # runs), the components and their inputs, and the event's name key for the RSI match.
+    priority_base = models.FloatField(null=True, blank=True)
+    priority_parts = models.JSONField(null=True, blank=True)
+    event_key = models.CharField(max_length=250, blank=True)
 
     MEASURE_FIELDS = (
         "n", "expected", "rr", "prr", "prr_lower95", "prr_upper95", "chi2", "ror",
@@ -295,6 +301,14 @@ class Signal(TimeStampedModel):
     last_run = models.ForeignKey(SignalRun, null=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Reopening: the pair's figures when a reviewer refuted or closed it (N, whether it met the
+    # run's criterion in its latest quarter, the run), so a later run with new data re-raises it.
+    decision_figures = models.JSONField(default=dict, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_count = models.PositiveIntegerField(default=0)
+    reopen_reason = models.JSONField(
+        default=dict, blank=True, help_text="prior status, N then and now, the run that reopened"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -317,7 +331,12 @@ class SignalTransition(TimeStampedModel):
     from_status = models.CharField(max_length=20, choices=Signal.Status.choices)
     to_status = models.CharField(max_length=20, choices=Signal.Status.choices)
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when pv itself moved the signal (reopened on new data)",
     )
     rationale = models.TextField()
 

@@ -11,16 +11,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from pv.core.exceptions import DomainError, NotFound
 from pv.models import Product, User
 from pv.selectors import product_list_visible_to
+from signals.listedness import listed_keys, listed_q, with_priority
 from signals.models import DrugLevel, EventLevel, ExternalDataset, Signal, SignalResult, SignalRun
 
 STAFF = (User.Role.REVIEWER, User.Role.ADMIN)
 SIGNAL_FLAGS = {"prr": "signal_prr", "ror": "signal_ror", "ic": "signal_ic", "ebgm": "signal_ebgm"}
-ORDERABLE = (*SignalResult.MEASURE_FIELDS, "drug", "event", "soc", "n_drug", "n_event", "qn")
+ORDERABLE = (
+    *SignalResult.MEASURE_FIELDS, "drug", "event", "soc", "n_drug", "n_event", "qn", "priority",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -154,10 +157,14 @@ def signal_result_list(
     scope = scope or signal_scope(user=user)
     qs = SignalResult.objects.filter(run=run)
     qs = qs.filter(period=period) if period else qs.filter(is_latest=True)
+    keys = None
     if not scope.everything:
-        qs = qs.filter(drug_key__in=sorted(scope.keys(run.drug_level)))
+        keys = sorted(scope.keys(run.drug_level))
+        qs = qs.filter(drug_key__in=keys)
     if product is not None:
-        qs = qs.filter(drug_key__in=product_drug_keys(product=product, drug_level=run.drug_level))
+        keys = product_drug_keys(product=product, drug_level=run.drug_level)
+        qs = qs.filter(drug_key__in=keys)
+    qs = with_priority(qs, keys=listed_keys(drug_level=run.drug_level, drug_keys=keys))
     if drug:
         qs = qs.filter(Q(drug__iexact=drug) | Q(drug_key=drug))
     if event:
@@ -185,7 +192,9 @@ def signal_result_list(
             qs = qs.filter(**{SIGNAL_FLAGS[signal]: True})
         else:
             raise DomainError("signal must be prr, ror, ic, ebgm or any.", code="invalid")
-    return qs.order_by(*_ordering(ordering or (f"-{measure}" if measure else "-eb05")))
+    # Default: the priority score (stored for the latest quarter), else EB05 for older quarters.
+    default = f"-{measure}" if measure else ("-eb05" if period else "-priority")
+    return qs.order_by(*_ordering(ordering or default))
 
 
 def _ordering(text: str) -> list:
@@ -195,6 +204,8 @@ def _ordering(text: str) -> list:
             f"Cannot order by {name!r}.", code="invalid", extra={"orderable": list(ORDERABLE)}
         )
     expr = F(name).desc(nulls_last=True) if text.startswith("-") else F(name).asc(nulls_last=True)
+    if name == "priority":  # ties (e.g. no score stored) by the screening evidence
+        return [expr, F("eb05").desc(nulls_last=True), "drug", "event"]
     return [expr, "drug", "event"]
 
 
@@ -203,6 +214,7 @@ def signal_trend(*, user: User, run: SignalRun, drug_key: str, event: str) -> Qu
     if not signal_scope(user=user).allows(run.drug_level, drug_key):
         raise NotFound("Pair not found.")
     qs = SignalResult.objects.filter(run=run, drug_key=drug_key, event=event).order_by("period")
+    qs = with_priority(qs, keys=listed_keys(drug_level=run.drug_level, drug_keys=[drug_key]))
     if not qs.exists():
         raise NotFound("Pair not found.")
     return qs
@@ -213,7 +225,46 @@ def signal_overview(*, user: User, run: SignalRun, product: Product) -> QuerySet
     return signal_result_list(user=user, run=run, product=product, ordering="-eb05")
 
 
+def pair_figures(*, run: SignalRun | None, pairs) -> dict[tuple[str, str], SignalResult]:
+    """The one source of a pair's figures: its stored row in `run`'s latest quarter (the row
+    the events table, the trend's last point and the CSV show), with listedness and priority.
+    `pairs`: (drug key, event) tuples; pairs the run did not score are absent."""
+    pairs = {(str(d), e) for d, e in pairs}
+    if run is None or not pairs:
+        return {}
+    q = Q()
+    for drug, event in sorted(pairs):
+        q |= Q(drug_key=drug, event=event)
+    drugs = sorted({d for d, _ in pairs})
+    qs = with_priority(
+        SignalResult.objects.filter(q, run=run, is_latest=True),
+        keys=listed_keys(drug_level=run.drug_level, drug_keys=drugs),
+    )
+    return {(r.drug_key, r.event): r for r in qs}
+
+
 # --- signal records ------------------------------------------------------------------------
+
+
+RECORD_ORDERING = ("priority", "-priority", "created_at", "-created_at", "first_period",
+                   "-first_period")  # fmt: skip
+
+
+def _figures_subquery(*, staff: bool) -> QuerySet[SignalResult]:
+    """A record's row in the run its viewer is shown for its source and levels: the latest
+    succeeded run for staff, the published one for sponsors (as the dashboard picks)."""
+    qs = SignalResult.objects.filter(
+        run__source=OuterRef("source"),
+        run__drug_level=OuterRef("drug_level"),
+        run__event_level=OuterRef("event_level"),
+        run__status=SignalRun.Status.SUCCEEDED,
+        is_latest=True,
+        drug_key=OuterRef("drug_key"),
+        event=OuterRef("event"),
+    )
+    if not staff:
+        qs = qs.filter(run__is_published=True)
+    return qs.order_by("-run__finished_at", "-run__created_at")
 
 
 def signal_list_visible(
@@ -224,9 +275,20 @@ def signal_list_visible(
     source: str = "",
     product: Product | None = None,
     event: str = "",
+    drug_level: str = "",
+    event_level: str = "",
+    ordering: str = "",
 ) -> QuerySet[Signal]:
+    """Signal records, each annotated with `figures_id` (its row in the run its viewer sees:
+    `pair_figures_by_id` reads it), `listed` and `priority` from that row; default order by
+    priority (highest first, records without a current row last), then newest."""
     scope = scope or signal_scope(user=user)
-    qs = Signal.objects.select_related("first_run", "last_run").order_by("-created_at")
+    figures = _figures_subquery(staff=scope.everything)
+    qs = Signal.objects.select_related("first_run", "last_run").annotate(
+        figures_id=Subquery(figures.values("id")[:1]),
+        event_key=Subquery(figures.values("event_key")[:1]),
+        priority_base=Subquery(figures.values("priority_base")[:1]),
+    )
     if not scope.everything:
         # Sponsors see records only once a published run has raised or confirmed them.
         qs = qs.filter(Q(first_run__is_published=True) | Q(last_run__is_published=True))
@@ -240,17 +302,47 @@ def signal_list_visible(
         qs = qs.filter(status=status)
     if source:
         qs = qs.filter(source=source)
+    if drug_level:
+        qs = qs.filter(drug_level=drug_level)
+    if event_level:
+        qs = qs.filter(event_level=event_level)
+    keys = {DrugLevel.INGREDIENT: None, DrugLevel.PRODUCT: None}
+    if not scope.everything:
+        keys = {DrugLevel.INGREDIENT: scope.ingredients, DrugLevel.PRODUCT: scope.products}
     if product is not None:
+        ingredients = product_drug_keys(product=product, drug_level=DrugLevel.INGREDIENT)
         qs = qs.filter(
-            Q(
-                drug_level=DrugLevel.INGREDIENT,
-                drug_key__in=product_drug_keys(product=product, drug_level=DrugLevel.INGREDIENT),
-            )
+            Q(drug_level=DrugLevel.INGREDIENT, drug_key__in=ingredients)
             | Q(drug_level=DrugLevel.PRODUCT, drug_key=str(product.id))
         )
+        keys = {DrugLevel.INGREDIENT: ingredients, DrugLevel.PRODUCT: [str(product.id)]}
     if event:
         qs = qs.filter(event__iexact=event)
-    return qs
+    listed = None
+    for level in (drug_level,) if drug_level else (DrugLevel.INGREDIENT, DrugLevel.PRODUCT):
+        part = listed_q(listed_keys(drug_level=level, drug_keys=keys[level]))
+        if part is not None:
+            part &= Q(drug_level=level)
+            listed = part if listed is None else listed | part
+    qs = with_priority(qs, q=listed)
+    ordering = ordering or "-priority"
+    if ordering not in RECORD_ORDERING:
+        raise DomainError(
+            f"Cannot order records by {ordering!r}.",
+            code="invalid",
+            extra={"orderable": list(RECORD_ORDERING)},
+        )
+    name = ordering.lstrip("-")
+    expr = F(name).desc(nulls_last=True) if ordering[0] == "-" else F(name).asc(nulls_last=True)
+    return qs.order_by(expr, "-created_at")
+
+
+def pair_figures_by_id(ids) -> dict:
+    """{SignalResult id: row} for the `figures_id` of a page of records (one query)."""
+    ids = [i for i in ids if i is not None]
+    if not ids:
+        return {}
+    return {r.id: r for r in SignalResult.objects.filter(id__in=ids)}
 
 
 def signal_get_visible(*, user: User, signal_id) -> Signal:

@@ -20,6 +20,7 @@ from signals.models import DrugLevel, EventLevel, Signal, SignalResult, Source
 from signals.page_data import (
     DASHBOARD_SAFE,
     TREND_SAFE,
+    fmt,
     page_context,
     product_data,
     row_data,
@@ -28,6 +29,7 @@ from signals.page_data import (
 )
 from signals.selectors import (
     STAFF,
+    pair_figures,
     product_drug_keys,
     signal_list_visible,
     signal_result_list,
@@ -40,6 +42,7 @@ from signals.selectors import (
 # Table columns: (field, label); every one sortable.
 COLUMNS = [
     ("event", "Event"),
+    ("priority", "Priority"),
     ("soc", "SOC"),
     ("n", "N"),
     ("expected", "E"),
@@ -64,15 +67,6 @@ W, H, PAD_L, PAD_R, PAD_T, PAD_B = 640, 320, 56, 16, 16, 44
 
 def _finite(value) -> bool:
     return value is not None and math.isfinite(value)
-
-
-def fmt(value) -> str:
-    """Display text: 4 significant digits, Inf spelled out, NaN (stored as NULL) as a dash."""
-    if value is None:
-        return "–"
-    if math.isinf(value):
-        return "∞" if value > 0 else "−∞"
-    return f"{value:.4g}"
 
 
 def _with_text(rows) -> list:
@@ -222,10 +216,10 @@ class SignalDashboardView(_SignalsPage):
             product = next((p for p in products if str(p.id) == q["product"]), None)
             if product is None:
                 raise Http404("Product not found.")
-        sort = q.get("sort", "eb05")
+        sort = q.get("sort", "priority")
         descending = q.get("dir", "desc") == "desc"
         if sort not in dict(COLUMNS):
-            sort = "eb05"
+            sort = "priority"
         run = signal_run_latest(
             source=source,
             drug_level=drug_level,
@@ -244,9 +238,22 @@ class SignalDashboardView(_SignalsPage):
                     ordering=("-" if descending else "") + sort,
                 )[:MAX_ROWS]
             )
+            # The run's own levels only (an ingredient-level and a product-level record of one
+            # event are two analyses), each with its figures from this run's stored row: the
+            # same row as the events table, the trend's last point and the CSV.
             signals = list(
-                signal_list_visible(user=user, scope=scope, product=product, source=source)[:50]
+                signal_list_visible(
+                    user=user,
+                    scope=scope,
+                    product=product,
+                    source=source,
+                    drug_level=drug_level,
+                    event_level=event_level,
+                )[:50]
             )
+            figures = pair_figures(run=run, pairs=[(s.drug_key, s.event) for s in signals])
+            for s in signals:
+                s.figures = figures.get((s.drug_key, s.event))
         base = {"source": source, "drug_level": drug_level, "event_level": event_level}
         if product is not None:
             base["product"] = str(product.id)
@@ -313,16 +320,17 @@ class SignalTrendView(_SignalsPage):
                 fmt(getattr(r, f)) for f in (value_f, lower_f, upper_f)
             )
         signal = (
-            signal_list_visible(user=user)
-            .filter(
+            signal_list_visible(
+                user=user,
                 source=run.source,
                 drug_level=run.drug_level,
                 event_level=run.event_level,
-                drug_key=q["drug"],
-                event=q.get("event", ""),
             )
+            .filter(drug_key=q["drug"], event=q.get("event", ""))
             .first()
         )
+        if signal is not None:
+            signal.figures = rows[-1] if rows[-1].is_latest else None
         context.update(
             run=run_data(run),
             rows=[row_data(r) for r in rows],

@@ -10,14 +10,22 @@ from rest_framework.views import APIView
 from pv.core.api import DefaultPagination
 from pv.core.partner_output import PartnerFacingSerializer
 from pv.core.permissions import IsReviewer
-from signals.apis.common import CanSeeSignals, _is_staff
+from signals.apis.common import CanSeeSignals, MeasureField, _is_staff
 from signals.models import Signal, Source
 from signals.selectors import (
+    RECORD_ORDERING,
+    pair_figures_by_id,
     product_get_visible,
     signal_get_visible,
     signal_list_visible,
 )
 from signals.services import signal_transition
+
+FIGURE_FIELDS = (
+    "n", "n_drug", "n_event", "n_total", "expected", "prr", "prr_lower95", "prr_upper95",
+    "chi2", "ror", "ror_lower95", "ror_upper95", "ic", "ic025", "ic975", "ebgm", "eb05", "eb95",
+    "signal_prr", "signal_ror", "signal_ic", "signal_ebgm",
+)  # fmt: skip
 
 
 class TransitionOutput(serializers.Serializer):
@@ -29,6 +37,8 @@ class TransitionOutput(serializers.Serializer):
 
     def get_reviewer(self, obj) -> str:
         # Sponsors see that a pv safety reviewer decided, not which member of staff.
+        if obj.reviewer is None:
+            return "pv (reopened on new data)"
         return obj.reviewer.username if self.context.get("staff") else "pv safety reviewer"
 
 
@@ -52,6 +62,9 @@ class SignalOutput(PartnerFacingSerializer):
             "last_run",
             "allowed_transitions",
             "created_at",
+            "listed",
+            "reopen_count",
+            "reopened_at",
         }
     )
 
@@ -72,6 +85,34 @@ class SignalOutput(PartnerFacingSerializer):
     last_run = serializers.UUIDField(source="last_run_id")
     allowed_transitions = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
+    figures = serializers.SerializerMethodField(
+        help_text="The pair's stored row in the run the caller sees for this source and levels "
+        "(latest succeeded for staff, published for sponsors): the same figures as the results "
+        "list, the trend's last quarter and the CSV. `measures` keeps what first raised it."
+    )
+    listed = serializers.BooleanField(default=False)
+    priority = MeasureField()
+    priority_parts = serializers.SerializerMethodField()
+    reopen_count = serializers.IntegerField()
+    reopened_at = serializers.DateTimeField()
+    reopen_reason = serializers.DictField()
+
+    def _row(self, obj):
+        return self.context.get("figures", {}).get(getattr(obj, "figures_id", None))
+
+    def get_figures(self, obj) -> dict | None:
+        row = self._row(obj)
+        if row is None:
+            return None
+        return {
+            "run": str(row.run_id),
+            "period": row.period,
+            **{f: MeasureField().to_representation(getattr(row, f)) for f in FIGURE_FIELDS},
+        }
+
+    def get_priority_parts(self, obj) -> dict | None:
+        row = self._row(obj)
+        return None if row is None else row.priority_parts
 
     def get_allowed_transitions(self, obj) -> list[str]:
         return list(Signal.TRANSITIONS[obj.status]) if self.context.get("staff") else []
@@ -95,6 +136,7 @@ class SignalListApi(APIView):
         source = serializers.ChoiceField(choices=Source.values, required=False)
         product = serializers.UUIDField(required=False)
         event = serializers.CharField(required=False, max_length=250)
+        ordering = serializers.ChoiceField(choices=RECORD_ORDERING, required=False)
 
     @extend_schema(parameters=[FilterSerializer], responses=SignalOutput(many=True))
     def get(self, request):
@@ -110,11 +152,15 @@ class SignalListApi(APIView):
             source=data.get("source", ""),
             product=product,
             event=data.get("event", ""),
+            ordering=data.get("ordering", ""),
         )
         paginator = DefaultPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
+        figures = pair_figures_by_id([s.figures_id for s in page])
         out = SignalOutput(
-            page, many=True, context={"staff": _is_staff(request), "user": request.user}
+            page,
+            many=True,
+            context={"staff": _is_staff(request), "user": request.user, "figures": figures},
         )
         return paginator.get_paginated_response(out.data)
 
@@ -125,11 +171,12 @@ class SignalDetailApi(APIView):
     @extend_schema(responses=SignalDetailOutput)
     def get(self, request, signal_id):
         signal = signal_get_visible(user=request.user, signal_id=signal_id)
-        return Response(
-            SignalDetailOutput(
-                signal, context={"staff": _is_staff(request), "user": request.user}
-            ).data
-        )
+        context = {
+            "staff": _is_staff(request),
+            "user": request.user,
+            "figures": pair_figures_by_id([signal.figures_id]),
+        }
+        return Response(SignalDetailOutput(signal, context=context).data)
 
 
 class SignalTransitionApi(APIView):
@@ -152,6 +199,9 @@ class SignalTransitionApi(APIView):
             rationale=data.validated_data["rationale"],
         )
         signal = signal_get_visible(user=request.user, signal_id=signal_id)
-        return Response(
-            SignalDetailOutput(signal, context={"staff": True, "user": request.user}).data
-        )
+        context = {
+            "staff": True,
+            "user": request.user,
+            "figures": pair_figures_by_id([signal.figures_id]),
+        }
+        return Response(SignalDetailOutput(signal, context=context).data)

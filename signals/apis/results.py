@@ -51,6 +51,8 @@ RESULT_FIELDS = [
     "signal_ror",
     "signal_ic",
     "signal_ebgm",
+    "priority",
+    "listed",
 ]
 
 
@@ -88,6 +90,11 @@ class ResultOutput(PartnerFacingSerializer):
     signal_ror = serializers.BooleanField()
     signal_ic = serializers.BooleanField()
     signal_ebgm = serializers.BooleanField()
+    priority = MeasureField(help_text="0-10, halved when listed; null outside the latest quarter")
+    listed = serializers.BooleanField(help_text="Known: the RSI lists the event for the drug")
+    priority_parts = serializers.JSONField(
+        help_text="components (0-1, null = not available for the source) and their inputs"
+    )
 
 
 class ResultFilter(serializers.Serializer):

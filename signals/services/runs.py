@@ -38,9 +38,12 @@ from signals.models import (
 )
 from signals.services.counting import DRUG_COLUMNS, EVENT_COLUMNS, STRATA, count_pairs_sql
 from signals.services.facts import facts_from_cases, facts_from_mentions
+from signals.services.priority import priority_for_run
 from signals.services.publishing import signal_run_publish
+from signals.services.reopening import signals_reopen_on_new_data
 from signals.services.scoring import score_period
 from signals.stats import Hyperparameters
+from signals.stats.priority import name_key
 from signals.stats.quality import REASONS
 from signals.trends import MEASURES, Thresholds, first_signals, flag_signals
 
@@ -282,11 +285,18 @@ def _execute(run: SignalRun) -> None:
         .annotate(soc=Max("event_soc"))
         .order_by()
     )
+    step = time.perf_counter()
+    priorities = priority_for_run(
+        run=run, facts=facts.filter(period__lte=latest), table=trend[trend["period"] == latest],
+        drug_col=drug_col, event_col=event_col, latest=latest,
+    )  # fmt: skip
+    clock["priority"] = time.perf_counter() - step
     with transaction.atomic():
-        stored = _store_results(run, trend, flags, labels, socs, latest)
+        stored = _store_results(run, trend, flags, labels, socs, latest, priorities)
         # A subgroup run is an analysis of part of the data: its figures are stored and shown,
         # but signal records stay with runs over the whole source.
         new = 0 if run.subgroup else _raise_signals(run, trend, limits, labels, socs)
+        reopened = signals_reopen_on_new_data(run=run)
         SignalFact.objects.filter(run=run).delete()
         clock["store"] = time.perf_counter() - tick
         latest_fit = fits[latest]
@@ -323,6 +333,7 @@ def _execute(run: SignalRun) -> None:
                 "periods": list(computed),
                 "pairs": stored,
                 "new_signals": new,
+                "reopened_signals": reopened,
                 "hyperparameters": latest_fit,
             },
         )
@@ -342,7 +353,7 @@ def _clean(value) -> float | None:
     return None if math.isnan(value) else value
 
 
-def _store_results(run, trend, flags, labels, socs, latest) -> int:
+def _store_results(run, trend, flags, labels, socs, latest, priorities) -> int:
     measures = [f for f in SignalResult.MEASURE_FIELDS if f not in ("n", "expected")]
     values = {m: trend[m].to_numpy(np.float64) for m in [*measures, "qn"]}
     objs = []
@@ -367,6 +378,8 @@ def _store_results(run, trend, flags, labels, socs, latest) -> int:
                 expected=float(row.expected),
                 **{m: _clean(values[m][i]) for m in values},
                 **{f: bool(flags[f].iat[i]) for f in flags.columns},
+                event_key=name_key(row.event)[:250],
+                **(priorities.get((row.drug, row.event), {}) if row.period == latest else {}),
             )
         )
     SignalResult.objects.bulk_create(objs, batch_size=_RESULT_BATCH)

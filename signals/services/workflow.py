@@ -12,6 +12,7 @@ from pv.core.exceptions import Conflict, DomainError, NotFound
 from pv.models import User
 from pv.services.privacy import intake_scrubber
 from signals.models import Signal, SignalTransition
+from signals.services.reopening import DECIDED, decision_figures_for
 
 
 @transaction.atomic
@@ -37,8 +38,12 @@ def signal_transition(*, signal_id, reviewer: User, to_status: str, rationale: s
         )
     # Conditional update: of two reviewers moving the same signal, only the first wins.
     now = timezone.now()
+    extra = {}
+    if to_status in DECIDED:
+        # The figures the decision was made on: a later run with more reports reopens it.
+        extra["decision_figures"] = decision_figures_for(signal=signal)
     moved = Signal.objects.filter(id=signal.id, status=signal.status).update(
-        status=to_status, status_changed_at=now, updated_at=now
+        status=to_status, status_changed_at=now, updated_at=now, **extra
     )
     if moved != 1:
         raise Conflict("The signal changed meanwhile; reload it.", code="stale_status")
