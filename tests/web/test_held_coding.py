@@ -9,12 +9,13 @@ import re
 import pytest
 
 from coding.services import dictionary_load
+from intake.models import Mention
 from pv.models import Partner, Product
 from pv.services.cases import case_create
 from submissions.models import RoutingRule, Submission
 from submissions.services import submission_prepare, submission_route_case
 from tests.coding.meddra_release import write_release
-from tests.web.conftest import login
+from tests.web.conftest import login, screen_posts
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +129,29 @@ def test_partners_never_see_a_held_submission_or_its_reason(held_case, regulator
         reaction = case.reactions.get()
         coding = client.post(f"/cases/{case.id}/reactions/{reaction.id}/coding/", {"code": "x"})
         assert coding.status_code == 403
+
+
+def test_the_review_page_codes_an_uncoded_mention_to_an_llt_with_its_hierarchy(held_case, reviewer):
+    # given a screened post whose event the active (test) MedDRA release could not code
+    item = screen_posts({"x": "since starting zoloft i get terrible headaches"})["x"]
+    mention = Mention.objects.get(result__post=item.post, kind="event")
+    assert mention.code == ""
+    client = login(reviewer)
+    # when the reviewer searches the dictionary from the review page
+    found = client.get(
+        "/dictionary/search/", {"q": "liver numbers", "mention": mention.id}
+    ).content.decode()
+    # then each result shows its hierarchy and codes the mention to the LLT shown
+    assert "LLT Liver numbers up" in found and "HLT Test HLT Liver function test increased" in found
+    assert 'name="code" value="70020011"' in found
+    client.post(
+        f"/mentions/{mention.id}/coding/",
+        {"action": "override", "code": "70020011", "next": f"/queue/{item.id}/"},
+    )
+    mention.refresh_from_db()
+    assert (mention.llt_code, mention.pt_code, mention.terminology) == (
+        "70020011",
+        "70010011",
+        "MedDRA",
+    )
+    assert mention.coding_status == Mention.CodingStatus.OVERRIDDEN
