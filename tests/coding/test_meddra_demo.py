@@ -216,23 +216,28 @@ def test_coding_the_held_reactions_from_the_case_page_releases_them_and_they_val
 ):
     # given the held submissions and the demo reviewer on the case page
     held = [s for s in _fda_submissions() if s.status == S.HELD]
+    assert held
     client = login(User.objects.get(username="reviewer"))
     known = CaseReaction.objects.filter(terminology="MedDRA", code__startswith="7").first().term
-    # when the reviewer codes each reaction a hold names, with a term the dictionary search
-    # offers for its words (or, for words it does not know, the term the reviewer looks up)
-    for s in held:
-        for reason in s.held_reasons:
-            reaction = s.case.reactions.get(position=reason["reaction"])
-            page = client.get(f"/cases/{s.case_id}/").content.decode()
-            assert f'href="#reaction-{reaction.position}"' in page
-            code = _term_for(client, s.case_id, reaction) or _term_for(
-                client, s.case_id, reaction, query=known
+
+    def code_on_the_case_page(reaction) -> None:
+        # a term the dictionary search offers for its words (or, for words it does not know,
+        # the term the reviewer looks up)
+        code = _term_for(client, reaction.case_id, reaction) or _term_for(
+            client, reaction.case_id, reaction, query=known
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"/cases/{reaction.case_id}/reactions/{reaction.id}/coding/", {"code": code}
             )
-            with django_capture_on_commit_callbacks(execute=True):
-                response = client.post(
-                    f"/cases/{s.case_id}/reactions/{reaction.id}/coding/", {"code": code}
-                )
-            assert response.status_code == 302, response
+        assert response.status_code == 302, response
+
+    # when the reviewer codes each reaction a hold names, following its link
+    for s in held:
+        page = client.get(f"/cases/{s.case_id}/").content.decode()
+        for reason in s.held_reasons:
+            assert f'href="#reaction-{reason["reaction"]}"' in page
+            code_on_the_case_page(s.case.reactions.get(position=reason["reaction"]))
     # then every one was released, built and validates for the fda profile with zero errors
     after = list(Submission.objects.filter(id__in=[s.id for s in held]))
     assert {s.status for s in after} <= set(BUILT), [(s.status, s.held_reasons) for s in after]
@@ -240,7 +245,22 @@ def test_coding_the_held_reactions_from_the_case_page_releases_them_and_they_val
     for initial, paths in files.items():
         if paths:
             status, out = _validate_files(paths, initial=initial, capsys=capsys)
-            assert status == 0, out
+            assert status == 0 and out.count(": OK") == len(paths), out
+    # and once the reviewer has coded every other reaction not in MedDRA (the cases the export
+    # held), the whole demo exports for the fda profile: every case written, none invalid
+    for reaction in CaseReaction.objects.filter(case__is_latest=True).exclude(terminology="MedDRA"):
+        code_on_the_case_page(reaction)
+    capsys.readouterr()
+    call_command("e2b", "export", "--all", "-o", str(tmp_path / "all"), "--profile", "fda")
+    report = capsys.readouterr().out
+    latest = CaseReaction.objects.filter(case__is_latest=True).values("case_id").distinct()
+    assert f"{latest.count()} case(s) written" in report and ", 0 invalid, 0 held" in report
+    written = sorted((tmp_path / "all").glob("*.xml"))
+    for initial in (True, False):
+        paths = [p for p in written if p.name.endswith("-v1.xml") == initial]
+        if paths:
+            status, out = _validate_files(paths, initial=initial, capsys=capsys)
+            assert status == 0 and out.count(": OK") == len(paths), out
 
 
 def _term_for(client, case_id, reaction, query: str | None = None) -> str:
