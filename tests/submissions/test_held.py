@@ -281,3 +281,41 @@ def test_reviewer_coding_refuses_old_versions_and_unknown_codes(
         case_reaction_code(actor=reviewer, reaction=v1.reactions.get(), code="70020011")
     assert stale.value.code == "stale_version"
     assert case_reaction_code(actor=reviewer, reaction=v2.reactions.get(), code="70020011") == 1
+
+
+def test_the_api_codes_a_reaction_and_reports_what_is_still_held(
+    routes,
+    canary_member,
+    reviewer,
+    regulator,
+    meddra,
+    api_client,
+    django_capture_on_commit_callbacks,
+):
+    case = _case(canary_member, reviewer, UNCODED, {"reported_term": "a gallbladder attack"})
+    _prepared(case)
+    first, second = case.reactions.order_by("position")
+    url = f"/api/v1/cases/{case.id}/reactions/{{}}/coding/"
+    # partners cannot code
+    api_client.force_authenticate(regulator)
+    assert api_client.post(url.format(first.id), {"code": "70020011"}).status_code == 403
+    api_client.force_authenticate(reviewer)
+    # bad input is a clear 4xx naming the problem
+    missing = api_client.post(url.format(first.id), {}, format="json")
+    assert missing.status_code == 400 and "code" in missing.json()["extra"]["fields"]
+    unknown = api_client.post(url.format(first.id), {"code": "99999999"}, format="json")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_code"
+    assert api_client.post(url.format(case.id), {"code": "70020011"}).status_code == 404
+    # coding one leaves both submissions held for the other; coding the other releases them
+    one = api_client.post(url.format(first.id), {"code": "70020011"}, format="json").json()
+    assert (one["code"], one["pt_code"], one["changed"], one["submissions_held"]) == (
+        "70020011",
+        "70010011",
+        True,
+        2,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        two = api_client.post(url.format(second.id), {"code": "70010012"}, format="json").json()
+    assert (two["term"], two["submissions_held"]) == ("Insomnia", 0)
+    statuses = set(Submission.objects.filter(case=case).values_list("status", flat=True))
+    assert statuses == {S.VALIDATED}
