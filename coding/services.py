@@ -28,7 +28,12 @@ from coding.nlp import (
     load_whodrug,
 )
 from coding.nlp.mapping import map_event, recode_llt
-from coding.selectors import dictionary_dir, dictionary_object
+from coding.selectors import (
+    concept_get,
+    dictionary_dir,
+    dictionary_get_active,
+    dictionary_object,
+)
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
 from pv.models import Case, CaseReaction
@@ -288,3 +293,38 @@ def cases_recode_for_upgrade(*, actor, old: Dictionary, new: Dictionary) -> dict
         counts["cases"] += 1 if changed else 0
         counts["reactions"] += changed
     return counts
+
+
+@transaction.atomic
+def case_reaction_code(*, actor, reaction: CaseReaction, code: str, reason: str = "") -> int:
+    """A reviewer codes (or recodes) one reaction of a case to a term of the active event
+    dictionary: an LLT code (a MedDRA release) or a PT / concept code.
+
+    Coding is case processing, not new information: the reaction is recoded in place on the
+    latest version, audited old -> new (`pv.services.recoding`), and the case's clock and
+    version stay. A submission held for want of coding is released by the same recode.
+    Returns 1 when the coding changed, 0 when it was already that term."""
+    case = Case.objects.select_for_update().get(id=reaction.case_id)  # as stored, not as cached
+    if not case.is_latest:
+        raise DomainError("Code the reactions of the latest version.", code="stale_version")
+    if case.status == Case.Status.NULLIFIED:
+        raise DomainError("A nullified case is not coded any more.", code="nullified")
+    dictionary = dictionary_get_active(kind=Dictionary.Kind.EVENT)
+    concept = concept_get(dictionary=dictionary, code=code.strip())
+    coding = {
+        "code": concept.get("llt_code") or concept["code"],
+        "term": concept.get("llt") or concept["term"],
+        "pt_code": concept.get("pt_code", ""),
+        "pt": concept.get("pt", ""),
+        "soc": concept.get("soc", ""),
+        "terminology": concept["terminology"],
+        "terminology_version": concept["terminology_version"],
+        "mapping": {"method": "reviewer", "dictionary": str(dictionary)},
+    }
+    what = "coded" if not reaction.code else "recoded"
+    return case_reactions_recode(
+        actor=actor,
+        case=case,
+        recodes={reaction.id: coding},
+        reason=reason.strip() or f"Reaction {reaction.position} {what} by a reviewer",
+    )

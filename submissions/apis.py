@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pv.core.api import DefaultPagination
-from pv.core.partner_output import PartnerFacingSerializer
+from pv.core.partner_output import PartnerFacingSerializer, context_user
 from pv.core.permissions import IsPartner, IsReviewer, IsStaffOrPartner
 from pv.selectors import case_get_visible
 from submissions.e2b.safexml import MAX_BYTES
@@ -82,6 +82,15 @@ class SubmissionOutput(PartnerFacingSerializer):
     validation_errors = serializers.ListField(child=serializers.CharField())
     last_error = serializers.CharField()
     overdue = serializers.SerializerMethodField()
+    held_reasons = serializers.SerializerMethodField()
+
+    def get_held_reasons(self, obj) -> list[str]:
+        """Why a held submission waits (staff only: partners never see held submissions, and
+        the reasons quote the reporter's words)."""
+        user = context_user(self.context)
+        if user is None or getattr(user, "is_partner", True):
+            return []
+        return [r.get("message", "") for r in obj.held_reasons]
 
     def get_overdue(self, obj) -> bool:
         """Past due and not validly reported: never sent, or rejected by the receiver and not
@@ -109,7 +118,7 @@ class SubmissionListApi(APIView):
 
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(
-            choices=["queued", "validated", "sending", "sent", "acknowledged", "failed"],
+            choices=Submission.Status.values,
             required=False,
         )
         pending = serializers.BooleanField(required=False, default=False)

@@ -54,13 +54,24 @@ class RoutingRule(TimeStampedModel):
 
 
 class Submission(TimeStampedModel):
+    """One case version for one recipient.
+
+    `held`: created and on its clock, but not built or sent because the case cannot be sent to
+    this recipient as it stands (a reaction not coded in a terminology the recipient accepts);
+    `held_reasons` says what to fix. A recode that fixes it releases it to `queued`. A held
+    submission whose case gets a newer version before release is `superseded` (never sent;
+    the newer version goes to the recipient instead).
+    """
+
     class Status(models.TextChoices):
+        HELD = "held", "Held — needs coding"
         QUEUED = "queued", "Queued"
         VALIDATED = "validated", "Validated"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         FAILED = "failed", "Failed"
+        SUPERSEDED = "superseded", "Superseded before it was sent"
 
     class AckResult(models.TextChoices):
         ACCEPTED = "accepted", "Accepted"
@@ -87,6 +98,9 @@ class Submission(TimeStampedModel):
     message_id = models.CharField(max_length=100, unique=True)  # N.2.r.1
     xml = models.BinaryField(default=b"")
     validation_errors = models.JSONField(default=list, blank=True)
+    held_reasons = models.JSONField(
+        default=list, blank=True, help_text="While held: [{reaction, reported_term, message}]"
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -17,7 +17,9 @@ AVAILABLE = (
     Submission.Status.SENT,
     Submission.Status.ACKNOWLEDGED,
 )
+# Held submissions are on their clock like any unsent one (never visible to the partner).
 NOT_YET_SENT = (
+    Submission.Status.HELD,
     Submission.Status.QUEUED,
     Submission.Status.VALIDATED,
     Submission.Status.SENDING,
@@ -105,6 +107,15 @@ def submission_list_due(*, as_of: date, within_days: int = 3) -> QuerySet[Submis
 
 def submission_list_overdue(*, as_of: date) -> QuerySet[Submission]:
     return submission_list_due(as_of=as_of, within_days=0).filter(due_date__lt=as_of)
+
+
+def submission_list_held() -> QuerySet[Submission]:
+    """Held until a reviewer codes their case's reactions (staff only), soonest due first."""
+    return (
+        Submission.objects.filter(status=Submission.Status.HELD)
+        .select_related("case", "recipient")
+        .order_by("due_date", "created_at")
+    )
 
 
 def routing_rules_active() -> QuerySet[RoutingRule]:

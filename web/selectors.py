@@ -14,7 +14,8 @@ from followup.catalogue import FREE_LABEL, member_questions
 from followup.selectors import followup_message_list_for_staff, followup_request_list_visible_to
 from intake.models import AEReport, Mention, Post, TriageItem
 from pv.core.awareness import aware_at
-from pv.models import AuditEvent, Case, Member, User
+from pv.core.exceptions import NotFound
+from pv.models import AuditEvent, Case, CaseReaction, Member, User
 from pv.privacy.pseudonyms import partner_pseudonym
 from pv.selectors import case_snapshot, case_versions
 from submissions import clocks
@@ -248,6 +249,14 @@ def case_submissions(*, user: User, case: Case) -> QuerySet[Submission]:
         .filter(case__worldwide_case_id=case.worldwide_case_id)
         .order_by("recipient__name", "-case__version")
     )
+
+
+def case_reaction_get(*, case: Case, reaction_id) -> CaseReaction:
+    """One reaction of a case the reviewer can see (404 when it belongs to another case)."""
+    reaction = case.reactions.filter(id=reaction_id).select_related("case").first()
+    if reaction is None:
+        raise NotFound("Reaction not found.")
+    return reaction
 
 
 def case_audit_events(*, case: Case, versions: list[Case], limit: int = 200) -> list[AuditEvent]:

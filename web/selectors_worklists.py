@@ -13,7 +13,11 @@ from followup.models import FollowupMessage
 from followup.selectors import followup_message_list_for_staff
 from pv.models import Case, CaseDrug, CaseReaction
 from submissions.models import Submission
-from submissions.selectors import submission_list_due, submission_list_rejected_open
+from submissions.selectors import (
+    submission_list_due,
+    submission_list_held,
+    submission_list_rejected_open,
+)
 
 DUE_SOON_DAYS = 3  # amber from here; red once overdue
 
@@ -84,9 +88,10 @@ def clock_of(due: date, *, today: date) -> Clock:
 
 
 def submission_worklists(*, today: date, within_days: int = 14, cap: int = 200) -> dict:
-    """Rejected and not corrected, failed validation or sending, and due within `within_days`
-    (overdue included), each capped at `cap` rows, soonest due first."""
+    """Rejected and not corrected, held for coding, failed validation or sending, and due
+    within `within_days` (overdue included), each capped at `cap` rows, soonest due first."""
     rejected = list(submission_list_rejected_open()[:cap])
+    held = list(submission_list_held()[:cap])
     failed = list(
         Submission.objects.filter(status=Submission.Status.FAILED)
         .select_related("case", "recipient")
@@ -94,12 +99,12 @@ def submission_worklists(*, today: date, within_days: int = 14, cap: int = 200) 
     )
     due = list(
         submission_list_due(as_of=today, within_days=within_days)
-        .exclude(status=Submission.Status.FAILED)
+        .exclude(status__in=(Submission.Status.FAILED, Submission.Status.HELD))
         .exclude(ack_result=Submission.AckResult.REJECTED)[:cap]
     )
-    for row in (*rejected, *failed, *due):
+    for row in (*rejected, *held, *failed, *due):
         row.clock = clock_of(row.due_date, today=today)
-    return {"rejected": rejected, "failed": failed, "due": due}
+    return {"rejected": rejected, "held": held, "failed": failed, "due": due}
 
 
 def followup_awaiting_merge(*, cap: int = 200) -> list[FollowupMessage]:

@@ -52,6 +52,16 @@ urlpatterns = [
     ),
     path("cases/<uuid:case_id>/", views_case.CaseView.as_view(), name="case"),
     path("cases/<uuid:case_id>/edit/", views_casework.CaseWorkView.as_view(), name="case-edit"),
+    path(
+        "cases/<uuid:case_id>/reactions/<uuid:reaction_id>/suggestions/",
+        views_case.ReactionSuggestionsView.as_view(),
+        name="reaction-suggestions",
+    ),
+    path(
+        "cases/<uuid:case_id>/reactions/<uuid:reaction_id>/coding/",
+        views_case.ReactionCodingView.as_view(),
+        name="reaction-coding",
+    ),
     path("cases/<uuid:case_id>/e2b/", views_case.CaseE2BPreviewView.as_view(), name="case-e2b"),
     path("partner/", views_partner.PartnerInboxView.as_view(), name="inbox"),
     path(

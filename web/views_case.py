@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
+from coding.selectors import coding_suggestions
+from coding.services import case_reaction_code
 from pv.core.exceptions import DomainError
 from pv.selectors import case_get_visible, case_snapshot
 from pv.services.cases import minimum_criteria
@@ -14,6 +18,7 @@ from web.mixins import StaffRequiredMixin
 from web.selectors import (
     case_audit_events,
     case_followups,
+    case_reaction_get,
     case_submissions,
     case_version_diff,
     case_version_list,
@@ -52,6 +57,7 @@ class CaseView(StaffRequiredMixin, View):
             diff = case_version_diff(older=older, newer=newer)
             diff["readable"] = changes(case_snapshot(case=older), case_snapshot(case=newer))
         criteria = minimum_criteria(case=case)
+        submissions = list(case_submissions(user=request.user, case=case))
         context = {
             "case": case,
             "versions": versions,
@@ -62,7 +68,9 @@ class CaseView(StaffRequiredMixin, View):
             "criteria": [(CRITERIA_LABELS[k], criteria[k]) for k in CRITERIA_LABELS],
             "drugs": list(case.drugs.all()),
             "reactions": list(case.reactions.all()),
-            "submissions": list(case_submissions(user=request.user, case=case)),
+            "submissions": submissions,
+            "held": [s for s in submissions if s.status == "held"],
+            "can_code": case.is_latest and case.status != case.Status.NULLIFIED,
             "events": audit_rows(case_audit_events(case=case, versions=versions)),
             "followups": case_followups(user=request.user, case=case),
             "profiles": PROFILES,
@@ -82,3 +90,57 @@ class CaseE2BPreviewView(StaffRequiredMixin, View):
             raise DomainError("profile must be ich, fda or ema.", code="invalid")
         preview = case_e2b_preview(case=case, profile=profile, actor=request.user)
         return render(request, "pv/web/_e2b_preview.html", {"case": case, "preview": preview})
+
+
+def _reaction(request, case_id, reaction_id):
+    case = case_get_visible(user=request.user, case_id=uuid_or_404(case_id))
+    return case_reaction_get(case=case, reaction_id=uuid_or_404(reaction_id))
+
+
+def _reaction_anchor(reaction) -> str:
+    return reverse("web:case", args=[reaction.case_id]) + f"#reaction-{reaction.position}"
+
+
+class ReactionSuggestionsView(StaffRequiredMixin, View):
+    """htmx fragment: the top-5 terms of the active event dictionary for a reaction's reported
+    words, each with its hierarchy and one click to code the reaction with it."""
+
+    def get(self, request, case_id, reaction_id):
+        reaction = _reaction(request, case_id, reaction_id)
+        return render(
+            request,
+            "pv/web/_suggestions.html",
+            {
+                "reaction": reaction,
+                "suggestions": coding_suggestions(kind="event", text=reaction.reported_term),
+                "next": _reaction_anchor(reaction),
+            },
+        )
+
+
+class ReactionCodingView(StaffRequiredMixin, View):
+    """Code or recode one reaction of the latest version (in place, audited); submissions held
+    for want of coding are released by it."""
+
+    def post(self, request, case_id, reaction_id):
+        reaction = _reaction(request, case_id, reaction_id)
+        code = (request.POST.get("code") or "").strip()
+        if not code:
+            raise DomainError("Choose a term or type a code.", code="invalid")
+        held_before = reaction.case.submissions.filter(status="held").count()
+        case_reaction_code(
+            actor=request.user,
+            reaction=reaction,
+            code=code[:50],
+            reason=(request.POST.get("reason") or "")[:2000],
+        )
+        reaction.refresh_from_db()
+        released = held_before - reaction.case.submissions.filter(status="held").count()
+        note = f" {released} held submission{'s' if released != 1 else ''} released."
+        messages.success(
+            request,
+            f"Reaction {reaction.position} “{reaction.reported_term}” coded to {reaction.term} "
+            f"({reaction.code}, {reaction.terminology} {reaction.terminology_version})."
+            + (note if released else ""),
+        )
+        return redirect(_reaction_anchor(reaction))

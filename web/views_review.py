@@ -31,6 +31,7 @@ from pv.selectors import case_get_visible
 from web.mixins import StaffRequiredMixin
 from web.selectors import (
     candidate_due,
+    case_reaction_get,
     default_selection,
     member_history,
     mention_coding_label,
@@ -229,10 +230,15 @@ class DictionarySearchView(StaffRequiredMixin, View):
         if kind not in Dictionary.Kind.values:
             kind = Dictionary.Kind.EVENT
         query = (request.GET.get("q") or "").strip()[:200]
-        mention = None
+        mention = reaction = None
         if request.GET.get("mention"):
             mention = mention_get(mention_id=uuid_or_404(request.GET["mention"]))
             kind = mention.kind
+        elif request.GET.get("reaction"):  # coding a case's reaction from the case page
+            case_id, reaction_id = request.GET.get("case"), request.GET["reaction"]
+            case = case_get_visible(user=request.user, case_id=uuid_or_404(case_id))
+            reaction = case_reaction_get(case=case, reaction_id=uuid_or_404(reaction_id))
+            kind = Dictionary.Kind.EVENT
         dictionary, results = (None, [])
         if len(query) >= 2:
             dictionary, results = dictionary_search(query=query, kind=kind, limit=10)
@@ -245,6 +251,7 @@ class DictionarySearchView(StaffRequiredMixin, View):
                 "dictionary": dictionary,
                 "results": results,
                 "mention": mention,
+                "reaction": reaction,
                 "next": _safe_next(request, reverse("web:queue")),
             },
         )

@@ -9,6 +9,8 @@ version sent carries the new coding.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 
 from pv.audit import audit_record
@@ -46,4 +48,16 @@ def case_reactions_recode(*, actor, case: Case, recodes: dict, reason: str) -> i
             after={"reactions": changes},
             reason=reason,
         )
+        if _after_recode is not None:  # e.g. release submissions held for want of coding
+            _after_recode(case=case, actor=actor)
     return len(changes)
+
+
+_after_recode: Callable[..., object] | None = None
+
+
+def case_recoded_register(after_recode: Callable[..., object]) -> None:
+    """Set once at start-up by the app that holds submissions for coding (submissions): called
+    as `after_recode(case=..., actor=...)` inside the recode's transaction."""
+    global _after_recode  # noqa: PLW0603 (one hook, set once at start-up)
+    _after_recode = after_recode

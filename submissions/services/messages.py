@@ -16,6 +16,7 @@ from submissions.e2b import build_icsr, check_successor, errors, validate
 from submissions.e2b.parse import parse_batch
 from submissions.models import Submission
 from submissions.received import received_route
+from submissions.services.holds import coding_hold_reasons, submission_hold
 from submissions.services.routing import submission_kind
 from submissions.snapshots import case_to_snapshot, header_for, regional_for
 
@@ -111,9 +112,16 @@ def submission_build(*, submission: Submission, actor="system") -> tuple[bytes, 
 
 
 def submission_prepare(*, submission: Submission, actor="system") -> Submission:
-    """queued -> validated (XML stored) or failed (errors stored). Invalid XML is never sent."""
+    """queued -> validated (XML stored) or failed (errors stored). Invalid XML is never sent.
+
+    A case whose reactions are not all coded in a terminology the recipient accepts is not
+    built at all: queued -> held with the reasons (released by the recode that fixes it)."""
     if submission.status != S.QUEUED:
         return submission
+    reasons = coding_hold_reasons(case=submission.case, recipient=submission.recipient)
+    if reasons:
+        submission_hold(submission=submission, reasons=reasons, actor=actor)
+        return Submission.objects.get(id=submission.id)
     xml, problems = submission_build(submission=submission, actor=actor)
     new_status = S.FAILED if problems else S.VALIDATED
     with transaction.atomic():

@@ -15,6 +15,7 @@ from pv.models import Case, Partner
 from submissions import clocks
 from submissions.models import RoutingRule, Submission
 from submissions.selectors import routing_rules_active
+from submissions.services.holds import submission_supersede_held
 
 logger = logging.getLogger(__name__)
 S = Submission.Status
@@ -58,11 +59,16 @@ def rule_matches(*, rule: RoutingRule, case: Case, ingredients: set[str]) -> boo
     return True
 
 
-def _earlier_recipients(case: Case) -> dict:
+def _earlier_recipients(case: Case) -> tuple[dict, dict]:
+    """Recipients of earlier versions: ({id: rule} of those a version went to or is going to,
+    {id: rule} of those whose only earlier submission is held, i.e. never sent)."""
     rows = Submission.objects.filter(
         case__worldwide_case_id=case.worldwide_case_id, case__version__lt=case.version
-    ).exclude(status=S.FAILED)
-    return {s.recipient_id: s.rule for s in rows.select_related("rule")}
+    ).exclude(status__in=(S.FAILED, S.SUPERSEDED))
+    sent, held = {}, {}
+    for s in rows.select_related("rule"):
+        (held if s.status == S.HELD else sent)[s.recipient_id] = s.rule
+    return sent, {rid: rule for rid, rule in held.items() if rid not in sent}
 
 
 @transaction.atomic
@@ -85,8 +91,10 @@ def submission_route_case(*, case: Case, actor="system") -> list[Submission]:
     chosen = {
         rid: rule for rid, rule in decided.items() if rule.action == RoutingRule.Action.SUBMIT
     }
-    earlier = _earlier_recipients(case)
-    for recipient_id, rule in earlier.items():
+    earlier, held_earlier = _earlier_recipients(case)
+    # A recipient an earlier version was held for still gets the case (its clock started at
+    # day 0), as an initial report since nothing reached it; the held one is superseded below.
+    for recipient_id, rule in (*earlier.items(), *held_earlier.items()):
         chosen.setdefault(recipient_id, rule)
     case_kind = submission_kind(case)
     created = []
@@ -138,6 +146,8 @@ def submission_route_case(*, case: Case, actor="system") -> list[Submission]:
             },
         )
         created.append(submission)
+    if case.version > 1:  # what was held for earlier versions was never sent: this one goes
+        submission_supersede_held(case=case, actor=actor)
     from submissions.tasks import submission_prepare_task  # noqa: PLC0415
 
     # The outbox mark: this version is routed (its submissions carry on from `queued`).

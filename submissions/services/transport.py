@@ -16,6 +16,7 @@ from pv.core.outbox import outbox_grace, task_enqueue_on_commit
 from pv.models import Case, Partner
 from submissions.e2b import E2BParseError, parse_ack
 from submissions.models import AckRefusal, Submission
+from submissions.services.holds import submission_release_held
 from submissions.transport import GatewayRefused, GatewayUnavailable, push_xml
 
 logger = logging.getLogger(__name__)
@@ -265,7 +266,8 @@ def submission_sweep(*, now: datetime | None = None) -> dict[str, int]:
     - queued (never prepared) -> prepare again;
     - validated for a push partner, untouched for longer than the longest retry wait plus the
       grace (a worker killed while holding a retry) -> send again;
-    - sending for longer than the grace (a worker killed mid-POST) -> back to validated, send.
+    - sending for longer than the grace (a worker killed mid-POST) -> back to validated, send;
+    - held whose case can now be sent (a recode whose release was lost) -> released, prepared.
     The claims in prepare and send keep a copy from doing the work twice; the receiver
     de-duplicates on the message id (N.2.r.1), which never changes between attempts.
     """
@@ -305,7 +307,9 @@ def submission_sweep(*, now: datetime | None = None) -> dict[str, int]:
             task_enqueue_on_commit(case_route_task, cid)
         for sid in stuck + waiting:
             task_enqueue_on_commit(submission_send_task, sid)
+    released = submission_release_held(actor="sweeper", stale_before=now - grace)["released"]
     counts = {
+        "held_released": released,
         "unrouted": len(unrouted),
         "queued": len(queued),
         "sending": len(stuck),

@@ -12,6 +12,7 @@ from pv.services.cases import case_create, case_version_create
 from submissions.e2b import parse_batch
 from submissions.models import RoutingRule, Submission
 from submissions.services import (
+    case_e2b_preview,
     submission_ack_receive,
     submission_download,
     submission_prepare,
@@ -132,7 +133,7 @@ def test_prepare_validates_and_never_leaks_restricted_data(partners, canary_memb
         assert case.worldwide_case_id in xml
 
 
-def test_open_terminology_reaction_fails_validation_and_is_not_sent(
+def test_open_terminology_reaction_is_held_for_a_meddra_only_regulator_and_not_built(
     partners, canary_member, reviewer
 ):
     case = case_create(
@@ -151,8 +152,15 @@ def test_open_terminology_reaction_fails_validation_and_is_not_sent(
         hospitalisation=True,
     )
     submission = submission_prepare(submission=_route(case)["FDA test"])
-    assert submission.status == "failed"
-    assert any("E.i.2.1b" in e for e in submission.validation_errors)
+    # held before building: nothing to send, and the reason names the reaction and terminology
+    assert submission.status == "held" and bytes(submission.xml) == b""
+    assert [r["message"] for r in submission.held_reasons] == [
+        "needs coding: reaction 1 'cant sleep' is coded in pv open events (HPO-derived) x, "
+        "not MedDRA"
+    ]
+    # the validator itself still rejects the open coding for the FDA profile (E.i.2.1b)
+    preview = case_e2b_preview(case=case, profile="fda", actor=reviewer)
+    assert any("E.i.2.1b" in e for e in preview["errors"])
 
 
 def test_push_retries_transient_errors_then_reconciles_the_ack(partners, canary_member, reviewer):
@@ -291,7 +299,7 @@ def test_open_terminology_is_accepted_only_under_a_partner_agreement(
     subs = _route(case)
     sponsor = submission_prepare(submission=subs["Sponsor A"])
     regulator = submission_prepare(submission=subs["FDA test"])
-    assert sponsor.status == "validated" and regulator.status == "failed"
+    assert sponsor.status == "validated" and regulator.status == "held"
     xml = bytes(sponsor.xml).decode()
     assert (
         "HP:0100785" in xml and "2.16.840.1.113883.6.163" not in xml.split("HP:0100785")[0][-300:]

@@ -44,12 +44,18 @@ def test_each_unfinished_state_is_republished_once_overdue(
             django_capture_on_commit_callbacks(execute=True),
         ):
             # when the sweeper runs inside the grace period, nothing moves
-            assert submission_sweep() == {"unrouted": 0, "queued": 0, "sending": 0, "validated": 0}
+            assert submission_sweep() == {
+                "held_released": 0,
+                "unrouted": 0,
+                "queued": 0,
+                "sending": 0,
+                "validated": 0,
+            }
             # when it runs after it, each row is republished once
             counts = submission_sweep(now=_later(settings))
             again = submission_sweep(now=_later(settings))
-    assert counts == {"unrouted": 0, "queued": 1, "sending": 1, "validated": 0}
-    assert again == {"unrouted": 0, "queued": 0, "sending": 0, "validated": 0}
+    assert counts == {"held_released": 0, "unrouted": 0, "queued": 1, "sending": 1, "validated": 0}
+    assert again == {"held_released": 0, "unrouted": 0, "queued": 0, "sending": 0, "validated": 0}
     assert [c.kwargs["args"] for c in send.call_args_list] == [(str(fda.id),)]
     assert [c.kwargs["args"] for c in prepare.call_args_list] == [(str(sponsor.id),)]
     assert Submission.objects.get(id=fda.id).status == S.VALIDATED

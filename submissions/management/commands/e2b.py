@@ -1,5 +1,9 @@
 """`pv e2b import FILE...` and `pv e2b export (--case ID | --all) -o DIR [--profile P]`.
 
+Export writes what pv would send a receiver of that profile, so a case whose reactions are not
+all MedDRA-coded is not written: it is reported as held with the reasons, as its submission
+would be.
+
 (`pv e2b validate` needs no database and is dispatched straight to submissions.cli.)
 """
 
@@ -14,7 +18,7 @@ from pv.core.exceptions import DomainError
 from pv.models import Case, Partner
 from submissions.e2b import E2BParseError, errors, parse_batch
 from submissions.importer import case_import_snapshot
-from submissions.services import case_e2b_build
+from submissions.services import case_e2b_build, coding_hold_reasons
 
 RECEIVERS = {"fda": "ZZFDA", "ema": "EVHUMAN", "ich": "EXPORT"}
 
@@ -84,8 +88,16 @@ class Command(BaseCommand):
                 raise CommandError(f"--case: no case {opts['case']!r}")
         profile = opts["profile"]
         recipient = Partner(name="export", e2b_profile=profile, e2b_receiver_id=RECEIVERS[profile])
-        invalid = 0
+        invalid = held = 0
         for case in cases.prefetch_related("drugs", "reactions"):
+            name = f"{case.sender_report_id}-v{case.version}"
+            reasons = coding_hold_reasons(case=case, recipient=recipient)
+            if reasons:
+                held += 1
+                self.stdout.write(f"{out / name}.xml: HELD, not written ({profile})")
+                for reason in reasons:
+                    self.stdout.write(f"  {reason['message']}")
+                continue
             kind = "initial" if case.version == 1 else "followup"
             xml, _, failures = case_e2b_build(
                 case=case,
@@ -94,7 +106,7 @@ class Command(BaseCommand):
                 batch_number=uuid.uuid4().hex,
                 actor="cli",
             )
-            target = out / f"{case.sender_report_id}-v{case.version}.xml"
+            target = out / f"{name}.xml"
             target.write_bytes(xml)
             problems = errors(failures)
             if problems:
@@ -104,4 +116,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {failure}")
             else:
                 self.stdout.write(f"{target}: OK ({profile})")
-        self.stdout.write(f"{cases.count()} case(s) written to {out}, {invalid} invalid")
+        self.stdout.write(
+            f"{cases.count() - held} case(s) written to {out}, {invalid} invalid, "
+            f"{held} held (reactions need MedDRA coding)"
+        )
