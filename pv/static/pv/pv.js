@@ -78,6 +78,18 @@
     if (location.hash === "#coding") { var s = document.querySelector(".recode-search"); if (s) { s.focus(); } }
   });
 
+  // RSI form: a dictionary result's "Use" fills term, code and terminology.
+  document.addEventListener("click", function (event) {
+    var b = event.target && event.target.closest && event.target.closest("button.pick-term");
+    if (!b) { return; }
+    [["rsi-term", "term"], ["rsi-code", "code"], ["rsi-terminology", "terminology"]].forEach(function (p) {
+      var f = document.getElementById(p[0]);
+      if (f) { f.value = b.getAttribute("data-" + p[1]) || ""; }
+    });
+    var source = document.getElementById("rsi-source");
+    if (source) { source.focus(); }
+  });
+
   // Drafts: what a reviewer types into a textarea survives a session that expired under it.
   // Kept per page and field in sessionStorage (this tab only, gone when the tab closes), put
   // back into the empty field when the page is shown again (after signing back in), and
