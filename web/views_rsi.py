@@ -13,12 +13,16 @@ from django.views import View
 
 from pv.core.exceptions import DomainError
 from pv.selectors import reference_terms_for_product
-from pv.services.rsi import reference_term_add, reference_term_remove, reference_terms_import_csv
+from pv.services.rsi import (
+    MAX_CSV_BYTES,
+    reference_term_add,
+    reference_term_remove,
+    reference_terms_csv_text,
+    reference_terms_import_csv,
+)
 from web.mixins import StaffRequiredMixin
 from web.selectors_rsi import product_get_visible, product_list_with_rsi_counts, reference_term_get
 from web.uuids import uuid_or_404
-
-MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
 def _product(request, product_id):
@@ -70,22 +74,10 @@ class ProductRsiRemoveView(StaffRequiredMixin, View):
         return redirect(_back(product))
 
 
-def csv_text(upload) -> str:
-    """An uploaded CSV as text (UTF-8, a byte-order mark allowed), or a DomainError saying why."""
+def _upload_text(upload) -> str:
     if upload is None:
         raise DomainError("Choose a CSV file to import.", code="invalid", extra={"field": "file"})
-    if upload.size > MAX_CSV_BYTES:
-        raise DomainError("The CSV file is larger than 2 MB.", code="invalid")
-    raw = upload.read()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DomainError(
-            f"line {line}: not UTF-8 text (save the file as CSV UTF-8).",
-            code="invalid",
-            extra={"line": line},
-        ) from None
+    return reference_terms_csv_text(upload.read(MAX_CSV_BYTES + 1))
 
 
 class ProductRsiImportView(StaffRequiredMixin, View):
@@ -95,7 +87,7 @@ class ProductRsiImportView(StaffRequiredMixin, View):
         counts = reference_terms_import_csv(
             actor=request.user,
             product=product,
-            text=csv_text(request.FILES.get("file")),
+            text=_upload_text(request.FILES.get("file")),
             replace=replace,
         )
         messages.success(
