@@ -228,31 +228,45 @@ class PartnerCaseView(PartnerRequiredMixin, View):
             *_FOLLOWUP_SAFE,
             *_COMMON_SAFE,
             *(f"case.{f}" for f in CaseOutput.partner_safe),
+            "form.questions",
+            "form.wanted_by",
+            "form.error",
         }
     )
 
     def get(self, request, case_id):
-        case = case_get_visible(user=request.user, case_id=uuid_or_404(case_id))
-        data = CaseOutput(case, context={"user": request.user}).data
-        submissions = list(
-            submission_list_visible_to(user=request.user)
-            .filter(case__worldwide_case_id=case.worldwide_case_id)
-            .select_related("case", "case__member")
-            .order_by("-case__version")
-        )
-        followups = [
-            f
-            for f in partner_followups(user=request.user)
-            if f.worldwide_case_id == case.worldwide_case_id
-        ]
-        context = {
-            "case": data,
-            "submissions": _submission_rows(request.user, submissions),
-            "followups": _followup_rows(request.user, followups),
-            "questions": QUESTION_CHOICES,
-            "today": timezone.now().date().isoformat(),
-        }
-        return partner_render(request, "pv/web/partner_case.html", context, safe=self.partner_safe)
+        return partner_case_page(request, case_id)
+
+
+def partner_case_page(request, case_id, *, form: dict | None = None, status: int = 200):
+    """The partner's case page; `form` re-renders a refused follow-up request with what the
+    partner chose and typed (ticks, questions, date) and the reason it was refused."""
+    case = case_get_visible(user=request.user, case_id=uuid_or_404(case_id))
+    data = CaseOutput(case, context={"user": request.user}).data
+    submissions = list(
+        submission_list_visible_to(user=request.user)
+        .filter(case__worldwide_case_id=case.worldwide_case_id)
+        .select_related("case", "case__member")
+        .order_by("-case__version")
+    )
+    followups = [
+        f
+        for f in partner_followups(user=request.user)
+        if f.worldwide_case_id == case.worldwide_case_id
+    ]
+    context = {
+        "case": data,
+        "submissions": _submission_rows(request.user, submissions),
+        "followups": _followup_rows(request.user, followups),
+        "questions": QUESTION_CHOICES,
+        "today": timezone.now().date().isoformat(),
+        "form": form or {"questions": [], "free_text": "", "wanted_by": "", "error": ""},
+    }
+    response = partner_render(
+        request, "pv/web/partner_case.html", context, safe=PartnerCaseView.partner_safe
+    )
+    response.status_code = status
+    return response
 
 
 class PartnerSubmissionXmlView(PartnerRequiredMixin, View):

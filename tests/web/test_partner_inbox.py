@@ -141,3 +141,21 @@ def test_filtered_inbox_pages_cost_the_same_queries_for_few_and_many_rows(
     with django_assert_max_num_queries(16) as many:
         assert len(c.get(url).context["submissions"]) == 7
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_refused_followup_request_keeps_every_tick_and_typed_value(received_case,
+                                                                     regulator):
+    from followup.catalogue import CATALOGUE_KEYS  # noqa: PLC0415
+    from followup.models import FollowupRequest  # noqa: PLC0415
+
+    case, _ = received_case
+    ticked = list(CATALOGUE_KEYS[:2])
+    six = "\n".join(f"question {i}?" for i in range(6))  # one more than allowed
+    response = login(regulator).post(f"/partner/cases/{case.id}/followup/", {
+        "questions": ticked, "free_text": six, "wanted_by": "2099-01-31"})  # fmt: skip
+    html = response.content.decode()
+    assert response.status_code == 400 and "At most 5 free-text questions." in html
+    for key in ticked:
+        assert f'value="{key}" id="q-{key}" checked' in html
+    assert f">{six}</textarea>" in html and 'value="2099-01-31"' in html
+    assert not FollowupRequest.objects.exists()
