@@ -74,10 +74,15 @@ class CaseWorkView(StaffRequiredMixin, View):
                     (r, [(f, label, getattr(r, f)) for f, label in SERIOUSNESS_LABELS.items()])
                     for r in reactions
                 ],
-                "evidence": seriousness_rows(
-                    criteria=list(SERIOUSNESS_LABELS),
-                    texts=[t for t in texts if t] or [case.narrative],
-                ),
+                # The case's criteria and any other the text cues, each with its words.
+                "evidence": [
+                    row
+                    for row in seriousness_rows(
+                        criteria=list(SERIOUSNESS_LABELS),
+                        texts=[t for t in texts if t] or [case.narrative],
+                    )
+                    if row["snippets"] or getattr(case, row["criterion"])
+                ],
                 "expectedness": expectedness_rows(case=case, drugs=drugs, reactions=reactions),
                 "roles": CaseDrug.Role.choices,
                 "actions": CaseDrug.ActionTaken.choices,

@@ -168,7 +168,9 @@ def _next_item(request, item):
     following = triage_next_open(after=item, user=request.user)
     if following is None:
         return redirect(reverse("web:queue"))
-    return redirect(reverse("web:review", args=[following.id]))
+    # "#item": the next page puts the keyboard focus on the item's heading (pv.js), so j / k,
+    # c, r and e work at once and a screen reader announces the new item.
+    return redirect(reverse("web:review", args=[following.id]) + "#item")
 
 
 class AttachFollowupView(StaffRequiredMixin, View):
