@@ -108,9 +108,12 @@ class ProductRsiImportApi(APIView):
         file = serializers.FileField(required=False)
         replace = serializers.BooleanField(default=False)
 
-    @extend_schema(
-        request=InputSerializer, responses={200: {"type": "object", "additionalProperties": int}}
-    )
+    class OutputSerializer(serializers.Serializer):
+        added_or_updated = serializers.IntegerField()
+        unchanged = serializers.IntegerField()
+        removed = serializers.IntegerField()
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def post(self, request, product_id):
         product = _product(request, product_id)
         data = self.InputSerializer(data=request.data)
@@ -127,4 +130,4 @@ class ProductRsiImportApi(APIView):
         counts = reference_terms_import_csv(
             actor=request.user, product=product, text=text, replace=v["replace"]
         )
-        return Response(counts)
+        return Response(self.OutputSerializer(counts).data)
