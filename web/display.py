@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from followup.models import FollowupRequest
-from intake.models import TriageItem
+from intake.models import AEReport, TriageItem
 from pv.models import Case, CaseDrug, CaseReaction, Partner
 from submissions.models import Submission
 
@@ -57,6 +57,7 @@ _KINDS: dict[str, dict[str, str]] = {
     "case_status": dict(Case.Status.choices),
     "origin": dict(Case.Origin.choices),
     "outcome": dict(CaseReaction.Outcome.choices),
+    "report_outcome": dict(AEReport.Outcome.choices),  # a member's structured report
     "role": dict(CaseDrug.Role.choices),
     "action_taken": dict(CaseDrug.ActionTaken.choices),
     "route": ROUTES,
