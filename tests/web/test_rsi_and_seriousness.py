@@ -152,3 +152,13 @@ def test_case_work_corrects_seriousness_per_reaction_and_the_case_follows(review
     assert not any(r.is_serious for r in latest.reactions.all())
     event = AuditEvent.objects.filter(action="case.amendment").latest("created_at")
     assert event.reason == "relative's stay"
+
+
+def test_the_queue_row_marks_a_reaction_the_drugs_rsi_does_not_list(reviewer, statin):
+    reference_term_add(actor=reviewer, product=statin, term="Myalgia")
+    items = screen_posts({"q": "lipitor gave me muscle pain and I cant sleep"})
+    html = login(reviewer).get("/queue/").content.decode()
+    row = html.split(f'id="item-{items["q"].id}"')[1].split("</tr>")[0]
+    chips = {c.split(">", 1)[1].split("<")[0].strip(): "chip-unlisted" in c.split(">", 1)[0]
+             for c in row.split('<span class="chip chip-event')[1:]}  # fmt: skip
+    assert chips == {"muscle pain": False, "cant sleep": True}
