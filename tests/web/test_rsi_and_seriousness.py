@@ -162,3 +162,24 @@ def test_the_queue_row_marks_a_reaction_the_drugs_rsi_does_not_list(reviewer, st
     chips = {c.split(">", 1)[1].split("<")[0].strip(): "chip-unlisted" in c.split(">", 1)[0]
              for c in row.split('<span class="chip chip-event')[1:]}  # fmt: skip
     assert chips == {"muscle pain": False, "cant sleep": True}
+
+
+def test_seriousness_corrected_per_reaction_reaches_the_e2b_snapshot(reviewer, canary_member):
+    from submissions.snapshots import case_to_snapshot  # noqa: PLC0415
+
+    # given a case whose criteria were set per reaction: insomnia none, seizure two
+    case = case_create(
+        actor=reviewer, member=canary_member, drugs=[{"name_reported": "zoloft"}],
+        reactions=[{"reported_term": "insomnia"},
+                   {"reported_term": "seizure", "hospitalisation": True,
+                    "other_medically_important": True}],
+        hospitalisation=True, other_medically_important=True,
+    )  # fmt: skip
+    insomnia, seizure = case_to_snapshot(case=case).reactions
+    # then E.i.3.2 goes per reaction: the insomnia is not sent as serious
+    assert insomnia.seriousness == frozenset()
+    assert seizure.seriousness == {"hospitalisation", "other_medically_important"}
+    # and a case whose reactions carry no criteria lends the case's to each (older data)
+    legacy = case_create(actor=reviewer, member=canary_member, drugs=[{"name_reported": "x"}],
+                         reactions=[{"reported_term": "rash"}], death=True)  # fmt: skip
+    assert case_to_snapshot(case=legacy).reactions[0].seriousness == {"death"}
