@@ -34,8 +34,16 @@ def seriousness_rows(*, criteria: list[str], texts: list[str]) -> list[dict]:
     in `criteria` (in their order), with the words in `texts` that cue it."""
     found: dict[str, list[dict]] = {}
     for text in texts:
+        spans: dict[str, list[list[int]]] = {}
         for e in seriousness_evidence(text or ""):
-            found.setdefault(e["criterion"], []).append(_snippet(text, e["start"], e["end"]))
+            runs = spans.setdefault(e["criterion"], [])
+            # "admitted" + "to hospital": one phrase, one snippet.
+            if runs and e["start"] - runs[-1][1] <= 1:
+                runs[-1][1] = max(runs[-1][1], e["end"])
+            else:
+                runs.append([e["start"], e["end"]])
+        for criterion, runs in spans.items():
+            found.setdefault(criterion, []).extend(_snippet(text, a, b) for a, b in runs)
     return [
         {"criterion": c, "label": SERIOUSNESS.get(c, c), "snippets": found.get(c, [])[:3]}
         for c in criteria

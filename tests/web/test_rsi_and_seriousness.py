@@ -107,7 +107,9 @@ def test_review_and_case_pages_show_the_words_behind_each_criterion(reviewer):
     items = screen_posts({"s": "zoloft gave me a seizure and I was admitted to hospital"})
     c = login(reviewer)
     review = c.get(f"/queue/{items['s'].id}/").content.decode()
-    assert '<mark class="sev" data-criterion="Hospitalisation">admitted</mark>' in review
+    # "admitted" and "to hospital" are one phrase: one highlight
+    hospital = '<mark class="sev" data-criterion="Hospitalisation">admitted to hospital</mark>'
+    assert hospital in review
     omi = '<mark class="sev" data-criterion="Other medically important condition">seizure'
     assert omi in review
     selected = c.get(f"/queue/{items['s'].id}/confirm/").context["selected"]
@@ -115,7 +117,7 @@ def test_review_and_case_pages_show_the_words_behind_each_criterion(reviewer):
                                                 "seriousness": ["hospitalisation"]})
     case = Case.objects.get()
     page = c.get(f"/cases/{case.id}/").content.decode()
-    assert '<mark class="sev" data-criterion="Hospitalisation">to hospital</mark>' in page
+    assert hospital in page
     # the criterion the reviewer did not keep is not shown as the case's
     assert "Other medically important condition" not in page.split('id="subs-h"')[0]
 
