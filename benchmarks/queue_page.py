@@ -1,4 +1,5 @@
-"""Benchmark: the reviewer queue page's server time with 100,000 queued items in PostgreSQL.
+"""Benchmark: the reviewer queue, review and case pages' server time with 100,000 queued items in
+PostgreSQL.
 
     createdb -h 127.0.0.1 -U postgres pv_bench     # once
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/pv_bench \\
@@ -121,7 +122,42 @@ def timed(client, url: str, repeat: int) -> tuple[float, float, int]:
         assert response.status_code == 200, (url, response.status_code)
     samples.sort()
     p95 = samples[min(len(samples) - 1, int(round(0.95 * len(samples))) - 1)]
-    return statistics.median(samples), p95, len(response.context["items"])
+    shown = len(response.context["items"]) if "items" in response.context else 0
+    return statistics.median(samples), p95, shown
+
+
+def bench_case(reviewer):
+    """One case (through the case service) of a bench member's post, naming a statin whose
+    product has an RSI and two other drugs, with three reactions: the case page then computes
+    expectedness for six pairs and the seriousness words of its source post."""
+    from intake.models import Post
+    from pv.models import Case, Partner, Product
+    from pv.services.cases import case_create
+    from pv.services.rsi import reference_terms_import_csv
+
+    post = Post.objects.filter(source_id="bench-p-0").first()
+    existing = Case.objects.filter(source_posts=post, is_latest=True).first()
+    if existing is not None:
+        return existing
+    sponsor, _ = Partner.objects.get_or_create(name="Bench Sponsor", kind="sponsor")
+    product, _ = Product.objects.get_or_create(
+        sponsor=sponsor, name="Lipitor", defaults={"ingredients": ["atorvastatin"]}
+    )
+    reference_terms_import_csv(
+        actor=reviewer, product=product,
+        text="term,code\nMyalgia,HP:0003326\nArthralgia,HP:0002829\nNausea,HP:0002018\n",
+    )  # fmt: skip
+    return case_create(
+        actor=reviewer, member=post.member, source_posts=[post],
+        drugs=[{"name_reported": "lipitor", "ingredients": [{"name": "atorvastatin"}]},
+               {"name_reported": "zoloft", "ingredients": [{"name": "sertraline"}]},
+               {"name_reported": "ibuprofen", "role": "concomitant"}],
+        reactions=[{"reported_term": "muscle pain", "term": "Myalgia", "code": "HP:0003326",
+                    "hospitalisation": True},
+                   {"reported_term": "headache", "term": "Headache", "code": "HP:0002315"},
+                   {"reported_term": "seizure", "term": "Seizure", "code": "HP:0001250"}],
+        hospitalisation=True, narrative=post.text,
+    )  # fmt: skip
 
 
 def main() -> None:
@@ -166,6 +202,13 @@ def main() -> None:
         ("drug filter (lipitor)", "/queue/?drug=lipitor"),
         ("event filter (insomnia)", "/queue/?event=insomnia"),
         ("last page", f"/queue/?page={(open_items + 24) // 25}"),
+    ]
+    item = TriageItem.objects.filter(status__in=TriageItem.OPEN).order_by("id").first()
+    case = bench_case(reviewer)
+    variants += [
+        ("review page (one item)", f"/queue/{item.id}/"),
+        ("case page (RSI, evidence)", f"/cases/{case.id}/"),
+        ("case work page", f"/cases/{case.id}/edit/"),
     ]
     for label, url in variants:
         headers = {"HTTP_HX_REQUEST": "true"} if "htmx" in label else {}

@@ -21,6 +21,7 @@ from intake.triage_selectors import triage_queue
 from pv.core.exceptions import DomainError
 from pv.models import Case, Member, Partner, Product, User
 from pv.services.members import member_register
+from pv.services.rsi import reference_terms_import_csv
 from pv.services.users import user_create
 from signals.services import signals_demo_seed
 from submissions.e2b import parse_batch
@@ -73,6 +74,7 @@ def demo_seed(*, community: dict, actor: str = "demo-seed") -> list[dict]:
                 sponsor=partner, name=product["name"], ingredients=product["ingredients"]
             )
     _seed_routing(partners)
+    _seed_rsi(actor=actor)
     members = {}
     for m in community["members"]:
         member = member_register(
@@ -223,6 +225,21 @@ def demo_confirm_cases(*, reviewer_id, reports: int = DEMO_CASES, posts: int = 1
             confirmed += 1
             limit -= 1
     return confirmed
+
+
+RSI_DIR = Path(__file__).resolve().parent / "data" / "rsi"
+
+
+def _seed_rsi(*, actor) -> None:
+    """Each sponsor product's reference safety information from `demo/data/rsi/<name>.csv`,
+    imported through the same CSV service a reviewer uses (so the demo shows listed and
+    unlisted drug–reaction pairs)."""
+    for product in Product.objects.all():
+        path = RSI_DIR / f"{product.name.lower()}.csv"
+        if path.exists():
+            reference_terms_import_csv(
+                actor=actor, product=product, text=path.read_text(encoding="utf-8")
+            )
 
 
 def _seed_routing(partners: dict[str, Partner]) -> None:

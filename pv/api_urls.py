@@ -1,6 +1,7 @@
 from django.urls import path
 
 from pv import apis
+from pv.apis import rsi
 
 urlpatterns = [
     path("me/", apis.MeApi.as_view(), name="me"),
@@ -10,6 +11,17 @@ urlpatterns = [
     path("partners/<uuid:partner_id>/", apis.PartnerDetailApi.as_view(), name="partner-detail"),
     path("products/", apis.ProductListApi.as_view(), name="product-list"),
     path("products/<uuid:product_id>/", apis.ProductDetailApi.as_view(), name="product-detail"),
+    path("products/<uuid:product_id>/rsi/", rsi.ProductRsiApi.as_view(), name="product-rsi"),
+    path(
+        "products/<uuid:product_id>/rsi/import/",
+        rsi.ProductRsiImportApi.as_view(),
+        name="product-rsi-import",
+    ),
+    path(
+        "products/<uuid:product_id>/rsi/<uuid:term_id>/",
+        rsi.ProductRsiTermApi.as_view(),
+        name="product-rsi-term",
+    ),
     path("cases/", apis.CaseListApi.as_view(), name="case-list"),
     path("cases/<uuid:case_id>/", apis.CaseDetailApi.as_view(), name="case-detail"),
     path(

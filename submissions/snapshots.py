@@ -46,8 +46,14 @@ def _code(code: str, terminology: str, version: str, display: str) -> Code | Non
 
 def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> CaseSnapshot:
     serious = frozenset(case.seriousness_criteria)
+    rows = list(case.reactions.all())
+    flags = {r.id: frozenset(f for f in Case.SERIOUSNESS_FIELDS if getattr(r, f)) for r in rows}
+    # E.i.3.2 is per reaction. When a reviewer has set it per reaction (any reaction has a
+    # criterion), a reaction without one is non-serious; only a case whose reactions carry none
+    # (criteria given for the case as a whole) lends them to every reaction.
+    per_reaction = any(flags.values())
     reactions = []
-    for r in case.reactions.all():
+    for r in rows:
         reactions.append(
             Reaction(
                 reported_term=r.reported_term,
@@ -56,8 +62,7 @@ def case_to_snapshot(*, case: Case, kind: str = "initial", actor="system") -> Ca
                 ),
                 onset=r.onset_date,
                 duration=None,
-                seriousness=frozenset(f for f in Case.SERIOUSNESS_FIELDS if getattr(r, f))
-                or serious,
+                seriousness=flags[r.id] if per_reaction else serious,
                 outcome=r.outcome or "0",
                 country=case.reporter_country,
                 id=str(r.id),

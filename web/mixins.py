@@ -62,6 +62,8 @@ class RoleRequiredMixin(LoginRequiredMixin):
         kwargs = getattr(self, "kwargs", {})
         if "item_id" in kwargs:
             return reverse("web:review", args=[kwargs["item_id"]])
+        if "product_id" in kwargs:
+            return reverse("web:product-rsi", args=[kwargs["product_id"]])
         if "case_id" in kwargs:
             name = "web:partner-case" if request.user.is_partner else "web:case"
             return reverse(name, args=[kwargs["case_id"]])

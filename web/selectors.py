@@ -329,11 +329,3 @@ def partner_member_pseudonym(*, user: User, case: Case) -> str:
     return partner_pseudonym(
         key=settings.SECRET_KEY, partner_id=str(user.partner_id), member_id=str(case.member_id)
     )
-
-
-def partner_inbox(*, user: User) -> QuerySet[Submission]:
-    return (
-        submission_list_visible_to(user=user)
-        .select_related("case", "case__member", "recipient")
-        .order_by("-created_at")
-    )

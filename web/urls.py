@@ -10,6 +10,7 @@ from web import (
     views_partner,
     views_queue,
     views_review,
+    views_rsi,
     views_worklists,
 )
 
@@ -63,6 +64,23 @@ urlpatterns = [
         name="reaction-coding",
     ),
     path("cases/<uuid:case_id>/e2b/", views_case.CaseE2BPreviewView.as_view(), name="case-e2b"),
+    path("products/", views_rsi.ProductListView.as_view(), name="products"),
+    path("products/<uuid:product_id>/rsi/", views_rsi.ProductRsiView.as_view(), name="product-rsi"),
+    path(
+        "products/<uuid:product_id>/rsi/add/",
+        views_rsi.ProductRsiAddView.as_view(),
+        name="product-rsi-add",
+    ),
+    path(
+        "products/<uuid:product_id>/rsi/import/",
+        views_rsi.ProductRsiImportView.as_view(),
+        name="product-rsi-import",
+    ),
+    path(
+        "products/<uuid:product_id>/rsi/<uuid:term_id>/remove/",
+        views_rsi.ProductRsiRemoveView.as_view(),
+        name="product-rsi-remove",
+    ),
     path("partner/", views_partner.PartnerInboxView.as_view(), name="inbox"),
     path(
         "me/inbox/<uuid:message_id>/",

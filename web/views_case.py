@@ -13,6 +13,7 @@ from pv.core.exceptions import DomainError
 from pv.selectors import case_get_visible, case_snapshot
 from pv.services.cases import minimum_criteria
 from submissions.services import case_e2b_preview
+from web.evidence import seriousness_rows
 from web.history import audit_rows, changes
 from web.mixins import StaffRequiredMixin
 from web.selectors import (
@@ -23,6 +24,7 @@ from web.selectors import (
     case_version_diff,
     case_version_list,
 )
+from web.selectors_rsi import expectedness_rows
 from web.uuids import uuid_or_404
 
 PROFILES = ("ich", "fda", "ema")
@@ -57,25 +59,35 @@ class CaseView(StaffRequiredMixin, View):
             diff = case_version_diff(older=older, newer=newer)
             diff["readable"] = changes(case_snapshot(case=older), case_snapshot(case=newer))
         criteria = minimum_criteria(case=case)
+        drugs = list(case.drugs.select_related("product"))
+        reactions = list(case.reactions.all())
+        source_posts = list(case.source_posts.all())
+        source_reports = list(case.source_reports.all())
+        texts = [p.text for p in source_posts] + [r.free_text for r in source_reports]
         submissions = list(case_submissions(user=request.user, case=case))
         context = {
             "case": case,
+            "seriousness": seriousness_rows(
+                criteria=case.seriousness_criteria,
+                texts=[t for t in texts if t] or [case.narrative],
+            ),
             "versions": versions,
             "latest": next((v for v in versions if v.is_latest), case),
             "older": older,
             "newer": newer,
             "diff": diff,
             "criteria": [(CRITERIA_LABELS[k], criteria[k]) for k in CRITERIA_LABELS],
-            "drugs": list(case.drugs.all()),
-            "reactions": list(case.reactions.all()),
+            "drugs": drugs,
+            "reactions": reactions,
+            "expectedness": expectedness_rows(case=case, drugs=drugs, reactions=reactions),
             "submissions": submissions,
             "held": [s for s in submissions if s.status == "held"],
             "can_code": case.is_latest and case.status != case.Status.NULLIFIED,
             "events": audit_rows(case_audit_events(case=case, versions=versions)),
             "followups": case_followups(user=request.user, case=case),
             "profiles": PROFILES,
-            "source_posts": list(case.source_posts.all()),
-            "source_reports": list(case.source_reports.all()),
+            "source_posts": source_posts,
+            "source_reports": source_reports,
         }
         return render(request, "pv/web/case.html", context)
 

@@ -1,9 +1,10 @@
 """Case work after confirmation: one form that corrects or completes the case and saves it as a
 new version with a reason (amendment or follow-up), audited old -> new by the case service.
 
-The reviewer edits per reaction the onset date, duration and outcome; per drug the role,
-dose, route, dates and action taken; the case's seriousness criteria (a relative's hospital
-stay is corrected here); causality per suspect drug and reaction (WHO-UMC, sent as E2B
+The reviewer edits per reaction the onset date, duration, outcome and seriousness criteria
+(E.i.3.2; the words that triggered each are shown; a relative's hospital stay is corrected
+here, and the case is serious by the criteria of its reactions); per drug the role, dose,
+route, dates and action taken; causality per suspect drug and reaction (WHO-UMC, sent as E2B
 G.k.9.i.2.r with source "sender"); and writes the narrative (H.1) and the sender's comment
 (H.4), which replace the earlier text.
 """
@@ -21,7 +22,9 @@ from pv.core.exceptions import DomainError
 from pv.models import Case, CaseDrug, CaseReaction
 from pv.selectors import case_get_visible
 from pv.services.cases import DRUG_FIELDS, REACTION_FIELDS, WHO_UMC, case_version_create
+from web.evidence import seriousness_rows
 from web.mixins import StaffRequiredMixin
+from web.selectors_rsi import expectedness_rows
 from web.uuids import uuid_or_404
 
 SERIOUSNESS_LABELS = {
@@ -53,8 +56,12 @@ def _case(request, case_id) -> Case:
 class CaseWorkView(StaffRequiredMixin, View):
     def get(self, request, case_id):
         case = _case(request, case_id)
-        drugs, reactions = list(case.drugs.all()), list(case.reactions.all())
+        drugs = list(case.drugs.select_related("product"))
+        reactions = list(case.reactions.all())
         given = {(a["drug"], a["reaction"]): a["result"] for a in case.assessments}
+        texts = [p.text for p in case.source_posts.all()] + [
+            r.free_text for r in case.source_reports.all()
+        ]
         return render(
             request,
             "pv/web/case_work.html",
@@ -62,9 +69,21 @@ class CaseWorkView(StaffRequiredMixin, View):
                 "case": case,
                 "drugs": drugs,
                 "reactions": reactions,
-                "seriousness": [
-                    (f, label, getattr(case, f)) for f, label in SERIOUSNESS_LABELS.items()
+                "criteria": list(SERIOUSNESS_LABELS.items()),
+                "reaction_seriousness": [
+                    (r, [(f, label, getattr(r, f)) for f, label in SERIOUSNESS_LABELS.items()])
+                    for r in reactions
                 ],
+                # The case's criteria and any other the text cues, each with its words.
+                "evidence": [
+                    row
+                    for row in seriousness_rows(
+                        criteria=list(SERIOUSNESS_LABELS),
+                        texts=[t for t in texts if t] or [case.narrative],
+                    )
+                    if row["snippets"] or getattr(case, row["criterion"])
+                ],
+                "expectedness": expectedness_rows(case=case, drugs=drugs, reactions=reactions),
                 "roles": CaseDrug.Role.choices,
                 "actions": CaseDrug.ActionTaken.choices,
                 "outcomes": CaseReaction.Outcome.choices,
@@ -99,6 +118,8 @@ class CaseWorkView(StaffRequiredMixin, View):
                 action_taken=p.get(key + "action_taken", d.action_taken),
             )
             drugs.append(row)
+        per_reaction = p.get("per_reaction_seriousness") == "1"
+        case_flags = set(p.getlist("seriousness"))
         reactions = []
         for r in case.reactions.all():
             row = {f: getattr(r, f) for f in REACTION_FIELDS}
@@ -108,7 +129,16 @@ class CaseWorkView(StaffRequiredMixin, View):
                 duration=p.get(key + "duration", r.duration)[:50],
                 outcome=p.get(key + "outcome", r.outcome),
             )
+            # Seriousness is per reaction (E.i.3.2); without the per-reaction form (the older
+            # case-level form, the API's callers), a criterion taken off the case is taken off
+            # its reactions too, so no reaction stays serious on a non-serious case.
+            ticked = set(p.getlist(key + "seriousness"))
+            for f in SERIOUSNESS_LABELS:
+                row[f] = f in ticked if per_reaction else bool(row[f]) and f in case_flags
             reactions.append(row)
+        if per_reaction:
+            # The case is serious by a criterion when any of its reactions is.
+            case_flags = {f for f in SERIOUSNESS_LABELS if any(r[f] for r in reactions)}
         assessments = [
             {"drug": int(name.split("-")[1]), "reaction": int(name.split("-")[2]), "result": v}
             for name, v in p.items()
@@ -118,7 +148,7 @@ class CaseWorkView(StaffRequiredMixin, View):
             "narrative": p.get("narrative", case.narrative),
             "sender_comments": p.get("sender_comments", case.sender_comments),
             "assessments": assessments,
-            **{f: f in p.getlist("seriousness") for f in SERIOUSNESS_LABELS},
+            **{f: f in case_flags for f in SERIOUSNESS_LABELS},
         }
         kind = p.get("kind", "amendment")
         if kind not in ("amendment", "followup"):

@@ -78,17 +78,31 @@ class PartnerFollowupCreateView(PartnerRequiredMixin, View):
 
     def post(self, request, case_id):
         case = case_get_visible(user=request.user, case_id=uuid_or_404(case_id))
+        p = request.POST
+        free_text = (p.get("free_text") or "")[:5000]
         try:
-            wanted_by = date.fromisoformat(request.POST.get("wanted_by", ""))
-        except ValueError as exc:
-            raise DomainError("Give a wanted-by date.", code="invalid") from exc
-        free = [line for line in (request.POST.get("free_text") or "").splitlines() if line.strip()]
-        followup_request_create(
-            actor=request.user,
-            case=case,
-            questions=request.POST.getlist("questions"),
-            free_text_questions=free,
-            wanted_by=wanted_by,
-        )
+            try:
+                wanted_by = date.fromisoformat(p.get("wanted_by", ""))
+            except ValueError as exc:
+                raise DomainError("Give a wanted-by date.", code="invalid") from exc
+            followup_request_create(
+                actor=request.user,
+                case=case,
+                questions=p.getlist("questions"),
+                free_text_questions=[line for line in free_text.splitlines() if line.strip()],
+                wanted_by=wanted_by,
+            )
+        except DomainError as exc:
+            # The page again, with every tick and typed value kept and the reason (a redirect
+            # would lose them).
+            from web.views_partner import partner_case_page  # noqa: PLC0415 (views import cycle)
+
+            form = {
+                "questions": [k for k in p.getlist("questions") if k in CATALOGUE_KEYS],
+                "free_text": free_text,
+                "wanted_by": (p.get("wanted_by") or "")[:10],
+                "error": exc.message,
+            }
+            return partner_case_page(request, case.id, form=form, status=exc.http_status)
         messages.success(request, "Follow-up request sent for review.")
         return redirect(reverse("web:partner-case", args=[case.id]))

@@ -12,6 +12,7 @@ from django.views import View
 from intake.models import TriageItem
 from intake.services.triage import SERIOUSNESS, triage_item_claim, triage_item_release
 from intake.triage_selectors import triage_item_get, triage_queue
+from pv.selectors import is_listed, rsi_keys_by_ingredient
 from web.mixins import StaffRequiredMixin, is_htmx
 from web.selectors import candidate_due, queue_counts, queue_page
 from web.selectors_worklists import clock_of
@@ -100,8 +101,36 @@ def _distinct(mentions) -> list:
     return out
 
 
+def _unlisted(drugs, events, rsi: dict[str, set[str]]) -> set:
+    """The events no RSI of the row's drugs lists, when at least one drug has an RSI (by
+    ingredient, as signals read it); an event of a drug without any RSI is not called
+    unlisted (there is nothing to compare with)."""
+    listings = []
+    for d in drugs:
+        names = {
+            str(i.get("term", "")).casefold().strip() for i in d.details.get("ingredients", [])
+        }
+        names |= {d.term.casefold().strip()} if d.term else set()
+        keys = set().union(*(rsi.get(n, set()) for n in names)) if names else set()
+        if keys:
+            listings.append(keys)
+    if not listings:
+        return set()
+    return {
+        m.id
+        for m in events
+        if m.code
+        and not any(
+            is_listed(keys, code=m.llt_code or m.code, term=m.llt or m.term,
+                      pt_code=m.pt_code or m.code, pt=m.pt or m.term)
+            for keys in listings
+        )
+    }  # fmt: skip
+
+
 def _decorate(items) -> list[TriageItem]:
     today = timezone.now().date()
+    rsi = rsi_keys_by_ingredient()  # one query for the page
     for item in items:
         item.due = candidate_due(item=item)
         item.clock = clock_of(item.due, today=today) if item.due else None
@@ -119,6 +148,7 @@ def _decorate(items) -> list[TriageItem]:
         # One chip per name: a post naming its drug five times is still one drug.
         item.drug_mentions = _distinct(m for m in mentions if m.kind == "drug")
         item.event_mentions = _distinct(m for m in mentions if m.kind == "event")
+        item.unlisted = _unlisted(item.drug_mentions, item.event_mentions, rsi)
     return list(items)
 
 

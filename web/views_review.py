@@ -28,6 +28,8 @@ from intake.triage_selectors import (
 )
 from pv.core.exceptions import DomainError
 from pv.selectors import case_get_visible
+from web import display
+from web.evidence import seriousness_rows
 from web.mixins import StaffRequiredMixin
 from web.selectors import (
     candidate_due,
@@ -42,7 +44,7 @@ from web.selectors import (
 )
 from web.uuids import uuid_or_404
 
-SERIOUSNESS_LABELS = {s: s.replace("_", " ").capitalize() for s in SERIOUSNESS}
+SERIOUSNESS_LABELS = display.SERIOUSNESS
 CRITERIA_LABELS = {
     "patient": "Identifiable patient",
     "reporter": "Identifiable reporter",
@@ -88,7 +90,7 @@ class ReviewView(StaffRequiredMixin, View):
             "mentions": mentions,
             "structured": item.report if item.source == TriageItem.Source.REPORT else None,
             "criteria": [(CRITERIA_LABELS[k], bool(criteria.get(k))) for k in CRITERIA_LABELS],
-            "seriousness": [SERIOUSNESS_LABELS.get(s, s) for s in item.seriousness],
+            "seriousness": seriousness_rows(criteria=item.seriousness, texts=[source_text(item)]),
             "due": candidate_due(item=item),
             "history": member_history(member=source.member, item=item),
             "is_open": item.status in TriageItem.OPEN,
@@ -167,7 +169,9 @@ def _next_item(request, item):
     following = triage_next_open(after=item, user=request.user)
     if following is None:
         return redirect(reverse("web:queue"))
-    return redirect(reverse("web:review", args=[following.id]))
+    # "#item": the next page puts the keyboard focus on the item's heading (pv.js), so j / k,
+    # c, r and e work at once and a screen reader announces the new item.
+    return redirect(reverse("web:review", args=[following.id]) + "#item")
 
 
 class AttachFollowupView(StaffRequiredMixin, View):
@@ -229,7 +233,8 @@ class DictionarySearchView(StaffRequiredMixin, View):
         kind = request.GET.get("kind", Dictionary.Kind.EVENT)
         if kind not in Dictionary.Kind.values:
             kind = Dictionary.Kind.EVENT
-        query = (request.GET.get("q") or "").strip()[:200]
+        # The RSI form's term field searches as it is typed (its own name is "term").
+        query = (request.GET.get("q") or request.GET.get("term") or "").strip()[:200]
         mention = reaction = None
         if request.GET.get("mention"):
             mention = mention_get(mention_id=uuid_or_404(request.GET["mention"]))
@@ -252,6 +257,7 @@ class DictionarySearchView(StaffRequiredMixin, View):
                 "results": results,
                 "mention": mention,
                 "reaction": reaction,
+                "pick": request.GET.get("pick") == "rsi",
                 "next": _safe_next(request, reverse("web:queue")),
             },
         )

@@ -127,18 +127,36 @@ def seriousness(text: str, words=None) -> list[str]:
     """Seriousness criteria cued in `text`, most serious first (negated/hypothetical skipped).
 
     `words`: the text's normalised tokens, when known, for a quick no-cue exit."""
-    found: set[str] = set()
+    found = {e["criterion"] for e in seriousness_evidence(text, words)}
+    return [k for k in SERIOUSNESS if k in found]
+
+
+def _lower_same_length(text: str) -> str:
+    """`text.lower()`, keeping offsets: the rare character whose lower case is longer ("İ")
+    stays as it is, so a span found in the result is the same span in `text`."""
     low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def seriousness_evidence(text: str, words=None) -> list[dict]:
+    """What triggered each seriousness criterion: [{criterion, start, end, text}] in text order
+    (offsets into `text`; a phrase that cues two criteria, "intensive care", gives a row for
+    each). Negated and hypothetical cues are skipped, as in `seriousness`."""
+    low = _lower_same_length(text)
     if words is not None and _ANCHORS.isdisjoint(words) and not any(
             stem in low for stem in _STEMS):
         return []
+    out: list[dict] = []
     for m in _ANY_SERIOUS_FAST.finditer(low):
         if _NEG_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
             continue
-        # A phrase can cue two criteria ("intensive care", "suicide attempt").
-        found.update(k for k, rx in _SERIOUS_LOWER.items() if k not in found
-                     and rx.search(m.group()))
-    return [k for k in SERIOUSNESS if k in found]
+        phrase = m.group()
+        out.extend({"criterion": k, "start": m.start(), "end": m.end(),
+                    "text": text[m.start():m.end()]}
+                   for k, rx in _SERIOUS_LOWER.items() if rx.search(phrase))
+    return out
 
 
 # `_AGE_RE` / `_SEX_RE` split into their alternatives over the lower-cased text, each starting
@@ -218,7 +236,9 @@ def assess(text: str, mentions: list[dict], pairs: list[list[int]], *, profile: 
     reactions = [i for i, m in enumerate(mentions) if is_reportable_reaction(m)]  # indices
     reaction_idx = set(reactions)
     suspect = {d for d, e in pairs if e in reaction_idx}
-    serious = seriousness(text, words) if reactions else []
+    evidence = seriousness_evidence(text, words) if reactions else []
+    cued = {e["criterion"] for e in evidence}
+    serious = [k for k in SERIOUSNESS if k in cued]
     criteria = {
         "patient": patient_from_profile(profile) or patient_from_text(text),
         "reporter": bool(reporter_known),
@@ -232,4 +252,4 @@ def assess(text: str, mentions: list[dict], pairs: list[list[int]], *, profile: 
     if not candidate:
         priority /= 10.0
     return {"candidate": candidate, "priority": round(priority, 2), "serious": serious,
-            "criteria": criteria}
+            "serious_evidence": evidence, "criteria": criteria}

@@ -135,3 +135,19 @@ def reference_terms_import_csv(
             reference_term_remove(actor=actor, reference_term=ref, reason="not in imported CSV")
             counts["removed"] += 1
     return counts
+
+
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+def reference_terms_csv_text(raw: bytes) -> str:
+    """An uploaded RSI CSV as text: UTF-8 (a byte-order mark allowed, as spreadsheet programs
+    write it), at most 2 MB; otherwise a DomainError naming the line that is not UTF-8."""
+    if len(raw) > MAX_CSV_BYTES:
+        raise DomainError("The CSV file is larger than 2 MB.", code="invalid")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DomainError(f"line {line}: not UTF-8 text (save the file as CSV UTF-8).",
+                          code="invalid", extra={"line": line}) from None  # fmt: skip

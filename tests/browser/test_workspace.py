@@ -132,7 +132,7 @@ def test_reviewer_works_the_queue_and_opens_the_case(world, new_page, shot):
     page.get_by_label("Details").fill("Statin myalgia already known; no new information")
     page.get_by_role("button", name="Reject").click()
     # the next open item opens (or the queue, when nothing is left)
-    page.wait_for_url(re.compile(rf"/queue/({items['recode'].id}/)?$"))
+    page.wait_for_url(re.compile(rf"/queue/({items['recode'].id}/#item)?$"))
     assert page.get_by_text("Item rejected.").is_visible()
     rejected = TriageItem.objects.get(id=items["reject"].id)
     assert rejected.status == TriageItem.Status.REJECTED and "Statin myalgia" in rejected.reason

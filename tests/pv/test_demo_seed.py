@@ -8,7 +8,8 @@ from demo.services import demo_accounts, demo_member_seed, demo_seed
 from followup.selectors import followup_inbox_for
 from intake.models import AEReport, Post, ScreeningStatus
 from pv.audit import audit_verify
-from pv.models import Case, Member, Partner, User
+from pv.models import Case, Member, Partner, Product, User
+from pv.selectors import case_expectedness
 from submissions.models import Submission
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,14 @@ def test_demo_seed_loads_everything_through_the_services(seeded):
     assert len(inbox) == 1 and inbox[0].status == "sent"
     assert Case.objects.filter(member=user.member, id=inbox[0].case_id).exists()
     assert len(mail.outbox) == 1 and "/followup/reply/" in mail.outbox[0].body
+    # every sponsor product has its RSI, imported through the CSV service, and the cases have
+    # both listed and unlisted drug-reaction pairs
+    assert not Product.objects.filter(reference_terms=None).exists()
+    assert Product.objects.get(name="Lipitor").reference_terms.filter(term="Myalgia").exists()
+    verdicts = set()
+    for case in Case.objects.filter(is_latest=True):
+        verdicts |= set(case_expectedness(case=case).values())
+    assert {True, False} <= verdicts
 
 
 def test_demo_database_holds_no_restricted_data_in_plaintext(seeded):
@@ -62,4 +71,5 @@ def test_demo_database_holds_no_restricted_data_in_plaintext(seeded):
     for member in community["members"]:
         for value in (member["name"], member["email"], member["phone"]):
             assert value.lower() not in dump, f"{member['source_id']} leaked"
+
 

@@ -123,7 +123,7 @@ def test_after_a_rejection_the_next_open_item_opens(queue, reviewer):
     )
     first, second = order[0], order[1]
     response = c.post(f"/queue/{first.id}/reject/", {"preset": "", "reason": "not an ADR"})
-    assert response.status_code == 302 and response["Location"] == f"/queue/{second.id}/"
+    assert response.status_code == 302 and response["Location"] == f"/queue/{second.id}/#item"
 
 
 def test_needs_info_can_be_set_with_what_is_missing(queue, reviewer):

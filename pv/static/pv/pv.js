@@ -45,6 +45,22 @@
     marks[Math.max(0, Math.min(marks.length - 1, index + step))].focus();
   }
 
+  // The recode search of the mention in focus (after j / k), else the first one.
+  function recodeSearch() {
+    var active = document.activeElement;
+    if (active && active.id && active.id.indexOf("hl-") === 0) {
+      var own = document.getElementById("q-" + active.id.slice(3));
+      if (own) { return own; }
+    }
+    return document.querySelector(".recode-search");
+  }
+
+  function focusField(field) {
+    if (!field) { return; }
+    field.scrollIntoView({ block: "center" });
+    field.focus({ preventScroll: true });
+  }
+
   function go(url) { if (url) { window.location.assign(url); } }
 
   document.addEventListener("keydown", function (event) {
@@ -54,8 +70,8 @@
     if (review) {
       if (key === "j" || key === "k") { moveMention(key === "j" ? 1 : -1); }
       else if (key === "c") { go(review.getAttribute("data-confirm")); }
-      else if (key === "r") { var reason = document.getElementById("reject-preset"); if (reason) { reason.focus(); } }
-      else if (key === "e") { var search = document.querySelector(".recode-search"); if (search) { search.focus(); } }
+      else if (key === "r") { focusField(document.getElementById("reject-preset")); }
+      else if (key === "e") { focusField(recodeSearch()); }
       else { return; }
       event.preventDefault();
       return;
@@ -72,10 +88,24 @@
     event.preventDefault();
   });
 
-  // Arriving at review#reject or review#coding puts the cursor where the shortcut promised.
+  // Arriving at review#reject or review#coding puts the cursor where the shortcut promised;
+  // review#item (the next item after a decision) puts it on the item's heading.
   document.addEventListener("DOMContentLoaded", function () {
-    if (location.hash === "#reject") { var r = document.getElementById("reject-preset"); if (r) { r.focus(); } }
-    if (location.hash === "#coding") { var s = document.querySelector(".recode-search"); if (s) { s.focus(); } }
+    if (location.hash === "#reject") { focusField(document.getElementById("reject-preset")); }
+    if (location.hash === "#coding") { focusField(document.querySelector(".recode-search")); }
+    if (location.hash === "#item") { var h = document.getElementById("item"); if (h) { h.focus(); } }
+  });
+
+  // RSI form: a dictionary result's "Use" fills term, code and terminology.
+  document.addEventListener("click", function (event) {
+    var b = event.target && event.target.closest && event.target.closest("button.pick-term");
+    if (!b) { return; }
+    [["rsi-term", "term"], ["rsi-code", "code"], ["rsi-terminology", "terminology"]].forEach(function (p) {
+      var f = document.getElementById(p[0]);
+      if (f) { f.value = b.getAttribute("data-" + p[1]) || ""; }
+    });
+    var source = document.getElementById("rsi-source");
+    if (source) { source.focus(); }
   });
 
   // Drafts: what a reviewer types into a textarea survives a session that expired under it.
