@@ -44,6 +44,9 @@ class ExternalDataset(TimeStampedModel):
     reports = models.PositiveIntegerField(default=0, help_text="Distinct cases after dedup")
     rows = models.PositiveIntegerField(default=0, help_text="(case, drug, event) rows stored")
     attribution = models.TextField(blank=True)
+    checksum = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="SHA-256 of the imported files"
+    )
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -121,3 +121,15 @@ def test_the_command_writes_the_contract_and_answers_bad_input_in_one_line(
     assert len(errors) == 2 and all(
         e.startswith("pv signals faers-compute: error:") for e in errors
     )
+
+
+def test_the_same_quarter_named_twice_is_refused(tmp_path):
+    # given: the 2017Q2 folder and a zip of the same quarter
+    archive = tmp_path / "faers_ascii_2017Q2.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in Path(CURRENT).iterdir():
+            zf.write(path, path.name)
+    # when / then: the engine refuses, and the command says so in one line (exit 2)
+    with pytest.raises(ValueError, match="2017Q2 given more than once"):
+        faers_count([CURRENT, archive])
+    assert faers_compute_main([str(CURRENT), str(archive), "-o", str(tmp_path / "o.csv")]) == 2

@@ -1,6 +1,6 @@
 """`pv signals ...`: database-side signal commands (`pv signals compute` is the pure CLI).
 
-pv signals import-faers DIR_OR_ZIP... [--name NAME] [--roles PS,SS] [--run]
+pv signals import-faers DIR_OR_ZIP... [--name NAME] [--roles PS,SS] [--replace] [--run]
 pv signals run --source cases|social|faers [--drug-level ingredient|product]
     [--event-level pt|hlt|soc] [--dataset ID ...] [--period-to 2017Q2] [--no-trend]
     [--strata sex,age_group] [--hyper a1,b1,a2,b2,p] [--threshold name=value ...] [--queue]
@@ -35,6 +35,11 @@ class Command(BaseCommand):
         imp.add_argument("sources", nargs="+", help="quarter folders or FDA zips")
         imp.add_argument("--name", default="")
         imp.add_argument("--roles", default="PS,SS", help="drug roles kept (PS,SS,C,I)")
+        imp.add_argument(
+            "--replace",
+            action="store_true",
+            help="replace earlier datasets holding any of these quarters (else refused)",
+        )
         imp.add_argument("--run", action="store_true", help="then run ingredient x PT on it")
         run = sub.add_parser("run", help="Run one analysis now (or --queue it for a worker)")
         run.add_argument("--source", required=True, choices=["cases", "social", "faers"])
@@ -62,7 +67,11 @@ class Command(BaseCommand):
 
     def _import_faers(self, opts):
         dataset = faers_dataset_import(
-            sources=opts["sources"], name=opts["name"], roles=_csv(opts["roles"]), actor="command"
+            sources=opts["sources"],
+            name=opts["name"],
+            roles=_csv(opts["roles"]),
+            actor="command",
+            replace=opts["replace"],
         )
         self.stdout.write(
             f"imported {dataset.id}: {dataset.name}: {dataset.reports} reports, "
