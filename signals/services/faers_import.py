@@ -127,8 +127,10 @@ def sources_checksum(paths: Sequence[Path]) -> str:
     name and content), order-independent, so the same quarters named again are recognised."""
     digests = []
     for path in paths:
-        files = [path] if path.is_file() else sorted(
-            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".txt"
+        files = (
+            [path]
+            if path.is_file()
+            else sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".txt")
         )
         for file in files:
             digest = hashlib.sha256(file.name.upper().encode())
