@@ -9,6 +9,7 @@ that does not exist. Other roles are refused by the API's permission class befor
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, QuerySet
@@ -278,10 +279,16 @@ def external_dataset_list() -> QuerySet[ExternalDataset]:
 
 
 def interaction_list(
-    *, user: User, run: SignalRun, drug: str = "", event: str = "", highlighted: bool = False
+    *,
+    user: User,
+    run: SignalRun,
+    drug: str = "",
+    event: str = "",
+    highlighted: bool = False,
+    drug_keys: Sequence[str] = (),
 ) -> QuerySet[InteractionResult]:
     """A run's screened (drug pair, event) triples, by Omega025; a sponsor sees the triples
-    where either drug is one of its own."""
+    where either drug is one of its own; ``drug_keys`` narrows to a product's drugs."""
     scope = signal_scope(user=user)
     qs = InteractionResult.objects.filter(run=run)
     if not scope.everything:
@@ -295,4 +302,6 @@ def interaction_list(
         qs = qs.filter(event__iexact=event)
     if highlighted:
         qs = qs.filter(highlighted=True)
+    if drug_keys:
+        qs = qs.filter(Q(drug1_key__in=list(drug_keys)) | Q(drug2_key__in=list(drug_keys)))
     return qs.order_by(F("omega025").desc(nulls_last=True), "drug1", "drug2", "event")

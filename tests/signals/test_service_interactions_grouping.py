@@ -205,3 +205,23 @@ def test_the_api_takes_the_new_options_and_names_a_bad_level(
     assert made.status_code == 202 and made.json()["event_level"] == "smq_broad"
     run = SignalRun.objects.get(id=made.json()["id"])
     assert run.status == SignalRun.Status.SUCCEEDED, run.error
+
+
+def test_the_dashboard_shows_the_products_interactions(client):
+    # given: a published FAERS run with interaction screening, and a product of fluconazole
+    run = run_now(source="faers", dataset_ids=[_interaction_world().id], interactions=True)
+    sponsor = Partner.objects.create(name="Antifungal Co", kind="sponsor")
+    product = Product.objects.create(sponsor=sponsor, name="Diflucan", ingredients=["fluconazole"])
+    reviewer = user_create(actor="t", username="ddi-dash", role="reviewer")[0]
+    client.force_login(reviewer)
+    # when
+    html = client.get("/signals/", {"source": "faers", "product": product.id}).content.decode()
+    # then: the section, the pair and its figures
+    assert "Drug–drug interactions (Ω, 2025Q2)" in html
+    assert "fluconazole + warfarin" in html and "Ω025 &gt; 0" in html
+    hit = InteractionResult.objects.get(run=run)
+    assert f'<td class="num">{hit.omega025:.4g}</td>' in html
+    # a run without screening has no such section
+    run_now(source="faers", dataset_ids=[run.datasets.first().id])
+    html = client.get("/signals/", {"source": "faers", "product": product.id}).content.decode()
+    assert "Drug–drug interactions" not in html
