@@ -18,12 +18,15 @@ import warnings
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+# pandas, scipy and the statistics core are imported when a computation starts, not with this
+# module: `--help`, a usage error or a missing file answer without paying for them, and a
+# fixed --hyper never imports scipy.optimize (tests/signals/test_cli_startup.py).
+if TYPE_CHECKING:
+    import pandas as pd
 
-from signals.csvio import write_csv
-from signals.stats import OUTPUT_COLUMNS, Hyperparameters, compute_signals
-from signals.stats.counts import canonical_names
+    from signals.stats import Hyperparameters
 
 EXIT_BAD_INPUT = 2
 
@@ -79,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _parse_hyper(text: str) -> Hyperparameters:
+    from signals.stats.mgps import Hyperparameters  # noqa: PLC0415  (see the imports above)
+
     try:
         values = [float(v) for v in text.split(",")]
         return Hyperparameters.from_sequence(values)
@@ -89,6 +94,8 @@ def _parse_hyper(text: str) -> Hyperparameters:
 def _read_rows(path: Path, columns: list[str]) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    import pandas as pd  # noqa: PLC0415  (see the imports above)
+
     try:
         header = list(pd.read_csv(path, nrows=0).columns)
     except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
@@ -162,6 +169,10 @@ def _compute(args: argparse.Namespace) -> int:
     if say:
         say(f"reading {args.input}")
     rows = _read_rows(Path(args.input), columns)
+    from signals.csvio import write_csv  # noqa: PLC0415  (see the imports above)
+    from signals.stats import OUTPUT_COLUMNS, compute_signals  # noqa: PLC0415
+    from signals.stats.counts import canonical_names  # noqa: PLC0415
+
     # Names differing only in case or spacing are one drug / one event (unless asked not to,
     # e.g. to compare with a reference that kept them apart).
     if not args.exact_names:

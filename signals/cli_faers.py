@@ -17,9 +17,6 @@ import sys
 from pathlib import Path
 
 from signals.cli import EXIT_BAD_INPUT, InputError, _parse_hyper
-from signals.csvio import write_csv
-from signals.faers import FaersFormatError
-from signals.stats import OUTPUT_COLUMNS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,10 +42,13 @@ def main(argv: list[str]) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    import duckdb  # noqa: PLC0415  (heavy: only for this command)
+    # Heavy imports (duckdb, pandas, scipy) only once there is something to compute.
+    import duckdb  # noqa: PLC0415
 
+    from signals.csvio import write_csv  # noqa: PLC0415
+    from signals.faers import FaersFormatError  # noqa: PLC0415
     from signals.faers_engine import faers_count  # noqa: PLC0415
-    from signals.stats import score_table  # noqa: PLC0415
+    from signals.stats import OUTPUT_COLUMNS, score_table  # noqa: PLC0415
 
     try:
         hyper = _parse_hyper(args.hyper) if args.hyper else None
