@@ -67,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--pearson", action="store_true", help="chi2 without Yates correction")
     parser.add_argument(
+        "--fit-policy",
+        choices=["fallback", "refuse", "keep"],
+        default="fallback",
+        help="a fitted theta failing the quality gate (too few points, out of bounds, starts"
+        " disagreeing): score with the documented fallback prior (default), exit 2, or keep it",
+    )
+    parser.add_argument(
         "--exact-names",
         action="store_true",
         help="keep drug and event names exactly as written (default: names differing only in"
@@ -159,6 +166,44 @@ def compute_main(argv: list[str]) -> int:
         return EXIT_BAD_INPUT
 
 
+def _fit_problems(fit) -> list[str]:
+    from signals.stats.quality import fit_problems  # noqa: PLC0415
+
+    return fit_problems(fit)
+
+
+def _apply_fit_policy(args, result, problems: list[str], *, pearson: bool):
+    """A fitted theta that fails the quality gate (`signals.stats.quality`, as service runs
+    apply it): refused (exit 2), kept with a warning, or by default replaced by the documented
+    fallback prior. The warning goes to stderr even when piped: it is about the numbers."""
+    from signals.stats import PAIR_COLUMNS, score_table  # noqa: PLC0415
+    from signals.stats.quality import FALLBACK_PRIOR, REASONS  # noqa: PLC0415
+
+    fit = result.fit
+    why = "; ".join(REASONS[p] for p in problems)
+    head = f"MGPS fit on {fit.n_points:,} points failed the quality gate ({why})"
+    if args.fit_policy == "refuse":
+        raise InputError(f"{head}; --fit-policy fallback or --hyper scores anyway")
+    if args.fit_policy == "keep":
+        sys.stderr.write(
+            f"pv signals compute: warning: {head}; EBGM may be unstable (--hyper pins theta)\n"
+        )
+        return result, {}
+    prior = ",".join(f"{v:g}" for v in FALLBACK_PRIOR.as_tuple())
+    sys.stderr.write(
+        f"pv signals compute: warning: {head}; scored with the fallback prior {prior}"
+        " (DuMouchel's FDA estimates; --fit-policy keep uses the fit, --hyper pins theta)\n"
+    )
+    rescored = score_table(
+        result.table[list(PAIR_COLUMNS)], hyper=FALLBACK_PRIOR, yates=not pearson
+    )
+    return rescored, {
+        "fallback": True,
+        "fallback_reasons": problems,
+        "rejected_fit": fit.to_dict(),
+    }
+
+
 def _compute(args: argparse.Namespace) -> int:
     say = _progress()
     hyper = _parse_hyper(args.hyper) if args.hyper else None
@@ -192,14 +237,10 @@ def _compute(args: argparse.Namespace) -> int:
         )
     except (ValueError, ArithmeticError) as exc:  # data the statistics cannot handle
         raise InputError(f"{args.input}: {exc}") from None
-    fit = result.fit
-    if hyper is None and not (fit.agreed and fit.within_bounds):
-        # Not progress: a caveat about the numbers, so it is shown even when piped.
-        why = "no two starts agreed" if fit.within_bounds else "theta is outside 0 < a, b < 100"
-        sys.stderr.write(
-            f"pv signals compute: warning: MGPS fit on {fit.n_points:,} points: {why} "
-            "(EBGM may be unstable; --hyper pins theta)\n"
-        )
+    fit, gate = result.fit, {}
+    problems = _fit_problems(fit) if hyper is None else []
+    if problems:
+        result, gate = _apply_fit_policy(args, result, problems, pearson=args.pearson)
     if say:
         say(f"writing {len(result.table):,} pairs to {args.output}")
     try:
@@ -208,7 +249,8 @@ def _compute(args: argparse.Namespace) -> int:
         workers = min(2, os.cpu_count() or 1)
         write_csv(result.table, args.output, OUTPUT_COLUMNS, workers=workers)
         if args.hyper_out:
-            info = {**result.fit.to_dict(), "fitted": hyper is None, "starts": result.fit.starts}
+            info = {**result.fit.to_dict(), "fitted": hyper is None and not gate,
+                    "starts": fit.starts, **gate}  # fmt: skip
             Path(args.hyper_out).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write output ({exc})") from None
