@@ -47,7 +47,6 @@ class RunOutput(PartnerFacingSerializer):
             "started_at",
             "finished_at",
             "interactions",
-            "interaction_summary",
         }
     )
 
