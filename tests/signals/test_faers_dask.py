@@ -78,3 +78,13 @@ def test_a_zip_and_a_quarter_named_twice(cluster_client, tmp_path):
     _same(faers_count_dask([archive]), faers_count([CURRENT]))
     with pytest.raises(ValueError, match="given more than once"):
         faers_count_dask([CURRENT, archive])
+
+
+def test_the_command_on_dask_writes_what_it_writes_on_duckdb(cluster_client, tmp_path):
+    from signals.cli_faers import main  # noqa: PLC0415
+
+    theta = ["--hyper", "0.2,0.06,1.4,1.8,0.1"]
+    on_duck, on_dask = tmp_path / "duck.csv", tmp_path / "dask.csv"
+    assert main([str(LEGACY), str(CURRENT), "-o", str(on_duck), *theta]) == 0
+    assert main([str(LEGACY), str(CURRENT), "-o", str(on_dask), "--engine", "dask", *theta]) == 0
+    assert on_dask.read_bytes() == on_duck.read_bytes()

@@ -133,3 +133,14 @@ def test_the_same_quarter_named_twice_is_refused(tmp_path):
     with pytest.raises(ValueError, match="2017Q2 given more than once"):
         faers_count([CURRENT, archive])
     assert faers_compute_main([str(CURRENT), str(archive), "-o", str(tmp_path / "o.csv")]) == 2
+
+
+def test_the_dask_engine_is_a_clear_error_without_dask(tmp_path, capsys):
+    out = str(tmp_path / "o.csv")
+    assert faers_compute_main([str(CURRENT), "-o", out, "--scheduler", "tcp://x:1"]) == 2
+    assert "--scheduler needs --engine dask" in capsys.readouterr().err
+    try:
+        import distributed  # noqa: F401, PLC0415
+    except ImportError:
+        assert faers_compute_main([str(CURRENT), "-o", out, "--engine", "dask"]) == 2
+        assert "pip install 'pv[distributed]'" in capsys.readouterr().err
