@@ -137,6 +137,34 @@ def _within_report_pairs(report: np.ndarray, drug: np.ndarray):
     return report[first], drug[first], drug[second]
 
 
+class _ReportEvents:
+    """Each report's (frequent) events, to cross with per-report items a chunk at a time."""
+
+    def __init__(self, report, event, n_reports: int, n_events: int, chunk_rows: int) -> None:
+        self.event, self.n_events, self.chunk_rows = event, n_events, chunk_rows
+        self.start = np.searchsorted(report, np.arange(n_reports))  # report is sorted
+        self.size = np.searchsorted(report, np.arange(n_reports), side="right") - self.start
+
+    def count(self, report: np.ndarray, item: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct keys item * n_events + event over (report, item) x the report's events,
+        and how many rows (reports, when (report, item) rows are distinct) each has."""
+        per_row = self.size[report]
+        cuts = np.arange(self.chunk_rows, per_row.sum(), self.chunk_rows)
+        bounds = np.searchsorted(np.cumsum(per_row), cuts)
+        keys, counts = [], []
+        for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(report)], strict=True):
+            times = per_row[lo:hi]
+            idx = np.repeat(np.arange(lo, hi), times)
+            offset = np.arange(len(idx)) - np.repeat(np.cumsum(times) - times, times)
+            events = self.event[self.start[report[idx]] + offset]
+            k, c = np.unique(item[idx] * self.n_events + events, return_counts=True)
+            keys.append(k)
+            counts.append(c)
+        key = np.concatenate(keys)
+        uniq, inverse = np.unique(key, return_inverse=True)
+        return uniq, np.bincount(inverse, weights=np.concatenate(counts)).astype(np.int64)
+
+
 def count_interactions(
     rows: pd.DataFrame,
     *,
@@ -149,8 +177,10 @@ def count_interactions(
 ) -> InteractionScreen:
     """Counts and Omega for every (drug pair, event) with at least ``min_n`` reports.
 
-    Reports are the distinct ``id_col`` values of ``rows`` (one row per report, drug and event,
-    openEBGM's layout); N.. is the number of reports in ``rows``.
+    Reports are the distinct ``id_col`` values of ``rows`` (openEBGM's layout: report, drug,
+    event); N.. is the number of reports in ``rows``. A report counts in a cell by its *sets* of
+    drugs and events (the paper's exposure x outcome table), so rows that link drugs to events
+    (a screened mention's pairs) and rows that cross them give the same table.
     """
     if min_n < 1 or max_pairs < 1:
         raise ValueError("min_n and max_pairs must be at least 1")
@@ -163,10 +193,8 @@ def count_interactions(
         raise ValueError("too many distinct reports x drugs x events to encode in 64 bits")
     rd_r, rd_d = _distinct(report, (drug, n_drugs))
     re_r, re_e = _distinct(report, (event, n_events))
-    _rde_r, rde_d, rde_e = _distinct(report, (drug, n_drugs), (event, n_events))
     n_drug = np.bincount(rd_d, minlength=n_drugs)
     n_event = np.bincount(re_e, minlength=n_events)
-    de_key, n_de = np.unique(rde_d * n_events + rde_e, return_counts=True)
 
     # Drug pairs co-reported on >= min_n reports, among drugs on >= min_n reports.
     keep = n_drug[rd_d] >= min_n
@@ -183,39 +211,27 @@ def count_interactions(
     if not len(pair_key):
         return InteractionScreen(empty, pairs_eligible, 0)
 
-    # (report, pair index) for the screened pairs, then x (report, frequent event), by chunks.
+    # Reports x frequent events, crossed a chunk at a time with (report, screened pair) for
+    # n111 and with (report, drug of a screened pair) for n1e / n2e: every cell is counted on
+    # the report's sets of drugs and events, so the eight cells always add up (even when the
+    # rows link drugs to events, as screened mentions do, rather than crossing them).
+    frequent = n_event[re_e] >= min_n
+    events = _ReportEvents(re_r[frequent], re_e[frequent], n_total, n_events, chunk_rows)
     where = np.searchsorted(pair_key, p1 * n_drugs + p2)
     hit = (where < len(pair_key)) & (pair_key[np.minimum(where, len(pair_key) - 1)]
                                      == p1 * n_drugs + p2)  # fmt: skip
-    rp_r, rp_p = pr[hit], where[hit]
-    frequent = n_event[re_e] >= min_n
-    ev_r, ev_e = re_r[frequent], re_e[frequent]  # sorted by report (np.unique order)
-    ev_start = np.searchsorted(ev_r, np.arange(n_total))
-    ev_count = np.searchsorted(ev_r, np.arange(n_total), side="right") - ev_start
-    per_row = ev_count[rp_r]
-    bounds = np.searchsorted(np.cumsum(per_row), np.arange(chunk_rows, per_row.sum(), chunk_rows))
-    keys, counts = [], []
-    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(rp_r)], strict=True):
-        times = per_row[lo:hi]
-        idx = np.repeat(np.arange(lo, hi), times)
-        offset = np.arange(len(idx)) - np.repeat(np.cumsum(times) - times, times)
-        evs = ev_e[ev_start[rp_r[idx]] + offset]
-        k, c = np.unique(rp_p[idx] * n_events + evs, return_counts=True)
-        keys.append(k)
-        counts.append(c)
-    key = np.concatenate(keys)
-    uniq, inverse = np.unique(key, return_inverse=True)
-    n111 = np.bincount(inverse, weights=np.concatenate(counts)).astype(np.int64)
+    uniq, n111 = events.count(pr[hit], where[hit])
     strong = n111 >= min_n
     uniq, n111 = uniq[strong], n111[strong]
     if not len(uniq):
         return InteractionScreen(empty, pairs_eligible, len(pair_key))
     pair_idx, ev = uniq // n_events, uniq % n_events
     d1, d2 = pair_key[pair_idx] // n_drugs, pair_key[pair_idx] % n_drugs
+    used = np.isin(rd_d, np.union1d(d1, d2))
+    de_key, n_de = events.count(rd_r[used], rd_d[used])
 
     def de(d: np.ndarray) -> np.ndarray:
-        pos = np.searchsorted(de_key, d * n_events + ev)
-        return n_de[pos]  # every (d, ev) of a counted triple was observed
+        return n_de[np.searchsorted(de_key, d * n_events + ev)]  # present: n111 >= 1
 
     n1e, n2e = de(d1), de(d2)
     c11 = n11[pair_idx]

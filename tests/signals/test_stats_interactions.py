@@ -147,3 +147,29 @@ def test_bad_input_is_named():
     with pytest.raises(ValueError, match="row 2 has no drug"):
         count_interactions(rows)
     assert count_interactions(rows.dropna()).table.empty
+
+
+def test_rows_that_link_drugs_to_events_give_a_consistent_table():
+    # given: rows pair each drug with some of the report's events only (as screened mentions
+    # link them), so a report may carry D1, D2 and the event without a (D1, event) row
+    rng = np.random.default_rng(11)
+    rows = []
+    for r in range(500):
+        drugs = list(rng.choice(list("ABCDE"), size=rng.integers(1, 4), replace=False))
+        events = list(rng.choice(["x", "y", "z"], size=rng.integers(1, 3), replace=False))
+        rows += [(r, drugs[k % len(drugs)], e) for k, e in enumerate(events)]
+        rows += [(r, d, events[0]) for d in drugs]
+    frame = pd.DataFrame(rows, columns=["id", "var1", "var2"]).drop_duplicates()
+    drugs = frame.groupby("id")["var1"].agg(set).to_dict()
+    events = frame.groupby("id")["var2"].agg(set).to_dict()
+    # when
+    table = count_interactions(frame, min_n=3).table
+    # then: every cell is a count of reports by their sets, so none is negative and they add up
+    assert len(table) > 10
+    for row in table.itertuples():
+        a, b, e = row.drug1, row.drug2, row.event
+        both = [r for r in drugs if a in drugs[r] and b in drugs[r]]
+        only_a = [r for r in drugs if a in drugs[r] and b not in drugs[r]]
+        assert row.n11 == len(both) and row.n111 == sum(e in events[r] for r in both)
+        assert row.n101 == sum(e in events[r] for r in only_a)
+        assert 0 <= row.n001 <= row.n00 and row.n10 + row.n01 + row.n11 + row.n00 == 500
