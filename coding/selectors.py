@@ -74,6 +74,7 @@ def _artefact_object(path: str, mtime: float) -> DrugDictionary | EventDictionar
         paths=raw.get("paths", {}),
         parents=raw.get("parents", {}),
         root=raw.get("root", ""),
+        smqs=raw.get("smqs", {}),
     )
 
 

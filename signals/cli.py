@@ -18,12 +18,15 @@ import warnings
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+# pandas, scipy and the statistics core are imported when a computation starts, not with this
+# module: `--help`, a usage error or a missing file answer without paying for them, and a
+# fixed --hyper never imports scipy.optimize (tests/signals/test_cli_startup.py).
+if TYPE_CHECKING:
+    import pandas as pd
 
-from signals.csvio import write_csv
-from signals.stats import OUTPUT_COLUMNS, Hyperparameters, compute_signals
-from signals.stats.counts import canonical_names
+    from signals.stats import Hyperparameters
 
 EXIT_BAD_INPUT = 2
 
@@ -64,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--pearson", action="store_true", help="chi2 without Yates correction")
     parser.add_argument(
+        "--fit-policy",
+        choices=["fallback", "refuse", "keep"],
+        default="fallback",
+        help="a fitted theta failing the quality gate (too few points, out of bounds, starts"
+        " disagreeing): score with the documented fallback prior (default), exit 2, or keep it",
+    )
+    parser.add_argument(
         "--exact-names",
         action="store_true",
         help="keep drug and event names exactly as written (default: names differing only in"
@@ -79,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _parse_hyper(text: str) -> Hyperparameters:
+    from signals.stats.mgps import Hyperparameters  # noqa: PLC0415  (see the imports above)
+
     try:
         values = [float(v) for v in text.split(",")]
         return Hyperparameters.from_sequence(values)
@@ -89,6 +101,8 @@ def _parse_hyper(text: str) -> Hyperparameters:
 def _read_rows(path: Path, columns: list[str]) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    import pandas as pd  # noqa: PLC0415  (see the imports above)
+
     try:
         header = list(pd.read_csv(path, nrows=0).columns)
     except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
@@ -152,6 +166,44 @@ def compute_main(argv: list[str]) -> int:
         return EXIT_BAD_INPUT
 
 
+def _fit_problems(fit) -> list[str]:
+    from signals.stats.quality import fit_problems  # noqa: PLC0415
+
+    return fit_problems(fit)
+
+
+def _apply_fit_policy(args, result, problems: list[str], *, pearson: bool):
+    """A fitted theta that fails the quality gate (`signals.stats.quality`, as service runs
+    apply it): refused (exit 2), kept with a warning, or by default replaced by the documented
+    fallback prior. The warning goes to stderr even when piped: it is about the numbers."""
+    from signals.stats import PAIR_COLUMNS, score_table  # noqa: PLC0415
+    from signals.stats.quality import FALLBACK_PRIOR, REASONS  # noqa: PLC0415
+
+    fit = result.fit
+    why = "; ".join(REASONS[p] for p in problems)
+    head = f"MGPS fit on {fit.n_points:,} points failed the quality gate ({why})"
+    if args.fit_policy == "refuse":
+        raise InputError(f"{head}; --fit-policy fallback or --hyper scores anyway")
+    if args.fit_policy == "keep":
+        sys.stderr.write(
+            f"pv signals compute: warning: {head}; EBGM may be unstable (--hyper pins theta)\n"
+        )
+        return result, {}
+    prior = ",".join(f"{v:g}" for v in FALLBACK_PRIOR.as_tuple())
+    sys.stderr.write(
+        f"pv signals compute: warning: {head}; scored with the fallback prior {prior}"
+        " (DuMouchel's FDA estimates; --fit-policy keep uses the fit, --hyper pins theta)\n"
+    )
+    rescored = score_table(
+        result.table[list(PAIR_COLUMNS)], hyper=FALLBACK_PRIOR, yates=not pearson
+    )
+    return rescored, {
+        "fallback": True,
+        "fallback_reasons": problems,
+        "rejected_fit": fit.to_dict(),
+    }
+
+
 def _compute(args: argparse.Namespace) -> int:
     say = _progress()
     hyper = _parse_hyper(args.hyper) if args.hyper else None
@@ -162,6 +214,10 @@ def _compute(args: argparse.Namespace) -> int:
     if say:
         say(f"reading {args.input}")
     rows = _read_rows(Path(args.input), columns)
+    from signals.csvio import write_csv  # noqa: PLC0415  (see the imports above)
+    from signals.stats import OUTPUT_COLUMNS, compute_signals  # noqa: PLC0415
+    from signals.stats.counts import canonical_names  # noqa: PLC0415
+
     # Names differing only in case or spacing are one drug / one event (unless asked not to,
     # e.g. to compare with a reference that kept them apart).
     if not args.exact_names:
@@ -181,14 +237,10 @@ def _compute(args: argparse.Namespace) -> int:
         )
     except (ValueError, ArithmeticError) as exc:  # data the statistics cannot handle
         raise InputError(f"{args.input}: {exc}") from None
-    fit = result.fit
-    if hyper is None and not (fit.agreed and fit.within_bounds):
-        # Not progress: a caveat about the numbers, so it is shown even when piped.
-        why = "no two starts agreed" if fit.within_bounds else "theta is outside 0 < a, b < 100"
-        sys.stderr.write(
-            f"pv signals compute: warning: MGPS fit on {fit.n_points:,} points: {why} "
-            "(EBGM may be unstable; --hyper pins theta)\n"
-        )
+    fit, gate = result.fit, {}
+    problems = _fit_problems(fit) if hyper is None else []
+    if problems:
+        result, gate = _apply_fit_policy(args, result, problems, pearson=args.pearson)
     if say:
         say(f"writing {len(result.table):,} pairs to {args.output}")
     try:
@@ -197,7 +249,8 @@ def _compute(args: argparse.Namespace) -> int:
         workers = min(2, os.cpu_count() or 1)
         write_csv(result.table, args.output, OUTPUT_COLUMNS, workers=workers)
         if args.hyper_out:
-            info = {**result.fit.to_dict(), "fitted": hyper is None, "starts": result.fit.starts}
+            info = {**result.fit.to_dict(), "fitted": hyper is None and not gate,
+                    "starts": fit.starts, **gate}  # fmt: skip
             Path(args.hyper_out).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write output ({exc})") from None

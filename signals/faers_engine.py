@@ -125,6 +125,12 @@ def faers_count(
         parts = [_quarter_sql(_members(Path(s)), folder) for s in sources]
         if not parts:
             raise FaersFormatError("no FAERS quarter given")
+        labels = [p[4] for p in parts if p[4]]
+        twice = sorted({q for q in labels if labels.count(q) > 1})
+        if twice:
+            # Cases are de-duplicated by version anyway, but the same quarter named twice is
+            # a mistake in the command line (a folder and its zip): refuse it rather than guess.
+            raise FaersFormatError(f"quarter {', '.join(twice)} given more than once")
         con = duckdb.connect()
         con.execute(f"SET memory_limit = '{memory_limit}'")
         con.execute(f"SET temp_directory = '{temp_directory or folder}'")

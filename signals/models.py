@@ -27,7 +27,10 @@ class DrugLevel(models.TextChoices):
 class EventLevel(models.TextChoices):
     PT = "pt", "Preferred term"
     HLT = "hlt", "High-level term"
+    HLGT = "hlgt", "High-level group term (MedDRA)"
     SOC = "soc", "System organ class"
+    SMQ_NARROW = "smq_narrow", "SMQ, narrow search (MedDRA)"
+    SMQ_BROAD = "smq_broad", "SMQ, broad search (MedDRA)"
 
 
 class ExternalDataset(TimeStampedModel):
@@ -44,6 +47,9 @@ class ExternalDataset(TimeStampedModel):
     reports = models.PositiveIntegerField(default=0, help_text="Distinct cases after dedup")
     rows = models.PositiveIntegerField(default=0, help_text="(case, drug, event) rows stored")
     attribution = models.TextField(blank=True)
+    checksum = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="SHA-256 of the imported files"
+    )
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -74,7 +80,7 @@ class SignalRun(TimeStampedModel):
     drug_level = models.CharField(
         max_length=12, choices=DrugLevel.choices, default=DrugLevel.INGREDIENT
     )
-    event_level = models.CharField(max_length=4, choices=EventLevel.choices, default=EventLevel.PT)
+    event_level = models.CharField(max_length=12, choices=EventLevel.choices, default=EventLevel.PT)
     datasets = models.ManyToManyField(ExternalDataset, blank=True, related_name="runs")
     period_to = models.CharField(
         max_length=7, blank=True, help_text='Last quarter included ("2017Q2"); empty = all'
@@ -119,6 +125,14 @@ class SignalRun(TimeStampedModel):
         default=list,
         blank=True,
         help_text="Per period whose MGPS fit failed the quality gate: period, reasons, action",
+    )
+    interactions = models.BooleanField(
+        default=False, help_text="Also screen drug pairs x event with Omega (Norén et al. 2008)"
+    )
+    interaction_summary = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="min_n, max_pairs, pairs eligible / screened, triples stored, highlighted",
     )
     # What sponsors see: one published run per source and levels (staff publish; exploratory
     # runs stay private).
@@ -259,6 +273,48 @@ class SignalResult(models.Model):
         return f"{self.drug} / {self.event} @ {self.period}"
 
 
+class InteractionResult(models.Model):
+    """Omega for one (drug pair, event) on a run's last period (drug1 < drug2 by key)."""
+
+    id = models.BigAutoField(primary_key=True)
+    run = models.ForeignKey(SignalRun, on_delete=models.CASCADE, related_name="interactions_found")
+    period = models.CharField(max_length=7)
+    drug1_key = models.CharField(max_length=250)
+    drug1 = models.CharField(max_length=250)
+    drug2_key = models.CharField(max_length=250)
+    drug2 = models.CharField(max_length=250)
+    event = models.CharField(max_length=250)
+    n111 = models.PositiveIntegerField(help_text="Reports with both drugs and the event")
+    n11 = models.PositiveIntegerField(help_text="Reports with both drugs")
+    n10 = models.PositiveIntegerField(help_text="Reports with drug 1, not drug 2")
+    n01 = models.PositiveIntegerField(help_text="Reports with drug 2, not drug 1")
+    n00 = models.PositiveIntegerField(help_text="Reports with neither")
+    n101 = models.PositiveIntegerField()
+    n011 = models.PositiveIntegerField()
+    n001 = models.PositiveIntegerField()
+    n_total = models.PositiveIntegerField()
+    expected = models.FloatField(null=True, help_text="E111 under the additive risk model")
+    omega = models.FloatField(null=True)
+    omega025 = models.FloatField(null=True)
+    omega975 = models.FloatField(null=True)
+    highlighted = models.BooleanField(default=False, help_text="Omega025 > 0 with n111 >= min N")
+
+    class Meta:
+        ordering = [models.F("omega025").desc(nulls_last=True), "drug1", "drug2", "event"]
+        indexes = [
+            models.Index(fields=["run", "drug1_key"]),
+            models.Index(fields=["run", "drug2_key"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "drug1_key", "drug2_key", "event"], name="interaction_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.drug1} + {self.drug2} / {self.event}"
+
+
 class Signal(TimeStampedModel):
     """A drug-event pair that met a threshold, with its GVP IX review workflow.
 
@@ -286,7 +342,7 @@ class Signal(TimeStampedModel):
 
     source = models.CharField(max_length=10, choices=Source.choices)
     drug_level = models.CharField(max_length=12, choices=DrugLevel.choices)
-    event_level = models.CharField(max_length=4, choices=EventLevel.choices)
+    event_level = models.CharField(max_length=12, choices=EventLevel.choices)
     drug_key = models.CharField(max_length=250)
     drug = models.CharField(max_length=250)
     event = models.CharField(max_length=250)

@@ -53,6 +53,7 @@ DASHBOARD_SAFE = frozenset(
         "signals.measures", "columns", "sources", "drug_levels", "event_levels", "trend_base",
         "export_url", "drug_keys", "signals.drug_key", "signals.status", "signals.figures",
         "signals.priority", "signals.reopened", "signals.drug_level", "known_factor",
+        "interactions.n111", "interactions.n11", "interactions.fmt", "interactions.highlighted",
     }
 )  # fmt: skip
 TREND_SAFE = frozenset(
@@ -141,6 +142,21 @@ def run_data(run) -> dict | None:
         "fit_warnings": list(run.fit_warnings),
         "is_published": run.is_published,
         "published_at": run.published_at,
+        "interactions": run.interactions,
+        "interaction_summary": dict(run.interaction_summary),
+    }
+
+
+def interaction_data(row, fmt) -> dict:
+    """One screened (drug pair, event) for the dashboard; `fmt` is the page's number format."""
+    return {
+        "drug1": row.drug1,
+        "drug2": row.drug2,
+        "event": row.event,
+        "n111": row.n111,
+        "n11": row.n11,
+        "highlighted": row.highlighted,
+        "fmt": {f: fmt(getattr(row, f)) for f in ("expected", "omega", "omega025", "omega975")},
     }
 
 

@@ -9,6 +9,7 @@ that does not exist. Other roles are refused by the API's permission class befor
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
@@ -17,7 +18,15 @@ from pv.core.exceptions import DomainError, NotFound
 from pv.models import Product, User
 from pv.selectors import product_list_visible_to
 from signals.listedness import listed_keys, listed_q, with_priority
-from signals.models import DrugLevel, EventLevel, ExternalDataset, Signal, SignalResult, SignalRun
+from signals.models import (
+    DrugLevel,
+    EventLevel,
+    ExternalDataset,
+    InteractionResult,
+    Signal,
+    SignalResult,
+    SignalRun,
+)
 
 STAFF = (User.Role.REVIEWER, User.Role.ADMIN)
 SIGNAL_FLAGS = {"prr": "signal_prr", "ror": "signal_ror", "ic": "signal_ic", "ebgm": "signal_ebgm"}
@@ -359,3 +368,32 @@ def signal_get_visible(*, user: User, signal_id) -> Signal:
 
 def external_dataset_list() -> QuerySet[ExternalDataset]:
     return ExternalDataset.objects.order_by("-created_at")
+
+
+def interaction_list(
+    *,
+    user: User,
+    run: SignalRun,
+    drug: str = "",
+    event: str = "",
+    highlighted: bool = False,
+    drug_keys: Sequence[str] = (),
+) -> QuerySet[InteractionResult]:
+    """A run's screened (drug pair, event) triples, by Omega025; a sponsor sees the triples
+    where either drug is one of its own; ``drug_keys`` narrows to a product's drugs."""
+    scope = signal_scope(user=user)
+    qs = InteractionResult.objects.filter(run=run)
+    if not scope.everything:
+        keys = sorted(scope.keys(run.drug_level))
+        qs = qs.filter(Q(drug1_key__in=keys) | Q(drug2_key__in=keys))
+    if drug:
+        qs = qs.filter(
+            Q(drug1__iexact=drug) | Q(drug1_key=drug) | Q(drug2__iexact=drug) | Q(drug2_key=drug)
+        )
+    if event:
+        qs = qs.filter(event__iexact=event)
+    if highlighted:
+        qs = qs.filter(highlighted=True)
+    if drug_keys:
+        qs = qs.filter(Q(drug1_key__in=list(drug_keys)) | Q(drug2_key__in=list(drug_keys)))
+    return qs.order_by(F("omega025").desc(nulls_last=True), "drug1", "drug2", "event")

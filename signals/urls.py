@@ -13,6 +13,11 @@ urlpatterns = [
         name="signal-run-publish",
     ),
     path("signals/runs/<uuid:run_id>/trend/", apis.SignalTrendApi.as_view(), name="signal-trend"),
+    path(
+        "signals/runs/<uuid:run_id>/interactions/",
+        apis.SignalInteractionListApi.as_view(),
+        name="signal-interactions",
+    ),
     path("signals/results/", apis.SignalResultListApi.as_view(), name="signal-result-list"),
     path(
         "signals/results/export/",

@@ -21,6 +21,7 @@ from signals.page_data import (
     DASHBOARD_SAFE,
     TREND_SAFE,
     fmt,
+    interaction_data,
     page_context,
     product_data,
     row_data,
@@ -29,6 +30,7 @@ from signals.page_data import (
 )
 from signals.selectors import (
     STAFF,
+    interaction_list,
     pair_figures,
     product_drug_keys,
     signal_list_visible,
@@ -62,6 +64,7 @@ TREND_MEASURES = {
     "ic": ("IC with IC025–IC975", "ic", "ic025", "ic975", 0.0, False),
 }
 MAX_ROWS = 500
+MAX_INTERACTIONS = 50
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 640, 320, 56, 16, 16, 44
 
 
@@ -254,6 +257,11 @@ class SignalDashboardView(_SignalsPage):
             figures = pair_figures(run=run, pairs=[(s.drug_key, s.event) for s in signals])
             for s in signals:
                 s.figures = figures.get((s.drug_key, s.event))
+        interactions = []
+        if run is not None and product is not None and run.interactions:
+            keys = product_drug_keys(product=product, drug_level=drug_level)
+            found = interaction_list(user=user, run=run, drug_keys=keys)[:MAX_INTERACTIONS]
+            interactions = [interaction_data(i, fmt) for i in found]
         base = {"source": source, "drug_level": drug_level, "event_level": event_level}
         if product is not None:
             base["product"] = str(product.id)
@@ -263,6 +271,7 @@ class SignalDashboardView(_SignalsPage):
             run=run_data(run),
             rows=[row_data(r) for r in rows],
             signals=[signal_data(s) for s in signals],
+            interactions=interactions,
             sources=Source.choices,
             drug_levels=DrugLevel.choices,
             event_levels=EventLevel.choices,

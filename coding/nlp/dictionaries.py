@@ -66,6 +66,7 @@ class EventDictionary:
     names: any code -> its term name
     paths: pt_code -> [hlt_code, hlgt_code, soc_code] (the primary path), or
     parents: code -> parent code, from which paths are derived on demand (HPO default).
+    smqs:  SMQ code -> {"name", "narrow": [pt_code...], "broad": [pt_code...]} (MedDRA only).
     """
 
     meta: dict
@@ -74,6 +75,9 @@ class EventDictionary:
     paths: dict[str, list] = field(default_factory=dict)
     parents: dict[str, str] = field(default_factory=dict)
     root: str = ""
+    # MedDRA SMQs when the release has smq_list.asc / smq_content.asc: code -> {"name",
+    # "narrow": [pt codes], "broad": [pt codes]} (broad = narrow + broad-scope terms).
+    smqs: dict[str, dict] = field(default_factory=dict)
     _first_words: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

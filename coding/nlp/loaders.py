@@ -65,7 +65,47 @@ def load_meddra(directory: str | Path, *, version: str | None = None,
     version = version or _meddra_version(d)
     meta = {"name": "MedDRA", "version": version, "language": language,
             "source": f"MedDRA ASCII files in {d.name}"}
-    return EventDictionary(meta=meta, llts=llts, names=names, paths=paths)
+    llt_pt = {llt[3]: llt[0] for llt in llts.values()}
+    smqs = _load_smqs(d, llt_pt) if (d / "smq_list.asc").exists() else {}
+    return EventDictionary(meta=meta, llts=llts, names=names, paths=paths, smqs=smqs)
+
+
+def _load_smqs(d: Path, llt_pt: dict[str, str]) -> dict[str, dict]:
+    """SMQs from smq_list.asc and smq_content.asc: each SMQ's active PTs in the narrow and the
+    broad search (broad = narrow + broad-scope terms), LLT entries resolved to their PT and
+    sub-SMQs (term level 0) expanded into their parents. Algorithmic categories are not
+    applied: an algorithmic SMQ counts as its narrow / broad term lists."""
+    names = {row[0]: row[1] for row in _asc_rows(d / "smq_list.asc")}
+    narrow: dict[str, set] = defaultdict(set)
+    broad: dict[str, set] = defaultdict(set)
+    children: dict[str, set] = defaultdict(set)
+    for lineno, row in enumerate(_asc_rows(d / "smq_content.asc"), 1):
+        if len(row) < 7:
+            raise DictionaryFileError(f"smq_content.asc:{lineno}: expected 7 or more fields")
+        smq, term, level, scope, status = row[0], row[1], row[2], row[3], row[6]
+        if status.upper() == "I":
+            continue
+        if level == "0":
+            children[smq].add(term)
+            continue
+        pt = term if level == "4" else llt_pt.get(term) if level == "5" else None
+        if pt is None:
+            continue
+        (narrow if scope == "2" else broad)[smq].add(pt)
+
+    def expand(smq: str, seen: frozenset = frozenset()) -> tuple[set, set]:
+        nar, bro = set(narrow[smq]), set(broad[smq])
+        for child in children[smq] - seen - {smq}:
+            n, b = expand(child, seen | {smq})
+            nar |= n
+            bro |= b
+        return nar, bro
+
+    out = {}
+    for smq, name in names.items():
+        nar, bro = expand(smq)
+        out[smq] = {"name": name, "narrow": sorted(nar), "broad": sorted(nar | bro)}
+    return out
 
 
 def _fill_paths_from_links(d: Path, paths: dict, pt_primary_soc: dict) -> None:

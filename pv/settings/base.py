@@ -308,6 +308,8 @@ PV_SIGNALS_FIT_POLICY = env("PV_SIGNALS_FIT_POLICY", "fallback")
 # Runs started by these triggers are published when they succeed (routine runs); runs started on
 # demand stay private until staff publish them.
 PV_SIGNALS_AUTOPUBLISH_TRIGGERS = ("nightly", "demo")
+# Drug-drug interaction screening (Omega): the most co-reported drug pairs screened per run.
+PV_SIGNALS_INTERACTION_MAX_PAIRS = int(env("PV_SIGNALS_INTERACTION_MAX_PAIRS", "5000"))
 
 # --- Outbox, sweepers, retries and broker timeouts (docs/operations.md) ---------------------
 # Work that needs a task is committed as state with the data; publishing after commit is the

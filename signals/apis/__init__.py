@@ -1,6 +1,7 @@
 """Signals API: runs, per-pair results (filter, paginate, CSV), trends, signal records and
 their GVP IX workflow. Sponsors see their own products only; reviewers everything."""
 
+from signals.apis.interactions import SignalInteractionListApi
 from signals.apis.records import SignalDetailApi, SignalListApi, SignalTransitionApi
 from signals.apis.results import SignalResultExportApi, SignalResultListApi
 from signals.apis.runs import (
@@ -14,6 +15,7 @@ from signals.apis.runs import (
 __all__ = [
     "ExternalDatasetListApi",
     "SignalDetailApi",
+    "SignalInteractionListApi",
     "SignalListApi",
     "SignalResultExportApi",
     "SignalResultListApi",

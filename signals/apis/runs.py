@@ -46,6 +46,7 @@ class RunOutput(PartnerFacingSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "interactions",
         }
     )
 
@@ -83,6 +84,8 @@ class RunOutput(PartnerFacingSerializer):
     )
     is_published = serializers.BooleanField()
     published_at = serializers.DateTimeField()
+    interactions = serializers.BooleanField()
+    interaction_summary = serializers.DictField()
 
     def get_fit_ok(self, run) -> bool:
         return not run.fit_warnings
@@ -118,6 +121,9 @@ class SignalRunListApi(APIView):
             help_text='Restrict to {"sex": "F", "age_group": "45-64", "year": "2025", '
             '"country": "US"} (any of them)',
         )
+        interactions = serializers.BooleanField(
+            default=False, help_text="Also screen drug pairs x event with Omega (last period)"
+        )
 
     @extend_schema(responses=RunOutput(many=True))
     def get(self, request):
@@ -151,6 +157,7 @@ class SignalRunListApi(APIView):
             hyper=values.get("hyper"),
             signal_measure=values["signal_measure"],
             subgroup=values.get("subgroup"),
+            interactions=values["interactions"],
             requested_by=request.user,
             trigger=SignalRun.Trigger.API,
         )

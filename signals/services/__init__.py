@@ -3,7 +3,8 @@
 from signals.services.demo import signals_demo_seed
 from signals.services.faers_import import faers_dataset_import
 from signals.services.publishing import signal_run_publish, signal_run_unpublish
-from signals.services.runs import signal_run_create, signal_run_execute, thresholds_from
+from signals.services.run_options import thresholds_from
+from signals.services.runs import signal_run_create, signal_run_execute
 from signals.services.workflow import signal_transition
 
 __all__ = [

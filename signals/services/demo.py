@@ -40,6 +40,9 @@ def signals_demo_seed(*, actor: str = "demo-seed") -> dict[str, str]:
                 event_level=event_level,
                 trigger=SignalRun.Trigger.DEMO,
                 dataset_ids=[dataset.id] if source == Source.FAERS else (),
+                # The ingredient x PT runs also screen drug pairs (Omega), so the dashboard's
+                # interaction section has something to show.
+                interactions=drug_level == "ingredient" and event_level == "pt",
                 enqueue=False,
             )
         except DomainError as exc:

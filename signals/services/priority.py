@@ -28,6 +28,8 @@ from pv.core.models import SERIOUSNESS_FIELDS
 from pv.models import Case, CaseDrug, CaseReaction, Product
 from signals.models import EventLevel, SignalRun, Source
 from signals.services.facts import event_path
+from signals.services.grouping import Grouping
+from signals.stats import roll_up
 from signals.stats.priority import (
     COMPONENTS,
     WEIGHTS,
@@ -152,17 +154,34 @@ def _case_attributes() -> dict[str, dict]:
     return out
 
 
-def _case_counts(facts: QuerySet, drug_col: str, event_col: str) -> pd.DataFrame:
+def _grouped_rows(facts: QuerySet, drug_col: str, grouping: Grouping) -> pd.DataFrame:
+    """Fact rows with the PT replaced by its groups (HLGT, SMQ): drug, event, report_key,
+    period, country — so a report counts once per group, as in the run's own counts."""
+    columns = [drug_col, "event_pt", "report_key", "period", "country"]
+    qs = facts.exclude(**{drug_col: ""}).exclude(event_pt="").order_by().values_list(*columns)
+    rows = pd.DataFrame.from_records(list(qs), columns=columns)
+    rows["event_pt"] = rows["event_pt"].str.strip().str.lower()
+    rolled = roll_up(rows, "event_pt", grouping.groups)
+    return rolled.rename(columns={drug_col: "drug", "event_pt": "event"})
+
+
+def _grouped_fact_counts(rows: pd.DataFrame, latest: str) -> pd.DataFrame:
+    if rows.empty:
+        return pd.DataFrame(columns=["drug", "event", "n_recent", "countries"])
+    recent = rows[rows["period"] == latest].groupby(["drug", "event"])["report_key"].nunique()
+    spread = rows[rows["country"] != ""].groupby(["drug", "event"])["country"].nunique()
+    pairs = rows[["drug", "event"]].drop_duplicates().set_index(["drug", "event"])
+    pairs["n_recent"] = recent.reindex(pairs.index).fillna(0).astype(int)
+    pairs["countries"] = spread.reindex(pairs.index).fillna(0).astype(int)
+    return pairs.reset_index()
+
+
+def _case_counts(triples) -> pd.DataFrame:
+    """Serious, well-documented and positive-dechallenge reports per pair, from distinct
+    (drug, event, report key) triples."""
     attrs = _case_attributes()
     serious, complete, dechallenge = defaultdict(int), defaultdict(int), defaultdict(int)
-    for drug, event, report in (
-        facts.exclude(**{drug_col: ""})
-        .exclude(**{event_col: ""})
-        .values_list(drug_col, event_col, "report_key")
-        .distinct()
-        .order_by()
-        .iterator(chunk_size=5000)
-    ):
+    for drug, event, report in triples:
         info = attrs.get(report)
         if info is None:
             continue
@@ -179,10 +198,11 @@ def _case_counts(facts: QuerySet, drug_col: str, event_col: str) -> pd.DataFrame
 
 def priority_for_run(
     *, run: SignalRun, facts: QuerySet, table: pd.DataFrame, drug_col: str, event_col: str,
-    latest: str,
+    latest: str, grouping: Grouping | None = None,
 ) -> dict[tuple[str, str], dict]:  # fmt: skip
     """{(drug key, event): {"priority_base", "priority_parts"}} for the latest quarter's pairs
-    (``table``: the scored latest period). ``facts``: the run's analysed facts up to it."""
+    (``table``: the scored latest period). ``facts``: the run's analysed facts up to it;
+    ``grouping``: the run's MedDRA grouping at HLGT / SMQ levels (events are its groups)."""
     if table.empty:
         return {}
     pairs = table[["drug", "event", "n"]].copy()
@@ -192,13 +212,24 @@ def priority_for_run(
         pairs["designated"] = concepts != ""
     else:
         concepts = pd.Series("", index=pairs.index)
-    counts = _fact_counts(facts, drug_col, event_col, latest)
+    if grouping is None:
+        counts = _fact_counts(facts, drug_col, event_col, latest)
+        triples = (
+            facts.exclude(**{drug_col: ""}).exclude(**{event_col: ""})
+            .values_list(drug_col, event_col, "report_key").distinct().order_by()
+            .iterator(chunk_size=5000)
+        )  # fmt: skip
+    else:
+        rows = _grouped_rows(facts, drug_col, grouping)
+        counts = _grouped_fact_counts(rows, latest)
+        triples = rows[["drug", "event", "report_key"]].drop_duplicates().itertuples(
+            index=False, name=None
+        )  # fmt: skip
     if run.source == Source.FAERS:
         counts = counts.drop(columns=["countries"])
     pairs = pairs.merge(counts, on=["drug", "event"], how="left")
     if run.source == Source.CASES:
-        pairs = pairs.merge(_case_counts(facts, drug_col, event_col), on=["drug", "event"],
-                            how="left")  # fmt: skip
+        pairs = pairs.merge(_case_counts(triples), on=["drug", "event"], how="left")
         for col in ("n_serious", "n_complete", "n_dechallenge"):
             pairs[col] = pairs[col].fillna(0)
     scored = priority_table(pairs)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-import re
 import time
 from collections.abc import Sequence
 
@@ -19,7 +18,6 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import OperationalError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from pv.audit import audit_record
@@ -36,11 +34,14 @@ from signals.models import (
     SignalRun,
     Source,
 )
-from signals.services.counting import DRUG_COLUMNS, EVENT_COLUMNS, STRATA, count_pairs_sql
+from signals.services.counting import DRUG_COLUMNS, EVENT_COLUMNS, STRATA
 from signals.services.facts import facts_from_cases, facts_from_mentions
+from signals.services.grouping import MEDDRA_LEVELS, count_at_level, event_socs, meddra_grouping
+from signals.services.interactions import interactions_store
 from signals.services.priority import priority_for_run
 from signals.services.publishing import signal_run_publish
 from signals.services.reopening import signals_reopen_on_new_data
+from signals.services.run_options import QUARTER, subgroup_clean, thresholds_from
 from signals.services.scoring import score_period
 from signals.stats import Hyperparameters
 from signals.stats.priority import name_key
@@ -49,28 +50,7 @@ from signals.trends import MEASURES, Thresholds, first_signals, flag_signals
 
 logger = logging.getLogger(__name__)
 
-_QUARTER = re.compile(r"^\d{4}Q[1-4]$")
 _RESULT_BATCH = 2000
-
-
-def thresholds_from(data: dict | None) -> Thresholds:
-    """A `Thresholds` from a partial dict; unknown keys or non-numbers are a 400."""
-    data = data or {}
-    names = {f.name for f in dataclasses.fields(Thresholds)}
-    unknown = set(data) - names
-    if unknown:
-        raise DomainError(
-            f"Unknown threshold(s): {', '.join(sorted(unknown))}.",
-            code="invalid",
-            extra={"allowed": sorted(names)},
-        )
-    try:
-        values = {k: float(v) for k, v in data.items()}
-    except (TypeError, ValueError):
-        raise DomainError("Thresholds must be numbers.", code="invalid") from None
-    if any(not math.isfinite(v) for v in values.values()):
-        raise DomainError("Thresholds must be finite numbers.", code="invalid")
-    return Thresholds(**values)
 
 
 def signal_run_create(
@@ -89,6 +69,7 @@ def signal_run_create(
     hyper: Sequence[float] | None = None,
     signal_measure: str = "ebgm",
     subgroup: dict | None = None,
+    interactions: bool = False,
     enqueue: bool = True,
 ) -> SignalRun:
     """Validate and record a run, then (after commit) hand it to the Celery task."""
@@ -96,12 +77,15 @@ def signal_run_create(
         raise DomainError(f"Unknown source {source!r}.", code="invalid")
     if drug_level not in DrugLevel.values or event_level not in EventLevel.values:
         raise DomainError("Unknown drug or event level.", code="invalid")
+    meddra_grouping(event_level)  # a MedDRA level needs a release: refused now, not at run time
+    if interactions and event_level in MEDDRA_LEVELS:
+        raise DomainError("Interaction screening runs at PT, HLT or SOC.", code="invalid")
     if source == Source.FAERS and drug_level == DrugLevel.PRODUCT:
         raise DomainError(
             "FAERS background runs are by ingredient only (FAERS names no pv product).",
             code="invalid",
         )
-    if period_to and not _QUARTER.match(period_to):
+    if period_to and not QUARTER.match(period_to):
         raise DomainError('period_to must look like "2017Q2".', code="invalid")
     if set(strata) - set(STRATA):
         raise DomainError(f"Strata must be among {', '.join(STRATA)}.", code="invalid")
@@ -139,6 +123,7 @@ def signal_run_create(
             hyper_given=hyper,
             signal_measure=signal_measure,
             subgroup=subgroup,
+            interactions=bool(interactions),
             trigger=trigger,
             requested_by=requested_by,
         )
@@ -196,30 +181,6 @@ def signal_run_execute(*, run_id) -> SignalRun | None:
     return run
 
 
-SUBGROUP_KEYS = ("sex", "age_group", "year", "country")
-AGE_GROUPS = ("0-17", "18-44", "45-64", "65+", "UNK")
-
-
-def subgroup_clean(subgroup: dict | None) -> dict:
-    """A restricted subgroup run's filter: sex F/M/UNK, an age band, a report year, a country."""
-    subgroup = {k: str(v).strip() for k, v in (subgroup or {}).items() if str(v).strip()}
-    unknown = set(subgroup) - set(SUBGROUP_KEYS)
-    problems = {k: ["unknown subgroup key"] for k in unknown}
-    if subgroup.get("sex", "F") not in ("F", "M", "UNK"):
-        problems["sex"] = ["F, M or UNK"]
-    if subgroup.get("age_group", "UNK") not in AGE_GROUPS:
-        problems["age_group"] = [", ".join(AGE_GROUPS)]
-    if "year" in subgroup and not re.fullmatch(r"(19|20)\d\d", subgroup["year"]):
-        problems["year"] = ["a year such as 2025"]
-    if "country" in subgroup and not re.fullmatch(r"[A-Za-z]{2}", subgroup["country"]):
-        problems["country"] = ["an ISO 3166 alpha-2 code"]
-    if problems:
-        raise DomainError("Bad subgroup.", code="invalid", extra={"fields": problems})
-    if "country" in subgroup:
-        subgroup["country"] = subgroup["country"].upper()
-    return subgroup
-
-
 def _facts(run: SignalRun):
     if run.source == Source.FAERS:
         facts = SignalFact.objects.filter(dataset__in=run.datasets.all())
@@ -247,7 +208,8 @@ def _execute(run: SignalRun) -> None:
         facts_from_mentions(run=run)
     clock["facts"] = time.perf_counter() - start
     facts = _facts(run)
-    drug_col, event_col = DRUG_COLUMNS[run.drug_level], EVENT_COLUMNS[run.event_level]
+    drug_col, event_col = DRUG_COLUMNS[run.drug_level], EVENT_COLUMNS.get(run.event_level, "")
+    grouping = meddra_grouping(run.event_level)
     periods = sorted(p for p in facts.order_by().values_list("period", flat=True).distinct() if p)
     if run.period_to:
         periods = [p for p in periods if p <= run.period_to]
@@ -258,10 +220,11 @@ def _execute(run: SignalRun) -> None:
     clock["count"] = clock["score"] = 0.0
     for period in computed:
         tick = time.perf_counter()
-        counts = count_pairs_sql(
+        counts = count_at_level(
             facts.filter(period__lte=period),
             drug_col=drug_col,
             event_col=event_col,
+            grouping=grouping,
             strata=run.strata,
         )
         clock["count"] += time.perf_counter() - tick
@@ -279,16 +242,11 @@ def _execute(run: SignalRun) -> None:
     latest = computed[-1] if computed[-1] in fits else max(fits)
     tick = time.perf_counter()
     labels = _drug_labels(run, trend["drug"].unique())
-    socs = dict(
-        facts.exclude(**{event_col: ""})
-        .values_list(event_col)
-        .annotate(soc=Max("event_soc"))
-        .order_by()
-    )
+    socs = event_socs(facts, event_col=event_col, grouping=grouping)
     step = time.perf_counter()
     priorities = priority_for_run(
         run=run, facts=facts.filter(period__lte=latest), table=trend[trend["period"] == latest],
-        drug_col=drug_col, event_col=event_col, latest=latest,
+        drug_col=drug_col, event_col=event_col, latest=latest, grouping=grouping,
     )  # fmt: skip
     clock["priority"] = time.perf_counter() - step
     with transaction.atomic():
@@ -297,6 +255,11 @@ def _execute(run: SignalRun) -> None:
         # but signal records stay with runs over the whole source.
         new = 0 if run.subgroup else _raise_signals(run, trend, limits, labels, socs)
         reopened = signals_reopen_on_new_data(run=run)
+        screened = facts.filter(period__lte=latest)
+        interaction_summary = (
+            interactions_store(run=run, facts=screened, drug_col=drug_col, event_col=event_col,
+                               period=latest, labels=labels) if run.interactions else {}
+        )  # fmt: skip
         SignalFact.objects.filter(run=run).delete()
         clock["store"] = time.perf_counter() - tick
         latest_fit = fits[latest]
@@ -323,6 +286,7 @@ def _execute(run: SignalRun) -> None:
             n_pairs=int((trend["period"] == latest).sum()),
             n_results=stored,
             n_new_signals=new,
+            interaction_summary=interaction_summary,
             error="",
         )
         audit_record(

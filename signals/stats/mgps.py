@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import optimize, special
+from scipy import special
 
 
 @dataclass(frozen=True)
@@ -208,6 +208,10 @@ def _minimise(objective: _Likelihood, x0: np.ndarray) -> tuple[np.ndarray, float
     # wake-ups on small vectors (10x slower on a shared 2-core box), and from openEBGM's five
     # starts SLSQP lands where nlminb does on caers (see docs/signals.md on the second mode).
     # Bounds (log scale) only keep exp() finite; alpha1 -> 0 is a legitimate limit.
+    # Imported here: scipy.optimize costs ~0.2 s to import and scoring with a given theta
+    # never needs it.
+    from scipy import optimize  # noqa: PLC0415
+
     res = optimize.minimize(
         objective,
         x0,

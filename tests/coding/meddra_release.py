@@ -27,10 +27,14 @@ def write_release(
     *,
     version: str,
     terms: list[dict],
+    smqs: list[dict] | None = None,
 ) -> Path:
     """`terms`: one dict per PT: {"pt": (code, name), "soc": key of SOCS,
     "llts": [(code, name, current: bool), ...]}. The PT's own name is always an LLT too
-    (code = PT code), as in MedDRA. Returns the folder."""
+    (code = PT code), as in MedDRA. `smqs` (optional; written as smq_list.asc and
+    smq_content.asc in MedDRA's layout): {"code", "name", "narrow": [term codes],
+    "broad": [term codes], "inactive": [term codes], "children": [smq codes]}; a term code
+    that is an LLT's is written at LLT level (5), else at PT level (4). Returns the folder."""
     folder.mkdir(parents=True, exist_ok=True)
     soc_codes = {key: f"7000000{n}" for n, key in enumerate(sorted(SOCS), 1)}
     rows: dict[str, list[str]] = {
@@ -56,6 +60,25 @@ def write_release(
         llts = [(pt_code, pt_name, True), *term.get("llts", [])]
         for llt_code, llt_name, current in llts:
             rows["llt"].append(f"{llt_code}${llt_name}${pt_code}$$$$$$${'Y' if current else 'N'}$")
+    llt_only = {c for t in terms for c, _n, _cur in t.get("llts", [])} - {
+        t["pt"][0] for t in terms
+    }
+    if smqs:
+        rows["smq_list"], rows["smq_content"] = [], []
+        for smq in smqs:
+            level = "1" if smq.get("children") else "2"
+            rows["smq_list"].append(
+                f"{smq['code']}${smq['name']}${level}$Test SMQ$pv test$$98.0$A$N$"
+            )
+            for scope, key in (("2", "narrow"), ("1", "broad"), ("2", "inactive")):
+                for code in smq.get(key, []):
+                    status = "I" if key == "inactive" else "A"
+                    rows["smq_content"].append(
+                        f"{smq['code']}${code}${'5' if code in llt_only else '4'}${scope}$A$0$"
+                        f"{status}$98.0$98.0$"
+                    )
+            for child in smq.get("children", []):
+                rows["smq_content"].append(f"{smq['code']}${child}$0$0$A$0$A$98.0$98.0$")
     for name, lines in rows.items():
         (folder / f"{name}.asc").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (folder / "meddra_release.asc").write_text(f"{version}$English$pv TEST release$\n")

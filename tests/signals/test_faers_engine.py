@@ -121,3 +121,26 @@ def test_the_command_writes_the_contract_and_answers_bad_input_in_one_line(
     assert len(errors) == 2 and all(
         e.startswith("pv signals faers-compute: error:") for e in errors
     )
+
+
+def test_the_same_quarter_named_twice_is_refused(tmp_path):
+    # given: the 2017Q2 folder and a zip of the same quarter
+    archive = tmp_path / "faers_ascii_2017Q2.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in Path(CURRENT).iterdir():
+            zf.write(path, path.name)
+    # when / then: the engine refuses, and the command says so in one line (exit 2)
+    with pytest.raises(ValueError, match="2017Q2 given more than once"):
+        faers_count([CURRENT, archive])
+    assert faers_compute_main([str(CURRENT), str(archive), "-o", str(tmp_path / "o.csv")]) == 2
+
+
+def test_the_dask_engine_is_a_clear_error_without_dask(tmp_path, capsys):
+    out = str(tmp_path / "o.csv")
+    assert faers_compute_main([str(CURRENT), "-o", out, "--scheduler", "tcp://x:1"]) == 2
+    assert "--scheduler needs --engine dask" in capsys.readouterr().err
+    try:
+        import distributed  # noqa: F401, PLC0415
+    except ImportError:
+        assert faers_compute_main([str(CURRENT), "-o", out, "--engine", "dask"]) == 2
+        assert "pip install 'pv[distributed]'" in capsys.readouterr().err

@@ -95,3 +95,38 @@ def test_command_import_and_run(capsys):
 def test_command_errors(db, argv, message):
     with pytest.raises(CommandError, match=message):
         call_command("signals", *argv)
+
+
+def test_the_same_quarter_imported_twice_is_refused_unless_replaced(tmp_path):
+    # given: the sample's 2017Q2 imported once
+    first = faers_dataset_import(sources=[CURRENT], name="first", actor="t")
+    # when: the very same files again -> refused, naming the dataset
+    with pytest.raises(DomainError) as info:
+        faers_dataset_import(sources=[CURRENT], name="again", actor="t")
+    # then
+    assert info.value.code == "faers_duplicate" and info.value.http_status == 409
+    assert str(first.id) in info.value.message and "--replace" in info.value.message
+    # when: a copy of the quarter with a file added (a different checksum, the same quarter)
+    copy = tmp_path / "2017q2_copy"
+    shutil.copytree(CURRENT, copy)
+    (copy / "README.txt").write_text("a note the user added\n")
+    with pytest.raises(DomainError) as info:
+        faers_dataset_import(sources=[LEGACY, copy], name="overlap", actor="t")
+    # then: refused on the quarter, and nothing was stored
+    assert info.value.code == "faers_duplicate" and "2017Q2" in info.value.message
+    assert list(ExternalDataset.objects.values_list("name", flat=True)) == ["first"]
+    # when: replaced explicitly
+    second = faers_dataset_import(sources=[LEGACY, copy], name="second", actor="t", replace=True)
+    # then: the earlier dataset and its facts are gone, the new one holds both quarters once
+    assert list(ExternalDataset.objects.values_list("name", flat=True)) == ["second"]
+    assert not SignalFact.objects.filter(dataset_id=first.id).exists()
+    assert second.quarters == ["2004Q1", "2017Q2"] and second.reports == 200
+    assert AuditEvent.objects.filter(action="faers_dataset.replaced").count() == 1
+
+
+def test_command_refuses_a_duplicate_import_and_replaces_on_request(capsys):
+    call_command("signals", "import-faers", str(CURRENT), "--name", "one")
+    with pytest.raises(CommandError, match="already imported.*--replace"):
+        call_command("signals", "import-faers", str(CURRENT), "--name", "two")
+    call_command("signals", "import-faers", str(CURRENT), "--name", "three", "--replace")
+    assert list(ExternalDataset.objects.values_list("name", flat=True)) == ["three"]

@@ -1,8 +1,9 @@
 """`pv signals ...`: database-side signal commands (`pv signals compute` is the pure CLI).
 
-pv signals import-faers DIR_OR_ZIP... [--name NAME] [--roles PS,SS] [--run]
+pv signals import-faers DIR_OR_ZIP... [--name NAME] [--roles PS,SS] [--replace] [--run]
 pv signals run --source cases|social|faers [--drug-level ingredient|product]
-    [--event-level pt|hlt|soc] [--dataset ID ...] [--period-to 2017Q2] [--no-trend]
+    [--event-level pt|hlt|hlgt|soc|smq_narrow|smq_broad] [--interactions]
+    [--dataset ID ...] [--period-to 2017Q2] [--no-trend]
     [--strata sex,age_group] [--hyper a1,b1,a2,b2,p] [--threshold name=value ...] [--queue]
 pv signals runs | datasets
 pv signals demo-seed
@@ -13,7 +14,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from pv.core.exceptions import DomainError
-from signals.models import ExternalDataset, SignalRun
+from signals.models import EventLevel, ExternalDataset, SignalRun
 from signals.services import (
     faers_dataset_import,
     signal_run_create,
@@ -35,11 +36,19 @@ class Command(BaseCommand):
         imp.add_argument("sources", nargs="+", help="quarter folders or FDA zips")
         imp.add_argument("--name", default="")
         imp.add_argument("--roles", default="PS,SS", help="drug roles kept (PS,SS,C,I)")
+        imp.add_argument(
+            "--replace",
+            action="store_true",
+            help="replace earlier datasets holding any of these quarters (else refused)",
+        )
         imp.add_argument("--run", action="store_true", help="then run ingredient x PT on it")
         run = sub.add_parser("run", help="Run one analysis now (or --queue it for a worker)")
         run.add_argument("--source", required=True, choices=["cases", "social", "faers"])
         run.add_argument("--drug-level", default="ingredient", choices=["ingredient", "product"])
-        run.add_argument("--event-level", default="pt", choices=["pt", "hlt", "soc"])
+        run.add_argument("--event-level", default="pt", choices=EventLevel.values)
+        run.add_argument(
+            "--interactions", action="store_true", help="also screen drug pairs (Omega)"
+        )
         run.add_argument("--dataset", action="append", default=[], help="FAERS dataset id")
         run.add_argument("--period-to", default="")
         run.add_argument("--no-trend", action="store_true", help="only the last quarter")
@@ -62,7 +71,11 @@ class Command(BaseCommand):
 
     def _import_faers(self, opts):
         dataset = faers_dataset_import(
-            sources=opts["sources"], name=opts["name"], roles=_csv(opts["roles"]), actor="command"
+            sources=opts["sources"],
+            name=opts["name"],
+            roles=_csv(opts["roles"]),
+            actor="command",
+            replace=opts["replace"],
         )
         self.stdout.write(
             f"imported {dataset.id}: {dataset.name}: {dataset.reports} reports, "
@@ -95,6 +108,7 @@ class Command(BaseCommand):
             yates=not opts["pearson"],
             thresholds=thresholds,
             hyper=hyper,
+            interactions=opts["interactions"],
             queue=opts["queue"],
         )
         self._report(run)

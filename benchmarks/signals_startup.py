@@ -1,0 +1,83 @@
+"""`pv signals compute` on caers, the whole command as a user runs it (interpreter start-up,
+imports, read, count, fit, score, write), wall clock: the median of N runs, hyperfine-style,
+against the import floor on this machine and, optionally, against another checkout ("before").
+
+.venv/bin/python benchmarks/signals_startup.py [--runs 10] [--before /path/to/other/checkout]
+
+Each run is a fresh `python -m pv.cli signals compute ...` whose working directory is the
+checkout, so that checkout's packages are the ones imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parents[1]
+CAERS = HERE / "tests" / "data" / "signals_data" / "caers.csv"
+FLOOR = {
+    "python -c pass": "pass",
+    "import numpy": "import numpy",
+    "import numpy, scipy.special": "import numpy, scipy.special",
+    "import pandas": "import pandas",
+    "import pandas, scipy.special, scipy.optimize": "import pandas, scipy.special, scipy.optimize",
+}
+
+
+def _time(argv: list[str], cwd: Path, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        tick = time.perf_counter()
+        subprocess.run(argv, cwd=cwd, check=True, capture_output=True)
+        times.append(time.perf_counter() - tick)
+    return times
+
+
+def _line(label: str, times: list[float]) -> str:
+    return (
+        f"{label:58} median {statistics.median(times):6.3f} s"
+        f"  (min {min(times):.3f}, max {max(times):.3f}, {len(times)} runs)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--before", type=Path, help="another checkout to compare with")
+    args = parser.parse_args()
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as scratch:
+        out = str(Path(scratch) / "out.csv")
+        subprocess.run(
+            [python, "-m", "pv.cli", "signals", "compute", str(CAERS), "-o", out],
+            cwd=HERE,
+            check=True,
+            capture_output=True,
+        )  # fmt: skip  (warm the caches)
+        for label, code in FLOOR.items():
+            print(_line(f"floor: {label}", _time([python, "-c", code], HERE, args.runs)))
+        commands = {
+            "compute caers, theta fitted": [],
+            "compute caers, --hyper (fixed theta)": ["--hyper", "0.2,0.06,1.4,1.8,0.1"],
+            "compute --help": None,
+        }
+        trees = [("after", HERE)] + ([("before", args.before.resolve())] if args.before else [])
+        for label, extra in commands.items():
+            argv = [python, "-m", "pv.cli", "signals", "compute"]
+            argv += ["--help"] if extra is None else [str(CAERS), "-o", out, *extra]
+            # Interleaved (after, before, after, ...) so a change in the machine's load hits both.
+            times: dict[str, list[float]] = {name: [] for name, _ in trees}
+            for _ in range(args.runs):
+                for name, tree in trees:
+                    times[name] += _time(argv, tree, 1)
+            for name, _ in trees:
+                print(_line(f"{name}: {label}", times[name]))
+
+
+if __name__ == "__main__":
+    main()
