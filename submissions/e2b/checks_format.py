@@ -224,6 +224,9 @@ def _telecom(el, found, allowed: frozenset[str]) -> None:
                   "(tel:, fax:, mailto:)")
     elif value is not None and flavor is None and not value.split(":", 1)[1].strip():
         found.add("ICH-EMPTY", _where(el), f"telecom {value!r} without an address or nullFlavor")
+    elif value is not None and flavor is None and value.lower().startswith("mailto:") \
+            and "@" not in value:
+        found.add("ICH-FORMAT", _where(el), f"e-mail address {value!r} has no '@'")
     if flavor is not None and flavor not in allowed:
         found.add("ICH-NF", _where(el), f"nullFlavor {flavor} is not allowed for a telecom "
                   f"(allowed: {', '.join(sorted(allowed))})")

@@ -819,4 +819,61 @@ def f_meddra_llt_7digits(t):
     el.set("code", el.get("code")[1:])
 
 
+def f_email_no_at(t):
+    for s in _source(t):
+        el = one(s, ".//h:telecom[starts-with(@value,'mailto:')]")
+        if el is not None:
+            el.set("value", el.get("value").replace("@", "."))
+            return None
+    return False
+
+
+def f_ind_five_digits(t):
+    el = one(t, "//h:studyRegistration/h:id[@root='2.16.840.1.113883.3.989.5.1.2.2.1.2.1']")
+    if el is None:
+        return False
+    el.set("extension", el.get("extension")[1:])
+    return None
+
+
+def f_panda_seven_digits(t):
+    el = one(t, "//h:studyRegistration/h:id[@root='2.16.840.1.113883.3.989.5.1.2.2.1.2.2']")
+    if el is None:
+        return False
+    el.set("extension", el.get("extension") + "1")
+    return None
+
+
+def f_dose_negative(t):
+    el = one(t, "//h:substanceAdministration/h:doseQuantity")
+    if el is None:
+        return False
+    el.set("value", "-" + el.get("value"))
+    return None
+
+
+def f_age_negative(t):
+    el = one(t, PAT + "/h:subjectOf2/h:observation[h:code/@code='3']/h:value")
+    if el is None:
+        return False
+    el.set("value", "-" + el.get("value"))
+    return None
+
+
+def f_attachment_compressed(t):
+    el = one(t, IE + "/h:reference/h:document/h:text[@representation='B64']")
+    if el is None:
+        return False
+    el.set("compression", "DF")
+    return None
+
+
+def f_attachment_not_b64(t):
+    el = one(t, IE + "/h:reference/h:document/h:text[@representation='B64']")
+    if el is None:
+        return False
+    el.set("representation", "TXT")
+    return None
+
+
 FAULTS = {name[2:]: fn for name, fn in sorted(globals().items()) if name.startswith("f_")}
