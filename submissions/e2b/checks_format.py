@@ -4,7 +4,8 @@
 what sits in blocks no rule names, so one fault is caught wherever it is placed:
 
 * ICH-CODE (code system): a coded element must use a code system the ICH/FDA tables define
-  (an OID one digit off is not "another list", it is no list at all), and an element the tables
+  (an OID one digit off is not "another list", it is no list at all; checked under the arcs the
+  tables govern, so another region's lists pass), and an element the tables
   tie to a list must use that list's OID (C.1.3 coded in the sender-type list is wrong even if
   its code exists there). Product identifiers (MPID, PhPID, substance TermID) are exempt: the
   ICH IG leaves their code system to the region.
@@ -63,6 +64,12 @@ _VALUE_BY_OBSERVATION = {
 _BY_TAG = {_H + "interpretationCode": "F.r.3.1", _H + "formCode": "G.k.4.r.9.2b",
            _H + "routeCode": "G.k.4.r.10.2b", _H + "administrativeGenderCode": "D.5"}
 _VALUE = _H + "value"
+# OID arcs whose E2B members the tables enumerate: ICH's lists and ids, FDA's regional lists,
+# ISO (3166, 639, 5218), NCI, EDQM and HL7's external systems (MedDRA, UCUM, NDC). A code
+# system under another arc (another region's list, a sender's own terminology) is left to the
+# element checks: an EU regional list is not wrong for being absent from FDA's table.
+_GOVERNED_ROOTS = ("2.16.840.1.113883.3.989.2.", "2.16.840.1.113883.3.989.5.1.2.", "1.0.",
+                   "2.16.840.1.113883.3.26.", "0.4.0.127.", "2.16.840.1.113883.6.")
 _LOW = _H + "low"
 _HIGH = _H + "high"
 _LATEST_OFFSET = timedelta(hours=14)
@@ -182,7 +189,7 @@ def _code_systems(message, found) -> None:
             # partner (submissions.services) waives exactly these for E.i.2.1
             found.add("ICH-CODE", element, f"code system {system} at {_where(el)} is not MedDRA "
                       f"({k.MEDDRA_OID})")
-        elif system not in known:
+        elif system not in known and system.startswith(_GOVERNED_ROOTS):
             found.add("ICH-CODE", _where(el), f"code system {system} is not one the ICH or FDA "
                       "tables define")
         elif expected and system not in expected:
