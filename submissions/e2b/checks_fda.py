@@ -205,6 +205,10 @@ def _cross_reported(message, ind_a: bool, receiver: str, centre: str, fail) -> N
     ids = _CROSS_INDS(message)
     if receiver == "ZZFDA" and centre in {"CDER", "CBER"} and ids:
         fail("R0109", "FDA.C.5.6.r")
+    for el in ids:  # FDA W0012: a cross-reported IND number has FDA's 6-digit form
+        number = el.get("extension")
+        if number and not (number.isdigit() and len(number) == 6):
+            fail("W0012", "FDA.C.5.6.r", "warning")
     # each cross-reported IND carries a number, or the one entry is nullFlavor NA
     bad = not ids or any(el.get("nullFlavor") not in {None, "NA"}
                          or not (el.get("extension") or el.get("nullFlavor")) for el in ids)
@@ -227,7 +231,9 @@ def _causality(message, fail) -> None:
 
 def _documents(message, fail) -> None:
     for text in _DOC_TEXTS(message):
-        if text.get("compression") and text.get("representation") != "B64":
+        # "Compression is not used for US reporting and encoding is limited to B64": either
+        # one breaks R0010 (HL7's default representation is TXT)
+        if text.get("compression") or text.get("representation", "TXT") != "B64":
             fail("R0010", "C.1.6.1.r.2")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from .checks_format import check_formats, check_unique_ids, is_after
 from .checks_values import check_values
 from .codelists import country_codes
 from .extract import Extract, Group, group_id
@@ -71,6 +72,10 @@ def check_message(data: Extract, index: int, now: datetime) -> list:
     _dates(found, data)
     _references(found, data)
     check_values(msg.element, found)
+    check_formats(msg.element, found, now)
+    check_unique_ids(data.reactions, "E.i", found)
+    # FDA's example 5-3 gives two drugs one id: a warning for drugs, as gateways take it
+    check_unique_ids(data.drugs, "G.k", found, "warning")
     for scope, pairs in _PAIRS.items():
         groups = {"message": [msg], "reaction": data.reactions, "drug": data.drugs}[scope]
         for group in groups:
@@ -202,6 +207,11 @@ def _identifiers(found: Found, msg: Group) -> None:
 
 def _dates(found: Found, data: Extract) -> None:
     msg = data.message
+    birth, death = msg.value("D.2.1"), msg.value("D.9.1")
+    if birth and death and is_after(birth, death):
+        # FDA's all-elements example (Scenario 6) has exactly this: a warning, not a rejection
+        found.add("ICH-ORDER", "D.9.1", f"date of death ({death}) is before the date of birth "
+                  f"({birth})", "warning")
     first, latest = msg.value("C.1.4"), msg.value("C.1.5")
     if first and latest:
         start, end = ts_to_datetime(first), ts_to_datetime(latest)

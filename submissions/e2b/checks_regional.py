@@ -9,6 +9,7 @@ NOTES.md §7 records them; they are marked *(verify)* there.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .checks_fda import check_fda_blocks
@@ -23,6 +24,9 @@ FDA_PREMARKET_CENTRES = frozenset({"CDER_IND", "CBER_IND", "CDER_IND_EXEMPT_BA_B
 EMA_RECEIVERS = frozenset({"EVHUMAN", "EVCTMPROD", "EVTEST"})
 _SOURCE_REQUIRED = frozenset({"FDA.C.2.r.2.8"})
 _REACTION_REQUIRED = frozenset({"FDA.E.i.3.2h"})
+
+
+_FDA_NUMBER = re.compile(r"^\d{6}$")
 
 
 def check_fda(data: Extract, batch: dict, index: int, *, initial: bool | None) -> list:
@@ -87,6 +91,12 @@ def check_fda(data: Extract, batch: dict, index: int, *, initial: bool | None) -
         fail("R0107", "FDA.C.5.5a")
     if receiver == FDA_POSTMARKET and msg.has("FDA.C.5.5b"):
         fail("R0108", "FDA.C.5.5b")
+    # FDA: "The format must be "123456"" (IND) / "234567" (pre-ANDA); a number of another shape
+    # cannot be one registered with FDA (R0105 / R0106)
+    for element, rule in (("FDA.C.5.5a", "R0105"), ("FDA.C.5.5b", "R0106")):
+        number = msg.value(element)
+        if number is not None and not _FDA_NUMBER.match(number):
+            fail(rule, element)
     if premarket and centre in {"CDER_IND", "CBER_IND"}:
         if report_type in {"1", "2"} and not msg.has("FDA.C.5.5a"):
             fail("R0024", "FDA.C.5.5a")

@@ -186,11 +186,24 @@ def _quantities(elements, found) -> None:
             found.add("ICH-PAIR", _where(el), f"unit {unit!r} given without a number")
         elif not _NUMBER.match(value.strip()):
             found.add("ICH-PAIR", _where(el), f"{value!r} is not a number")
+        elif value.strip().startswith("-") and not _may_be_negative(el):
+            found.add("ICH-CODE", _where(el), f"{value!r}: a dose, age, weight, height, "
+                      "duration or interval is not negative")
         if unit is None:
             if value is not None:
                 found.add("ICH-PAIR", _where(el), f"number {value!r} given without a unit")
         elif not _known_unit(unit, units):
             found.add("ICH-UCUM", _where(el), f"{unit!r} is not an E2B (constrained UCUM) unit")
+
+
+_TESTS = frozenset({"3"})  # organizer code of F.r (test results may be below zero)
+
+
+def _may_be_negative(el) -> bool:
+    for ancestor in el.iterancestors(_H + "organizer"):
+        code = next(ancestor.iterchildren(_H + "code"), None)
+        return code is not None and code.get("code") in _TESTS
+    return False
 
 
 def _known_unit(unit: str, units: frozenset[str]) -> bool:

@@ -52,6 +52,11 @@ _FDA_LISTS = {
 }
 
 
+def list_elements() -> dict[str, str]:
+    """Code list OID -> the element whose "values allowed" defines it."""
+    return dict(_LIST_ELEMENTS)
+
+
 @lru_cache(maxsize=1)
 def country_codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries) | {"EU"}

@@ -104,8 +104,8 @@ _MEDDRA = f"[@codeSystem='{k.MEDDRA_OID}']"
 # element id -> (xpath to the element, attribute holding the value or "" for text)
 MESSAGE_FIELDS: dict[str, tuple[str, str] | Keyed] = {
     "N.2.r.1": (f"h:id[@root='{k.OID_C_1_1}']", "extension"),
-    "N.2.r.2": ("h:sender/h:device/h:id", "extension"),
-    "N.2.r.3": ("h:receiver/h:device/h:id", "extension"),
+    "N.2.r.2": (f"h:sender/h:device/h:id[@root='{k.OID_MSG_SENDER}']", "extension"),
+    "N.2.r.3": (f"h:receiver/h:device/h:id[@root='{k.OID_MSG_RECEIVER}']", "extension"),
     "N.2.r.4": ("h:creationTime", "value"),
     "C.1.1": (f"{IE}/h:id[@root='{k.OID_C_1_1}']", "extension"),
     "C.1.2": ("h:controlActProcess/h:effectiveTime", "value"),
@@ -334,8 +334,8 @@ def _fields(node, table: _Table, found_paths: dict | None = None) -> dict[str, l
 _BATCH = _trie({
     "N.1.1": f"h:name[@codeSystem='{k.CL_MESSAGE_TYPE}']",
     "N.1.2": f"h:id[@root='{k.OID_BATCH_NO}']",
-    "N.1.3": "h:sender/h:device/h:id",
-    "N.1.4": "h:receiver/h:device/h:id",
+    "N.1.3": f"h:sender/h:device/h:id[@root='{k.OID_BATCH_SENDER}']",
+    "N.1.4": f"h:receiver/h:device/h:id[@root='{k.OID_BATCH_RECEIVER}']",
     "N.1.5": "h:creationTime",
 })
 _BATCH_ATTRS = {"N.1.1": "code", "N.1.2": "extension", "N.1.3": "extension",

@@ -76,6 +76,8 @@ MESSAGE_OPTIONAL: dict[str, tuple[str, str] | Keyed] = {
     "D.10.5": (f"{_PARENT_OBS}[h:code/@code='17']/h:value", "value"),
     "D.10.6": (f"{_PARENT}/h:associatedPerson/h:administrativeGenderCode", "code"),
     "D.10.7.1.r.2": (f"{_PARENT_HISTORY}/h:effectiveTime/h:low", "value"),
+    "D.10.7.1.r.3": (f"{_PARENT_HISTORY}/h:inboundRelationship/h:observation"
+                     "[h:code/@code='13']/h:value", "value"),
     "D.10.7.1.r.4": (f"{_PARENT_HISTORY}/h:effectiveTime/h:high", "value"),
     "D.10.7.1.r.5": (f"{_PARENT_HISTORY}/{_rel('10')}", ""),
     "D.10.7.2": (f"{_PARENT_HISTORY}[h:code/@code='18']/h:value", ""),
@@ -85,6 +87,7 @@ MESSAGE_OPTIONAL: dict[str, tuple[str, str] | Keyed] = {
     "F.r.1": (f"{_TEST}/h:effectiveTime", "value"),
     "F.r.2.1": (f"{_TEST}/h:code/h:originalText", ""),
     "F.r.3.1": (f"{_TEST}/h:interpretationCode[@codeSystem='{k.ICH}.1.12']", "code"),
+    "F.r.3.4": (f"{_TEST}/h:value[@xsi:type='ED']", ""),
     "F.r.6": (f"{_TEST}/{_rel('10')}", ""),
     "F.r.7": (f"{_TEST}/{_rel('25')}", "value"),
     "G.k.9.i.2.r.1": (f"{_CAUSALITY}/h:author/h:assignedEntity/h:code/h:originalText", ""),

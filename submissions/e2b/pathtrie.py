@@ -73,7 +73,12 @@ def _literal(text: str) -> str:
     return text[1:-1]
 
 
+_XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+
+
 def _attr_name(text: str) -> str:
+    if text == "@xsi:type":
+        return _XSI_TYPE
     if not text.startswith("@") or not text[1:].isalnum():
         raise ValueError(f"unsupported XPath attribute {text!r}")
     return text[1:]

@@ -22,6 +22,11 @@ FDA_RULES = DATA_DIR / "rules" / "fda" / "FDA_E2B_R3_rejection_warning_rules.csv
 _NULL_FLAVOR_COLUMNS = ("NI", "MSK", "UNK", "NA", "ASKU", "NASK", "NINF", "PINF", "OTH")
 _CODE_RE = re.compile(r"(?:^|\s)(\d{1,2}|C\d{4,6})\s*=")  # ICH "1=..."; FDA's NCI "C16352=..."
 _RULE_ID_RE = re.compile(r"^[RW]\d{4}$")
+_OID_RE = re.compile(r"\b[0-2](?:\.\d+){3,}\b")
+# "Minimum precision required is the day", "... down to the second", "CCYY (Minimum)".
+_PRECISION = (("second", 14), ("day", 8), ("year", 4))
+_PRECISION_RE = re.compile(r"(?:minimum precision|full precision|precision of date)[^.]*?"
+                           r"\b(second|day|year)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,9 @@ class ElementSpec:
     fda_postmarket: str = ""  # FDA post-market conformance ("Required", "Optional", "-")
     fda_premarket: str = ""
     fda_null_flavors: frozenset[str] = frozenset()
+    fda_max_length: int | None = None  # FDA's own limit where its table differs
+    code_systems: frozenset[str] = frozenset()  # OIDs the tables name for the element
+    min_precision: int = 0  # date digits required: 4 year, 8 day, 14 second (0: any)
 
     @property
     def mandatory(self) -> bool:
@@ -51,7 +59,7 @@ def element_specs() -> dict[str, ElementSpec]:
     nf_cols = {name: header.index(name) for name in _NULL_FLAVOR_COLUMNS if name in header}
     for row in rows[2:]:
         spec = _spec(row, id_col=2, name_col=3, len_col=4, type_col=5, values_col=6,
-                     conf_col=7, nf_cols=nf_cols)
+                     conf_col=7, nf_cols=nf_cols, oid_col=19, rule_col=8)
         if spec is not None:
             specs[spec.id] = spec
 
@@ -61,7 +69,7 @@ def element_specs() -> dict[str, ElementSpec]:
     nf_cols = {name: header.index(name) for name in _NULL_FLAVOR_COLUMNS if name in header}
     for row in rows[2:]:
         spec = _spec(row, id_col=2, name_col=3, len_col=4, type_col=5, values_col=6,
-                     conf_col=7, nf_cols=nf_cols)
+                     conf_col=7, nf_cols=nf_cols, oid_col=29, rule_col=8)
         if spec is None:
             continue
         post, pre = _cell(row, 9), _cell(row, 11)
@@ -70,7 +78,11 @@ def element_specs() -> dict[str, ElementSpec]:
             base = spec
         specs[spec.id] = ElementSpec(**{**base.__dict__, "fda_postmarket": post,
                                         "fda_premarket": pre,
-                                        "fda_null_flavors": spec.null_flavors})
+                                        "fda_null_flavors": spec.null_flavors,
+                                        "fda_max_length": spec.max_length,
+                                        "code_systems": base.code_systems | spec.code_systems,
+                                        "min_precision": max(base.min_precision,
+                                                             spec.min_precision)})
     return specs
 
 
@@ -105,7 +117,24 @@ def _cell(row: list[str], index: int) -> str:
     return row[index].strip() if index < len(row) else ""
 
 
-def _spec(row, *, id_col, name_col, len_col, type_col, values_col, conf_col, nf_cols):
+@lru_cache(maxsize=1)
+def table_code_systems() -> frozenset[str]:
+    """Every OID the bundled tables name (OID columns, XPaths, rule text)."""
+    found: set[str] = set()
+    for path in (ICH_TABLE, FDA_TABLE, FDA_RULES):
+        found.update(_OID_RE.findall(path.read_text(encoding="utf-8-sig")))
+    return frozenset(found)
+
+
+def _precision(text: str) -> int:
+    match = _PRECISION_RE.search(text)
+    if match is None:
+        return 4 if "CCYY (Minimum)" in text else 0
+    return dict(_PRECISION)[match.group(1).lower()]
+
+
+def _spec(row, *, id_col, name_col, len_col, type_col, values_col, conf_col, nf_cols,
+          oid_col, rule_col):
     element = _cell(row, id_col)
     if not element or element in {"-", "(Header)"} or not element[0].isalpha():
         return None
@@ -127,4 +156,7 @@ def _spec(row, *, id_col, name_col, len_col, type_col, values_col, conf_col, nf_
         conformance=_cell(row, conf_col),
         null_flavors=null_flavors,
         codes=codes,
+        code_systems=frozenset(_OID_RE.findall(_cell(row, oid_col))),
+        min_precision=_precision(" ".join((values + " " + _cell(row, rule_col)).split()))
+        if data_type == "Date/Time" else 0,
     )

@@ -76,8 +76,11 @@ def ts_to_datetime(value: str) -> datetime | None:
     except ValueError:
         return None
     if zone:
+        hours, minutes = int(zone[1:3]), int(zone[3:5])
+        if hours > 14 or minutes > 59:  # UTC offsets run from -12:00 to +14:00
+            return None
         sign = 1 if zone[0] == "+" else -1
-        moment -= timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
+        moment -= timedelta(hours=hours, minutes=minutes) * sign
     return moment
 
 

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from . import constants as k
+from .checks_format import element_code_systems
 from .codelists import ELEMENT_UNITS
 from .extract import Extract, Hit, batch_values, extract, group_id
 from .rules import DATA_DIR, ElementSpec, element_specs
@@ -25,8 +26,6 @@ from .timefmt import ts_precision, ts_to_datetime
 PROFILES = ("ich", "fda", "ema")
 SCHEMA_DIR = DATA_DIR / "schema" / "multicacheschemas"
 _NUMERIC = frozenset({"N"})
-_FULL_PRECISION = frozenset({"N.1.5", "N.2.r.4", "C.1.2"})
-_DAY_PRECISION = frozenset({"C.1.4", "C.1.5"})
 _XP_MESSAGES = etree.XPath("h:PORR_IN049016UV", namespaces=k.XP_NS)
 
 
@@ -90,7 +89,7 @@ def business_rules(root: etree._Element, profile: str = "ich", *, initial: bool 
     batch = batch_values(root)
     out: list[Failure] = []
     for element, value in batch.items():
-        if not value:
+        if not value or value.isspace():
             out.append(Failure("ICH-REQ", element, f"{specs[element].name} is required"))
     if batch["N.1.1"] and batch["N.1.1"] != "1":
         out.append(Failure("ICH-CODE", "N.1.1", f"value {batch['N.1.1']!r} is not allowed"))
@@ -105,8 +104,16 @@ def business_rules(root: etree._Element, profile: str = "ich", *, initial: bool 
     if not messages:
         out.append(Failure("ICH-REQ", "N.2.r", "the batch holds no ICSR message"))
     message_ids: dict[str, int] = {}
+    case_ids: dict[str, int] = {}
     for index, message in enumerate(messages, start=1):
         data = extract(message)
+        case_id = data.message.value("C.1.1")
+        if case_id is not None:
+            if case_id in case_ids:
+                out.append(Failure("ICH-DUP", "C.1.1", f"safety report {case_id!r} repeats "
+                                   f"message {case_ids[case_id]} of the batch",
+                                   message_index=index))
+            case_ids.setdefault(case_id, index)
         message_id = data.message.value("N.2.r.1")
         if message_id is not None:
             if message_id in message_ids:
@@ -139,9 +146,23 @@ def generic_checks(data: Extract, profile: str, now: datetime, index: int) -> li
                             "ICH-NF", element, f"nullFlavor {hit.null_flavor} is not allowed for "
                             f"{plan.name} (allowed: {plan.null_flavors_shown})",
                             message_index=index))
-                elif hit.value is not None and plan.checks_value:
-                    out.extend(_check_value(plan, hit.value, now, index))
+                elif hit.value is not None:
+                    if plan.checks_value:
+                        out.extend(_check_value(plan, hit.value, now, index))
+                    if plan.code_systems and hit.node is not None:
+                        out.extend(_check_system(plan, hit, index))
     return out
+
+
+def _check_system(plan: _Plan, hit: Hit, index: int) -> list[Failure]:
+    """A code read from `@code` must come from the list its element is tied to."""
+    node = hit.node
+    system = node.get("codeSystem")
+    if system is None or node.get("code") != hit.value or system in plan.code_systems:
+        return []
+    return [Failure("ICH-CODE", plan.spec.id, f"code system {system} is not the one "
+                    f"{plan.spec.id} uses ({', '.join(sorted(plan.code_systems))})",
+                    message_index=index)]
 
 
 class _Plan(NamedTuple):
@@ -157,6 +178,7 @@ class _Plan(NamedTuple):
     numeric: bool
     date: bool
     checks_value: bool
+    code_systems: frozenset[str]
 
 
 @lru_cache(maxsize=8)
@@ -174,7 +196,8 @@ def _plan(spec: ElementSpec, profile: str) -> _Plan:
     codes = ELEMENT_UNITS.get(spec.id, spec.codes)  # a unit element's list is its units
     return _Plan(spec, spec.name, allowed, ", ".join(sorted(allowed)) or "none", max_length,
                  codes, ", ".join(sorted(codes)) if codes is not None else "",
-                 numeric, date, bool(max_length or codes is not None or numeric or date))
+                 numeric, date, bool(max_length or codes is not None or numeric or date),
+                 element_code_systems().get(spec.id, frozenset()))
 
 
 def _check_value(plan: _Plan, value: str, now: datetime, index: int) -> list[Failure]:
@@ -223,11 +246,11 @@ def check_date(element: str, value: str, now: datetime, index: int | None) -> li
         return [Failure("ICH-DATE", element, f"{value!r} is not a valid date/time "
                         "(CCYY[MM[DD[hh[mm[ss]]]]][+/-ZZzz])", message_index=index)]
     out = []
-    if element in _FULL_PRECISION and digits < 14:
-        out.append(Failure("ICH-DATE", element, f"{value!r} must be precise to the second",
-                           message_index=index))
-    elif element in _DAY_PRECISION and digits < 8:
-        out.append(Failure("ICH-DATE", element, f"{value!r} must be precise to the day",
+    spec = element_specs().get(element)
+    required = spec.min_precision if spec is not None else 0
+    if digits < required:
+        unit = {14: "the second", 8: "the day"}.get(required, "the year")
+        out.append(Failure("ICH-DATE", element, f"{value!r} must be precise to {unit}",
                            message_index=index))
     # A value without a zone may be local time anywhere: allow the largest UTC offset (+14h).
     if moment is not None and moment > now + _LATEST_OFFSET:

@@ -51,6 +51,10 @@ def rel(code: str, under: str) -> str:
     return f"{under}/h:outboundRelationship2/h:observation[h:code/@code='{code}']/h:value"
 
 
+def _registration(root: str) -> str:
+    return f"{STUDY}/h:authorization/h:studyRegistration/h:id[@root='{root}']"
+
+
 def _m(example: str, edit: Edit, *expect: str, severity: str = "error") -> Mutant:
     return Mutant(example, edit, frozenset(expect), severity)
 
@@ -207,6 +211,9 @@ FDA_MUTANTS: dict[str, Mutant] = {
                 "R0108"),
     "R0109": _m(S1, lambda tree: _add_registration(tree, "2.16.840.1.113883.3.989.5.1.2.2.1.2.3"),
                 "R0109"),
+    # FDA's format "123456": a number of another shape is not one FDA registered
+    "R0105": _m(S3, put(_registration(k.FDA_IND), extension="12345"), "R0105"),
+    "R0106": _m(S51, put(_registration(k.FDA_PRE_ANDA), extension="2345678"), "R0106"),
     "R0110": _m(S3, chain(drop(f"{STUDY}/h:code"), put(C13, code="3")), "R0110"),
     "R0111": _m(S51, put(C13, code="1"), "R0111"),
     "R0112": _m(S3, put(C13, code="3"), "R0112"),
@@ -227,6 +234,8 @@ FDA_MUTANTS: dict[str, Mutant] = {
         f"{DEVICE}//h:subjectOf[h:characteristic/h:code/@code='C54594']", every=True)),
                 "W0007", severity="warning"),
     "W0010": _m(S4, text(f"{PAT}/h:player1/h:name", "SM"), "W0010", severity="warning"),
+    "W0012": _m(S3, put(_registration(k.FDA_CROSS_REPORTED_IND), extension="22-222"), "W0012",
+                severity="warning"),
 }
 
 
