@@ -1,7 +1,7 @@
 """The distributed path: FAERS counting on Dask, on a `distributed.LocalCluster` (threads, so
 fast), gives exactly the DuckDB engine's counts: the shipped quarters of both layouts, a zip, and
 a FAERS-shaped set with follow-up versions across quarters, a deletion list and combinations.
-Skips only when Dask is not installed (``pip install -e '.[dev]'`` installs it)."""
+Skips only when Dask is not installed (``pip install -e '.[distributed]'``; .ci/run installs it)."""
 
 from __future__ import annotations
 
