@@ -19,6 +19,7 @@ from collections import Counter
 from importlib import metadata
 from pathlib import Path
 
+from coding.nlp.build_indications import build_indications
 from coding.nlp.build_sources import add_supplements, add_unii_brands, common_words, unii_version
 from coding.nlp.text import norm_phrase
 
@@ -291,6 +292,8 @@ def main() -> int:
     _write("drugs.json.gz", drugs)
     events = build_events()
     _write("events.json.gz", events)
+    indications = build_indications(drugs, events, _parse_obo(_hpo_path()))
+    _write("indications.json.gz", indications)
     single_drug_words = {k for k in drugs["names"] if " " not in k}
     words = build_english_words(single_drug_words)
     _write("english_words.json.gz", words)
@@ -298,6 +301,7 @@ def main() -> int:
     _write("common_words.json.gz", common)
     sys.stdout.write(f"drugs: {len(drugs['concepts'])} concepts, {len(drugs['names'])} names; "
                      f"events: {len(events['terms'])} PTs, {len(events['llts'])} LLTs; "
+                     f"indications: {len(indications['treats'])} drugs; "
                      f"guard words: {len(words)}; common words: {len(common)}\n")
     return 0
 
