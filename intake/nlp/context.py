@@ -230,7 +230,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
                    indication_prior: dict[str, float], keys: list[str | None],
                    labels: list[str | None] | None = None,
                    supported: list[bool] | None = None,
-                   drug_sentences: set[int] | None = None) -> list[dict]:
+                   drug_sentences: set[int] | None = None,
+                   treated: list[str | None] | None = None) -> list[dict]:
     """Context attributes for each (start, end) event span in `events` (norm positions).
 
     `inside`: positions covered by any mention (their words are not triggers).
@@ -239,14 +240,21 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     event (ADR | WD | IND) or None for dictionary-only events; a label decides the role.
     `supported`: per sentence, whether the sentence-level ADR classifier would call it an ADR
     sentence if it held a reaction; a reaction in an unsupported sentence with no cue tying
-    it to a drug becomes `other`. `drug_sentences`: sentences that name a drug; there an
-    event the models doubt stays a reaction ("Amoxicillin - broke out in hives").
+    it to a drug becomes `other`. `drug_sentences`: sentences with a drug in scope (named in
+    it or earlier in the post, or the post is about a named drug); there an event the models
+    doubt stays a reaction ("Amoxicillin - broke out in hives"): the models may rank, never
+    silently drop such an event. `treated`: per event, whether a drug of the post is taken
+        `treated`: per event, "treats" when a drug of the post (or the drug it is about) is taken
+    for it, "not_for" when the post's known drugs are not for it and it follows them,
+    "before" when they are not for it and it comes before them, None when no drug of the
+    post is in the indication table (the PsyTAR-learned prior and the cues decide).
     """
     out: list[dict] = []
     if not events:
         return out
     starts = [a for a, _ in sentences]
     labels = labels or [None] * len(events)
+    treated = treated or [None] * len(events)
     clause_starts, terms = _clause_bounds(norms)
     withdrawal_of: dict[int, tuple[list[str], list[int]]] = {}
     n = len(norms)
@@ -256,7 +264,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     free = list(filterfalse(inside.__contains__, range(n)))
     free_words = list(map(norms.__getitem__, free))
     free_pairs = list(zip(free, free_words, strict=True))  # an event's `pre` is a slice
-    for ei, ((start, end), key, label) in enumerate(zip(events, keys, labels, strict=True)):
+    for ei, ((start, end), key, label, treats) in enumerate(zip(events, keys, labels, treated,
+                                                                strict=True)):
         si = bisect.bisect_right(starts, start) - 1
         s_start, s_end = sentences[si] if si >= 0 else (0, n)
         k = bisect.bisect_right(clause_starts, start) - 1
@@ -287,13 +296,20 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         # cue somewhere in its sentence.
         withdrawal = bool(cues) and (label == "WD" or _is_withdrawal(
             sentence, cues, start - s_start, end - s_start))
-        if label is None or label == "LOW":
+        worsened = norms[end - 1] in _WORSENED
+        if treats in ("treats", "not_for"):
+            role = _drug_aware_role(label, pre, post, start, treats=treats == "treats",
+                                    worsened=worsened, listed=ei in listed,
+                                    withdrawal=withdrawal)
+        elif label is None or label == "LOW":
+            # the prior learned on PsyTAR's psychiatric drugs does not apply to a condition
+            # the post's known drugs are not for
             role = _role(pre, post, start, has_drug=has_drug,
-                         prior=indication_prior.get(key, 0.0) if key else 0.0,
-                         worsened=norms[end - 1] in _WORSENED)
+                         prior=indication_prior.get(key, 0.0) if key and treats is None
+                         else 0.0, worsened=worsened)
         else:
             role = _tagged_role(label, norms, pre, post, start, listed=ei in listed,
-                                withdrawal=withdrawal)
+                                withdrawal=withdrawal, before=treats == "before")
         named = drug_sentences is not None and si in drug_sentences
         if label == "LOW" and role == "reaction" and not named and not (
                 negated or hypothetical or historical or family or _reaction_cue(pre, post)):
@@ -316,8 +332,34 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     return out
 
 
+def _drug_aware_role(label: str | None, pre: list[tuple[int, str]], post: list[str],
+                     start: int, *, treats: bool, worsened: bool, listed: bool,
+                     withdrawal: bool) -> str:
+    """The role of an event when the post's drugs are known to the indication table: what
+    the drug is for decides, not a prior learned from one forum's psychiatric drugs ("pain"
+    after starting a statin is a reaction; "depression" on an antidepressant the condition
+    treated). Explicit words still win either way ("for my ...", "made me worse")."""
+    words = list(map(_WORD, pre))
+    if not treats:
+        # A condition the drug is not for, after it: a reaction unless the post says the
+        # drug is for it ("took it for my back pain", "diagnosed with ...").
+        if label in ("ADR", "WD", "SE") or withdrawal:
+            return "indication" if _indication_cue(pre, start, strong=True) else "reaction"
+        return "indication" if _indication_cue(pre, start) else "reaction"
+    # The drug is for it: the treated condition unless made worse or brought on by the drug.
+    if withdrawal or worsened or listed or not STRONG_REACTION_CUES.isdisjoint(words) or (
+            not _STRONG_POST.isdisjoint(post[:3])) or _onset_on_a_drug(words) or (
+            pre and pre[-1][0] == start - 1 and pre[-1][1] in _WORSENING):
+        return "reaction"
+    if label in ("ADR", "WD", "SE"):
+        # the tagger read a reaction: keep it unless the post says it is treated or better
+        return "indication" if (_indication_cue(pre, start) or not INDICATION_POST.isdisjoint(
+            post[:4])) else "reaction"
+    return "indication"
+
+
 def _tagged_role(label: str, norms: list[str], pre: list[tuple[int, str]], post: list[str],
-                 start: int, *, listed: bool, withdrawal: bool) -> str:
+                 start: int, *, listed: bool, withdrawal: bool, before: bool = False) -> str:
     """The role of a span the tagger labelled: its label decides (ADR, WD and "side effects"
     are reactions, IND is the treated condition), with these exceptions."""
     if label == "IND":
@@ -326,7 +368,9 @@ def _tagged_role(label: str, norms: list[str], pre: list[tuple[int, str]], post:
             # symptoms in a withdrawal sentence are withdrawal reactions; "higher anxiety
             # levels", "increase in anxiety": the condition made worse is a reaction
             return "reaction"
-        if not _indication_cue(pre, start) and (listed or not _WORSENED.isdisjoint(post[:2]) or (
+        # ("depression got so much worse on Accutane": a drug not for it, named after it)
+        if not _indication_cue(pre, start) and (listed or not _WORSENED.isdisjoint(
+                post[:4 if before else 2]) or (
                 _onset_on_a_drug(list(map(_WORD, pre))) and _RELIEVED.isdisjoint(post[:4]))):
             # listed among reactions ("stoned feeling , tingly sensations , confused"), made
             # worse ("my mood swings are worse"), begun on a drug ("since starting lexapro I

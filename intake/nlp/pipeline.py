@@ -30,8 +30,14 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from coding.nlp.dictionaries import common_words, default_drugs, default_events, english_words
-from coding.nlp.text import split_glued
+from coding.nlp.dictionaries import (
+    common_words,
+    default_drugs,
+    default_events,
+    drug_indications,
+    english_words,
+)
+from coding.nlp.text import norm_phrase, split_glued
 from intake.nlp.assess import assess, is_own_reaction, pair_mentions
 from intake.nlp.context import CONTEXT_WORDS, NEGATIONS, assign_context
 from intake.nlp.matchers import Matcher, positions
@@ -60,18 +66,36 @@ LEXICON_MIN_P_ADR = 0.05
 # How far (tokens) a dictionary event's CRF extent may reach beyond it, each side.
 EXTENT_REACH = 4
 _TAG = re.compile(r"<[^<>]{0,300}>")
-# Where the patient's words for a reaction begin and end, as PsyTAR annotates them: a form of
-# "feel" right before an event ("felt disoriented"), "initial" and "more" ("initial nausea",
-# "more irritable"), and a time-of-day phrase right after it ("exhausted during the day").
-# Chosen on 5-fold CV of the train split (`pv screen-eval --cv`): in the held-out folds each
-# group wins at least 3 more exact matches than it loses ("felt"/"feel"/"feeling" +11).
-# Weaker candidates were left out ("so", "totally", "feeling"/"state" after a span:
-# annotated both ways); docs/screening.md has the counts.
-SPAN_LEFT_WORDS = frozenset({"felt", "feel", "feels", "feeling", "initial", "more"})
-SPAN_RIGHT_PHRASES = (("during", "the", "day"), ("throughout", "the", "day"),
-                      ("all", "the", "time"), ("at", "night"))
+# Where the patient's words for a reaction begin and end (docs/annotation.md). Widened over
+# "initial" and "more" right before an event ("initial nausea", "more irritable"): chosen on
+# 5-fold CV of the PsyTAR train split (2.4). Since 2.7 forms of "feel" before an event
+# ("felt disoriented", a PsyTAR habit) and time-of-day phrases after it ("at night") are no
+# longer taken in: the annotation conventions leave auxiliaries and frequency words out.
+SPAN_LEFT_WORDS = frozenset({"initial", "more"})
+SPAN_RIGHT_PHRASES: tuple[tuple[str, ...], ...] = ()
 _RIGHT_PHRASES_BY_FIRST = {w: [p for p in SPAN_RIGHT_PHRASES if p[0] == w]
                            for w in {p[0] for p in SPAN_RIGHT_PHRASES}}
+# Left out at an event's start (docs/annotation.md rules 2 and 5): quantifiers, intensity and
+# frequency words, determiners, the subject and auxiliaries ("a lot of joint pain" -> "joint
+# pain", "I was dizzy" -> "dizzy", "my legs ached" -> "legs ached").
+TRIM_LEFT = frozenset("""
+a an the my some any lot lots of bit little very really so quite pretty super such too
+terrible terribly horrible horribly awful awfully severe severely constant constantly
+occasional occasionally mild mildly extreme extremely bad badly slight slightly major minor
+huge massive intense intensely serious seriously crazy insane excruciating unbearable nasty
+i was were am is are been be had have has having felt feel feels feeling got get gets
+getting also just
+""".split())
+# Words never needed by a phrase ("my legs ache" is "legs ache" whatever the lexicon says).
+_TRIM_ALWAYS = frozenset("a an the my i was were am is are been be had have has having also "
+                         "just so very really".split())
+# Left out at an event's end (rule 1: the location ends at its noun; frequency words out):
+# "pain in my knee at night" -> "pain in my knee", "nausea the first week" -> "nausea".
+TRIM_RIGHT = frozenset("""
+all the time times at night nights during day days throughout every each morning mornings
+evening evenings afternoon week weeks month months first few couple of too also everywhere
+lately constantly again anymore now still sometimes often daily today in on a an and or
+""".split())
 
 
 # Learned data and tagger that replace the shipped ones inside `trained_on` (cross-validation).
@@ -373,15 +397,98 @@ class ContextComponent:
             # the "with evidence" term), is an ADR sentence for the classifier.
             floor = math.log(model.threshold / (1 - model.threshold)) - model.mention_logits[1]
             supported = [z >= floor for z in partial]
+        about = doc.user_data.get("about_drug", False)
         pv["context"] = assign_context(
             pv["norms"], pv["sentences"], [(e[0], e[1]) for e in events], inside,
-            has_drug=bool(pv["drugs"]) or doc.user_data.get("about_drug", False),
+            has_drug=bool(pv["drugs"]) or bool(about),
             indication_prior=self.prior, keys=[e[2] for e in events],
             labels=[e[4] for e in events], supported=supported,
-            drug_sentences=_sentences_of(pv["sentence_starts"], pv["drugs"]))
+            drug_sentences=drug_scope(pv, about), treated=treated_flags(pv, about))
         # After the context rules, which read the words around each event as they were.
-        pv["events"] = annotated_extents(pv["norms"], pv["sentences"], events, inside)
+        pv["events"] = convention_extents(
+            pv["norms"], annotated_extents(pv["norms"], pv["sentences"], events, inside),
+            _matcher().event_table)
         return doc
+
+
+def drug_scope(pv: dict, about: bool | str) -> set[int]:
+    """The sentences with a drug in scope: from the first that names a drug on, or all of
+    them when the post is known to be about a named drug (a drug-review thread)."""
+    n = len(pv["sentences"])
+    if isinstance(about, str) and about:
+        return set(range(n))
+    if not pv["drugs"]:
+        return set()
+    first = min(_sentences_of(pv["sentence_starts"], pv["drugs"]))
+    return set(range(max(first, 0), n))
+
+
+@functools.lru_cache(maxsize=4096)
+def about_codes(name: str) -> tuple[str, ...]:
+    """Drug concept codes of an `about_drug` name ("atorvastatin", "Lipitor", "the pill")."""
+    return tuple(c for c, _ in default_drugs().names.get(norm_phrase(name), ()))
+
+
+def treated_flags(pv: dict, about: bool | str) -> list[str | None] | None:
+    """Per event: "treats" when a drug of the post (or the one it is about) is taken for it,
+    "not_for" / "before" when the known drugs are not for it and it follows / precedes them,
+    None when no drug of the post is in the indication table."""
+    table = drug_indications()
+    events = pv["events"]
+    if not events or not table:
+        return None
+    names = default_drugs().names
+    treats: set[str] = set()
+    known = False
+    first = None
+    for a, _b, key, _fuzzy in pv["drugs"]:
+        for code, _brand in names.get(key, ()):
+            hit = table.get(code)
+            if hit is not None:
+                treats |= hit
+                known = True
+                first = a if first is None else min(first, a)
+    if isinstance(about, str) and about:
+        for code in about_codes(about):
+            hit = table.get(code)
+            if hit is not None:
+                treats |= hit
+                known = True
+                first = 0
+    if not known:
+        return None
+    event_table = _matcher().event_table
+    out: list[str | None] = []
+    for e in events:
+        key = e[2]
+        if key is None:
+            out.append(None)
+            continue
+        code = event_table[key][0]
+        out.append("treats" if code in treats else "not_for" if e[0] > first else "before")
+    return out
+
+
+def convention_extents(norms: list[str], events: list[tuple], table: dict) -> list[tuple]:
+    """Events trimmed to docs/annotation.md's extent: `TRIM_LEFT` words off the start and
+    `TRIM_RIGHT` words off the end, never to nothing, and never a word the event's own
+    dictionary phrase needs ("bad sleep", "sweating at night" stay whole: without the word
+    what is left is not an event phrase)."""
+    out = []
+    for e in events:
+        a, b = e[0], e[1]
+        if b - a < 2 or (norms[a] not in TRIM_LEFT and norms[b - 1] not in TRIM_RIGHT):
+            out.append(e)  # most events: nothing to trim
+            continue
+        key = e[2] or ""
+        while b - a > 1 and norms[a] in TRIM_LEFT and (norms[a] in _TRIM_ALWAYS or not (
+                key.startswith(norms[a] + " ") and " ".join(norms[a + 1:b]) not in table)):
+            a += 1
+        while b - a > 1 and norms[b - 1] in TRIM_RIGHT and not (
+                key.endswith(" " + norms[b - 1]) and " ".join(norms[a:b - 1]) not in table):
+            b -= 1
+        out.append((a, b, *e[2:]) if (a, b) != (e[0], e[1]) else e)
+    return out
 
 
 def sentence_around(sentences: list[tuple[int, int]], pos: int, n: int) -> tuple[int, int]:
@@ -631,8 +738,9 @@ def screen_texts(items: Iterable[dict], *, batch_size: int = 256) -> Iterator[di
 
     Item: {"id", "text", "profile": {"age"|"birth_year"|"sex"...} (optional),
            "reporter_known": bool (default True: a registered member can be contacted),
-           "about_drug": bool (optional: the text is known to be about a drug, e.g. a
-           drug-specific board, so unattributed events count as reactions)}.
+           "about_drug": the name of the drug the text is about (a drug-review thread) or
+           true (about some drug, PsyTAR's reviews) (optional: unattributed events count
+           as reactions; a named drug's indications decide indication vs reaction)}.
     Result: {"id", "candidate", "priority", "serious", "criteria", "mentions", "pairs",
              "pipeline_version"}; see docs/screening.md for the mention fields.
     """
@@ -684,7 +792,9 @@ def _screen_batch(nlp: Language, batch: list[dict]) -> list[dict]:
     docs = []
     for item in batch:
         text = _clean(str(item.get("text") or ""))
-        docs.append(_Text({"text": text, "about_drug": bool(item.get("about_drug")),
+        about = item.get("about_drug")
+        about = about.strip() if isinstance(about, str) else bool(about)
+        docs.append(_Text({"text": text, "about_drug": about,
                            "tokens": analyse_text(text)}))
     for _, proc in nlp.pipeline:
         if hasattr(proc, "pipe"):
