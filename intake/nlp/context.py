@@ -332,6 +332,10 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     return out
 
 
+_WENT_AWAY = frozenset({"gone", "disappeared", "stopped", "vanished", "better", "improved",
+                        "subsided", "eased", "lifted", "cured", "relieved", "resolved"})
+
+
 def _drug_aware_role(label: str | None, pre: list[tuple[int, str]], post: list[str],
                      start: int, *, treats: bool, worsened: bool, listed: bool,
                      withdrawal: bool) -> str:
@@ -342,7 +346,11 @@ def _drug_aware_role(label: str | None, pre: list[tuple[int, str]], post: list[s
     words = list(map(_WORD, pre))
     if not treats:
         # A condition the drug is not for, after it: a reaction unless the post says the
-        # drug is for it ("took it for my back pain", "diagnosed with ...").
+        # drug is for it ("took it for my back pain", "diagnosed with ...") or that it went
+        # away on it ("after I started zoloft my crying spells stopped").
+        if not _WENT_AWAY.isdisjoint(post[:4]) and STRONG_REACTION_CUES.isdisjoint(
+                words) and not worsened:
+            return "indication"
         if label in ("ADR", "WD", "SE") or withdrawal:
             return "indication" if _indication_cue(pre, start, strong=True) else "reaction"
         return "indication" if _indication_cue(pre, start) else "reaction"

@@ -78,24 +78,12 @@ _RIGHT_PHRASES_BY_FIRST = {w: [p for p in SPAN_RIGHT_PHRASES if p[0] == w]
 # Left out at an event's start (docs/annotation.md rules 2 and 5): quantifiers, intensity and
 # frequency words, determiners, the subject and auxiliaries ("a lot of joint pain" -> "joint
 # pain", "I was dizzy" -> "dizzy", "my legs ached" -> "legs ached").
-TRIM_LEFT = frozenset("""
-a an the my some any lot lots of bit little very really so quite pretty super such too
-terrible terribly horrible horribly awful awfully severe severely constant constantly
-occasional occasionally mild mildly extreme extremely bad badly slight slightly major minor
-huge massive intense intensely serious seriously crazy insane excruciating unbearable nasty
-i was were am is are been be had have has having felt feel feels feeling got get gets
-getting also just
-""".split())
+TRIM_LEFT = frozenset(["a", "an", "the", "my", "some", "any", "lot", "lots", "of", "bit", "little", "very", "really", "so", "quite", "pretty", "super", "such", "too", "terrible", "terribly", "horrible", "horribly", "awful", "awfully", "severe", "severely", "constant", "constantly", "occasional", "occasionally", "mild", "mildly", "extreme", "extremely", "bad", "badly", "slight", "slightly", "major", "minor", "huge", "massive", "intense", "intensely", "serious", "seriously", "crazy", "insane", "excruciating", "unbearable", "nasty", "i", "was", "were", "am", "is", "are", "been", "be", "had", "have", "has", "having", "felt", "feel", "feels", "feeling", "got", "get", "gets", "getting", "also", "just"])
 # Words never needed by a phrase ("my legs ache" is "legs ache" whatever the lexicon says).
-_TRIM_ALWAYS = frozenset("a an the my i was were am is are been be had have has having also "
-                         "just so very really".split())
+_TRIM_ALWAYS = frozenset(["a", "an", "the", "my", "i", "was", "were", "am", "is", "are", "been", "be", "had", "have", "has", "having", "also", "just", "so", "very", "really"])
 # Left out at an event's end (rule 1: the location ends at its noun; frequency words out):
 # "pain in my knee at night" -> "pain in my knee", "nausea the first week" -> "nausea".
-TRIM_RIGHT = frozenset("""
-all the time times at night nights during day days throughout every each morning mornings
-evening evenings afternoon week weeks month months first few couple of too also everywhere
-lately constantly again anymore now still sometimes often daily today in on a an and or
-""".split())
+TRIM_RIGHT = frozenset(["all", "the", "time", "times", "at", "night", "nights", "during", "day", "days", "throughout", "every", "each", "morning", "mornings", "evening", "evenings", "afternoon", "week", "weeks", "month", "months", "first", "few", "couple", "of", "too", "also", "everywhere", "lately", "constantly", "again", "anymore", "now", "still", "sometimes", "often", "daily", "today", "in", "on", "a", "an", "and", "or", "for", "to", "by", "with", "after", "since", "about", "from", "like", "that", "which", "almost", "nearly", "over"])
 
 
 # Learned data and tagger that replace the shipped ones inside `trained_on` (cross-validation).
