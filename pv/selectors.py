@@ -8,7 +8,17 @@ from typing import Any
 from django.db.models import QuerySet
 
 from pv.core.exceptions import NotFound
-from pv.models import Case, CaseDrug, CaseReaction, Member, Partner, Product, User
+from pv.models import (
+    Case,
+    CaseDrug,
+    CaseReaction,
+    Member,
+    Partner,
+    Product,
+    ReferenceTerm,
+    User,
+)  # fmt: skip
+from pv.models.rsi import term_key
 
 _CASE_SNAPSHOT_FIELDS = [
     f.name
@@ -109,3 +119,77 @@ def member_get(*, public_id: str) -> Member:
 
 def member_get_by_source_id(*, source_id: str) -> Member | None:
     return Member.objects.filter(source_id=source_id).first()
+
+
+# Reference safety information ------------------------------------------------------------------
+
+
+def reference_terms_for_product(*, product: Product) -> QuerySet[ReferenceTerm]:
+    return ReferenceTerm.objects.filter(product=product).order_by("term_key")
+
+
+def rsi_keys_by_product(*, product_ids) -> dict:
+    """{product id: set of the term keys and codes its RSI lists} for the given products."""
+    out: dict = {pid: set() for pid in product_ids}
+    rows = ReferenceTerm.objects.filter(product_id__in=list(out)).values_list(
+        "product_id", "term_key", "code"
+    )
+    for pid, key, code in rows:
+        out[pid].add(key)
+        if code:
+            out[pid].add(code)
+    return out
+
+
+def rsi_keys_by_ingredient() -> dict[str, set[str]]:
+    """{lower-case ingredient: term keys and codes listed by any product containing it} —
+    listedness for signals, which count ingredients, not products. A term one sponsor's label
+    lists for an ingredient counts as known for that ingredient."""
+    out: dict[str, set[str]] = {}
+    rows = ReferenceTerm.objects.values_list("product__ingredients", "term_key", "code")
+    for ingredients, key, code in rows:
+        for ingredient in ingredients or []:
+            keys = out.setdefault(str(ingredient).casefold().strip(), set())
+            keys.add(key)
+            if code:
+                keys.add(code)
+    return out
+
+
+def is_listed(keys: set[str], *, code: str = "", term: str = "", pt_code: str = "",
+              pt: str = "") -> bool:
+    """Whether a reaction coded (`code`/`term`, with its PT) is among an RSI's `keys`. Matching
+    is by code first, then by the PT or term's name with case and punctuation ignored; an
+    LLT counts as listed when its PT is (the label lists PTs)."""
+    if not keys:
+        return False
+    candidates = [c for c in (code, pt_code) if c] + [term_key(t) for t in (term, pt) if t]
+    return any(c in keys for c in candidates)
+
+
+def case_expectedness(*, case: Case) -> dict:
+    """{(drug id, reaction id): True (listed) | False (unlisted) | None (no RSI for the drug)}
+    for the suspect and interacting drugs of `case`. A drug's RSI is its linked product's; a
+    drug without one uses the products that share all its ingredients."""
+    drugs = [d for d in case.drugs.all() if d.role != CaseDrug.Role.CONCOMITANT]
+    reactions = list(case.reactions.all())
+    products_of: dict = {}
+    for drug in drugs:
+        if drug.product_id:
+            products_of[drug.id] = [drug.product_id]
+            continue
+        names = sorted({str(i.get("name", "")).casefold() for i in drug.ingredients or []} - {""})
+        products_of[drug.id] = [
+            p.id for p in Product.objects.all() if names
+            and sorted(str(i).casefold() for i in p.ingredients or []) == names
+        ]  # fmt: skip
+    keys = rsi_keys_by_product(product_ids={p for ps in products_of.values() for p in ps})
+    out = {}
+    for drug in drugs:
+        listing = [keys[p] for p in products_of[drug.id] if keys.get(p)]
+        for reaction in reactions:
+            out[(drug.id, reaction.id)] = None if not listing else any(
+                is_listed(k, code=reaction.code, term=reaction.term, pt_code=reaction.pt_code,
+                          pt=reaction.pt) for k in listing
+            )  # fmt: skip
+    return out

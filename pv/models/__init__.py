@@ -1,9 +1,10 @@
-"""pv's own models: accounts and partners, members and the Restricted Data vault, cases, audit."""
+"""pv's own models: accounts, partners, members and the vault, cases, audit, RSI."""
 
 from .accounts import Partner, Product, User
 from .audit import AuditChainHead, AuditEvent
 from .cases import Case, CaseDrug, CaseReaction
 from .members import Member, RestrictedIdentity, VaultVersion
+from .rsi import ReferenceTerm
 
 __all__ = [
     "AuditChainHead",
@@ -14,6 +15,7 @@ __all__ = [
     "Member",
     "Partner",
     "Product",
+    "ReferenceTerm",
     "RestrictedIdentity",
     "User",
     "VaultVersion",
