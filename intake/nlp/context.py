@@ -209,7 +209,9 @@ def _is_withdrawal(sentence: list[str], cues: list[int], start: int, end: int) -
     return False
 
 
-_I = frozenset({"i"})  # a set probe is quicker than "i".__eq__ per token
+# "..., and I" / "and my lips swelled" (2.7): a new clause; a set probe is quicker than
+# "i".__eq__ per token
+_I = frozenset({"i", "my"})
 
 
 def _clause_bounds(norms: list[str]) -> tuple[list[int], list[int]]:
@@ -220,7 +222,8 @@ def _clause_bounds(norms: list[str]) -> tuple[list[int], list[int]]:
     # compress/map scan the text at C speed; only the few "i" tokens are looked at in Python.
     terms = list(compress(count(), map(TERMINATORS.__contains__, norms)))
     new_i = {p for p in compress(count(), map(_I.__contains__, norms))
-             if p and norms[p - 1] in ("and", ",", "so")} if "i" in norms else set()
+             if p and norms[p - 1] in ("and", ",", "so")} if (
+        "i" in norms or "my" in norms) else set()
     starts = sorted({p + 1 for p in terms} | new_i) if new_i else [p + 1 for p in terms]
     return starts, terms
 
@@ -346,24 +349,30 @@ def _drug_aware_role(label: str | None, pre: list[tuple[int, str]], post: list[s
     words = list(map(_WORD, pre))
     if not treats:
         # A condition the drug is not for, after it: a reaction unless the post says the
-        # drug is for it ("took it for my back pain", "diagnosed with ...") or that it went
-        # away on it ("after I started zoloft my crying spells stopped").
-        if not _WENT_AWAY.isdisjoint(post[:4]) and STRONG_REACTION_CUES.isdisjoint(
-                words) and not worsened:
+        # drug is for it ("took it for my back pain", "diagnosed with ..."), or the tagger
+        # reads the treated condition and it went away on the drug ("my crying spells
+        # stopped"); a reaction that went away stays a reaction ("the rash cleared").
+        if label == "IND" and not _WENT_AWAY.isdisjoint(post[:4]) and \
+                STRONG_REACTION_CUES.isdisjoint(words) and not worsened:
             return "indication"
         if label in ("ADR", "WD", "SE") or withdrawal:
             return "indication" if _indication_cue(pre, start, strong=True) else "reaction"
         return "indication" if _indication_cue(pre, start) else "reaction"
+    if label in ("ADR", "WD", "SE") or withdrawal:
+        # the tagger read a reaction: it stays one unless the post says the drug is for it
+        return "indication" if _indication_cue(pre, start, strong=True) else "reaction"
     # The drug is for it: the treated condition unless made worse or brought on by the drug.
-    if withdrawal or worsened or listed or not STRONG_REACTION_CUES.isdisjoint(words) or (
+    if worsened or listed or not _NEW_EVENT.isdisjoint(words) or (
             not _STRONG_POST.isdisjoint(post[:3])) or _onset_on_a_drug(words) or (
             pre and pre[-1][0] == start - 1 and pre[-1][1] in _WORSENING):
         return "reaction"
-    if label in ("ADR", "WD", "SE"):
-        # the tagger read a reaction: keep it unless the post says it is treated or better
-        return "indication" if (_indication_cue(pre, start) or not INDICATION_POST.isdisjoint(
-            post[:4])) else "reaction"
     return "indication"
+
+
+# Words saying an event is new (brought on), not a condition the patient already had.
+_NEW_EVENT = STRONG_REACTION_CUES | {"got", "getting", "developed", "develop", "started",
+                                     "starting", "experiencing", "experienced", "noticed",
+                                     "broke", "woke", "began"}
 
 
 def _tagged_role(label: str, norms: list[str], pre: list[tuple[int, str]], post: list[str],
@@ -454,7 +463,7 @@ _HEDGE_GLUE = frozenset({"a", "bit", "of", "some", "little", "slight", "mild", "
 _GOES_AWAY = frozenset({"away", "subside", "subsides", "ease", "eases", "stop", "stops",
                         "pass", "passes", "off", "fade", "fades", "improve", "improves",
                         "better", "lessen", "lessens", "settle", "settles", "disappear",
-                        "disappears", "down"})
+                        "disappears", "down", "less"})
 # "because of the weight gain" / "due to the rash": the event is the reason, so it happened.
 # "because of (the) weight gain", "get rid of (the) fatigue": the event is there.
 _BECAUSE = (("because", "of"), ("due", "to"), ("thanks", "to"), ("cause", "of"), ("rid", "of"))
@@ -510,6 +519,10 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
     return negated, hypothetical, historical, family
 
 
+_BEFORE_MONTH = frozenset({"in", "since", "last", "early", "late", "mid", "of", "by", "until",
+                           "till", "through", "from"})
+
+
 def _hypothetical_trigger(norms: list[str], start: int, near: list[tuple[int, str]]) -> bool:
     """Whether a word within 8 before the event makes it hypothetical ("if", "could",
     "worried"), leaving out "could barely", "would get" (what used to happen) and "if I
@@ -519,6 +532,8 @@ def _hypothetical_trigger(norms: list[str], start: int, near: list[tuple[int, st
             after = norms[p + 1]  # p < start, so p + 1 is a position of the text
             if tok == "case" and (p == 0 or norms[p - 1] != "in"):
                 continue  # "in case I get dizzy", not "in my case"
+            if tok == "may" and (p and norms[p - 1] in _BEFORE_MONTH or after.isdigit()):
+                continue  # "in may I woke up with ...": the month
             if not (tok in ("could", "can") and after in _REAL_AFTER_MODAL) and not (
                     tok == "would" and after not in _WOULD_MIGHT) and not (
                     tok == "if" and not _DOSING_VERBS.isdisjoint(norms[p + 1:start])):
@@ -572,6 +587,9 @@ def _real_despite_trigger(pre: list[tuple[int, str]], post: list[str], start: in
     if len(toks) >= 2 and tuple(toks[-2:]) in _BECAUSE or (
             len(toks) >= 3 and tuple(toks[-3:-1]) in _BECAUSE and toks[-1] in _DETERMINERS):
         return True  # "because of the weight gain", "would love to get rid of the fatigue"
+    if toks and toks[-1] in _DETERMINERS and pre[-1][0] == start - 1 and any(
+            t in _GOES_AWAY for t in post[:6]):
+        return True  # "how long did the cough take to go away?": the cough is there
     triggers = [(p, t) for p, t in pre if t in HYPOTHETICAL and start - p <= 8]
     if not triggers:
         return False
@@ -588,7 +606,7 @@ def _real_despite_trigger(pre: list[tuple[int, str]], post: list[str], start: in
 def _reports_on_me(norms: list[str], p: int, start: int) -> bool:
     """A family word that is the speaker of what follows, about the patient
     ("my mom said I should...", "my husband says I'm more irritable")."""
-    window = norms[p + 1:start]
+    window = norms[p + 1:start + 4]  # "my wife said the whites of my eyes went yellow"
     return bool(window) and window[0] in _SPEECH and any(t in ("i", "me", "my") for t in window)
 
 

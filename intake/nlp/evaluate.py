@@ -6,7 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from intake.nlp.pipeline import TRIM_LEFT, TRIM_RIGHT, adr_threshold, screen_texts
+from intake.nlp.pipeline import adr_threshold, screen_texts
+from intake.nlp.spans import TRIM_LEFT, TRIM_RIGHT
 from intake.nlp.psytar import psytar_dir, read_binary, read_conll
 
 EVAL_DIR = Path(__file__).parent / "eval"

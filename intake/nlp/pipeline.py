@@ -42,6 +42,7 @@ from intake.nlp.assess import assess, is_own_reaction, pair_mentions
 from intake.nlp.context import CONTEXT_WORDS, NEGATIONS, assign_context
 from intake.nlp.matchers import Matcher, positions
 from intake.nlp.sentences import DRUG_WORD, SentenceModel
+from intake.nlp.spans import body_part_only, convention_extents
 from intake.nlp.sentences import load as load_sentence_model
 from intake.nlp.tagger import (
     LEX_DRUG,
@@ -75,15 +76,6 @@ SPAN_LEFT_WORDS = frozenset({"initial", "more"})
 SPAN_RIGHT_PHRASES: tuple[tuple[str, ...], ...] = ()
 _RIGHT_PHRASES_BY_FIRST = {w: [p for p in SPAN_RIGHT_PHRASES if p[0] == w]
                            for w in {p[0] for p in SPAN_RIGHT_PHRASES}}
-# Left out at an event's start (docs/annotation.md rules 2 and 5): quantifiers, intensity and
-# frequency words, determiners, the subject and auxiliaries ("a lot of joint pain" -> "joint
-# pain", "I was dizzy" -> "dizzy", "my legs ached" -> "legs ached").
-TRIM_LEFT = frozenset(["a", "an", "the", "my", "some", "any", "lot", "lots", "of", "bit", "little", "very", "really", "so", "quite", "pretty", "super", "such", "too", "terrible", "terribly", "horrible", "horribly", "awful", "awfully", "severe", "severely", "constant", "constantly", "occasional", "occasionally", "mild", "mildly", "extreme", "extremely", "bad", "badly", "slight", "slightly", "major", "minor", "huge", "massive", "intense", "intensely", "serious", "seriously", "crazy", "insane", "excruciating", "unbearable", "nasty", "i", "was", "were", "am", "is", "are", "been", "be", "had", "have", "has", "having", "felt", "feel", "feels", "feeling", "got", "get", "gets", "getting", "also", "just"])
-# Words never needed by a phrase ("my legs ache" is "legs ache" whatever the lexicon says).
-_TRIM_ALWAYS = frozenset(["a", "an", "the", "my", "i", "was", "were", "am", "is", "are", "been", "be", "had", "have", "has", "having", "also", "just", "so", "very", "really"])
-# Left out at an event's end (rule 1: the location ends at its noun; frequency words out):
-# "pain in my knee at night" -> "pain in my knee", "nausea the first week" -> "nausea".
-TRIM_RIGHT = frozenset(["all", "the", "time", "times", "at", "night", "nights", "during", "day", "days", "throughout", "every", "each", "morning", "mornings", "evening", "evenings", "afternoon", "week", "weeks", "month", "months", "first", "few", "couple", "of", "too", "also", "everywhere", "lately", "constantly", "again", "anymore", "now", "still", "sometimes", "often", "daily", "today", "in", "on", "a", "an", "and", "or", "for", "to", "by", "with", "after", "since", "about", "from", "like", "that", "which", "almost", "nearly", "over"])
 
 
 # Learned data and tagger that replace the shipped ones inside `trained_on` (cross-validation).
@@ -393,9 +385,15 @@ class ContextComponent:
             labels=[e[4] for e in events], supported=supported,
             drug_sentences=drug_scope(pv, about), treated=treated_flags(pv, about))
         # After the context rules, which read the words around each event as they were.
+        norms = pv["norms"]
+        keep = [not body_part_only(norms, e[0], e[1]) for e in events]
+        if not all(keep):  # rule 6: a bare body part is never an event (nor a wall)
+            events = [e for e, k in zip(events, keep, strict=True) if k]
+            pv["context"] = [c for c, k in zip(pv["context"], keep, strict=True) if k]
+            inside = pv["drug_positions"] | positions(events)
         pv["events"] = convention_extents(
-            pv["norms"], annotated_extents(pv["norms"], pv["sentences"], events, inside),
-            _matcher().event_table)
+            norms, annotated_extents(norms, pv["sentences"], events, inside),
+            _matcher().event_table, pv["sentences"], inside)
         return doc
 
 
@@ -418,33 +416,30 @@ def about_codes(name: str) -> tuple[str, ...]:
 
 
 def treated_flags(pv: dict, about: bool | str) -> list[str | None] | None:
-    """Per event: "treats" when a drug of the post (or the one it is about) is taken for it,
-    "not_for" / "before" when the known drugs are not for it and it follows / precedes them,
-    None when no drug of the post is in the indication table."""
+    """Per event: "treats" when the drug the post is about, or a drug named before the event,
+    is taken for it; "not_for" / "before" when the known drugs are not for it and it follows
+    / precedes them; None when no drug of the post is in the indication table. A drug named
+    only after the event does not make it the treated condition: it is often the remedy
+    ("... hives, so they gave me prednisone")."""
     table = drug_indications()
     events = pv["events"]
     if not events or not table:
         return None
     names = default_drugs().names
-    treats: set[str] = set()
-    known = False
-    first = None
+    known: list[tuple[int, frozenset[str]]] = []  # (position, what it treats)
     for a, _b, key, _fuzzy in pv["drugs"]:
         for code, _brand in names.get(key, ()):
             hit = table.get(code)
             if hit is not None:
-                treats |= hit
-                known = True
-                first = a if first is None else min(first, a)
+                known.append((a, hit))
     if isinstance(about, str) and about:
         for code in about_codes(about):
             hit = table.get(code)
             if hit is not None:
-                treats |= hit
-                known = True
-                first = 0
+                known.append((-1, hit))
     if not known:
         return None
+    first = min(p for p, _ in known)
     event_table = _matcher().event_table
     out: list[str | None] = []
     for e in events:
@@ -453,29 +448,10 @@ def treated_flags(pv: dict, about: bool | str) -> list[str | None] | None:
             out.append(None)
             continue
         code = event_table[key][0]
-        out.append("treats" if code in treats else "not_for" if e[0] > first else "before")
-    return out
-
-
-def convention_extents(norms: list[str], events: list[tuple], table: dict) -> list[tuple]:
-    """Events trimmed to docs/annotation.md's extent: `TRIM_LEFT` words off the start and
-    `TRIM_RIGHT` words off the end, never to nothing, and never a word the event's own
-    dictionary phrase needs ("bad sleep", "sweating at night" stay whole: without the word
-    what is left is not an event phrase)."""
-    out = []
-    for e in events:
-        a, b = e[0], e[1]
-        if b - a < 2 or (norms[a] not in TRIM_LEFT and norms[b - 1] not in TRIM_RIGHT):
-            out.append(e)  # most events: nothing to trim
-            continue
-        key = e[2] or ""
-        while b - a > 1 and norms[a] in TRIM_LEFT and (norms[a] in _TRIM_ALWAYS or not (
-                key.startswith(norms[a] + " ") and " ".join(norms[a + 1:b]) not in table)):
-            a += 1
-        while b - a > 1 and norms[b - 1] in TRIM_RIGHT and not (
-                key.endswith(" " + norms[b - 1]) and " ".join(norms[a:b - 1]) not in table):
-            b -= 1
-        out.append((a, b, *e[2:]) if (a, b) != (e[0], e[1]) else e)
+        if any(p < e[0] and code in hit for p, hit in known):
+            out.append("treats")
+        else:
+            out.append("not_for" if e[0] > first else "before")
     return out
 
 

@@ -17,9 +17,7 @@ CASES = [
     # "anyone else ...?" reports the poster's own event (2.2; was hypothetical before)
     ("anyone else get brain zaps on effexor?", "brain zaps", {}),
     ("I could barely sleep on wellbutrin", "barely sleep", {}),
-    # topamax is taken for migraine (2.7: roles follow what the drug is for)
-    ("I used to get migraines before I started topamax", "migraines",
-     {"historical": True, "role": "indication"}),
+    ("I used to get migraines before I started topamax", "migraines", {"historical": True}),
     ("never had headaches before taking lipitor", "headaches", {}),
     ("never had a panic attack until I started zoloft", "panic attack", {}),
     ("my mom gets migraines on her estrogen", "migraines", {"family": True, "role": "other"}),

@@ -6,7 +6,8 @@ import pytest
 from coding.nlp.build import expand_slots
 from coding.nlp.dictionaries import default_drugs, drug_indications
 from intake.nlp.context import assign_context
-from intake.nlp.pipeline import convention_extents, drug_scope
+from intake.nlp.pipeline import drug_scope
+from intake.nlp.spans import convention_extents
 from tests.intake.conftest import events
 
 ROLES = [
