@@ -328,6 +328,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
             # symptom) but the sentence reads as efficacy, dosage or history talk. (The
             # classifier knows ADR sentences, not withdrawal ones: those are left alone.)
             role = "other"
+        if role == "reaction" and _attitude(norms, start, end, post):
+            role = "other"  # "nervous about any new drug", "panicked thinking it was blood"
         if family:
             role = "other"  # someone else's event is neither our patient's reaction nor indication
         out.append({"negated": negated, "hypothetical": hypothetical, "historical": historical,
@@ -337,6 +339,18 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
 
 _WENT_AWAY = frozenset({"gone", "disappeared", "stopped", "vanished", "better", "improved",
                         "subsided", "eased", "lifted", "cured", "relieved", "resolved"})
+
+
+# Feelings that, followed by what they are about, are the writer's attitude, not a reaction.
+_EMOTIONS = frozenset({"nervous", "panic", "panicked", "panicking", "scared", "terrified",
+                       "angry", "mad", "worried", "freaked", "upset", "frustrated", "afraid",
+                       "anxious", "annoyed", "furious", "out", "so", "honestly", "really"})
+_ABOUT = frozenset({"about", "that", "thinking", "of", "when", "because", "to", "i", "it",
+                    "every", "since", "at", "with", "by"})
+
+
+def _attitude(norms: list[str], start: int, end: int, post: list[str]) -> bool:
+    return _EMOTIONS.issuperset(norms[start:end]) and bool(post) and post[0] in _ABOUT
 
 
 def _drug_aware_role(label: str | None, pre: list[tuple[int, str]], post: list[str],
@@ -360,13 +374,24 @@ def _drug_aware_role(label: str | None, pre: list[tuple[int, str]], post: list[s
         return "indication" if _indication_cue(pre, start) else "reaction"
     if label in ("ADR", "WD", "SE") or withdrawal:
         # the tagger read a reaction: it stays one unless the post says the drug is for it
-        return "indication" if _indication_cue(pre, start, strong=True) else "reaction"
-    # The drug is for it: the treated condition unless made worse or brought on by the drug.
+        return "indication" if _indication_cue(pre, start, strong=True) or _after_my(
+            pre, start) else "reaction"
+    # The drug is for it: the treated condition unless made worse or brought on by the drug
+    # ("started lisinopril for high blood pressure": the cue first).
+    if _indication_cue(pre, start) or _after_my(pre, start):
+        return "indication"
     if worsened or listed or not _NEW_EVENT.isdisjoint(words) or (
             not _STRONG_POST.isdisjoint(post[:3])) or _onset_on_a_drug(words) or (
             pre and pre[-1][0] == start - 1 and pre[-1][1] in _WORSENING):
         return "reaction"
     return "indication"
+
+
+def _after_my(pre: list[tuple[int, str]], start: int) -> bool:
+    """"(started brilinta) after my heart attack", "since my stroke": a condition a drug
+    taken for it was started after."""
+    return len(pre) >= 2 and pre[-1][0] == start - 1 and pre[-1][1] in ("my", "a", "the") \
+        and pre[-2][1] in ("after", "since") and pre[-2][0] == start - 2
 
 
 # Words saying an event is new (brought on), not a condition the patient already had.
