@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from intake.nlp.pipeline import adr_threshold, screen_texts
-from intake.nlp.spans import TRIM_LEFT, TRIM_RIGHT
 from intake.nlp.psytar import psytar_dir, read_binary, read_conll
+from intake.nlp.spans import TRIM_LEFT, TRIM_RIGHT
 
 EVAL_DIR = Path(__file__).parent / "eval"
 CONTEXT_KEYS = ("negated", "hypothetical", "historical", "family", "role")

@@ -42,8 +42,8 @@ from intake.nlp.assess import assess, is_own_reaction, pair_mentions
 from intake.nlp.context import CONTEXT_WORDS, NEGATIONS, assign_context
 from intake.nlp.matchers import Matcher, positions
 from intake.nlp.sentences import DRUG_WORD, SentenceModel
-from intake.nlp.spans import body_part_only, convention_extents
 from intake.nlp.sentences import load as load_sentence_model
+from intake.nlp.spans import body_part_only, convention_extents
 from intake.nlp.tagger import (
     LEX_DRUG,
     LEX_EVENT_B,

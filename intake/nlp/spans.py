@@ -11,46 +11,51 @@ from __future__ import annotations
 
 import bisect
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 # Left out at an event's start (rules 2 and 5): quantifiers, intensity and frequency words,
 # determiners, the subject and auxiliaries.
-TRIM_LEFT = frozenset("""
+TRIM_LEFT = _words("""
 a an the my some any lot lots of bit little very really so quite pretty super such too
 terrible terribly horrible horribly awful awfully severe severely constant constantly
 occasional occasionally mild mildly extreme extremely bad badly slight slightly major minor
 huge massive intense intensely serious seriously crazy insane excruciating unbearable nasty
 i was were am is are been be had have has having felt feel feels feeling got get gets
-getting also just more random weird strange odd almost plus twice noticed showed
-woke up
-""".split())
+getting also just more random weird strange odd almost plus twice noticed showed woke up
+""")
 # Words never needed by a phrase ("my legs ache" is "legs ache" whatever the lexicon says).
-_TRIM_ALWAYS = frozenset("a an the my i was were am is are been be had have has having also "
-                         "just so very really plus".split())
+_TRIM_ALWAYS = _words("""
+a an the my i was were am is are been be had have has having also just so very really plus
+""")
 # Left out at an event's end (rule 1: the location ends at its noun; frequency words out).
-TRIM_RIGHT = frozenset("""
+TRIM_RIGHT = _words("""
 all the time times at night nights during day days throughout every each morning mornings
 evening evenings afternoon week weeks month months first few couple of too also everywhere
-lately constantly again anymore now still sometimes often daily today in on a an and or
-for to by with after since about from like that which almost nearly over
-""".split())
+lately constantly again anymore now still sometimes often daily today in on a an and or for
+to by with after since about from like that which almost nearly over
+""")
 # A trailing circumstance starts here ("dizzy standing up", "vomiting if I eat", "swelling in
 # my legs is bad", "itchy as hell"): the span ends before it (the annotators' clarification:
 # trailing values, times, frequencies and places that are not body parts are out).
-_CUT = frozenset("""
+_CUT = _words("""
 when whenever if while after before around until unless because but though so as like that
-which where who standing getting climbing walking lying sitting typing driving going
-is was were are hit calmed every all each most at during one not
-""".split())
+which where who standing getting climbing walking lying sitting typing driving going is was
+were are hit calmed every all each most at during one not
+""")
 # Body parts (rule 1: "pain in my legs"; rule 6: alone, never an event).
-BODY_PARTS = frozenset("""
-head face forehead eyes eye eyelid eyelids ears ear nose lips lip mouth tongue gums gum teeth
-tooth jaw jaws throat neck shoulders shoulder arms arm elbows elbow forearms forearm wrists
-wrist hands hand palms palm fingers finger fingertips thumb thumbs nails nail chest breast
-breasts nipples nipple ribs rib stomach belly tummy abdomen gut back spine hips hip pelvis
-groin butt buttocks legs leg thighs thigh knees knee calves calf shins shin ankles ankle feet
-foot heels heel toes toe toenail toenails skin scalp hair body muscles muscle joints joint
-bones bone kidneys kidney liver bladder bowels bowel sinuses sinus brain heart lungs lung
-veins vein side sides crown temples temple armpits armpit chin cheeks cheek foreskin
-""".split())
+BODY_PARTS = _words("""
+head face forehead eyes eye eyelid eyelids ears ear nose lips lip mouth tongue gums gum
+teeth tooth jaw jaws throat neck shoulders shoulder arms arm elbows elbow forearms forearm
+wrists wrist hands hand palms palm fingers finger fingertips thumb thumbs nails nail chest
+breast breasts nipples nipple ribs rib stomach belly tummy abdomen gut back spine hips hip
+pelvis groin butt buttocks legs leg thighs thigh knees knee calves calf shins shin ankles
+ankle feet foot heels heel toes toe toenail toenails skin scalp hair body muscles muscle
+joints joint bones bone kidneys kidney liver bladder bowels bowel sinuses sinus brain heart
+lungs lung veins vein side sides crown temples temple armpits armpit chin cheeks cheek
+foreskin
+""")
 # Before the location's noun: "pain in (both) my (lower) legs", "rash all over my back".
 _LOC_PREP = frozenset({"in", "on", "under", "around", "behind", "across", "along", "over",
                        "inside", "of", "at", "above", "below", "near", "between", "through"})
