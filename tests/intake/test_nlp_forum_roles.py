@@ -82,7 +82,8 @@ def test_spans_follow_the_annotation_conventions(screen, text, span):
 
 def test_trimming_keeps_words_a_phrase_needs():
     table = {"bad sleep": 1, "headaches": 1, "sweating at night": 1, "sweating": 1, "dizzy": 1}
-    norms = ["really", "bad", "sleep", ",", "severe", "headaches", ",", "sweating", "at", "night", ",", "dizzy", "at", "night"]
+    norms = ["really", "bad", "sleep", ",", "severe", "headaches", ",",
+             "sweating", "at", "night", ",", "dizzy", "at", "night"]
     evs = [(0, 3, "bad sleep", False, None), (4, 6, "headaches", False, None),
            (7, 10, "sweating at night", False, None), (11, 14, "dizzy", False, None)]
     got = [" ".join(norms[a:b]) for a, b, *_ in convention_extents(norms, evs, table)]
