@@ -303,7 +303,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         if treats in ("treats", "not_for"):
             role = _drug_aware_role(label, pre, post, start, treats=treats == "treats",
                                     worsened=worsened, listed=ei in listed,
-                                    withdrawal=withdrawal)
+                                    withdrawal=withdrawal, norms_of_event=norms[start:end])
         elif label is None or label == "LOW":
             # the prior learned on PsyTAR's psychiatric drugs does not apply to a condition
             # the post's known drugs are not for
@@ -355,7 +355,7 @@ def _attitude(norms: list[str], start: int, end: int, post: list[str]) -> bool:
 
 def _drug_aware_role(label: str | None, pre: list[tuple[int, str]], post: list[str],
                      start: int, *, treats: bool, worsened: bool, listed: bool,
-                     withdrawal: bool) -> str:
+                     withdrawal: bool, norms_of_event: list[str] = ()) -> str:
     """The role of an event when the post's drugs are known to the indication table: what
     the drug is for decides, not a prior learned from one forum's psychiatric drugs ("pain"
     after starting a statin is a reaction; "depression" on an antidepressant the condition
@@ -380,6 +380,8 @@ def _drug_aware_role(label: str | None, pre: list[tuple[int, str]], post: list[s
     # ("started lisinopril for high blood pressure": the cue first).
     if _indication_cue(pre, start) or _after_my(pre, start):
         return "indication"
+    if not _CHANGE.isdisjoint(norms_of_event):
+        return "reaction"  # "BP went up", "heart rate dropped": a change on the drug
     if worsened or listed or not _NEW_EVENT.isdisjoint(words) or (
             not _STRONG_POST.isdisjoint(post[:3])) or _onset_on_a_drug(words) or (
             pre and pre[-1][0] == start - 1 and pre[-1][1] in _WORSENING):
@@ -392,6 +394,12 @@ def _after_my(pre: list[tuple[int, str]], start: int) -> bool:
     taken for it was started after."""
     return len(pre) >= 2 and pre[-1][0] == start - 1 and pre[-1][1] in ("my", "a", "the") \
         and pre[-2][1] in ("after", "since") and pre[-2][0] == start - 2
+
+
+# A lab value or vital sign that changed on the drug is an event even if the drug treats it.
+_CHANGE = frozenset({"went", "dropped", "drops", "rose", "spiked", "shot", "increased",
+                     "crashed", "plummeted", "tanked", "fell", "jumped", "climbed", "doubled",
+                     "tripled", "skyrocketed", "crazy", "dipped"})
 
 
 # Words saying an event is new (brought on), not a condition the patient already had.

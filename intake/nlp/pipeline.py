@@ -416,30 +416,33 @@ def about_codes(name: str) -> tuple[str, ...]:
 
 
 def treated_flags(pv: dict, about: bool | str) -> list[str | None] | None:
-    """Per event: "treats" when the drug the post is about, or a drug named before the event,
-    is taken for it; "not_for" / "before" when the known drugs are not for it and it follows
-    / precedes them; None when no drug of the post is in the indication table. A drug named
-    only after the event does not make it the treated condition: it is often the remedy
-    ("... hives, so they gave me prednisone")."""
+    """Per event: "treats" when the drug the post is about (or, without one, a drug of the
+    first sentence naming drugs), or a drug named before the event in its sentence, is taken
+    for it; "not_for" / "before" when the known drugs are not for it and it follows /
+    precedes them; None when no drug of the post is in the indication table. Other drugs do
+    not make it the treated condition: they are often the remedy ("... hives, so they gave
+    me prednisone", "then zyrtec; the rash cleared")."""
     table = drug_indications()
     events = pv["events"]
     if not events or not table:
         return None
     names = default_drugs().names
-    known: list[tuple[int, frozenset[str]]] = []  # (position, what it treats)
+    starts = pv["sentence_starts"]
+    known: list[tuple[int, int, frozenset[str]]] = []  # (position, sentence, what it treats)
     for a, _b, key, _fuzzy in pv["drugs"]:
         for code, _brand in names.get(key, ()):
             hit = table.get(code)
             if hit is not None:
-                known.append((a, hit))
+                known.append((a, bisect.bisect_right(starts, a) - 1, hit))
+    primary: list[frozenset[str]] = []
     if isinstance(about, str) and about:
-        for code in about_codes(about):
-            hit = table.get(code)
-            if hit is not None:
-                known.append((-1, hit))
-    if not known:
+        primary = [hit for code in about_codes(about) if (hit := table.get(code)) is not None]
+    if not known and not primary:
         return None
-    first = min(p for p, _ in known)
+    if not primary and known:
+        first_sentence = min(s for _, s, _ in known)
+        primary = [hit for _, s, hit in known if s == first_sentence]
+    first = -1 if isinstance(about, str) and about else min(p for p, _, _ in known)
     event_table = _matcher().event_table
     out: list[str | None] = []
     for e in events:
@@ -448,7 +451,9 @@ def treated_flags(pv: dict, about: bool | str) -> list[str | None] | None:
             out.append(None)
             continue
         code = event_table[key][0]
-        if any(p < e[0] and code in hit for p, hit in known):
+        si = bisect.bisect_right(starts, e[0]) - 1
+        if any(code in hit for hit in primary) or any(
+                p < e[0] and s == si and code in hit for p, s, hit in known):
             out.append("treats")
         else:
             out.append("not_for" if e[0] > first else "before")

@@ -17,7 +17,9 @@ CASES = [
     # "anyone else ...?" reports the poster's own event (2.2; was hypothetical before)
     ("anyone else get brain zaps on effexor?", "brain zaps", {}),
     ("I could barely sleep on wellbutrin", "barely sleep", {}),
-    ("I used to get migraines before I started topamax", "migraines", {"historical": True}),
+    # topamax is taken for migraine (2.7: the role follows what the post's drug is for)
+    ("I used to get migraines before I started topamax", "migraines",
+     {"historical": True, "role": "indication"}),
     ("never had headaches before taking lipitor", "headaches", {}),
     ("never had a panic attack until I started zoloft", "panic attack", {}),
     ("my mom gets migraines on her estrogen", "migraines", {"family": True, "role": "other"}),
