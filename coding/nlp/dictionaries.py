@@ -154,6 +154,16 @@ def common_words() -> frozenset[str]:
     return frozenset(_read_json_gz("common_words.json.gz"))
 
 
+@functools.cache
+def drug_indications() -> dict[str, frozenset[str]]:
+    """Drug concept code -> the event (HPO) codes it is taken for (`drug_indications.tsv`,
+    built into `indications.json.gz`); empty when the file is absent."""
+    if not (DATA / "indications.json.gz").exists():
+        return {}
+    raw = _read_json_gz("indications.json.gz")
+    return {code: frozenset(hpo) for code, hpo in raw["treats"].items()}
+
+
 def dictionary_versions() -> dict:
     """Terminology name + version of the embedded defaults, for storing with results."""
     return {"drugs": default_drugs().terminology, "events": default_events().terminology}

@@ -46,7 +46,13 @@ class PostInput(serializers.Serializer):
     member_source_id = serializers.CharField(max_length=100, required=False)
     forum = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     thread = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    about_drug = serializers.CharField(
+        max_length=250, required=False, allow_blank=True, allow_null=True, default=""
+    )
     text = serializers.CharField(max_length=MAX_TEXT, trim_whitespace=False)
+
+    def validate_about_drug(self, value):
+        return value or ""
     posted_at = serializers.DateTimeField(validators=[_not_future_datetime])
 
 
@@ -98,7 +104,13 @@ class ReportInput(serializers.Serializer):
     free_text = serializers.CharField(
         max_length=MAX_TEXT, required=False, allow_blank=True, default="", trim_whitespace=False
     )
+    about_drug = serializers.CharField(
+        max_length=250, required=False, allow_blank=True, allow_null=True, default=""
+    )
     submitted_at = serializers.DateTimeField(validators=[_not_future_datetime])
+
+    def validate_about_drug(self, value):
+        return value or ""
 
 
 class PostOutput(serializers.Serializer):
@@ -107,6 +119,7 @@ class PostOutput(serializers.Serializer):
     member = serializers.CharField(source="member.public_id")
     forum = serializers.CharField()
     thread = serializers.CharField()
+    about_drug = serializers.CharField()
     text = serializers.CharField()
     posted_at = serializers.DateTimeField()
     screening_status = serializers.CharField()
@@ -126,6 +139,7 @@ class ReportOutput(serializers.Serializer):
     congenital_anomaly = serializers.BooleanField()
     other_medically_important = serializers.BooleanField()
     free_text = serializers.CharField()
+    about_drug = serializers.CharField()
     submitted_at = serializers.DateTimeField()
     screening_status = serializers.CharField()
     created_at = serializers.DateTimeField()

@@ -209,7 +209,9 @@ def _is_withdrawal(sentence: list[str], cues: list[int], start: int, end: int) -
     return False
 
 
-_I = frozenset({"i"})  # a set probe is quicker than "i".__eq__ per token
+# "..., and I" / "and my lips swelled" (2.7): a new clause; a set probe is quicker than
+# "i".__eq__ per token
+_I = frozenset({"i", "my"})
 
 
 def _clause_bounds(norms: list[str]) -> tuple[list[int], list[int]]:
@@ -220,7 +222,8 @@ def _clause_bounds(norms: list[str]) -> tuple[list[int], list[int]]:
     # compress/map scan the text at C speed; only the few "i" tokens are looked at in Python.
     terms = list(compress(count(), map(TERMINATORS.__contains__, norms)))
     new_i = {p for p in compress(count(), map(_I.__contains__, norms))
-             if p and norms[p - 1] in ("and", ",", "so")} if "i" in norms else set()
+             if p and norms[p - 1] in ("and", ",", "so")} if (
+        "i" in norms or "my" in norms) else set()
     starts = sorted({p + 1 for p in terms} | new_i) if new_i else [p + 1 for p in terms]
     return starts, terms
 
@@ -230,7 +233,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
                    indication_prior: dict[str, float], keys: list[str | None],
                    labels: list[str | None] | None = None,
                    supported: list[bool] | None = None,
-                   drug_sentences: set[int] | None = None) -> list[dict]:
+                   drug_sentences: set[int] | None = None,
+                   treated: list[str | None] | None = None) -> list[dict]:
     """Context attributes for each (start, end) event span in `events` (norm positions).
 
     `inside`: positions covered by any mention (their words are not triggers).
@@ -239,14 +243,21 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     event (ADR | WD | IND) or None for dictionary-only events; a label decides the role.
     `supported`: per sentence, whether the sentence-level ADR classifier would call it an ADR
     sentence if it held a reaction; a reaction in an unsupported sentence with no cue tying
-    it to a drug becomes `other`. `drug_sentences`: sentences that name a drug; there an
-    event the models doubt stays a reaction ("Amoxicillin - broke out in hives").
+    it to a drug becomes `other`. `drug_sentences`: sentences with a drug in scope (named in
+    it or earlier in the post, or the post is about a named drug); there an event the models
+    doubt stays a reaction ("Amoxicillin - broke out in hives"): the models may rank, never
+    silently drop such an event. `treated`: per event, whether a drug of the post is taken
+        `treated`: per event, "treats" when a drug of the post (or the drug it is about) is taken
+    for it, "not_for" when the post's known drugs are not for it and it follows them,
+    "before" when they are not for it and it comes before them, None when no drug of the
+    post is in the indication table (the PsyTAR-learned prior and the cues decide).
     """
     out: list[dict] = []
     if not events:
         return out
     starts = [a for a, _ in sentences]
     labels = labels or [None] * len(events)
+    treated = treated or [None] * len(events)
     clause_starts, terms = _clause_bounds(norms)
     withdrawal_of: dict[int, tuple[list[str], list[int]]] = {}
     n = len(norms)
@@ -256,7 +267,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     free = list(filterfalse(inside.__contains__, range(n)))
     free_words = list(map(norms.__getitem__, free))
     free_pairs = list(zip(free, free_words, strict=True))  # an event's `pre` is a slice
-    for ei, ((start, end), key, label) in enumerate(zip(events, keys, labels, strict=True)):
+    for ei, ((start, end), key, label, treats) in enumerate(zip(events, keys, labels, treated,
+                                                                strict=True)):
         si = bisect.bisect_right(starts, start) - 1
         s_start, s_end = sentences[si] if si >= 0 else (0, n)
         k = bisect.bisect_right(clause_starts, start) - 1
@@ -287,13 +299,20 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         # cue somewhere in its sentence.
         withdrawal = bool(cues) and (label == "WD" or _is_withdrawal(
             sentence, cues, start - s_start, end - s_start))
-        if label is None or label == "LOW":
+        worsened = norms[end - 1] in _WORSENED
+        if treats in ("treats", "not_for"):
+            role = _drug_aware_role(label, pre, post, start, treats=treats == "treats",
+                                    worsened=worsened, listed=ei in listed,
+                                    withdrawal=withdrawal, norms_of_event=norms[start:end])
+        elif label is None or label == "LOW":
+            # the prior learned on PsyTAR's psychiatric drugs does not apply to a condition
+            # the post's known drugs are not for
             role = _role(pre, post, start, has_drug=has_drug,
-                         prior=indication_prior.get(key, 0.0) if key else 0.0,
-                         worsened=norms[end - 1] in _WORSENED)
+                         prior=indication_prior.get(key, 0.0) if key and treats is None
+                         else 0.0, worsened=worsened)
         else:
             role = _tagged_role(label, norms, pre, post, start, listed=ei in listed,
-                                withdrawal=withdrawal)
+                                withdrawal=withdrawal, before=treats == "before")
         named = drug_sentences is not None and si in drug_sentences
         if label == "LOW" and role == "reaction" and not named and not (
                 negated or hypothetical or historical or family or _reaction_cue(pre, post)):
@@ -309,6 +328,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
             # symptom) but the sentence reads as efficacy, dosage or history talk. (The
             # classifier knows ADR sentences, not withdrawal ones: those are left alone.)
             role = "other"
+        if role == "reaction" and _attitude(norms, start, end, post):
+            role = "other"  # "nervous about any new drug", "panicked thinking it was blood"
         if family:
             role = "other"  # someone else's event is neither our patient's reaction nor indication
         out.append({"negated": negated, "hypothetical": hypothetical, "historical": historical,
@@ -316,8 +337,79 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     return out
 
 
+_WENT_AWAY = frozenset({"gone", "disappeared", "stopped", "vanished", "better", "improved",
+                        "subsided", "eased", "lifted", "cured", "relieved", "resolved"})
+
+
+# Feelings that, followed by what they are about, are the writer's attitude, not a reaction.
+_EMOTIONS = frozenset({"nervous", "panic", "panicked", "panicking", "scared", "terrified",
+                       "angry", "mad", "worried", "freaked", "upset", "frustrated", "afraid",
+                       "anxious", "annoyed", "furious", "out", "so", "honestly", "really"})
+_ABOUT = frozenset({"about", "that", "thinking", "of", "when", "because", "to", "i", "it",
+                    "every", "since", "at", "with", "by"})
+
+
+def _attitude(norms: list[str], start: int, end: int, post: list[str]) -> bool:
+    return _EMOTIONS.issuperset(norms[start:end]) and bool(post) and post[0] in _ABOUT
+
+
+def _drug_aware_role(label: str | None, pre: list[tuple[int, str]], post: list[str],
+                     start: int, *, treats: bool, worsened: bool, listed: bool,
+                     withdrawal: bool, norms_of_event: list[str] = ()) -> str:
+    """The role of an event when the post's drugs are known to the indication table: what
+    the drug is for decides, not a prior learned from one forum's psychiatric drugs ("pain"
+    after starting a statin is a reaction; "depression" on an antidepressant the condition
+    treated). Explicit words still win either way ("for my ...", "made me worse")."""
+    words = list(map(_WORD, pre))
+    if not treats:
+        # A condition the drug is not for, after it: a reaction unless the post says the
+        # drug is for it ("took it for my back pain", "diagnosed with ..."), or the tagger
+        # reads the treated condition and it went away on the drug ("my crying spells
+        # stopped"); a reaction that went away stays a reaction ("the rash cleared").
+        if label == "IND" and not _WENT_AWAY.isdisjoint(post[:4]) and \
+                STRONG_REACTION_CUES.isdisjoint(words) and not worsened:
+            return "indication"
+        if label in ("ADR", "WD", "SE") or withdrawal:
+            return "indication" if _indication_cue(pre, start, strong=True) else "reaction"
+        return "indication" if _indication_cue(pre, start) else "reaction"
+    if label in ("ADR", "WD", "SE") or withdrawal:
+        # the tagger read a reaction: it stays one unless the post says the drug is for it
+        return "indication" if _indication_cue(pre, start, strong=True) or _after_my(
+            pre, start) else "reaction"
+    # The drug is for it: the treated condition unless made worse or brought on by the drug
+    # ("started lisinopril for high blood pressure": the cue first).
+    if _indication_cue(pre, start) or _after_my(pre, start):
+        return "indication"
+    if not _CHANGE.isdisjoint(norms_of_event):
+        return "reaction"  # "BP went up", "heart rate dropped": a change on the drug
+    if worsened or listed or not _NEW_EVENT.isdisjoint(words) or (
+            not _STRONG_POST.isdisjoint(post[:3])) or _onset_on_a_drug(words) or (
+            pre and pre[-1][0] == start - 1 and pre[-1][1] in _WORSENING):
+        return "reaction"
+    return "indication"
+
+
+def _after_my(pre: list[tuple[int, str]], start: int) -> bool:
+    """"(started brilinta) after my heart attack", "since my stroke": a condition a drug
+    taken for it was started after."""
+    return len(pre) >= 2 and pre[-1][0] == start - 1 and pre[-1][1] in ("my", "a", "the") \
+        and pre[-2][1] in ("after", "since") and pre[-2][0] == start - 2
+
+
+# A lab value or vital sign that changed on the drug is an event even if the drug treats it.
+_CHANGE = frozenset({"went", "dropped", "drops", "rose", "spiked", "shot", "increased",
+                     "crashed", "plummeted", "tanked", "fell", "jumped", "climbed", "doubled",
+                     "tripled", "skyrocketed", "crazy", "dipped"})
+
+
+# Words saying an event is new (brought on), not a condition the patient already had.
+_NEW_EVENT = STRONG_REACTION_CUES | {"got", "getting", "developed", "develop", "started",
+                                     "starting", "experiencing", "experienced", "noticed",
+                                     "broke", "woke", "began"}
+
+
 def _tagged_role(label: str, norms: list[str], pre: list[tuple[int, str]], post: list[str],
-                 start: int, *, listed: bool, withdrawal: bool) -> str:
+                 start: int, *, listed: bool, withdrawal: bool, before: bool = False) -> str:
     """The role of a span the tagger labelled: its label decides (ADR, WD and "side effects"
     are reactions, IND is the treated condition), with these exceptions."""
     if label == "IND":
@@ -326,7 +418,9 @@ def _tagged_role(label: str, norms: list[str], pre: list[tuple[int, str]], post:
             # symptoms in a withdrawal sentence are withdrawal reactions; "higher anxiety
             # levels", "increase in anxiety": the condition made worse is a reaction
             return "reaction"
-        if not _indication_cue(pre, start) and (listed or not _WORSENED.isdisjoint(post[:2]) or (
+        # ("depression got so much worse on Accutane": a drug not for it, named after it)
+        if not _indication_cue(pre, start) and (listed or not _WORSENED.isdisjoint(
+                post[:4 if before else 2]) or (
                 _onset_on_a_drug(list(map(_WORD, pre))) and _RELIEVED.isdisjoint(post[:4]))):
             # listed among reactions ("stoned feeling , tingly sensations , confused"), made
             # worse ("my mood swings are worse"), begun on a drug ("since starting lexapro I
@@ -402,7 +496,7 @@ _HEDGE_GLUE = frozenset({"a", "bit", "of", "some", "little", "slight", "mild", "
 _GOES_AWAY = frozenset({"away", "subside", "subsides", "ease", "eases", "stop", "stops",
                         "pass", "passes", "off", "fade", "fades", "improve", "improves",
                         "better", "lessen", "lessens", "settle", "settles", "disappear",
-                        "disappears", "down"})
+                        "disappears", "down", "less"})
 # "because of the weight gain" / "due to the rash": the event is the reason, so it happened.
 # "because of (the) weight gain", "get rid of (the) fatigue": the event is there.
 _BECAUSE = (("because", "of"), ("due", "to"), ("thanks", "to"), ("cause", "of"), ("rid", "of"))
@@ -458,6 +552,10 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
     return negated, hypothetical, historical, family
 
 
+_BEFORE_MONTH = frozenset({"in", "since", "last", "early", "late", "mid", "of", "by", "until",
+                           "till", "through", "from"})
+
+
 def _hypothetical_trigger(norms: list[str], start: int, near: list[tuple[int, str]]) -> bool:
     """Whether a word within 8 before the event makes it hypothetical ("if", "could",
     "worried"), leaving out "could barely", "would get" (what used to happen) and "if I
@@ -467,6 +565,8 @@ def _hypothetical_trigger(norms: list[str], start: int, near: list[tuple[int, st
             after = norms[p + 1]  # p < start, so p + 1 is a position of the text
             if tok == "case" and (p == 0 or norms[p - 1] != "in"):
                 continue  # "in case I get dizzy", not "in my case"
+            if tok == "may" and (p and norms[p - 1] in _BEFORE_MONTH or after.isdigit()):
+                continue  # "in may I woke up with ...": the month
             if not (tok in ("could", "can") and after in _REAL_AFTER_MODAL) and not (
                     tok == "would" and after not in _WOULD_MIGHT) and not (
                     tok == "if" and not _DOSING_VERBS.isdisjoint(norms[p + 1:start])):
@@ -520,6 +620,9 @@ def _real_despite_trigger(pre: list[tuple[int, str]], post: list[str], start: in
     if len(toks) >= 2 and tuple(toks[-2:]) in _BECAUSE or (
             len(toks) >= 3 and tuple(toks[-3:-1]) in _BECAUSE and toks[-1] in _DETERMINERS):
         return True  # "because of the weight gain", "would love to get rid of the fatigue"
+    if toks and toks[-1] in _DETERMINERS and pre[-1][0] == start - 1 and any(
+            t in _GOES_AWAY for t in post[:6]):
+        return True  # "how long did the cough take to go away?": the cough is there
     triggers = [(p, t) for p, t in pre if t in HYPOTHETICAL and start - p <= 8]
     if not triggers:
         return False
@@ -536,7 +639,7 @@ def _real_despite_trigger(pre: list[tuple[int, str]], post: list[str], start: in
 def _reports_on_me(norms: list[str], p: int, start: int) -> bool:
     """A family word that is the speaker of what follows, about the patient
     ("my mom said I should...", "my husband says I'm more irritable")."""
-    window = norms[p + 1:start]
+    window = norms[p + 1:start + 4]  # "my wife said the whites of my eyes went yellow"
     return bool(window) and window[0] in _SPEECH and any(t in ("i", "me", "my") for t in window)
 
 

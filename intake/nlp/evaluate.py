@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from intake.nlp.pipeline import adr_threshold, screen_texts
 from intake.nlp.psytar import psytar_dir, read_binary, read_conll
+from intake.nlp.spans import TRIM_LEFT, TRIM_RIGHT
 
 EVAL_DIR = Path(__file__).parent / "eval"
 CONTEXT_KEYS = ("negated", "hypothetical", "historical", "family", "role")
@@ -33,6 +35,26 @@ def adr_spans(result: dict, *, exclude_withdrawal: bool = True,
                 or (m.get("unspecified") and not unspecified))]
 
 
+_WORD_RE = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
+
+
+def convention_span(text: str, a: int, b: int) -> tuple[int, int]:
+    """A span with docs/annotation.md's trimmed words cut off both ends (quantifiers,
+    intensity, auxiliaries, "felt" before it; frequency words after it): applied to gold and
+    predicted spans alike, it scores a corpus annotated another way (PsyTAR keeps "extreme",
+    "felt", "all the time") on where the event is rather than on that convention."""
+    words = [(m.start(), m.end(), m.group().lower().replace("'", ""))
+             for m in _WORD_RE.finditer(text[a:b])]
+    if not words:
+        return a, b
+    i, j = 0, len(words)
+    while j - i > 1 and words[i][2] in TRIM_LEFT:
+        i += 1
+    while j - i > 1 and words[j - 1][2] in TRIM_RIGHT:
+        j -= 1
+    return a + words[i][0], a + words[j - 1][1]
+
+
 def _screen(texts: list[str]) -> list[dict]:
     # PsyTAR sentences come from reviews of a named antidepressant: they are about a drug.
     return list(screen_texts({"id": i, "text": t, "about_drug": True}
@@ -43,13 +65,17 @@ def mention_counts(sentences: list[dict], *, label: str = "ADR") -> dict:
     """Counts behind the mention scores: predicted and gold spans, exact matches, predicted
     spans overlapping a gold one and gold spans overlapped by a prediction."""
     results = _screen([s["text"] for s in sentences])
-    counts = dict.fromkeys(("predicted", "gold", "strict", "overlap_pred", "overlap_gold"), 0)
+    counts = dict.fromkeys(("predicted", "gold", "strict", "overlap_pred", "overlap_gold",
+                            "strict_convention"), 0)
     for sent, res in zip(sentences, results, strict=True):
         gold = [(a, b) for a, b, lab in sent["spans"] if lab == label]
         pred = adr_spans(res)
         counts["predicted"] += len(pred)
         counts["gold"] += len(gold)
         counts["strict"] += len(set(pred) & set(gold))
+        text = sent["text"]
+        counts["strict_convention"] += len({convention_span(text, a, b) for a, b in pred}
+                                           & {convention_span(text, a, b) for a, b in gold})
         counts["overlap_pred"] += sum(any(a < gb and ga < b for ga, gb in gold) for a, b in pred)
         counts["overlap_gold"] += sum(any(a < gb and ga < b for a, b in pred) for ga, gb in gold)
     return counts
@@ -64,7 +90,10 @@ def mention_scores(counts: dict) -> dict:
     overlap = {"precision": round(p, 4), "recall": round(r, 4),
                "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
                "predicted": n_pred, "gold": n_gold}
-    return {"strict": strict, "overlap": overlap}
+    out = {"strict": strict, "overlap": overlap}
+    if "strict_convention" in counts:
+        out["strict_convention"] = _prf(counts["strict_convention"], n_pred, n_gold)
+    return out
 
 
 def eval_mentions(sentences: list[dict], *, label: str = "ADR") -> dict:

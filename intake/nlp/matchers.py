@@ -285,8 +285,17 @@ class Matcher:
     def _fuzzy_event(self, tok: str) -> str | None:
         if tok in self._event_cache:
             return self._event_cache[tok]
-        best = process.extractOne(tok, _pool(self._fuzzy_events, self._event_pools, tok, 86),
-                                  scorer=fuzz.ratio, score_cutoff=86)
-        key = best[0] if best else None
+        key = None
+        if tok not in self.common:  # a frequent English word is itself, not a misspelling
+            best = process.extractOne(tok, _pool(self._fuzzy_events, self._event_pools, tok, 86),
+                                      scorer=fuzz.ratio, score_cutoff=86)
+            # ... and the same guard as for drugs (2.7): a misspelling no nearer to a frequent
+            # word that is no event ("complaind" is "complained") than to the event.
+            if best:
+                near = process.extractOne(
+                    tok, _pool(self._common_first, self._common_pools, tok, 84, 2),
+                    scorer=fuzz.ratio, score_cutoff=best[1])
+                if near is None or near[0] in self.event_table:
+                    key = best[0]
         self._event_cache[tok] = key
         return key

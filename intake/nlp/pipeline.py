@@ -30,13 +30,20 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from coding.nlp.dictionaries import common_words, default_drugs, default_events, english_words
-from coding.nlp.text import split_glued
+from coding.nlp.dictionaries import (
+    common_words,
+    default_drugs,
+    default_events,
+    drug_indications,
+    english_words,
+)
+from coding.nlp.text import norm_phrase, split_glued
 from intake.nlp.assess import assess, is_own_reaction, pair_mentions
 from intake.nlp.context import CONTEXT_WORDS, NEGATIONS, assign_context
 from intake.nlp.matchers import Matcher, positions
 from intake.nlp.sentences import DRUG_WORD, SentenceModel
 from intake.nlp.sentences import load as load_sentence_model
+from intake.nlp.spans import body_part_only, convention_extents
 from intake.nlp.tagger import (
     LEX_DRUG,
     LEX_EVENT_B,
@@ -50,7 +57,7 @@ from intake.nlp.tagger import load as load_tagger
 from intake.nlp.tokens import TextAnalyser, analyse
 
 PIPELINE_NAME = "pv-screen"
-PIPELINE_RELEASE = "2.6"
+PIPELINE_RELEASE = "2.7"
 LEARNED = Path(__file__).parent / "data" / "learned.json.gz"
 TAGGER = Path(__file__).parent / "data" / "tagger.npz"
 SENTENCES = Path(__file__).parent / "data" / "sentences.npz"
@@ -60,16 +67,13 @@ LEXICON_MIN_P_ADR = 0.05
 # How far (tokens) a dictionary event's CRF extent may reach beyond it, each side.
 EXTENT_REACH = 4
 _TAG = re.compile(r"<[^<>]{0,300}>")
-# Where the patient's words for a reaction begin and end, as PsyTAR annotates them: a form of
-# "feel" right before an event ("felt disoriented"), "initial" and "more" ("initial nausea",
-# "more irritable"), and a time-of-day phrase right after it ("exhausted during the day").
-# Chosen on 5-fold CV of the train split (`pv screen-eval --cv`): in the held-out folds each
-# group wins at least 3 more exact matches than it loses ("felt"/"feel"/"feeling" +11).
-# Weaker candidates were left out ("so", "totally", "feeling"/"state" after a span:
-# annotated both ways); docs/screening.md has the counts.
-SPAN_LEFT_WORDS = frozenset({"felt", "feel", "feels", "feeling", "initial", "more"})
-SPAN_RIGHT_PHRASES = (("during", "the", "day"), ("throughout", "the", "day"),
-                      ("all", "the", "time"), ("at", "night"))
+# Where the patient's words for a reaction begin and end (docs/annotation.md). Widened over
+# "initial" and "more" right before an event ("initial nausea", "more irritable"): chosen on
+# 5-fold CV of the PsyTAR train split (2.4). Since 2.7 forms of "feel" before an event
+# ("felt disoriented", a PsyTAR habit) and time-of-day phrases after it ("at night") are no
+# longer taken in: the annotation conventions leave auxiliaries and frequency words out.
+SPAN_LEFT_WORDS = frozenset({"initial", "more"})
+SPAN_RIGHT_PHRASES: tuple[tuple[str, ...], ...] = ()
 _RIGHT_PHRASES_BY_FIRST = {w: [p for p in SPAN_RIGHT_PHRASES if p[0] == w]
                            for w in {p[0] for p in SPAN_RIGHT_PHRASES}}
 
@@ -373,15 +377,87 @@ class ContextComponent:
             # the "with evidence" term), is an ADR sentence for the classifier.
             floor = math.log(model.threshold / (1 - model.threshold)) - model.mention_logits[1]
             supported = [z >= floor for z in partial]
+        about = doc.user_data.get("about_drug", False)
         pv["context"] = assign_context(
             pv["norms"], pv["sentences"], [(e[0], e[1]) for e in events], inside,
-            has_drug=bool(pv["drugs"]) or doc.user_data.get("about_drug", False),
+            has_drug=bool(pv["drugs"]) or bool(about),
             indication_prior=self.prior, keys=[e[2] for e in events],
             labels=[e[4] for e in events], supported=supported,
-            drug_sentences=_sentences_of(pv["sentence_starts"], pv["drugs"]))
+            drug_sentences=drug_scope(pv, about), treated=treated_flags(pv, about))
         # After the context rules, which read the words around each event as they were.
-        pv["events"] = annotated_extents(pv["norms"], pv["sentences"], events, inside)
+        norms = pv["norms"]
+        keep = [not body_part_only(norms, e[0], e[1]) for e in events]
+        if not all(keep):  # rule 6: a bare body part is never an event (nor a wall)
+            events = [e for e, k in zip(events, keep, strict=True) if k]
+            pv["context"] = [c for c, k in zip(pv["context"], keep, strict=True) if k]
+            inside = pv["drug_positions"] | positions(events)
+        pv["events"] = convention_extents(
+            norms, annotated_extents(norms, pv["sentences"], events, inside),
+            _matcher().event_table, pv["sentences"], inside)
         return doc
+
+
+def drug_scope(pv: dict, about: bool | str) -> set[int]:
+    """The sentences with a drug in scope: from the first that names a drug on, or all of
+    them when the post is known to be about a named drug (a drug-review thread)."""
+    n = len(pv["sentences"])
+    if isinstance(about, str) and about:
+        return set(range(n))
+    if not pv["drugs"]:
+        return set()
+    first = min(_sentences_of(pv["sentence_starts"], pv["drugs"]))
+    return set(range(max(first, 0), n))
+
+
+@functools.lru_cache(maxsize=4096)
+def about_codes(name: str) -> tuple[str, ...]:
+    """Drug concept codes of an `about_drug` name ("atorvastatin", "Lipitor", "the pill")."""
+    return tuple(c for c, _ in default_drugs().names.get(norm_phrase(name), ()))
+
+
+def treated_flags(pv: dict, about: bool | str) -> list[str | None] | None:
+    """Per event: "treats" when the drug the post is about (or, without one, a drug of the
+    first sentence naming drugs), or a drug named before the event in its sentence, is taken
+    for it; "not_for" / "before" when the known drugs are not for it and it follows /
+    precedes them; None when no drug of the post is in the indication table. Other drugs do
+    not make it the treated condition: they are often the remedy ("... hives, so they gave
+    me prednisone", "then zyrtec; the rash cleared")."""
+    table = drug_indications()
+    events = pv["events"]
+    if not events or not table:
+        return None
+    names = default_drugs().names
+    starts = pv["sentence_starts"]
+    known: list[tuple[int, int, frozenset[str]]] = []  # (position, sentence, what it treats)
+    for a, _b, key, _fuzzy in pv["drugs"]:
+        for code, _brand in names.get(key, ()):
+            hit = table.get(code)
+            if hit is not None:
+                known.append((a, bisect.bisect_right(starts, a) - 1, hit))
+    primary: list[frozenset[str]] = []
+    if isinstance(about, str) and about:
+        primary = [hit for code in about_codes(about) if (hit := table.get(code)) is not None]
+    if not known and not primary:
+        return None
+    if not primary and known:
+        first_sentence = min(s for _, s, _ in known)
+        primary = [hit for _, s, hit in known if s == first_sentence]
+    first = -1 if isinstance(about, str) and about else min(p for p, _, _ in known)
+    event_table = _matcher().event_table
+    out: list[str | None] = []
+    for e in events:
+        key = e[2]
+        if key is None:
+            out.append(None)
+            continue
+        code = event_table[key][0]
+        si = bisect.bisect_right(starts, e[0]) - 1
+        if any(code in hit for hit in primary) or any(
+                p < e[0] and s == si and code in hit for p, s, hit in known):
+            out.append("treats")
+        else:
+            out.append("not_for" if e[0] > first else "before")
+    return out
 
 
 def sentence_around(sentences: list[tuple[int, int]], pos: int, n: int) -> tuple[int, int]:
@@ -631,8 +707,9 @@ def screen_texts(items: Iterable[dict], *, batch_size: int = 256) -> Iterator[di
 
     Item: {"id", "text", "profile": {"age"|"birth_year"|"sex"...} (optional),
            "reporter_known": bool (default True: a registered member can be contacted),
-           "about_drug": bool (optional: the text is known to be about a drug, e.g. a
-           drug-specific board, so unattributed events count as reactions)}.
+           "about_drug": the name of the drug the text is about (a drug-review thread) or
+           true (about some drug, PsyTAR's reviews) (optional: unattributed events count
+           as reactions; a named drug's indications decide indication vs reaction)}.
     Result: {"id", "candidate", "priority", "serious", "criteria", "mentions", "pairs",
              "pipeline_version"}; see docs/screening.md for the mention fields.
     """
@@ -684,7 +761,9 @@ def _screen_batch(nlp: Language, batch: list[dict]) -> list[dict]:
     docs = []
     for item in batch:
         text = _clean(str(item.get("text") or ""))
-        docs.append(_Text({"text": text, "about_drug": bool(item.get("about_drug")),
+        about = item.get("about_drug")
+        about = about.strip() if isinstance(about, str) else bool(about)
+        docs.append(_Text({"text": text, "about_drug": about,
                            "tokens": analyse_text(text)}))
     for _, proc in nlp.pipeline:
         if hasattr(proc, "pipe"):

@@ -169,8 +169,8 @@ def _minimise(*, actor, items: list[dict], members: dict[str, Member]) -> list[d
     ]
 
 
-POST_FIELDS = ("forum", "thread", "text", "posted_at")
-REPORT_FIELDS = ("drugs", "events", *SERIOUSNESS, "free_text", "submitted_at")
+POST_FIELDS = ("forum", "thread", "about_drug", "text", "posted_at")
+REPORT_FIELDS = ("drugs", "events", *SERIOUSNESS, "free_text", "about_drug", "submitted_at")
 
 
 def post_batch_create(*, actor, items: list[dict]) -> BatchResult:

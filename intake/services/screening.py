@@ -97,13 +97,15 @@ def _inputs(kind: str, item) -> list[dict]:
     """Pipeline inputs for one item; ids are (item id, field, index)."""
     profile = _profile(item.member)
     if kind == "post":
-        return [{"id": (item.id, "text", None), "text": item.text, "profile": profile}]
+        return [{"id": (item.id, "text", None), "text": item.text, "profile": profile,
+                 "about_drug": item.about_drug or None}]
     out = [
         {
             "id": (item.id, "text", None),
             "text": item.free_text,
             "profile": profile,
-            "about_drug": True,
+            # a report is about its drugs: the one named for it, else some drug
+            "about_drug": item.about_drug or True,
         }
     ]
     out += [

@@ -49,3 +49,15 @@ def test_no_progress_bar_when_stderr_is_not_a_tty(monkeypatch, capsys):
     assert code == 0
     assert len(out) == 600
     assert err == ""
+
+
+def test_about_drug_names_the_drug_a_review_is_about(monkeypatch, capsys):
+    # given a statin review that never names the drug, and a line with a bad about_drug
+    lines = [{"id": 1, "text": "Three weeks in and my legs ache.", "about_drug": "Lipitor"},
+             {"id": 2, "text": "dizzy", "about_drug": 7}]
+    code, out, err = _run(monkeypatch, capsys, "\n".join(map(json.dumps, lines)) + "\n", [])
+    # then the ache is a reaction to it, and the bad line is named
+    assert code == 1 and "line 2: \"about_drug\"" in err
+    (result,) = out
+    (ache,) = [m for m in result["mentions"] if m["kind"] == "event"]
+    assert ache["role"] == "reaction"

@@ -31,6 +31,7 @@ def test_every_post_field_is_minimised(client):
         "member_source_id": "m-canary",
         "forum": f"{NAME}'s corner",
         "thread": f"write to {CANARY_EMAIL} about zoloft",
+        "about_drug": f"zoloft {PHONE}",
         "text": f"zoloft made me dizzy, call {PHONE}",
         "posted_at": "2026-10-01T10:00:00Z",
     }
@@ -38,9 +39,10 @@ def test_every_post_field_is_minimised(client):
     assert client.post("/api/v1/posts/", body, format="json").status_code == 201
     # then nothing of it is stored in plaintext, and the clinical words stay
     post = Post.objects.get(source_id="p-min-1")
-    for value in (post.forum, post.thread, post.text):
+    for value in (post.forum, post.thread, post.about_drug, post.text):
         assert_no_canary(value)
     assert "zoloft made me dizzy" in post.text and "about zoloft" in post.thread
+    assert post.about_drug.startswith("zoloft")
 
 
 def test_every_report_field_is_minimised(client):
@@ -60,13 +62,14 @@ def test_every_report_field_is_minimised(client):
         ],
         "events": [{"text": f"cant sleep, {NAME}", "onset_date": "2026-09-03"}],
         "free_text": f"Reach me at {PHONE}",
+        "about_drug": f"Zoloft, {CANARY_EMAIL}",
         "submitted_at": "2026-10-01T10:00:00Z",
     }
     # when
     assert client.post("/api/v1/reports/", body, format="json").status_code == 201
     # then
     report = AEReport.objects.get(source_id="r-min-1")
-    stored = json.dumps([report.drugs, report.events, report.free_text])
+    stored = json.dumps([report.drugs, report.events, report.free_text, report.about_drug])
     assert_no_canary(stored)
     drug = report.drugs[0]
     assert drug["route"].startswith("oral") and drug["start_date"] == "2026-09-01"

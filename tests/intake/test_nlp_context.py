@@ -7,7 +7,7 @@ from tests.intake.conftest import events
 CASES = [
     # text, event, expected (attributes not named are False, role defaults to reaction)
     ("no headaches on zoloft so far", "headaches", {"negated": True}),
-    ("prozac, no nausea but terrible insomnia", "terrible insomnia", {}),
+    ("prozac, no nausea but terrible insomnia", "insomnia", {}),
     ("prozac, no nausea but terrible insomnia", "nausea", {"negated": True}),
     ("no side effects except headaches on celexa", "headaches", {}),
     ("seroquel; no dry mouth; heavy sleepiness", "heavy sleepiness", {}),
@@ -17,7 +17,9 @@ CASES = [
     # "anyone else ...?" reports the poster's own event (2.2; was hypothetical before)
     ("anyone else get brain zaps on effexor?", "brain zaps", {}),
     ("I could barely sleep on wellbutrin", "barely sleep", {}),
-    ("I used to get migraines before I started topamax", "migraines", {"historical": True}),
+    # topamax is taken for migraine (2.7: the role follows what the post's drug is for)
+    ("I used to get migraines before I started topamax", "migraines",
+     {"historical": True, "role": "indication"}),
     ("never had headaches before taking lipitor", "headaches", {}),
     ("never had a panic attack until I started zoloft", "panic attack", {}),
     ("my mom gets migraines on her estrogen", "migraines", {"family": True, "role": "other"}),
@@ -55,18 +57,18 @@ WITHDRAWAL_CASES = [
      False),
     ("The weight gain is the only reason I stopped taking it", "weight gain", False),
     ("I ran out of it for 4 days and experienced lightheadedness", "lightheadedness", True),
-    ("cant get off to sleep although very tired on zoloft", "very tired", False),
+    ("cant get off to sleep although very tired on zoloft", "tired", False),
     ("I get so irritable when I don't take my zoloft", "irritable", True),
-    ("If I forget my gabapentin I get really anxious", "really anxious", True),
-    ("I missed 3 to 4 days of effexor and felt dizzy", "felt dizzy", True),
+    ("If I forget my gabapentin I get really anxious", "anxious", True),
+    ("I missed 3 to 4 days of effexor and felt dizzy", "dizzy", True),
     ("Woozy feeling when I miss dosing", "woozy feeling", True),
-    ("Been 3 weeks off and have had pretty bad joint pain", "pretty bad joint pain", True),
-    ("I went a few days without taking it and felt nauseous", "felt nauseous", True),
+    ("Been 3 weeks off and have had pretty bad joint pain", "joint pain", True),
+    ("I went a few days without taking it and felt nauseous", "nauseous", True),
     ("I miss the old days when zoloft made me calm, no headaches", "headaches", False),
     ("Please do not take this drug, after 5 days my hair fell out", "hair fell out", False),
-    ("dont stop taking it all at once because you get really dizzy", "really dizzy", True),
+    ("dont stop taking it all at once because you get really dizzy", "dizzy", True),
     # 2.5: "when I quit", "got off the meds", "without my prescription"
-    ("When i quit effexor could not eat for days , nausea feeling sick", "could not eat for days",
+    ("When i quit effexor could not eat for days , nausea feeling sick", "could not eat",
      True),
     ("After I quit , I have had brain zaps", "brain zaps", True),
     ("when I quit smoking on zoloft I got headaches", "headaches", False),
@@ -74,7 +76,7 @@ WITHDRAWAL_CASES = [
     ("tried to get off the meds and had electric shocks through my body",
      "electric shocks through my body", True),
     ("my mood was off the charts and I had headaches on zoloft", "headaches", False),
-    ("I went a week without my prescription and had terrible vertigo", "terrible vertigo",
+    ("I went a week without my prescription and had terrible vertigo", "vertigo",
      True),
 ]
 
@@ -86,7 +88,7 @@ def test_withdrawal_reach(screen, text, event, withdrawal):
 
 @pytest.mark.parametrize(("text", "event", "hypothetical"), [
     # "would" telling what used to happen, a consequence of taking the drug: real (2.3)
-    ("On lexapro I would get the shakes before my second dose", "the shakes", False),
+    ("On lexapro I would get the shakes before my second dose", "shakes", False),
     ("if I miss a dose of effexor I get dizzy", "dizzy", False),
     ("If I take zoloft at night I get insomnia", "insomnia", False),
     ("I knew there would be weight gain on zoloft", "weight gain", True),
@@ -116,7 +118,7 @@ def test_treated_condition_in_a_list_of_reactions_is_a_reaction(screen):
     ("I no longer have headaches on topamax", "headaches", {"negated": True}),
     # a negation does not reach over a comma once what it negated has ended
     ("On zoloft I had acid reflux which I never had before , constipation", "constipation", {}),
-    ("On zoloft I couldn't talk without stuttering , was very confused", "very confused", {}),
+    ("On zoloft I couldn't talk without stuttering , was very confused", "confused", {}),
     ("no nausea, vomiting or diarrhea on zoloft", "vomiting", {"negated": True}),
     ("I was put on prednisone to subdue the swelling", "swelling", {"role": "indication"}),
 ])

@@ -90,5 +90,6 @@ def test_events_carry_five_levels_and_terminology(screen):
     assert m["terminology_version"].startswith("hpo-")
 
 
-def test_modifiers_are_kept_in_the_span(screen):
-    assert "extreme fatigue" in events(screen("lexapro and extreme fatigue"))
+def test_intensity_words_are_left_out_of_the_span(screen):
+    # docs/annotation.md rule 2 (2.7; before it the span kept them, as PsyTAR does)
+    assert "fatigue" in events(screen("lexapro and extreme fatigue"))

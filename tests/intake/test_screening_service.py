@@ -304,3 +304,16 @@ def test_confirm_by_default_takes_coded_reactions_and_their_paired_drugs(reviewe
     assert item.case.drugs.get().ingredients == [
         {"name": "Sertraline", "code": "DB01104", "dictionary": "pv open drugs", "version": "t"}
     ]
+
+
+def test_a_post_about_a_named_drug_is_screened_with_what_that_drug_is_for():
+    # given two posts without a drug name in the text, one from a statin review thread
+    text = "Three weeks in. Pain in my legs every evening and my arms feel weak."
+    review = PostFactory(text=text, about_drug="atorvastatin")
+    # when
+    items_screen(kind="post", ids=[review.id])
+    # then the review's pain is a reaction (a statin is not for pain) with its location
+    result = ScreeningResult.objects.get(post=review)
+    roles = {m.text.lower(): m.role for m in result.mentions.filter(kind="event")}
+    assert roles.get("pain in my legs") == "reaction"
+    assert Post.objects.get(id=review.id).about_drug == "atorvastatin"
