@@ -19,7 +19,24 @@ Conventions (NOTES.md section 1), each a parameter:
 The result has one row per (case, drug, event) with columns ``id`` (caseid: the counting unit),
 ``primaryid`` (the version kept), ``drug``, ``event``, ``sex`` (F / M / UNK), ``age_group``
 (0-17 / 18-44 / 45-64 / 65+ / UNK), ``fda_dt`` and ``quarter`` (e.g. "2017Q2"), ready for
-``signals.stats.count_pairs(rows, drug_col="drug", event_col="event", strata=[...])``.
+``signals.stats.count_pairs(rows, drug_col="drug", event_col="event", strata=[...])``, and the
+report attributes the priority score uses (``signals.stats.priority``):
+
+* ``serious``: the report has an OUTC outcome (DE death, LT life-threatening, HO
+  hospitalisation, DS disability, CA congenital anomaly, RI required intervention, OT other
+  serious); NA when the quarter has no OUTC file;
+* ``country``: ``occr_country``, else ``reporter_country``, when it is a two-letter code
+  (current layout only; legacy AERS records no country: "");
+* ``dechallenge``: positive dechallenge, ``dechal`` = "Y" on a suspect-drug row naming this
+  drug; NA when DRUG has no ``dechal`` column;
+* ``completeness``: vigiGrade completeness (``VIGIGRADE_PENALTIES``, as the case path) over the
+  dimensions the quarter records: time to onset (DEMO ``event_dt`` and a THER ``start_dt`` of a
+  suspect drug), indication (an INDI term for a suspect drug other than "... unknown
+  indication"), sex, age (``age`` with a unit, or ``age_grp``), dose (``dose_amt`` or
+  ``dose_vbm`` of a suspect drug), country, reporter (``occp_cod``) and report type
+  (``rept_cod``). A dimension the quarter cannot record is not penalised: the reaction's outcome
+  and free text never (OUTC holds seriousness outcomes, the extracts no narrative), country on
+  the legacy layout, and any whose file (THER, INDI) or column is absent.
 """
 
 from __future__ import annotations
@@ -35,6 +52,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from signals.stats.priority import VIGIGRADE_PENALTIES
+
 DEFAULT_ROLES = ("PS", "SS")
 AGE_BINS = [-np.inf, 18, 45, 65, np.inf]
 AGE_LABELS = ["0-17", "18-44", "45-64", "65+"]
@@ -49,6 +68,12 @@ _AGE_UNIT_YEARS = {
 }
 
 
+SERIOUS_OUTCOMES = frozenset({"DE", "LT", "HO", "DS", "CA", "RI", "OT"})
+# Optional tables the pandas reader joins for the priority attributes (the counting engines
+# need only DEMO, DRUG, REAC and DELE).
+ATTRIBUTE_TABLES = ("OUTC", "THER", "INDI")
+
+
 class FaersFormatError(ValueError):
     """A quarter that cannot be parsed; the message names the file and, if known, the line."""
 
@@ -59,18 +84,29 @@ class _Layout:
     case: str
     sex: str
     has_prod_ai: bool
+    ther_seq: str  # THER's column naming the DRUG row's drug_seq
+    indi_seq: str  # INDI's
+    has_country: bool
 
 
-_CURRENT = _Layout(version="primaryid", case="caseid", sex="sex", has_prod_ai=True)
-_LEGACY = _Layout(version="isr", case="case", sex="gndr_cod", has_prod_ai=False)
+_CURRENT = _Layout(
+    version="primaryid", case="caseid", sex="sex", has_prod_ai=True,
+    ther_seq="dsg_drug_seq", indi_seq="indi_drug_seq", has_country=True,
+)  # fmt: skip
+_LEGACY = _Layout(
+    version="isr", case="case", sex="gndr_cod", has_prod_ai=False,
+    ther_seq="drug_seq", indi_seq="drug_seq", has_country=False,
+)  # fmt: skip
 
 
-def _members(source: Path) -> dict[str, tuple[str, bytes | Path]]:
-    """Table name (DEMO, DRUG, REAC, DELE) -> (display name, path or bytes)."""
+def _members(source: Path, extra: Iterable[str] = ()) -> dict[str, tuple[str, bytes | Path]]:
+    """Table name (DEMO, DRUG, REAC, DELE and the ``extra`` tables, e.g. OUTC) -> (display
+    name, path or bytes)."""
     found: dict[str, tuple[str, bytes | Path]] = {}
     # DEMO17Q2.txt, DRUG04Q1.TXT ...; the deletion list has been shipped as DELE19Q1.txt and
     # as ...DeletedCases.txt, so any .txt naming "DELE" counts as one.
-    pattern = re.compile(r"(DEMO|DRUG|REAC)\d\dQ\d.*\.TXT$|(DELE).*\.TXT$", re.IGNORECASE)
+    tables = "|".join(("DEMO", "DRUG", "REAC", *(t.upper() for t in extra)))
+    pattern = re.compile(rf"({tables})\d\dQ\d.*\.TXT$|(DELE).*\.TXT$", re.IGNORECASE)
     if source.is_file() and zipfile.is_zipfile(source):
         with zipfile.ZipFile(source) as archive:
             for name in archive.namelist():
@@ -92,10 +128,14 @@ def _members(source: Path) -> dict[str, tuple[str, bytes | Path]]:
     return found
 
 
-def _read_table(member: tuple[str, bytes | Path], columns: Iterable[str]) -> pd.DataFrame:
+def _read_table(
+    member: tuple[str, bytes | Path], columns: Iterable[str], optional: Iterable[str] = ()
+) -> pd.DataFrame:
+    """The ``columns`` (a missing one is an error) and those of ``optional`` the file has."""
     name, data = member
     handle = io.BytesIO(data) if isinstance(data, bytes) else data
     wanted = set(columns)
+    maybe = set(optional)
     try:
         table = pd.read_csv(
             handle,
@@ -109,7 +149,7 @@ def _read_table(member: tuple[str, bytes | Path], columns: Iterable[str]) -> pd.
             # would silently turn the first column into the index and shift every field.
             # Extra trailing fields are therefore tolerated; the needed columns come first.
             index_col=False,
-            usecols=lambda c: c.strip().lower() in wanted,
+            usecols=lambda c: c.strip().lower() in wanted | maybe,
         )
     except pd.errors.ParserError as exc:
         raise FaersFormatError(f"{name}: {exc}".strip()) from None
@@ -164,7 +204,9 @@ def read_faers_quarter(
     ``roles``: drug roles to keep (PS, SS, C, I). ``drug_field``: ``prod_ai`` (falls back to
     ``drugname`` where empty, and always on the legacy layout) or ``drugname``.
     """
-    rows, _ = _read_quarter(_members(Path(source)), roles, drug_field, set(map(str, deleted)))
+    rows, _ = _read_quarter(
+        _members(Path(source), ATTRIBUTE_TABLES), roles, drug_field, set(map(str, deleted))
+    )
     return rows
 
 
@@ -179,11 +221,18 @@ def _read_quarter(
     layout = _detect_layout(members["DEMO"])
     ver, case = layout.version, layout.case
     age_unit = "age_cod"
-    demo = _read_table(members["DEMO"], [ver, case, "fda_dt", layout.sex, "age", age_unit])
+    demo = _read_table(
+        members["DEMO"],
+        [ver, case, "fda_dt", layout.sex, "age", age_unit],
+        optional=["event_dt", "occp_cod", "rept_cod", "age_grp", "occr_country",
+                  "reporter_country"],
+    )  # fmt: skip
     drug_cols = [ver, "role_cod", "drugname"]
     if layout.has_prod_ai and drug_field == "prod_ai":
         drug_cols.append("prod_ai")
-    drug = _read_table(members["DRUG"], drug_cols)
+    drug = _read_table(
+        members["DRUG"], drug_cols, optional=["drug_seq", "dechal", "dose_amt", "dose_vbm"]
+    )
     reac = _read_table(members["REAC"], [ver, "pt"])
 
     # Latest version of each case: latest fda_dt, then the highest version id.
@@ -201,8 +250,19 @@ def _read_quarter(
     names = drug["drugname"]
     if "prod_ai" in drug.columns:
         names = drug["prod_ai"].where(drug["prod_ai"].str.strip().fillna("") != "", names)
-    drug = pd.DataFrame({ver: drug[ver], "drug": names.str.strip().str.upper()})
-    drug = drug[drug["drug"].fillna("") != ""]
+    suspect = drug.assign(drug=names.str.strip().str.upper())
+    suspect = suspect[suspect["drug"].fillna("") != ""]
+    if "dechal" in suspect.columns:
+        positive = suspect["dechal"].str.strip().str.upper() == "Y"
+        drug = (
+            suspect.assign(dechallenge=positive)
+            .groupby([ver, "drug"], as_index=False, sort=False)["dechallenge"]
+            .max()
+            .astype({"dechallenge": "boolean"})
+        )
+    else:
+        drug = suspect[[ver, "drug"]].drop_duplicates()
+        drug["dechallenge"] = pd.Series(pd.NA, index=drug.index, dtype="boolean")
     reac = pd.DataFrame({ver: reac[ver], "event": reac["pt"].str.strip().str.upper()})
     reac = reac[reac["event"].fillna("") != ""]
 
@@ -212,6 +272,7 @@ def _read_quarter(
         .str.upper()
         .where(demo[layout.sex].str.strip().str.upper().isin(["F", "M"]), "UNK"),
         age_group=_age_group(demo["age"], demo[age_unit].fillna("")),
+        **_report_attributes(members, layout, demo, suspect),
     )
     rows = keep.merge(drug, on=ver).merge(reac, on=ver)
     rows = rows.drop_duplicates([case, "drug", "event"])
@@ -225,6 +286,10 @@ def _read_quarter(
             "age_group": rows["age_group"].to_numpy(),
             "fda_dt": rows["fda_dt"].to_numpy(),
             "quarter": _quarter(members["DEMO"][0]),
+            "country": rows["country"].to_numpy(),
+            "serious": rows["serious"].array,
+            "completeness": rows["completeness"].to_numpy(np.float64),
+            "dechallenge": rows["dechallenge"].array,
         }
     )
     versions = pd.DataFrame(
@@ -235,6 +300,82 @@ def _read_quarter(
         }
     )
     return out.sort_values(["id", "drug", "event"], kind="stable").reset_index(drop=True), versions
+
+
+def _filled(frame: pd.DataFrame, column: str) -> pd.Series:
+    """True where the column has a non-blank value (False everywhere when it is absent)."""
+    if column not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame[column].fillna("").str.strip() != ""
+
+
+def _report_attributes(
+    members: dict[str, tuple[str, bytes | Path]],
+    layout: _Layout,
+    demo: pd.DataFrame,
+    suspect: pd.DataFrame,
+) -> dict[str, pd.Series]:
+    """``serious``, ``country`` and ``completeness`` of each kept version (``demo`` rows);
+    ``suspect``: the DRUG rows of the kept roles."""
+    ver = layout.version
+    versions = demo[ver]
+
+    def of_versions(ids: pd.Series) -> pd.Series:
+        return versions.isin(set(ids.dropna()))
+
+    serious = pd.Series(pd.NA, index=demo.index, dtype="boolean")
+    if "OUTC" in members:
+        outc = _read_table(members["OUTC"], [ver, "outc_cod"])
+        codes = outc["outc_cod"].fillna("").str.strip().str.upper()
+        serious = of_versions(outc.loc[codes.isin(SERIOUS_OUTCOMES), ver]).astype("boolean")
+
+    country = pd.Series("", index=demo.index, dtype=object)
+    if layout.has_country:
+        for column in ("reporter_country", "occr_country"):  # occurrence wins
+            if column in demo.columns:
+                code = demo[column].fillna("").str.strip().str.upper()
+                country = code.where(code.str.fullmatch(r"[A-Z]{2}"), country)
+
+    # vigiGrade dimensions the quarter records (the others are not penalised).
+    present: dict[str, pd.Series] = {
+        "sex": demo[layout.sex].fillna("").str.strip().str.upper().isin(["F", "M"]),
+        "age": (
+            pd.to_numeric(demo["age"], errors="coerce").notna()
+            & demo["age_cod"].fillna("").str.strip().str.upper().isin(set(_AGE_UNIT_YEARS))
+        )
+        | _filled(demo, "age_grp"),
+    }
+    if layout.has_country:
+        present["country"] = _filled(demo, "reporter_country") | _filled(demo, "occr_country")
+    if "occp_cod" in demo.columns:
+        present["reporter"] = _filled(demo, "occp_cod")
+    if "rept_cod" in demo.columns:
+        present["report_type"] = _filled(demo, "rept_cod")
+    if "dose_amt" in suspect.columns or "dose_vbm" in suspect.columns:
+        dosed = _filled(suspect, "dose_amt") | _filled(suspect, "dose_vbm")
+        present["dose"] = of_versions(suspect.loc[dosed, ver])
+    seqs = (
+        suspect[[ver, "drug_seq"]].dropna().drop_duplicates()
+        if "drug_seq" in suspect.columns
+        else None
+    )
+    if "THER" in members and "event_dt" in demo.columns and seqs is not None:
+        ther = _read_table(members["THER"], [ver, layout.ther_seq, "start_dt"])
+        started = ther[_filled(ther, "start_dt")].rename(columns={layout.ther_seq: "drug_seq"})
+        started = started.merge(seqs, on=[ver, "drug_seq"])
+        present["time_to_onset"] = _filled(demo, "event_dt") & of_versions(started[ver])
+    if "INDI" in members and seqs is not None:
+        indi = _read_table(members["INDI"], [ver, layout.indi_seq, "indi_pt"])
+        term = indi["indi_pt"].fillna("").str.strip().str.lower()
+        known = indi[(term != "") & ~term.str.contains("unknown indication", regex=False)]
+        known = known.rename(columns={layout.indi_seq: "drug_seq"}).merge(
+            seqs, on=[ver, "drug_seq"]
+        )
+        present["indication"] = of_versions(known[ver])
+    score = pd.Series(1.0, index=demo.index)
+    for name, has in present.items():
+        score = score.where(has, score * VIGIGRADE_PENALTIES[name])
+    return {"serious": serious, "country": country, "completeness": score}
 
 
 def read_faers_quarters(
@@ -250,7 +391,7 @@ def read_faers_quarters(
     newer version names no suspect drug (the case then drops out), and a caseid in any
     quarter's deletion list is removed from every quarter.
     """
-    quarters = [_members(Path(s)) for s in sources]
+    quarters = [_members(Path(s), ATTRIBUTE_TABLES) for s in sources]
     gone = set(map(str, deleted))
     for members in quarters:
         gone |= _deleted_ids(members.get("DELE"))
