@@ -345,7 +345,7 @@ def _report_attributes(
         )
         | _filled(demo, "age_grp"),
     }
-    if layout.has_country:
+    if layout.has_country and {"reporter_country", "occr_country"} & set(demo.columns):
         present["country"] = _filled(demo, "reporter_country") | _filled(demo, "occr_country")
     if "occp_cod" in demo.columns:
         present["reporter"] = _filled(demo, "occp_cod")
