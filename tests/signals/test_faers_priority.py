@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from signals.faers import read_faers_quarter, read_faers_quarters
-from signals.models import SignalFact, SignalResult, SignalRun
+from signals.models import ExternalDataset, SignalFact, SignalResult, SignalRun
 from signals.services import faers_dataset_import
+from signals.services.facts import facts_from_faers
 from signals.services.priority import _grouped_fact_counts
 from signals.stats.priority import WEIGHTS
 from tests.signals.test_service_runs import run_now
@@ -180,6 +181,26 @@ def test_facts_store_the_attributes(tmp_path: Path) -> None:
         "2": ("GB", False, 0.19845, False),
         "3": ("", True, 0.7, True),
     }
+
+
+@pytest.mark.django_db
+def test_two_names_of_one_ingredient_keep_a_positive_dechallenge() -> None:
+    # given one report naming the base (dechal N) and the salt (dechal Y) of one ingredient
+    dataset = ExternalDataset.objects.create(name="t")
+    rows = pd.DataFrame(
+        {
+            "id": ["9", "9"], "drug": ["BUPROPION", "BUPROPION HYDROCHLORIDE"],
+            "event": ["SEIZURE", "SEIZURE"], "sex": ["F", "F"], "age_group": ["18-44"] * 2,
+            "quarter": ["2020Q1"] * 2, "country": ["US"] * 2,
+            "serious": pd.array([True, True], dtype="boolean"), "completeness": [0.9, 0.9],
+            "dechallenge": pd.array([False, True], dtype="boolean"),
+        }
+    )  # fmt: skip
+    # when
+    assert facts_from_faers(dataset=dataset, rows=rows) == 1
+    # then
+    fact = SignalFact.objects.get(dataset=dataset)
+    assert (fact.drug_ingredient, fact.dechallenge) == ("bupropion", True)
 
 
 @pytest.mark.django_db
