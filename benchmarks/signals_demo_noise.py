@@ -39,9 +39,9 @@ def main() -> None:
     logging.disable(logging.WARNING)
     from demo.community import generate_community  # noqa: PLC0415
     from demo.services import demo_seed  # noqa: PLC0415
-    from signals.models import Signal, SignalRun  # noqa: PLC0415
     from signals.listedness import listed_keys  # noqa: PLC0415
-    from signals.stats.priority import name_key  # noqa: PLC0415
+    from signals.models import Signal, SignalRun  # noqa: PLC0415
+    from signals.stats.priority import COMPONENTS, name_key  # noqa: PLC0415
 
     sizes = {k: v for k, v in vars(args).items() if v}
     start = time.perf_counter()
@@ -77,6 +77,10 @@ def main() -> None:
             f"of which priority {run.timings.get('priority', 0):.3f} s"
             + (f"; error: {run.error[:80]}" if run.error else "")
         )
+        # Which priority components the run's source gave (any latest row with a value).
+        parts = [p["components"] for p in rows.values_list("priority_parts", flat=True) if p]
+        given = [c for c in COMPONENTS if any(p.get(c) is not None for p in parts)]
+        print(f"  components: {', '.join(given) or '-'}")
         total["records"] += len(records)
         total["known"] += known
         total["n1"] += sum(n == 1 for n in ns)

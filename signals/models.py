@@ -190,6 +190,15 @@ class SignalFact(models.Model):
     sex = models.CharField(max_length=3, blank=True)
     age_group = models.CharField(max_length=8, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2")
+    # Report attributes for the priority score where the source carries them on its rows
+    # (FAERS: signals.faers); null = not recorded. Case runs read them from the cases instead.
+    serious = models.BooleanField(null=True, blank=True, help_text="FAERS OUTC outcome")
+    completeness = models.FloatField(
+        null=True, blank=True, help_text="vigiGrade completeness of the report (0-1)"
+    )
+    dechallenge = models.BooleanField(
+        null=True, blank=True, help_text="Positive dechallenge of this drug (FAERS dechal Y)"
+    )
 
     class Meta:
         ordering = ["id"]

@@ -308,9 +308,14 @@ def facts_from_mentions(*, run: SignalRun) -> int:
     return _save(run, rows())
 
 
+def _flag(value) -> bool | None:
+    return None if pd.isna(value) else bool(value)
+
+
 def facts_from_faers(*, dataset: ExternalDataset, rows: pd.DataFrame) -> int:
     """FAERS reader rows -> dataset facts: drugs normalised to ingredients (vectorised over the
-    distinct names), PT names kept as FAERS spells them, HLT/SOC where coding knows the PT."""
+    distinct names), PT names kept as FAERS spells them, HLT/SOC where coding knows the PT, and
+    the reader's priority attributes (country, serious, completeness, dechallenge)."""
     if rows.empty:
         return 0
     names = pd.Series(rows["drug"].unique())
@@ -323,6 +328,9 @@ def facts_from_faers(*, dataset: ExternalDataset, rows: pd.DataFrame) -> int:
     paths["soc"] = paths["path"].str[1]
     table = rows.merge(ing, on="drug").merge(paths[["event", "hlt", "soc"]], on="event")
     table = table.dropna(subset=["ingredient"])
+    # Two FAERS names of one ingredient in a report: a positive dechallenge of either counts.
+    if table["dechallenge"].notna().any():
+        table["dechallenge"] = table.groupby(["id", "ingredient"])["dechallenge"].transform("max")
     table = table.drop_duplicates(["id", "ingredient", "event"])
     total = 0
     for start in range(0, len(table), BATCH):
@@ -339,6 +347,10 @@ def facts_from_faers(*, dataset: ExternalDataset, rows: pd.DataFrame) -> int:
                     event_soc=r.soc,
                     sex=r.sex,
                     age_group=r.age_group,
+                    country=r.country,
+                    serious=_flag(r.serious),
+                    completeness=None if pd.isna(r.completeness) else float(r.completeness),
+                    dechallenge=_flag(r.dechallenge),
                 )
                 for r in chunk.itertuples(index=False)
             ]

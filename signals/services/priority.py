@@ -4,9 +4,14 @@ The formula and weights are the pure core's (`signals.stats.priority`); this mod
 what each component needs while the run's facts are still in the database:
 
 * recency and spread from the facts (SQL: distinct reports of the pair in the last quarter,
-  distinct countries), for every source (FAERS facts carry no country: spread unavailable);
+  distinct countries), for every source;
 * seriousness, completeness (vigiGrade) and positive dechallenge from pv's own cases, for the
   `cases` source (case-level attributes joined to the pair's reports in Python);
+* the same three from the facts for FAERS, whose import stores them on each row (OUTC, the
+  reader's vigiGrade completeness, DRUG ``dechal``; `signals.faers`). A FAERS component none of
+  the run's facts records (no OUTC file, no ``dechal`` column, no country in legacy AERS) is
+  unavailable; where some reports record it, one that does not counts as not serious / no
+  dechallenge / no country;
 * the designated-medical-event flag from the event name (PT level only).
 
 The score before listedness is stored on the latest `SignalResult` rows; listedness comes from
@@ -65,7 +70,24 @@ def _lower_bound(table: pd.DataFrame, measure: str) -> np.ndarray:
     return np.exp2(values) if measure == "ic" else values
 
 
-def _fact_counts(facts: QuerySet, drug_col: str, event_col: str, latest: str) -> pd.DataFrame:
+# Report attributes FAERS facts carry (name -> the row condition counted per pair).
+_FACT_ATTRIBUTES = {
+    "n_serious": Q(serious=True),
+    "n_complete": Q(completeness__gte=WELL_DOCUMENTED),
+    "n_dechallenge": Q(dechallenge=True),
+}
+
+
+def _fact_counts(
+    facts: QuerySet, drug_col: str, event_col: str, latest: str, attributes: bool = False
+) -> pd.DataFrame:
+    """Per pair: reports in the last quarter, countries, and with ``attributes`` the serious,
+    well-documented and positive-dechallenge reports."""
+    extra = (
+        {k: Count("report_key", distinct=True, filter=q) for k, q in _FACT_ATTRIBUTES.items()}
+        if attributes
+        else {}
+    )
     rows = (
         facts.exclude(**{drug_col: ""})
         .exclude(**{event_col: ""})
@@ -73,12 +95,24 @@ def _fact_counts(facts: QuerySet, drug_col: str, event_col: str, latest: str) ->
         .annotate(
             n_recent=Count("report_key", distinct=True, filter=Q(period=latest)),
             countries=Count("country", distinct=True, filter=~Q(country="")),
+            **extra,
         )
         .order_by()
     )
     return pd.DataFrame.from_records(
-        list(rows), columns=["drug", "event", "n_recent", "countries"]
+        list(rows), columns=["drug", "event", "n_recent", "countries", *extra]
     )
+
+
+def _faers_unrecorded(facts: QuerySet) -> list[str]:
+    """The FAERS inputs none of the facts records (their components are unavailable)."""
+    recorded = {
+        "n_serious": facts.filter(serious__isnull=False).exists(),
+        "n_complete": facts.filter(completeness__isnull=False).exists(),
+        "n_dechallenge": facts.filter(dechallenge__isnull=False).exists(),
+        "countries": facts.exclude(country="").exists(),
+    }
+    return [name for name, has in recorded.items() if not has]
 
 
 def _case_attributes() -> dict[str, dict]:
@@ -154,10 +188,15 @@ def _case_attributes() -> dict[str, dict]:
     return out
 
 
-def _grouped_rows(facts: QuerySet, drug_col: str, grouping: Grouping) -> pd.DataFrame:
+def _grouped_rows(
+    facts: QuerySet, drug_col: str, grouping: Grouping, attributes: bool = False
+) -> pd.DataFrame:
     """Fact rows with the PT replaced by its groups (HLGT, SMQ): drug, event, report_key,
-    period, country — so a report counts once per group, as in the run's own counts."""
+    period, country (and with ``attributes`` serious, completeness, dechallenge) — so a report
+    counts once per group, as in the run's own counts."""
     columns = [drug_col, "event_pt", "report_key", "period", "country"]
+    if attributes:
+        columns += ["serious", "completeness", "dechallenge"]
     qs = facts.exclude(**{drug_col: ""}).exclude(event_pt="").order_by().values_list(*columns)
     rows = pd.DataFrame.from_records(list(qs), columns=columns)
     rows["event_pt"] = rows["event_pt"].str.strip().str.lower()
@@ -165,14 +204,24 @@ def _grouped_rows(facts: QuerySet, drug_col: str, grouping: Grouping) -> pd.Data
     return rolled.rename(columns={drug_col: "drug", "event_pt": "event"})
 
 
-def _grouped_fact_counts(rows: pd.DataFrame, latest: str) -> pd.DataFrame:
+def _grouped_fact_counts(rows: pd.DataFrame, latest: str, attributes: bool = False) -> pd.DataFrame:
+    extra = list(_FACT_ATTRIBUTES) if attributes else []
     if rows.empty:
-        return pd.DataFrame(columns=["drug", "event", "n_recent", "countries"])
+        return pd.DataFrame(columns=["drug", "event", "n_recent", "countries", *extra])
     recent = rows[rows["period"] == latest].groupby(["drug", "event"])["report_key"].nunique()
     spread = rows[rows["country"] != ""].groupby(["drug", "event"])["country"].nunique()
     pairs = rows[["drug", "event"]].drop_duplicates().set_index(["drug", "event"])
     pairs["n_recent"] = recent.reindex(pairs.index).fillna(0).astype(int)
     pairs["countries"] = spread.reindex(pairs.index).fillna(0).astype(int)
+    if attributes:
+        chosen = {
+            "n_serious": rows["serious"].eq(True),
+            "n_complete": rows["completeness"].astype(float).ge(WELL_DOCUMENTED),
+            "n_dechallenge": rows["dechallenge"].eq(True),
+        }
+        for name, mask in chosen.items():
+            count = rows[mask.fillna(False)].groupby(["drug", "event"])["report_key"].nunique()
+            pairs[name] = count.reindex(pairs.index).fillna(0).astype(int)
     return pairs.reset_index()
 
 
@@ -212,21 +261,22 @@ def priority_for_run(
         pairs["designated"] = concepts != ""
     else:
         concepts = pd.Series("", index=pairs.index)
+    faers = run.source == Source.FAERS
     if grouping is None:
-        counts = _fact_counts(facts, drug_col, event_col, latest)
+        counts = _fact_counts(facts, drug_col, event_col, latest, attributes=faers)
         triples = (
             facts.exclude(**{drug_col: ""}).exclude(**{event_col: ""})
             .values_list(drug_col, event_col, "report_key").distinct().order_by()
             .iterator(chunk_size=5000)
         )  # fmt: skip
     else:
-        rows = _grouped_rows(facts, drug_col, grouping)
-        counts = _grouped_fact_counts(rows, latest)
+        rows = _grouped_rows(facts, drug_col, grouping, attributes=faers)
+        counts = _grouped_fact_counts(rows, latest, attributes=faers)
         triples = rows[["drug", "event", "report_key"]].drop_duplicates().itertuples(
             index=False, name=None
         )  # fmt: skip
-    if run.source == Source.FAERS:
-        counts = counts.drop(columns=["countries"])
+    if faers:
+        counts = counts.drop(columns=_faers_unrecorded(facts))
     pairs = pairs.merge(counts, on=["drug", "event"], how="left")
     if run.source == Source.CASES:
         pairs = pairs.merge(_case_counts(triples), on=["drug", "event"], how="left")

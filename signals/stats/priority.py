@@ -20,8 +20,8 @@ spread              0.5     countries: 1 -> 0, 2 -> 0.5, 3 or more -> 1
 ==================  ======  ==========================================================
 
 ``score = 10 * sum(w * x) / sum(w over available components)``. A component the source cannot
-give (FAERS and social listening carry no seriousness, completeness or dechallenge in pv; FAERS
-no country) is ``None`` and leaves the denominator, so every source scores on 0-10 and pairs of
+give (social listening carries no seriousness, completeness or dechallenge; legacy AERS no
+country) is ``None`` and leaves the denominator, so every source scores on 0-10 and pairs of
 one run are always compared on the same components. A **known** (listed) pair, one the
 reference safety information lists for the drug, keeps its components but is multiplied by
 ``KNOWN_FACTOR`` (0.5): shown and labelled, ranked below unknown pairs of similar evidence.
