@@ -24,14 +24,15 @@ def caers_csv() -> Path:
     return shared_path("signals_data", "caers.csv")
 
 
+@pytest.mark.parametrize("engine", ["pandas", "auto"])
 def test_caers_with_given_theta_writes_the_contract(
-    caers_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    caers_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: str
 ) -> None:
     out, hyper_out = tmp_path / "out.csv", tmp_path / "theta.json"
     # openEBGM's reference keeps names that differ only in case apart: so does this run
     code = compute_main(
         [str(caers_csv), "-o", str(out), "--hyper", THETA, "--hyper-out", str(hyper_out),
-         "--exact-names"]
+         "--exact-names", "--engine", engine]
     )  # fmt: skip
     assert code == 0
     assert capsys.readouterr().err == ""  # stderr is not a terminal: no progress lines
@@ -39,13 +40,18 @@ def test_caers_with_given_theta_writes_the_contract(
     assert list(table.columns) == OUTPUT_COLUMNS
     assert len(table) == 17189
     assert (table["eb05"] >= 2).sum() == 131
-    # full precision: the file round-trips to the in-memory result exactly
+    # full precision: the pandas path's file round-trips to the in-memory result exactly; the
+    # numpy-only path (auto on caers) computes its special functions itself: 1e-10 relative
     rows = pd.read_csv(caers_csv)
     ref = compute_signals(
         rows, hyper=Hyperparameters.from_sequence([float(v) for v in THETA.split(",")])
     ).table
     for col in OUTPUT_COLUMNS[2:]:
-        np.testing.assert_array_equal(table[col].to_numpy(), ref[col].to_numpy())
+        got, want = table[col].to_numpy(), ref[col].to_numpy()
+        if engine == "pandas":
+            np.testing.assert_array_equal(got, want)
+        else:
+            np.testing.assert_allclose(got, want, rtol=1e-10, atol=0)
     info = json.loads(hyper_out.read_text())
     assert info["fitted"] is False
     assert info["neg_log_lik"] == pytest.approx(4162.4557, abs=1e-3)
