@@ -115,11 +115,19 @@ def run_bad(tmp_path: Path, text: str | bytes, name: str = "in.csv") -> Path:
         ("id,var1,var2\n1,a,x\n", ["--strata", "age"], "column 'age' not in header"),
     ],
 )
+@pytest.mark.parametrize("engine", ["numpy", "pandas"])
 def test_malformed_input_gets_one_clear_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, args: list[str], message: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str,
+    args: list[str],
+    message: str,
+    engine: str,
 ) -> None:
+    if engine == "numpy" and "--strata" in args:
+        args = [*args, "--engine", "pandas"]  # the numpy path takes no strata
     path = run_bad(tmp_path, content)
-    code = compute_main([str(path), "-o", str(tmp_path / "out.csv"), *args])
+    code = compute_main([str(path), "-o", str(tmp_path / "out.csv"), "--engine", engine, *args])
     err = capsys.readouterr().err
     assert code == 2
     assert message in err
@@ -127,11 +135,15 @@ def test_malformed_input_gets_one_clear_line(
     assert not (tmp_path / "out.csv").exists()
 
 
-def test_missing_file_and_corrupt_gzip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert compute_main([str(tmp_path / "nope.csv"), "-o", str(tmp_path / "o.csv")]) == 2
+@pytest.mark.parametrize("engine", ["numpy", "pandas"])
+def test_missing_file_and_corrupt_gzip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: str
+) -> None:
+    out = ["-o", str(tmp_path / "o.csv"), "--engine", engine]
+    assert compute_main([str(tmp_path / "nope.csv"), *out]) == 2
     assert "no such file" in capsys.readouterr().err
     bad = run_bad(tmp_path, b"\x1f\x8b\x08\x00garbage", name="x.csv.gz")
-    assert compute_main([str(bad), "-o", str(tmp_path / "o.csv")]) == 2
+    assert compute_main([str(bad), *out]) == 2
     err = capsys.readouterr().err
     assert "cannot read" in err or "not a readable" in err
 
