@@ -74,12 +74,18 @@ def digamma(x: ArrayLike) -> np.ndarray | float:
     if arr.ndim == 0:
         return _digamma_scalar(float(arr))
     z = arr.astype(np.float64, copy=True)
-    # psi(z) = psi(z + k) - sum_{j<k} 1/(z + j), with k the steps that take z to >= 10.
-    steps = np.ceil(np.maximum(10.0 - z, 0.0))
     shift = np.zeros_like(z)
-    for j in range(int(steps.max(initial=0.0))):
-        shift -= np.where(j < steps, 1.0 / (z + j), 0.0)
-    z += steps
+    # psi(z) = psi(z + k) - sum_{j<k} 1/(z + j), with k the steps that take z to >= 10
+    # (only the elements below 10 pay for it).
+    small = np.flatnonzero(z < 10.0)
+    if small.size:
+        zs = z[small]
+        steps = np.ceil(10.0 - zs)
+        acc = np.zeros_like(zs)
+        for j in range(int(steps.max())):
+            acc -= np.where(j < steps, 1.0 / (zs + j), 0.0)
+        shift[small] = acc
+        z[small] = zs + steps
     inv2 = 1.0 / (z * z)
     series = np.zeros_like(z)
     for coef in reversed(_PSI_SERIES):

@@ -61,33 +61,45 @@ def read_mentions(path: Path, columns: Sequence[str]) -> Mentions:
                 )
             width = len(header)
             where = [header.index(c) for c in columns]
-            out: list[list[str]] = [[] for _ in columns]
-            row = 0
-            for fields in reader:
-                if not fields:
-                    continue
-                row += 1
-                if len(fields) > width:
-                    if row == 1:
-                        raise CsvError("data row 1 (line 2) has more fields than the header")
-                    raise CsvError(
-                        f"malformed CSV: Error tokenizing data. C error: Expected {width} fields"
-                        f" in line {reader.line_num}, saw {len(fields)}"
-                    )
-                for k, (col, index) in enumerate(zip(columns, where, strict=True)):
-                    value = fields[index] if index < len(fields) else ""
-                    if value == "":
-                        raise CsvError(
-                            f"data row {row} (line {row + 1}) has an empty {col!r} value"
-                        )
-                    out[k].append(value)
+            rows = [fields for fields in reader if fields]  # blank lines skipped
     except csv.Error as exc:
         raise CsvError(f"malformed CSV: {exc}") from None
     except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
         raise CsvError(f"cannot read ({exc})") from None
-    if row == 0:
+    if not rows:
         raise CsvError("no data rows")
+    widths = set(map(len, rows))
+    if max(widths) > width:
+        row = next(k for k, fields in enumerate(rows, 1) if len(fields) > width)
+        if row == 1:
+            raise CsvError("data row 1 (line 2) has more fields than the header")
+        line_of = _physical_lines(path)
+        raise CsvError(
+            f"malformed CSV: Error tokenizing data. C error: Expected {width} fields"
+            f" in line {line_of[row]}, saw {len(rows[row - 1])}"
+        )
+    if min(widths) < width:  # short rows: the missing fields are empty, as pandas reads them
+        rows = [fields + [""] * (width - len(fields)) for fields in rows]
+    out = []
+    for col, index in zip(columns, where, strict=True):
+        values = [fields[index] for fields in rows]
+        if "" in set(values):
+            row = values.index("") + 1
+            raise CsvError(f"data row {row} (line {row + 1}) has an empty {col!r} value")
+        out.append(values)
     return Mentions(*out)
+
+
+def _physical_lines(path: Path) -> dict[int, int]:
+    """Data row number -> the line it ends on (for an error message only)."""
+    with _open(path) as handle:
+        reader = csv.reader(handle)
+        lines, row = {}, 0
+        for fields in reader:
+            if fields:
+                lines[row] = reader.line_num  # row 0 is the header
+                row += 1
+        return lines
 
 
 def canonical_names(values: list[str]) -> list[str]:
@@ -177,17 +189,17 @@ def _quote(text: str) -> str:
 
 
 def _format(values: np.ndarray) -> list[str]:
-    """Text of every value, formatting each distinct value once."""
-    if values.dtype == object:
-        uniques, codes = np.unique(values, return_inverse=True)
-        texts = [_quote(str(v)) for v in uniques.tolist()]
-    elif np.issubdtype(values.dtype, np.floating):
-        uniques, codes = np.unique(values, return_inverse=True)  # NaNs fold into one
+    """Text of every value, formatting each distinct value once (many repeat: pairs sharing
+    their counts share PRR, ROR, chi2; pairs sharing (N, E) share IC and the EB scores)."""
+    if values.dtype == object:  # names: a dict, not a sort of Python strings
+        seen: dict[object, str] = {}
+        return [seen[v] if v in seen else seen.setdefault(v, _quote(str(v))) for v in values]
+    uniques, codes = np.unique(values, return_inverse=True)  # float NaNs fold into one
+    if np.issubdtype(values.dtype, np.floating):
         texts = [_SPECIAL.get(t, t) for t in map(float.__repr__, uniques.tolist())]
     else:
-        uniques, codes = np.unique(values, return_inverse=True)
         texts = [str(v) for v in uniques.tolist()]
-    return [texts[c] for c in codes.tolist()]
+    return np.array(texts, dtype=object)[codes.ravel()].tolist()
 
 
 def write_csv(columns: dict[str, np.ndarray], path: str | Path) -> None:
