@@ -6,7 +6,7 @@ expit, logit) for positive real arguments, so the shared algorithms in ``signals
 Accuracy (tests/signals/test_stats_lite.py checks against scipy): ~1e-15 relative for gammaln
 and digamma, ~1e-13 relative for gammainc over the shapes and arguments the EB scores meet.
 
-* gammaln: ``math.lgamma`` per element (C, correctly rounded to a few ulp).
+* gammaln: CPython's ``math.lgamma`` algorithm (Lanczos, g ~ 6.02) vectorised in numpy.
 * digamma: the recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10, then the asymptotic series
   ln x - 1/(2x) - sum B_2k / (2k x^2k) to the x^-14 term (truncation < 1e-17 there).
 * gammainc: P(a, x) by its power series for x < a + 1 and by Lentz's continued fraction for
@@ -47,13 +47,52 @@ _NDTRI = {
 }
 
 
+# CPython's math.lgamma (Modules/mathmodule.c): a Lanczos rational approximation, g ~ 6.02.
+_LANCZOS_G = 6.024680040776729583740234375
+_LANCZOS_NUM = (
+    23531376880.410759688572007674451636754734846804940,
+    42919803642.649098768957899047001988850926355848959,
+    35711959237.355668049440185451547166705960488635843,
+    17921034426.037209699919755754458931112671403265390,
+    6039542586.3520280050642916443072979210699388420708,
+    1439720407.3117216736632230727949123939715485786772,
+    248874557.86205415651146038641322942321632125127801,
+    31426415.585400194380614231628318205362874684987640,
+    2876370.6289353724412254090516208496135991145378768,
+    186056.26539522349504029498971604569928220784236328,
+    8071.6720023658162106380029022722506138218516325024,
+    210.82427775157934587250973392071336271166969580291,
+    2.5066282746310002701649081771338373386264310793408,
+)
+_LANCZOS_DEN = (0.0, 39916800.0, 120543840.0, 150917976.0, 105258076.0, 45995730.0,
+                13339535.0, 2637558.0, 357423.0, 32670.0, 1925.0, 66.0, 1.0)  # fmt: skip
+
+
 def gammaln(x: ArrayLike) -> np.ndarray | float:
-    """log |Gamma(x)|."""
+    """log |Gamma(x)| for x > 0: math.lgamma for a scalar, its algorithm vectorised for arrays
+    (the same operations in the same order; equal to math.lgamma within an ulp or two)."""
     arr = np.asarray(x, dtype=np.float64)
     if arr.ndim == 0:
         return math.lgamma(float(arr)) if np.isfinite(arr) else float("inf")
-    flat = [math.lgamma(v) if math.isfinite(v) else math.inf for v in arr.ravel().tolist()]
-    return np.array(flat, dtype=np.float64).reshape(arr.shape)
+    if arr.size < 256:  # a Python loop beats 26 array passes on a few values
+        flat = [math.lgamma(v) if math.isfinite(v) else math.inf for v in arr.ravel().tolist()]
+        return np.array(flat, dtype=np.float64).reshape(arr.shape)
+    z = arr
+    with np.errstate(all="ignore"):
+        small = z < 5.0
+        # rational function in x below 5 (Horner from the top), in 1/x above (no overflow)
+        inv = 1.0 / z
+        num = np.zeros_like(z)
+        den = np.zeros_like(z)
+        for k in range(len(_LANCZOS_NUM)):
+            up = len(_LANCZOS_NUM) - 1 - k
+            num = np.where(small, num * z + _LANCZOS_NUM[up], num * inv + _LANCZOS_NUM[k])
+            den = np.where(small, den * z + _LANCZOS_DEN[up], den * inv + _LANCZOS_DEN[k])
+        out = np.log(num / den) - _LANCZOS_G
+        out += (z - 0.5) * (np.log(z + _LANCZOS_G - 0.5) - 1.0)
+        out = np.where((z == 1.0) | (z == 2.0), 0.0, out)
+        out = np.where(z < 1e-20, -np.log(z), out)
+        return np.where(np.isinf(z), np.inf, out)
 
 
 def _digamma_scalar(x: float) -> float:
