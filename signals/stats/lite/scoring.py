@@ -87,12 +87,6 @@ def score_pairs(
     return LiteResult(columns=_columns(counts, fit.hyper, codes, points, yates), fit=fit)
 
 
-def rescore(result: LiteResult, counts: PairCounts, hyper: Hyperparameters, *, yates: bool):
-    """The same pairs scored with another theta (the quality gate's fallback prior)."""
-    rescored = score_pairs(counts, hyper=hyper, yates=yates)
-    return LiteResult(columns=rescored.columns, fit=result.fit)
-
-
 def _columns(
     counts: PairCounts, hyper: Hyperparameters, codes: np.ndarray, points: Points, yates: bool
 ) -> dict[str, np.ndarray]:
