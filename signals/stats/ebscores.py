@@ -12,9 +12,12 @@ default; these values are unrounded and accurate to ~1e-12 relative.
 from __future__ import annotations
 
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:  # numpy.typing costs a few ms at start-up; annotations only
+    from numpy.typing import ArrayLike
 
 from signals.stats.theta import Hyperparameters
 
@@ -29,6 +32,7 @@ def _special(special: ModuleType | None) -> ModuleType:
     from scipy import special as scipy_special  # noqa: PLC0415  (see above)
 
     return scipy_special
+
 
 _LN2 = np.log(2.0)
 

@@ -19,9 +19,12 @@ Division warnings are silenced; the inf/NaN values above are the result, not an 
 from __future__ import annotations
 
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:  # numpy.typing costs a few ms at start-up; annotations only
+    from numpy.typing import ArrayLike
 
 # Two-sided 95% normal quantile qnorm(0.975), not the rounded 1.96: the 2x2 anchors in
 # NOTES.md (PhViD, pharmsignal) use R's qnorm, which moves the 6th significant digit.

@@ -17,9 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:  # numpy.typing costs a few ms at start-up; annotations only
+    from numpy.typing import ArrayLike
 
 # theta and FitResult live in a numpy-only module (the CLI's fast path and the quality gate use
 # them); re-exported here. pandas (squashing) and scipy (special functions, the optimiser) are

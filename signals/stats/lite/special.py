@@ -20,9 +20,12 @@ and digamma, ~1e-13 relative for gammainc over the shapes and arguments the EB s
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:  # numpy.typing costs a few ms at start-up; annotations only
+    from numpy.typing import ArrayLike
 
 _EPS = 1e-16
 _TEN = np.arange(10.0)

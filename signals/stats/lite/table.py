@@ -15,7 +15,6 @@ both paths give the same table (tests/signals/test_stats_lite.py):
 from __future__ import annotations
 
 import csv
-import gzip
 import zlib
 from collections import Counter
 from collections.abc import Sequence
@@ -38,6 +37,8 @@ class Mentions:
 
 def _open(path: Path):
     if path.suffix == ".gz":
+        import gzip  # noqa: PLC0415  (only for .gz input)
+
         return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
     return open(path, encoding="utf-8-sig", newline="")
 
