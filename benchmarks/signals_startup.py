@@ -5,7 +5,8 @@ against the import floor on this machine and, optionally, against another checko
 .venv/bin/python benchmarks/signals_startup.py [--runs 10] [--before /path/to/other/checkout]
 
 Each run is a fresh `python -m pv.cli signals compute ...` whose working directory is the
-checkout, so that checkout's packages are the ones imported.
+checkout, so that checkout's packages are the ones imported. "--engine pandas" rows time this
+checkout's pandas/scipy path on the same input (caers takes the numpy-only path by default).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ def main() -> None:
         commands = {
             "compute caers, theta fitted": [],
             "compute caers, --hyper (fixed theta)": ["--hyper", "0.2,0.06,1.4,1.8,0.1"],
+            "compute caers, theta fitted, --engine pandas": ["--engine", "pandas"],
             "compute --help": None,
         }
         trees = [("after", HERE)] + ([("before", args.before.resolve())] if args.before else [])
@@ -71,11 +73,12 @@ def main() -> None:
             argv = [python, "-m", "pv.cli", "signals", "compute"]
             argv += ["--help"] if extra is None else [str(CAERS), "-o", out, *extra]
             # Interleaved (after, before, after, ...) so a change in the machine's load hits both.
-            times: dict[str, list[float]] = {name: [] for name, _ in trees}
+            here = trees[:1] if "--engine" in argv else trees  # older checkouts lack --engine
+            times: dict[str, list[float]] = {name: [] for name, _ in here}
             for _ in range(args.runs):
-                for name, tree in trees:
+                for name, tree in here:
                     times[name] += _time(argv, tree, 1)
-            for name, _ in trees:
+            for name, _ in here:
                 print(_line(f"{name}: {label}", times[name]))
 
 

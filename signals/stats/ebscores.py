@@ -11,16 +11,35 @@ default; these values are unrounded and accurate to ~1e-12 relative.
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import ArrayLike
-from scipy import special
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from signals.stats.mgps import Hyperparameters
+import numpy as np
+
+if TYPE_CHECKING:  # numpy.typing costs a few ms at start-up; annotations only
+    from numpy.typing import ArrayLike
+
+from signals.stats.theta import Hyperparameters
+
+# Every function takes ``special``: scipy.special by default (imported when first needed), or
+# signals.stats.lite.special, the numpy-only functions of the same names the command line's
+# fast path uses. The algorithms are shared; only the special functions differ.
+
+
+def _special(special: ModuleType | None) -> ModuleType:
+    if special is not None:
+        return special
+    from scipy import special as scipy_special  # noqa: PLC0415  (see above)
+
+    return scipy_special
+
 
 _LN2 = np.log(2.0)
 
 
-def _log_nb(n: np.ndarray, e: np.ndarray, alpha: float, beta: float) -> np.ndarray:
+def _log_nb(
+    n: np.ndarray, e: np.ndarray, alpha: float, beta: float, special: ModuleType
+) -> np.ndarray:
     """log NB(n; size alpha, prob beta / (beta + e)), untruncated."""
     log_be = np.log(beta + e)
     return (
@@ -32,22 +51,31 @@ def _log_nb(n: np.ndarray, e: np.ndarray, alpha: float, beta: float) -> np.ndarr
     )
 
 
-def posterior_weight(n: ArrayLike, e: ArrayLike, hyper: Hyperparameters) -> np.ndarray:
+def posterior_weight(
+    n: ArrayLike, e: ArrayLike, hyper: Hyperparameters, *, special: ModuleType | None = None
+) -> np.ndarray:
     """Qn: posterior probability that the pair's lambda comes from prior component 1."""
+    special = _special(special)
     n_arr = np.asarray(n, dtype=np.float64)
     e_arr = np.asarray(e, dtype=np.float64)
-    t1 = np.log(hyper.p) + _log_nb(n_arr, e_arr, hyper.alpha1, hyper.beta1)
-    t2 = np.log1p(-hyper.p) + _log_nb(n_arr, e_arr, hyper.alpha2, hyper.beta2)
+    t1 = np.log(hyper.p) + _log_nb(n_arr, e_arr, hyper.alpha1, hyper.beta1, special)
+    t2 = np.log1p(-hyper.p) + _log_nb(n_arr, e_arr, hyper.alpha2, hyper.beta2, special)
     return np.exp(t1 - np.logaddexp(t1, t2))
 
 
 def ebgm(
-    n: ArrayLike, e: ArrayLike, hyper: Hyperparameters, qn: ArrayLike | None = None
+    n: ArrayLike,
+    e: ArrayLike,
+    hyper: Hyperparameters,
+    qn: ArrayLike | None = None,
+    *,
+    special: ModuleType | None = None,
 ) -> np.ndarray:
     """Empirical Bayes geometric mean 2^E[log2 lambda | N]."""
+    special = _special(special)
     n_arr = np.asarray(n, dtype=np.float64)
     e_arr = np.asarray(e, dtype=np.float64)
-    q = posterior_weight(n_arr, e_arr, hyper) if qn is None else np.asarray(qn)
+    q = posterior_weight(n_arr, e_arr, hyper, special=special) if qn is None else np.asarray(qn)
     m1 = special.digamma(hyper.alpha1 + n_arr) - np.log(hyper.beta1 + e_arr)
     m2 = special.digamma(hyper.alpha2 + n_arr) - np.log(hyper.beta2 + e_arr)
     return np.exp(q * m1 + (1.0 - q) * m2)
@@ -70,15 +98,47 @@ def eb_quantile(
     rtol: float = 1e-13,
     final_step: float = 3e-6,
     max_iter: int = 100,
+    special: ModuleType | None = None,
 ) -> np.ndarray:
     """The ``prob`` quantile of the posterior mixture for every pair (EB05: prob = 0.05)."""
     if not 0.0 < prob < 1.0:
         raise ValueError("prob must be in (0, 1)")
+    special = _special(special)
     n_arr = np.asarray(n, dtype=np.float64)
     e_arr = np.asarray(e, dtype=np.float64)
-    q = posterior_weight(n_arr, e_arr, hyper) if qn is None else np.asarray(qn, np.float64)
-    a1, a2 = hyper.alpha1 + n_arr, hyper.alpha2 + n_arr
-    r1, r2 = hyper.beta1 + e_arr, hyper.beta2 + e_arr
+    if qn is None:
+        q = posterior_weight(n_arr, e_arr, hyper, special=special)
+    else:
+        q = np.asarray(qn, np.float64)
+    return mixture_quantile(
+        q,
+        (hyper.alpha1 + n_arr, hyper.beta1 + e_arr),
+        (hyper.alpha2 + n_arr, hyper.beta2 + e_arr),
+        prob,
+        rtol=rtol,
+        final_step=final_step,
+        max_iter=max_iter,
+        special=special,
+    )
+
+
+def mixture_quantile(
+    q: np.ndarray,
+    first: tuple[np.ndarray, np.ndarray],
+    second: tuple[np.ndarray, np.ndarray],
+    prob: float,
+    *,
+    rtol: float = 1e-13,
+    final_step: float = 3e-6,
+    max_iter: int = 100,
+    special: ModuleType | None = None,
+) -> np.ndarray:
+    """x with q G(x; first) + (1 - q) G(x; second) = prob, G a gamma CDF of (shape, rate),
+    vectorised (arrays aligned). With q = 1 it is one gamma's quantile (gammaincinv)."""
+    special = _special(special)
+    (a1, r1), (a2, r2) = first, second
+    a1, r1, a2, r2 = np.broadcast_arrays(*(np.asarray(v, np.float64) for v in (a1, r1, a2, r2)))
+    q = np.broadcast_to(np.asarray(q, np.float64), a1.shape)
     lg1, lg2 = special.gammaln(a1), special.gammaln(a2)
     z = float(special.ndtri(prob))
     # Start between the two components' approximate quantiles, weighted by Qn (in log x,
@@ -133,14 +193,17 @@ def eb_quantile(
     return np.exp(y)
 
 
-def eb_scores(n: ArrayLike, e: ArrayLike, hyper: Hyperparameters) -> dict[str, np.ndarray]:
+def eb_scores(
+    n: ArrayLike, e: ArrayLike, hyper: Hyperparameters, *, special: ModuleType | None = None
+) -> dict[str, np.ndarray]:
     """Qn, EBGM, EB05 and EB95 for every pair (arrays aligned with the inputs)."""
+    special = _special(special)
     n_arr = np.asarray(n, dtype=np.float64)
     e_arr = np.asarray(e, dtype=np.float64)
-    q = posterior_weight(n_arr, e_arr, hyper)
+    q = posterior_weight(n_arr, e_arr, hyper, special=special)
     return {
         "qn": q,
-        "ebgm": ebgm(n_arr, e_arr, hyper, q),
-        "eb05": eb_quantile(n_arr, e_arr, hyper, 0.05, q),
-        "eb95": eb_quantile(n_arr, e_arr, hyper, 0.95, q),
+        "ebgm": ebgm(n_arr, e_arr, hyper, q, special=special),
+        "eb05": eb_quantile(n_arr, e_arr, hyper, 0.05, q, special=special),
+        "eb95": eb_quantile(n_arr, e_arr, hyper, 0.95, q, special=special),
     }

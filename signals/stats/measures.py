@@ -18,9 +18,13 @@ Division warnings are silenced; the inf/NaN values above are the result, not an 
 
 from __future__ import annotations
 
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 import numpy as np
-from numpy.typing import ArrayLike
-from scipy import special
+
+if TYPE_CHECKING:  # numpy.typing costs a few ms at start-up; annotations only
+    from numpy.typing import ArrayLike
 
 # Two-sided 95% normal quantile qnorm(0.975), not the rounded 1.96: the 2x2 anchors in
 # NOTES.md (PhViD, pharmsignal) use R's qnorm, which moves the 6th significant digit.
@@ -87,13 +91,17 @@ def chi_square(
 
 
 def information_component(
-    n: ArrayLike, expected: ArrayLike
+    n: ArrayLike, expected: ArrayLike, *, special: ModuleType | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """IC = log2((O + 1/2) / (E + 1/2)) with exact Gamma(O + 1/2, rate E + 1/2) limits.
 
     This is the Norén, Hopstadius & Bate (2013) shrinkage form used for VigiBase and by pvda,
-    not the older Gould/Bate BCPNN expectation. Returns (ic, ic025, ic975).
+    not the older Gould/Bate BCPNN expectation. Returns (ic, ic025, ic975). ``special``:
+    scipy.special by default, or the numpy-only signals.stats.lite.special (same names).
     """
+    if special is None:
+        from scipy import special  # noqa: PLC0415  (the other measures need numpy only)
+
     counts = np.asarray(n, dtype=np.float64)
     log2_rate = np.log2(np.asarray(expected, dtype=np.float64) + 0.5)
     # The gamma quantile depends on O only, so invert it once per distinct O (gammaincinv is

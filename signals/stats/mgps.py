@@ -14,48 +14,25 @@ starts and keeps the best; special functions of N are evaluated once per distinc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-from numpy.typing import ArrayLike
-from scipy import special
 
+if TYPE_CHECKING:  # numpy.typing costs a few ms at start-up; annotations only
+    from numpy.typing import ArrayLike
 
-@dataclass(frozen=True)
-class Hyperparameters:
-    """theta = (alpha1, beta1, alpha2, beta2, p); betas are rates, p weights component 1."""
-
-    alpha1: float
-    beta1: float
-    alpha2: float
-    beta2: float
-    p: float
-
-    def as_tuple(self) -> tuple[float, float, float, float, float]:
-        return (self.alpha1, self.beta1, self.alpha2, self.beta2, self.p)
-
-    @classmethod
-    def from_sequence(cls, values: Sequence[float]) -> Hyperparameters:
-        if len(values) != 5:
-            raise ValueError("hyperparameters need 5 values: alpha1, beta1, alpha2, beta2, p")
-        a1, b1, a2, b2, p = (float(v) for v in values)
-        if min(a1, b1, a2, b2) <= 0 or not 0 < p < 1 or not np.all(np.isfinite([a1, b1, a2, b2])):
-            raise ValueError("need alpha1, beta1, alpha2, beta2 > 0 and 0 < p < 1")
-        return cls(a1, b1, a2, b2, p)
-
-
-# openEBGM vignette starts (rows of autoHyper's theta_init); the first is DuMouchel's.
-DEFAULT_STARTS: tuple[tuple[float, float, float, float, float], ...] = (
-    (0.2, 0.1, 2.0, 4.0, 1 / 3),
-    (0.1, 0.1, 10.0, 10.0, 0.2),
-    (0.3, 0.5, 6.0, 6.0, 0.5),
-    (0.5, 0.3, 12.0, 12.0, 0.8),
-    (0.2, 0.2, 5.0, 5.0, 0.4),
+# theta and FitResult live in a numpy-only module (the CLI's fast path and the quality gate use
+# them); re-exported here. pandas (squashing) and scipy (special functions, the optimiser) are
+# imported where used, so that `signals.stats.lite` can run this likelihood with numpy alone.
+from signals.stats.theta import (
+    AGREE_TOL,
+    DEFAULT_STARTS,
+    FitResult,
+    Hyperparameters,
 )
-# autoHyper's "another start agrees" tolerances on (a1, b1, a2, b2, P).
-AGREE_TOL = np.array([0.05, 0.05, 0.2, 0.2, 0.025])
 
 
 @dataclass(frozen=True)
@@ -67,40 +44,19 @@ class Points:
     w: np.ndarray
 
 
-@dataclass(frozen=True)
-class FitResult:
-    hyper: Hyperparameters
-    neg_log_lik: float  # on the points the fit used (squashed or not)
-    n_points: int
-    squashed: bool
-    agreed: bool  # at least two starts reached the same theta (autoHyper's acceptance rule)
-    starts: list[dict[str, float]] = field(default_factory=list)
-    within_bounds: bool = True  # 0 < alpha, beta < 100 and 0 < P < 1 (autoHyper's check)
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            **asdict(self.hyper),
-            "neg_log_lik": self.neg_log_lik,
-            "n_points": self.n_points,
-            "squashed": self.squashed,
-            "agreed": self.agreed,
-            "within_bounds": self.within_bounds,
-        }
-
-
 def distinct_points(n: ArrayLike, e: ArrayLike, weight: ArrayLike | None = None) -> Points:
     """Collapse pairs to distinct (N, E) points with summed weights (no information lost)."""
-    frame = pd.DataFrame(
-        {
-            "n": np.asarray(n, dtype=np.int64),
-            "e": np.asarray(e, dtype=np.float64),
-            "w": np.ones(len(np.asarray(n))) if weight is None else np.asarray(weight, float),
-        }
-    )
-    if (frame["n"] < 1).any() or not np.isfinite(frame["e"]).all() or (frame["e"] <= 0).any():
+    n_arr = np.asarray(n, dtype=np.int64)
+    e_arr = np.asarray(e, dtype=np.float64)
+    w_arr = np.ones(len(n_arr)) if weight is None else np.asarray(weight, np.float64)
+    if (n_arr < 1).any() or not np.isfinite(e_arr).all() or (e_arr <= 0).any():
         raise ValueError("the MGPS fit needs N >= 1 and finite E > 0 for every pair")
-    grouped = frame.groupby(["n", "e"], sort=True)["w"].sum().reset_index()
-    return Points(grouped["n"].to_numpy(), grouped["e"].to_numpy(), grouped["w"].to_numpy())
+    # Sorted by (N, E) with the weights of equal points summed (a numpy group-by, no pandas).
+    order = np.lexsort((e_arr, n_arr))
+    n_arr, e_arr, w_arr = n_arr[order], e_arr[order], w_arr[order]
+    first = np.r_[True, (n_arr[1:] != n_arr[:-1]) | (e_arr[1:] != e_arr[:-1])]
+    starts = np.flatnonzero(first)
+    return Points(n_arr[starts], e_arr[starts], np.add.reduceat(w_arr, starts))
 
 
 # autoSquash's table: a count with this many points (cut-offs) gets about this many bins.
@@ -133,6 +89,8 @@ def squash(
     squashed = (group_size >= min_points) & (rank < squashable)
     # Unsquashed points get their own bin id past every squashed bin of their N.
     bin_id = np.where(squashed, rank // bin_width, n_bins + rank)
+    import pandas as pd  # noqa: PLC0415  (see the imports above)
+
     frame = pd.DataFrame({"n": n, "bin": bin_id, "we": w * e, "w": w})
     out = frame.groupby(["n", "bin"], sort=False).sum()
     return Points(
@@ -145,7 +103,10 @@ def squash(
 class _Likelihood:
     """-loglik and gradient in x = (log a1, log b1, log a2, log b2, logit P)."""
 
-    def __init__(self, points: Points) -> None:
+    def __init__(self, points: Points, special: ModuleType | None = None) -> None:
+        # ``special``: scipy.special (default) or signals.stats.lite.special, the numpy-only
+        # functions of the same names the command line's fast path uses.
+        self.special = special = special or _scipy_special()
         self.un, self.inv = np.unique(points.n, return_inverse=True)
         self.n = points.n.astype(np.float64)
         self.e = points.e
@@ -155,7 +116,7 @@ class _Likelihood:
 
     def _component(self, alpha: float, beta: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """log truncated NB density and its derivatives w.r.t. log alpha and log beta."""
-        inv, n, e = self.inv, self.n, self.e
+        inv, n, e, special = self.inv, self.n, self.e, self.special
         log_be = np.log(beta + e)
         r = np.log(beta) - log_be  # log(b / (b + E)) < 0
         lg = special.gammaln(alpha + self.un) - special.gammaln(alpha) - self.lfact
@@ -169,7 +130,7 @@ class _Likelihood:
 
     def __call__(self, x: np.ndarray) -> tuple[float, np.ndarray]:
         a1, b1, a2, b2 = np.exp(np.clip(x[:4], -30.0, 30.0))
-        p = special.expit(x[4])
+        p = self.special.expit(x[4])
         g1, da1, db1 = self._component(a1, b1)
         g2, da2, db2 = self._component(a2, b2)
         t1 = np.log(p) + g1
@@ -188,26 +149,41 @@ class _Likelihood:
         return value, -grad
 
 
-def _to_x(theta: Sequence[float]) -> np.ndarray:
+def _scipy_special() -> ModuleType:
+    from scipy import special  # noqa: PLC0415  (see the imports above)
+
+    return special
+
+
+def _to_x(theta: Sequence[float], special: ModuleType) -> np.ndarray:
     a1, b1, a2, b2, p = theta
     return np.array([np.log(a1), np.log(b1), np.log(a2), np.log(b2), special.logit(p)])
 
 
-def _from_x(x: np.ndarray) -> np.ndarray:
+def _from_x(x: np.ndarray, special: ModuleType) -> np.ndarray:
     return np.r_[np.exp(x[:4]), special.expit(x[4])]
 
 
-def neg_log_likelihood(hyper: Hyperparameters, points: Points) -> float:
+def neg_log_likelihood(
+    hyper: Hyperparameters, points: Points, *, special: ModuleType | None = None
+) -> float:
     """-loglik of the component-truncated mixture (openEBGM ``negLLsquash``)."""
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
-        return _Likelihood(points)(_to_x(hyper.as_tuple()))[0]
+        objective = _Likelihood(points, special)
+        return objective(_to_x(hyper.as_tuple(), objective.special))[0]
+
+
+# Bounds on x (log scale) for every optimiser: they only keep exp() finite; alpha1 -> 0 is a
+# legitimate limit.
+X_BOUNDS = [(-25.0, 12.0)] * 4 + [(-25.0, 25.0)]
+
+Minimiser = Callable[[Callable, np.ndarray], tuple[np.ndarray, float]]
 
 
 def _minimise(objective: _Likelihood, x0: np.ndarray) -> tuple[np.ndarray, float]:
     # SLSQP rather than L-BFGS-B: scipy's L-BFGS-B spends most of its time in OpenBLAS thread
     # wake-ups on small vectors (10x slower on a shared 2-core box), and from openEBGM's five
     # starts SLSQP lands where nlminb does on caers (see docs/signals.md on the second mode).
-    # Bounds (log scale) only keep exp() finite; alpha1 -> 0 is a legitimate limit.
     # Imported here: scipy.optimize costs ~0.2 s to import and scoring with a given theta
     # never needs it.
     from scipy import optimize  # noqa: PLC0415
@@ -217,7 +193,7 @@ def _minimise(objective: _Likelihood, x0: np.ndarray) -> tuple[np.ndarray, float
         x0,
         jac=True,
         method="SLSQP",
-        bounds=[(-25.0, 12.0)] * 4 + [(-25.0, 25.0)],
+        bounds=X_BOUNDS,
         options={"maxiter": 500, "ftol": 1e-10},
     )
     return res.x, float(res.fun)
@@ -229,6 +205,8 @@ def fit_hyperparameters(
     starts: Sequence[Sequence[float]] = DEFAULT_STARTS,
     squash_data: bool | None = None,
     max_points: int = 20_000,
+    special: ModuleType | None = None,
+    minimise: Minimiser | None = None,
 ) -> FitResult:
     """Maximum-likelihood theta from several starts; the lowest -loglik wins.
 
@@ -236,15 +214,18 @@ def fit_hyperparameters(
     ``max_points`` distinct points (openEBGM's recommended optimiser size). The winner is
     preferred among in-bounds solutions (0 < alpha, beta < 100, as autoHyper checks);
     ``agreed`` reports whether another start reached it within autoHyper's tolerances.
+    ``special`` and ``minimise`` default to scipy's; the command line's numpy-only path passes
+    its own (``signals.stats.lite``), everything else here is shared.
     """
     do_squash = len(points.n) > max_points if squash_data is None else squash_data
     used = squash(points) if do_squash else points
-    objective = _Likelihood(used)
+    objective = _Likelihood(used, special)
+    minimise = minimise or _minimise
     runs: list[tuple[np.ndarray, float]] = []  # (theta, -loglik) per start
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
         for start in starts:
-            x, nll = _minimise(objective, _to_x(start))
-            runs.append((_from_x(x), nll))
+            x, nll = minimise(objective, _to_x(start, objective.special))
+            runs.append((_from_x(x, objective.special), nll))
     finite = [r for r in runs if np.isfinite(r[1])]
     if not finite:
         raise ArithmeticError("the MGPS likelihood could not be evaluated from any start")

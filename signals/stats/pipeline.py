@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from signals.stats.columns import OUTPUT_COLUMNS
 from signals.stats.counts import PAIR_COLUMNS, count_pairs
 from signals.stats.ebscores import eb_scores
 from signals.stats.measures import chi_square, information_component, prr, ror
@@ -20,27 +21,7 @@ from signals.stats.mgps import (
     neg_log_likelihood,
 )
 
-# The CLI's output columns, in order (the contract).
-OUTPUT_COLUMNS = [
-    "drug",
-    "event",
-    "n",
-    "expected",
-    "rr",
-    "prr",
-    "prr_lower95",
-    "prr_upper95",
-    "chi2",
-    "ror",
-    "ror_lower95",
-    "ror_upper95",
-    "ic",
-    "ic025",
-    "ic975",
-    "ebgm",
-    "eb05",
-    "eb95",
-]
+__all__ = ["OUTPUT_COLUMNS", "SignalResult", "add_measures", "compute_signals", "score_table"]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ flat to pick a theta).
 
 from __future__ import annotations
 
-from signals.stats.mgps import FitResult, Hyperparameters
+from signals.stats.theta import FitResult, Hyperparameters
 
 # DuMouchel's FDA SRS estimates (DuMouchel 1999, Table 2; NOTES.md section 3): the documented
 # prior used when a fit fails the gate.

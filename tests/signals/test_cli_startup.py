@@ -1,6 +1,7 @@
 """Start-up of `pv signals compute`: what it imports, checked in a fresh interpreter (not timed;
 the timings are benchmarks/signals_startup.py's). Importing the command's module pulls in no
-pandas, numpy or scipy; a run with a fixed theta never imports scipy.optimize."""
+pandas, numpy or scipy; a caers computation (the numpy-only path) imports neither pandas nor
+scipy; on the pandas path a run with a fixed theta never imports scipy.optimize."""
 
 from __future__ import annotations
 
@@ -42,9 +43,28 @@ def test_a_fixed_theta_never_imports_the_optimiser(tmp_path):
     code = (
         "from signals.cli import compute_main\n"
         f"assert compute_main([{str(caers)!r}, '-o', {str(out)!r},"
-        " '--hyper', '0.2,0.06,1.4,1.8,0.1', '--exact-names']) == 0"
+        " '--hyper', '0.2,0.06,1.4,1.8,0.1', '--exact-names', '--engine', 'pandas']) == 0"
     )
     loaded = _modules_after(code)
     assert loaded["pandas"] and loaded["scipy.special"]  # what scoring needs
     assert not loaded["scipy.optimize"]
     assert out.read_text().count("\n") == 17_189 + 1  # every caers pair (openEBGM), a header
+
+
+def test_a_caers_computation_imports_neither_pandas_nor_scipy(tmp_path):
+    # given caers (auto picks the numpy-only path), with theta fitted and with theta fixed
+    caers = shared_path("signals_data", "caers.csv")
+    for extra in ([], ["--hyper", "0.2,0.06,1.4,1.8,0.1"]):
+        out, theta = tmp_path / "out.csv", tmp_path / "theta.json"
+        code = (
+            "from signals.cli import compute_main\n"
+            f"assert compute_main([{str(caers)!r}, '-o', {str(out)!r},"
+            f" '--hyper-out', {str(theta)!r}, *{extra!r}]) == 0"
+        )
+        # when the command runs in a fresh interpreter
+        loaded = _modules_after(code)
+        # then it computed everything with numpy alone
+        assert loaded["numpy"]
+        assert not loaded["pandas"] and not loaded["scipy"], (extra, loaded)
+        assert out.read_text().count("\n") > 17_000  # every (canonicalised) pair, a header
+        assert json.loads(theta.read_text())["fitted"] is (not extra)

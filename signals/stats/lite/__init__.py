@@ -1,0 +1,1 @@
+"""The command line's numpy-only path: no pandas, no scipy (docs/signals.md, "Start-up")."""
