@@ -249,6 +249,12 @@ class TriageItem(TimeStampedModel):
     seriousness = models.JSONField(default=list)
     priority = models.FloatField(default=0.0)
     item_at = models.DateTimeField(help_text="When the member posted / submitted it")
+    # Copied from the screening's mentions (`intake.queue_terms`; the screening and coding
+    # services keep them in step) so the drug and event filters read this row, not every mention.
+    drug_words = models.TextField(blank=True, default="")
+    drug_codes = models.TextField(blank=True, default="")
+    event_words = models.TextField(blank=True, default="")
+    event_codes = models.TextField(blank=True, default="")
     claimed_by = models.ForeignKey(
         "pv.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
