@@ -281,6 +281,12 @@ class TriageItem(TimeStampedModel):
                 condition=models.Q(status__in=["pending", "needs_info"]),
                 name="triage_open_queue_order",
             ),
+            # The counts above the queue (open, serious, needs info, mine) from the index alone.
+            models.Index(
+                fields=["status", "is_serious", "claimed_by"],
+                condition=models.Q(status__in=["pending", "needs_info"]),
+                name="triage_open_counts",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -46,6 +46,11 @@ def _terms_matching(kind: str, text: str) -> Q | Exists:
     )
 
 
+def _seriousness_matching(criterion: str) -> Q:
+    """One criterion in the item's seriousness list (a JSON list of names, quoted)."""
+    return Q(seriousness__icontains=f'"{criterion}"')
+
+
 def triage_queue(
     *,
     status: str = "open",
@@ -77,7 +82,7 @@ def triage_queue(
     if serious is not None:
         qs = qs.filter(is_serious=serious)
     if seriousness:
-        qs = qs.filter(seriousness__icontains=f'"{seriousness}"')
+        qs = qs.filter(_seriousness_matching(seriousness))
     if source:
         qs = qs.filter(source=source)
     if date_from:

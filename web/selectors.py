@@ -30,12 +30,14 @@ from submissions.selectors import submission_list_visible_to
 
 
 def queue_counts(*, user: User) -> dict[str, int]:
-    """Open items at a glance, in one aggregate query."""
+    """Open items at a glance, in one aggregate query. It counts `status` (never null, like
+    the id) so every column it reads is in the partial index `triage_open_counts`: PostgreSQL
+    answers from the index alone instead of reading 100,000 wide rows."""
     return TriageItem.objects.filter(status__in=TriageItem.OPEN).aggregate(
-        open=Count("id"),
-        serious=Count("id", filter=Q(is_serious=True)),
-        needs_info=Count("id", filter=Q(status=TriageItem.Status.NEEDS_INFO)),
-        mine=Count("id", filter=Q(claimed_by=user)),
+        open=Count("status"),
+        serious=Count("status", filter=Q(is_serious=True)),
+        needs_info=Count("status", filter=Q(status=TriageItem.Status.NEEDS_INFO)),
+        mine=Count("status", filter=Q(claimed_by=user)),
     )
 
 

@@ -8,6 +8,8 @@ import uuid
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from intake.models import Mention, ScreeningResult, TriageItem
@@ -15,7 +17,12 @@ from intake.queue_terms import SEP, queue_terms
 from intake.services.coding import mention_coding_override
 from intake.services.screening import items_screen
 from intake.services.triage import triage_item_reject, triage_items_sync
-from intake.triage_selectors import _mentions_matching, triage_queue
+from intake.triage_selectors import (
+    _mentions_matching,
+    _seriousness_matching,
+    _terms_matching,
+    triage_queue,
+)
 from tests.factories import MemberFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +200,35 @@ def test_the_migration_fills_items_made_before_it(seeded):
     migration.backfill(apps, None)
     # then every item is in step with its screening
     assert not _in_sync()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
+def test_postgresql_can_answer_filters_and_counts_from_indexes(seeded, reviewer):
+    # given the planner told to avoid reading the whole table where an index can serve
+    from web.selectors import queue_counts  # noqa: PLC0415
+
+    def plan(qs=None, sql="", params=()) -> str:
+        if qs is not None:
+            sql, params = qs.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    # when / then: each filter's SQL matches its trigram index's expression
+    # (the selector's own conditions, without the status one a partial index serves first)
+    for condition, index in [
+        (_terms_matching("drug", "warfarin"), "triage_drug_words_trgm"),
+        (_terms_matching("drug", "warfarin"), "triage_drug_codes_trgm"),
+        (_terms_matching("event", "rash"), "triage_event_words_trgm"),
+        (_terms_matching("event", "rash"), "triage_event_codes_trgm"),
+        (_seriousness_matching("death"), "triage_seriousness_trgm"),
+    ]:
+        assert index in plan(TriageItem.objects.filter(condition).values("id")), index
+    # and the counts above the queue read only the narrow partial index
+    with CaptureQueriesContext(connection) as captured:
+        assert queue_counts(user=reviewer)["open"] == len(seeded)
+    query = captured.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:  # (a bitmap scan would hide what the index covers)
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    assert "Index Only Scan using triage_open_counts" in plan(sql=query)
