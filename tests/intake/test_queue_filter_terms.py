@@ -232,3 +232,26 @@ def test_postgresql_can_answer_filters_and_counts_from_indexes(seeded, reviewer)
     with connection.cursor() as cursor:  # (a bitmap scan would hide what the index covers)
         cursor.execute("SET LOCAL enable_bitmapscan = off")
     assert "Index Only Scan using triage_open_counts" in plan(sql=query)
+
+
+def test_filtered_queue_page_has_constant_queries_and_reads_mentions_once(reviewer):
+    # given a filtered page over three matching items, then over thirty (two pages)
+    from django.test import Client  # noqa: PLC0415
+
+    client = Client()
+    client.force_login(reviewer)
+    url = "/queue/?drug=atorvastatin&event=sleepless&seriousness=non_serious"
+    for _ in range(3):
+        _seed_item([LIPITOR, INSOMNIA])
+    with CaptureQueriesContext(connection) as small:
+        assert len(client.get(url).context["items"]) == 3
+    for _ in range(27):
+        _seed_item([LIPITOR, INSOMNIA])
+    # when
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    # then the same queries, at most 8, and only the prefetch of the rows' chips reads mentions
+    assert len(response.context["items"]) == 25 and response.context["page"].has_next()
+    assert len(large.captured_queries) == len(small.captured_queries) <= 8
+    reads = [q["sql"] for q in large.captured_queries if "intake_mention" in q["sql"]]
+    assert len(reads) == 1 and reads[0].startswith('SELECT "intake_mention"')
