@@ -287,6 +287,12 @@ class TriageItem(TimeStampedModel):
                 condition=models.Q(status__in=["pending", "needs_info"]),
                 name="triage_open_counts",
             ),
+            # A date filter counts its matches from here, not by reading every open item.
+            models.Index(
+                fields=["item_at"],
+                condition=models.Q(status__in=["pending", "needs_info"]),
+                name="triage_open_item_at",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -60,8 +60,9 @@ def queue_page(
     paginator = Paginator(queryset, per_page)
     capped = False
     if count is None and count_cap is not None:
-        # Unordered: any cap+1 matches answer "more than cap?" without sorting.
-        count = queryset.order_by()[: count_cap + 1].count()
+        # Unordered: any cap+1 matches answer "more than cap?" without sorting; and without the
+        # rows' joins (the screening is an inner join that never drops a row, but is work).
+        count = queryset.select_related(None).order_by()[: count_cap + 1].count()
         capped = count > count_cap
         count = min(count, count_cap)
     if count is not None:

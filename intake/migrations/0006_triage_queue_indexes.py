@@ -2,6 +2,7 @@
 
 - `triage_open_counts`: the counts above the queue (open, serious, needs info, mine) are read
   from this narrow partial index alone (an index-only scan), not from the table's wide rows.
+- `triage_open_item_at`: a date filter's (capped) count reads the open items of those dates.
 - Trigram indexes, in PostgreSQL only, on the copied drug and event columns (0005) and on the
   seriousness list. A filter is `UPPER(column) LIKE '%words%'`: when the words are common,
   PostgreSQL walks the queue's order index and finds a page at once; when they are rare or
@@ -55,6 +56,14 @@ class Migration(migrations.Migration):
                 fields=["status", "is_serious", "claimed_by"],
                 condition=models.Q(status__in=["pending", "needs_info"]),
                 name="triage_open_counts",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="triageitem",
+            index=models.Index(
+                fields=["item_at"],
+                condition=models.Q(status__in=["pending", "needs_info"]),
+                name="triage_open_item_at",
             ),
         ),
         TrigramExtension(),  # does nothing outside PostgreSQL
