@@ -234,6 +234,7 @@ def main() -> None:
         ("event by code (HP:0100785)", "/queue/?event=HP:0100785"),
         ("event (rash, 1 in 1000)", "/queue/?event=rash"),
         ("event, no match", "/queue/?event=nosuchevent"),
+        ("event, 2 letters, no match", "/queue/?event=qq"),  # too short for a trigram index
         ("serious only", "/queue/?seriousness=serious"),
         ("non-serious only", "/queue/?seriousness=non_serious"),
         ("one criterion (death)", "/queue/?seriousness=death"),
