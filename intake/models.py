@@ -254,6 +254,12 @@ class TriageItem(TimeStampedModel):
     seriousness = models.JSONField(default=list)
     priority = models.FloatField(default=0.0)
     item_at = models.DateTimeField(help_text="When the member posted / submitted it")
+    # Copied from the screening's mentions (`intake.queue_terms`; the screening and coding
+    # services keep them in step) so the drug and event filters read this row, not every mention.
+    drug_words = models.TextField(blank=True, default="")
+    drug_codes = models.TextField(blank=True, default="")
+    event_words = models.TextField(blank=True, default="")
+    event_codes = models.TextField(blank=True, default="")
     claimed_by = models.ForeignKey(
         "pv.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -279,6 +285,18 @@ class TriageItem(TimeStampedModel):
                 "id",
                 condition=models.Q(status__in=["pending", "needs_info"]),
                 name="triage_open_queue_order",
+            ),
+            # The counts above the queue (open, serious, needs info, mine) from the index alone.
+            models.Index(
+                fields=["status", "is_serious", "claimed_by"],
+                condition=models.Q(status__in=["pending", "needs_info"]),
+                name="triage_open_counts",
+            ),
+            # A date filter counts its matches from here, not by reading every open item.
+            models.Index(
+                fields=["item_at"],
+                condition=models.Q(status__in=["pending", "needs_info"]),
+                name="triage_open_item_at",
             ),
         ]
         constraints = [

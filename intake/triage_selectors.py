@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from coding.selectors import coding_suggestions
 from intake.models import Mention, MentionPair, TriageItem
+from intake.queue_terms import SEP
 from pv.core.exceptions import DomainError, NotFound
 
 QUEUE_STATUSES = {
@@ -25,12 +26,29 @@ def _day_start(value: date | datetime) -> datetime:
 
 
 def _mentions_matching(kind: str, text: str) -> Exists:
+    """The item's own mentions: a drug with the code or these words in its text or term; a
+    reportable event with the code or PT code, or the words in its text, term, PT or LLT."""
     mentions = Mention.objects.filter(result=OuterRef("screening"), kind=kind)
     match = Q(code__iexact=text) | Q(term__icontains=text) | Q(text__icontains=text)
     if kind == Mention.Kind.EVENT:
         mentions = mentions.filter(reportable=True)
         match |= Q(pt__icontains=text) | Q(pt_code__iexact=text) | Q(llt__icontains=text)
     return Exists(mentions.filter(match))
+
+
+def _terms_matching(kind: str, text: str) -> Q | Exists:
+    """The same match read from the item's copied columns (`intake.queue_terms`): one row, no
+    subquery. Words containing the separator (never typed in practice) take the mentions."""
+    if SEP in text:
+        return _mentions_matching(kind, text)
+    return Q(**{f"{kind}_words__icontains": text}) | Q(
+        **{f"{kind}_codes__icontains": f"{SEP}{text}{SEP}"}
+    )
+
+
+def _seriousness_matching(criterion: str) -> Q:
+    """One criterion in the item's seriousness list (a JSON list of names, quoted)."""
+    return Q(seriousness__icontains=f'"{criterion}"')
 
 
 def triage_queue(
@@ -48,8 +66,9 @@ def triage_queue(
 ) -> QuerySet[TriageItem]:
     """The queue, most serious and highest priority first, then oldest first.
 
-    Constant queries for any page size: filters are EXISTS subqueries and the mentions shown in
-    the list are prefetched in one query.
+    Constant queries for any page size: filters read the item's own columns (the drug and event
+    words are copied from its mentions, `intake.queue_terms`) and the mentions shown in the list
+    are prefetched in one query.
     """
     if status not in QUEUE_STATUSES:
         raise DomainError(
@@ -57,13 +76,13 @@ def triage_queue(
         )
     qs = TriageItem.objects.filter(status__in=QUEUE_STATUSES[status])
     if drug:
-        qs = qs.filter(_mentions_matching(Mention.Kind.DRUG, drug))
+        qs = qs.filter(_terms_matching(Mention.Kind.DRUG, drug))
     if event:
-        qs = qs.filter(_mentions_matching(Mention.Kind.EVENT, event))
+        qs = qs.filter(_terms_matching(Mention.Kind.EVENT, event))
     if serious is not None:
         qs = qs.filter(is_serious=serious)
     if seriousness:
-        qs = qs.filter(seriousness__icontains=f'"{seriousness}"')
+        qs = qs.filter(_seriousness_matching(seriousness))
     if source:
         qs = qs.filter(source=source)
     if date_from:

@@ -30,12 +30,14 @@ from submissions.selectors import submission_list_visible_to
 
 
 def queue_counts(*, user: User) -> dict[str, int]:
-    """Open items at a glance, in one aggregate query."""
+    """Open items at a glance, in one aggregate query. It counts `status` (never null, like
+    the id) so every column it reads is in the partial index `triage_open_counts`: PostgreSQL
+    answers from the index alone instead of reading 100,000 wide rows."""
     return TriageItem.objects.filter(status__in=TriageItem.OPEN).aggregate(
-        open=Count("id"),
-        serious=Count("id", filter=Q(is_serious=True)),
-        needs_info=Count("id", filter=Q(status=TriageItem.Status.NEEDS_INFO)),
-        mine=Count("id", filter=Q(claimed_by=user)),
+        open=Count("status"),
+        serious=Count("status", filter=Q(is_serious=True)),
+        needs_info=Count("status", filter=Q(status=TriageItem.Status.NEEDS_INFO)),
+        mine=Count("status", filter=Q(claimed_by=user)),
     )
 
 
@@ -53,20 +55,32 @@ def queue_page(
 
     `count`, when the caller already knows it (the unfiltered open queue), saves the count
     query. `count_cap` counts at most that many matches (a filtered count stops early instead of
-    testing every queued item); `page.count_capped` says when there are more.
+    testing every queued item); `page.count_capped` says when there are more. On the first page
+    of a filter, fewer ids than a page are the count: a rare word, or one matching nothing, is
+    then one scan, not two.
     """
     paginator = Paginator(queryset, per_page)
     capped = False
+    first_ids = None
     if count is None and count_cap is not None:
-        # Unordered: any cap+1 matches answer "more than cap?" without sorting.
-        count = queryset.order_by()[: count_cap + 1].count()
+        if str(number or 1) == "1":
+            first_ids = list(queryset.values_list("id", flat=True)[:per_page])
+            if len(first_ids) < per_page:
+                count = len(first_ids)
+        if count is None:
+            # Unordered: any cap+1 matches answer "more than cap?" without sorting; and without
+            # the rows' joins (the screening is an inner join that never drops a row).
+            count = queryset.select_related(None).order_by()[: count_cap + 1].count()
         capped = count > count_cap
         count = min(count, count_cap)
     if count is not None:
         paginator.count = count  # a cached_property: setting it skips COUNT(*)
     page = paginator.get_page(number)
     bottom = (page.number - 1) * per_page
-    ids = list(queryset.values_list("id", flat=True)[bottom : bottom + per_page])
+    if first_ids is not None and page.number == 1:
+        ids = first_ids
+    else:
+        ids = list(queryset.values_list("id", flat=True)[bottom : bottom + per_page])
     rows = {row.id: row for row in queryset.filter(id__in=ids)} if ids else {}
     page.object_list = [rows[i] for i in ids if i in rows]
     page.count_capped = capped  # type: ignore[attr-defined]

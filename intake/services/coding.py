@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from coding.selectors import concept_get, dictionary_get_active
 from intake.models import Mention
+from intake.services.triage import triage_item_terms_refresh
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
 from pv.models import User
@@ -71,6 +72,8 @@ def mention_coding_override(
         coded_at=now,
         updated_at=now,
     )
+    # The queue filters by coding: the items screened by this result read the new one.
+    triage_item_terms_refresh(result_id=mention.result_id)
     mention.refresh_from_db()
     audit_record(
         actor=actor,

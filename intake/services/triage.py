@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from intake.models import AEReport, Mention, MentionPair, Post, ScreeningResult, TriageItem
+from intake.queue_terms import queue_terms
 from pv.audit import audit_record
 from pv.core.awareness import aware_at
 from pv.core.exceptions import Conflict, DomainError
@@ -27,6 +28,27 @@ SERIOUSNESS = Case.SERIOUSNESS_FIELDS
 
 def _item_fk(kind: str) -> str:
     return "post" if kind == "post" else "report"
+
+
+def _terms_of(result_ids) -> dict[Any, dict[str, str]]:
+    """The queue's filter columns for each screening result, from its mentions (one query)."""
+    by_result: dict[Any, list[Mention]] = {r: [] for r in result_ids}
+    fields = ("result_id", "kind", "reportable", "code", "term", "text", "pt", "pt_code", "llt")
+    for m in (
+        Mention.objects.filter(result_id__in=list(by_result))
+        .order_by("result_id", "position")
+        .only(*fields)
+    ):
+        by_result[m.result_id].append(m)
+    return {r: queue_terms(ms) for r, ms in by_result.items()}
+
+
+def triage_item_terms_refresh(*, result_id) -> int:
+    """After a mention of `result_id` is recoded: the items screened by it (open or decided)
+    filter by the new coding. Returns how many items changed."""
+    return TriageItem.objects.filter(screening_id=result_id).update(
+        **_terms_of([result_id])[result_id]
+    )
 
 
 def triage_items_sync(*, kind: str, results: list[ScreeningResult]) -> int:
@@ -53,6 +75,7 @@ def triage_items_sync(*, kind: str, results: list[ScreeningResult]) -> int:
             "id", "posted_at" if kind == "post" else "submitted_at"
         )
     )
+    terms = _terms_of([r.id for r in by_item.values()])
     new = []
     for item_id, result in by_item.items():
         fields = {
@@ -60,6 +83,7 @@ def triage_items_sync(*, kind: str, results: list[ScreeningResult]) -> int:
             "priority": result.priority,
             "is_serious": bool(result.serious),
             "seriousness": result.serious,
+            **terms[result.id],
         }
         item = existing.get(item_id)
         if item is not None:
