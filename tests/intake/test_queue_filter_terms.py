@@ -196,7 +196,7 @@ def test_the_migration_fills_items_made_before_it(seeded):
     TriageItem.objects.update(drug_words="", drug_codes="", event_words="", event_codes="")
     assert len(_in_sync()) == 4  # "nothing" has no mentions: empty is right for it
     # when the migration's backfill runs
-    migration = importlib.import_module("intake.migrations.0005_triage_filter_terms")
+    migration = importlib.import_module("intake.migrations.0006_triage_filter_terms")
     migration.backfill(apps, None)
     # then every item is in step with its screening
     assert not _in_sync()

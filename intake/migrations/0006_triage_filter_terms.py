@@ -38,7 +38,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0004_triage_open_queue_index'),
+        ('intake', '0005_about_drug'),
     ]
 
     operations = [

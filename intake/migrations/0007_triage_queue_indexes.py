@@ -46,7 +46,7 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("intake", "0005_triage_filter_terms"),
+        ("intake", "0006_triage_filter_terms"),
     ]
 
     operations = [
