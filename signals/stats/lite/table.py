@@ -211,8 +211,12 @@ def _format(values: np.ndarray, sep: str) -> list[str]:
     return np.array(texts, dtype=object)[codes.ravel()].tolist()
 
 
-def write_csv(columns: dict[str, np.ndarray], path: str | Path) -> None:
+def write_csv(
+    columns: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]], path: str | Path
+) -> None:
     """A header and one line per row, in the order of ``columns``; as signals.csvio does.
+    A column given as (distinct values, codes) is ``distinct[codes]``, formatted per distinct
+    value (``scoring.LiteResult.for_csv``).
 
     Every field carries its separator (``,`` or the line's ``\\n``), so the body is one
     ``"".join`` of the fields laid out row by row with slice assignments: no tuple and no
@@ -220,7 +224,12 @@ def write_csv(columns: dict[str, np.ndarray], path: str | Path) -> None:
     width = len(columns)
     fields: list[str] = []
     for k, values in enumerate(columns.values()):
-        texts = _format(np.asarray(values), "\n" if k == width - 1 else ",")
+        sep = "\n" if k == width - 1 else ","
+        if isinstance(values, tuple):  # (distinct values, each row's index into them)
+            distinct, codes = values
+            texts = np.array(_format(np.asarray(distinct), sep), dtype=object)[codes].tolist()
+        else:
+            texts = _format(np.asarray(values), sep)
         if k == 0:
             fields = [""] * (len(texts) * width)
         elif len(texts) * width != len(fields):
