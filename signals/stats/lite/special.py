@@ -84,14 +84,18 @@ def gammaln(x: ArrayLike) -> np.ndarray | float:
     z = arr
     with np.errstate(all="ignore"):
         small = z < 5.0
-        # rational function in x below 5 (Horner from the top), in 1/x above (no overflow)
-        inv = 1.0 / z
-        num = np.zeros_like(z)
-        den = np.zeros_like(z)
-        for k in range(len(_LANCZOS_NUM)):
-            up = len(_LANCZOS_NUM) - 1 - k
-            num = np.where(small, num * z + _LANCZOS_NUM[up], num * inv + _LANCZOS_NUM[k])
-            den = np.where(small, den * z + _LANCZOS_DEN[up], den * inv + _LANCZOS_DEN[k])
+        # rational function in x below 5 (Horner from the top), in 1/x above (no overflow);
+        # each part evaluated on its own elements only (not both, then np.where)
+        num = np.empty_like(z)
+        den = np.empty_like(z)
+        for part, var, order in ((small, z, -1), (~small, None, 1)):
+            var = z[part] if var is not None else 1.0 / z[part]
+            n_part = np.zeros_like(var)
+            d_part = np.zeros_like(var)
+            for num_c, den_c in zip(_LANCZOS_NUM[::order], _LANCZOS_DEN[::order], strict=True):
+                n_part = n_part * var + num_c
+                d_part = d_part * var + den_c
+            num[part], den[part] = n_part, d_part
         out = np.log(num / den) - _LANCZOS_G
         out += (z - 0.5) * (np.log(z + _LANCZOS_G - 0.5) - 1.0)
         out = np.where((z == 1.0) | (z == 2.0), 0.0, out)
