@@ -79,7 +79,11 @@ def gammaln(x: ArrayLike) -> np.ndarray | float:
     if arr.ndim == 0:
         return math.lgamma(float(arr)) if np.isfinite(arr) else float("inf")
     if arr.size < 256:  # a Python loop beats 26 array passes on a few values
-        flat = [math.lgamma(v) if math.isfinite(v) else math.inf for v in arr.ravel().tolist()]
+        values = arr.ravel().tolist()
+        if all(map(math.isfinite, values)):  # the optimiser's case: no inf or nan to guard
+            flat = list(map(math.lgamma, values))
+        else:
+            flat = [math.lgamma(v) if math.isfinite(v) else math.inf for v in values]
         return np.array(flat, dtype=np.float64).reshape(arr.shape)
     z = arr
     with np.errstate(all="ignore"):
