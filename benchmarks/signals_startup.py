@@ -7,11 +7,14 @@ against the import floor on this machine and, optionally, against another checko
 Each run is a fresh `python -m pv.cli signals compute ...` whose working directory is the
 checkout, so that checkout's packages are the ones imported. "--engine pandas" rows time this
 checkout's pandas/scipy path on the same input (caers takes the numpy-only path by default).
+Each line also gives the median CPU time (user + sys) of the runs: on a machine shared with
+other work the wall clock follows the load, the CPU time much less so.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,19 +33,27 @@ FLOOR = {
 }
 
 
-def _time(argv: list[str], cwd: Path, runs: int) -> list[float]:
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _time(argv: list[str], cwd: Path, runs: int) -> list[tuple[float, float]]:
+    """(wall, cpu) seconds per run."""
     times = []
     for _ in range(runs):
-        tick = time.perf_counter()
+        cpu, tick = _cpu(), time.perf_counter()
         subprocess.run(argv, cwd=cwd, check=True, capture_output=True)
-        times.append(time.perf_counter() - tick)
+        times.append((time.perf_counter() - tick, _cpu() - cpu))
     return times
 
 
-def _line(label: str, times: list[float]) -> str:
+def _line(label: str, runs: list[tuple[float, float]]) -> str:
+    wall = [w for w, _ in runs]
+    cpu = statistics.median(c for _, c in runs)
     return (
-        f"{label:58} median {statistics.median(times):6.3f} s"
-        f"  (min {min(times):.3f}, max {max(times):.3f}, {len(times)} runs)"
+        f"{label:58} median {statistics.median(wall):6.3f} s"
+        f"  (min {min(wall):.3f}, max {max(wall):.3f}, {len(wall)} runs; cpu {cpu:.3f} s)"
     )
 
 
@@ -74,7 +85,7 @@ def main() -> None:
             argv += ["--help"] if extra is None else [str(CAERS), "-o", out, *extra]
             # Interleaved (after, before, after, ...) so a change in the machine's load hits both.
             here = trees[:1] if "--engine" in argv else trees  # older checkouts lack --engine
-            times: dict[str, list[float]] = {name: [] for name, _ in here}
+            times: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in here}
             for _ in range(args.runs):
                 for name, tree in here:
                     times[name] += _time(argv, tree, 1)

@@ -357,7 +357,7 @@ def _compute_lite(args, hyper, columns: list[str], say) -> int:
     if say:
         say(f"writing {len(counts):,} pairs to {args.output}")
     try:
-        lite.write_csv({c: result.columns[c] for c in OUTPUT_COLUMNS}, args.output)
+        lite.write_csv(result.for_csv(OUTPUT_COLUMNS), args.output)
         _write_hyper_out(args, hyper, result.fit, fit.starts, gate)
     except OSError as exc:
         raise InputError(f"cannot write output ({exc})") from None

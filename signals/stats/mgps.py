@@ -117,15 +117,18 @@ class _Likelihood:
     def _component(self, alpha: float, beta: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """log truncated NB density and its derivatives w.r.t. log alpha and log beta."""
         inv, n, e, special = self.inv, self.n, self.e, self.special
-        log_be = np.log(beta + e)
+        # beta + E and alpha r are each computed once (the optimiser calls this ~400 times).
+        be = beta + e
+        log_be = np.log(be)
         r = np.log(beta) - log_be  # log(b / (b + E)) < 0
         lg = special.gammaln(alpha + self.un) - special.gammaln(alpha) - self.lfact
-        one_minus_p0 = -np.expm1(alpha * r)  # 1 - P(N = 0), accurate when E << beta
-        log_g = lg[inv] + alpha * r + n * (self.log_e - log_be) - np.log(one_minus_p0)
+        ar = alpha * r
+        one_minus_p0 = -np.expm1(ar)  # 1 - P(N = 0), accurate when E << beta
+        log_g = lg[inv] + ar + n * (self.log_e - log_be) - np.log(one_minus_p0)
         dig = special.digamma(alpha + self.un) - special.digamma(alpha)
         d_alpha = dig[inv] + r / one_minus_p0
-        odds0 = 1.0 / np.expm1(-alpha * r)  # p0 / (1 - p0)
-        d_beta = alpha / beta - (alpha + n) / (beta + e) + odds0 * alpha * e / (beta * (beta + e))
+        odds0 = 1.0 / np.expm1(-ar)  # p0 / (1 - p0); -(alpha r) is exactly (-alpha) r
+        d_beta = alpha / beta - (alpha + n) / be + odds0 * alpha * e / (beta * be)
         return log_g, d_alpha * alpha, d_beta * beta
 
     def __call__(self, x: np.ndarray) -> tuple[float, np.ndarray]:

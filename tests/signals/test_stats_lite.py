@@ -262,12 +262,20 @@ def test_command_output_matches_between_engines(name: str, tmp_path: Path) -> No
 def test_writer_matches_signals_csvio_byte_for_byte(tmp_path: Path) -> None:
     # given the lite result for caers (Inf and NaN cells included) written both ways
     fast, _ = _both_counts("caers.csv")
-    columns = score_pairs(fast, hyper=THETA).columns
+    result = score_pairs(fast, hyper=THETA)
+    columns = result.columns
     lite.write_csv({c: columns[c] for c in OUTPUT_COLUMNS}, tmp_path / "lite.csv")
+    # and as the command writes it: (N, E)-only columns per distinct point, with codes
+    lite.write_csv(result.for_csv(OUTPUT_COLUMNS), tmp_path / "per_point.csv")
     frame = pd.DataFrame({c: columns[c] for c in OUTPUT_COLUMNS})
     frame["drug"], frame["event"] = frame["drug"].astype(str), frame["event"].astype(str)
     pandas_write_csv(frame, tmp_path / "csvio.csv", OUTPUT_COLUMNS)
+    # then all three files are the same bytes, and each per-point value is its pairs' value
     assert (tmp_path / "lite.csv").read_bytes() == (tmp_path / "csvio.csv").read_bytes()
+    assert (tmp_path / "per_point.csv").read_bytes() == (tmp_path / "csvio.csv").read_bytes()
+    assert len(result.at_points["n"]) < len(columns["n"]) / 5  # caers: 1,723 of 17,189
+    for key, values in result.at_points.items():
+        np.testing.assert_array_equal(values[result.codes], columns[key], err_msg=key)
 
 
 def test_quoting_matches_signals_csvio(tmp_path: Path) -> None:

@@ -54,6 +54,18 @@ def fit_lite(points: Points, starts: Sequence[Sequence[float]] = DEFAULT_STARTS)
 class LiteResult:
     columns: dict[str, np.ndarray]  # pipeline.OUTPUT_COLUMNS, in order, plus qn
     fit: FitResult
+    # The columns that depend on (N, E) only, per distinct point, and each pair's point:
+    # ``columns[key] == at_points[key][codes]``. The writer formats them per point.
+    at_points: dict[str, np.ndarray]
+    codes: np.ndarray
+
+    def for_csv(self, names: Sequence[str]) -> dict[str, np.ndarray | tuple[np.ndarray, ...]]:
+        """``names`` as ``table.write_csv`` takes them: (values per point, codes) where a
+        column depends on (N, E) only (its text is made once per point), else the array."""
+        return {
+            k: (self.at_points[k], self.codes) if k in self.at_points else self.columns[k]
+            for k in names
+        }
 
 
 def score_pairs(
@@ -84,26 +96,36 @@ def score_pairs(
     else:
         nll = neg_log_likelihood(hyper, points, special=special)
         fit = FitResult(hyper, nll, len(points.n), False, False)
-    return LiteResult(columns=_columns(counts, fit.hyper, codes, points, yates), fit=fit)
+    at_points = _at_points(points, fit.hyper)
+    columns = _columns(counts, at_points, codes, yates)
+    return LiteResult(columns=columns, fit=fit, at_points=at_points, codes=codes)
+
+
+def _at_points(points: Points, hyper: Hyperparameters) -> dict[str, np.ndarray]:
+    """The measures of (N, E) alone, once per distinct point (caers: 1,723 for 17,189 pairs):
+    elementwise, so broadcasting them back gives each pair exactly its own value."""
+    out = {"n": points.n, "expected": points.e, "rr": points.n / points.e}
+    out["ic"], out["ic025"], out["ic975"] = information_component(
+        points.n, points.e, special=special
+    )
+    out.update(eb_scores(points.n, points.e, hyper, special=special))
+    return out
 
 
 def _columns(
-    counts: PairCounts, hyper: Hyperparameters, codes: np.ndarray, points: Points, yates: bool
+    counts: PairCounts, at_points: dict[str, np.ndarray], codes: np.ndarray, yates: bool
 ) -> dict[str, np.ndarray]:
     n, n_drug, n_event, n_total = counts.n, counts.n_drug, counts.n_event, counts.n_total
-    expected = counts.expected
     out: dict[str, np.ndarray] = {
         "drug": counts.drug,
         "event": counts.event,
         "n": n,
-        "expected": expected,
-        "rr": n / expected,
+        "expected": counts.expected,
+        "rr": at_points["rr"][codes],
     }
     out["prr"], out["prr_lower95"], out["prr_upper95"] = prr(n, n_drug, n_event, n_total)
     out["chi2"] = chi_square(n, n_drug, n_event, n_total, yates=yates)
     out["ror"], out["ror_lower95"], out["ror_upper95"] = ror(n, n_drug, n_event, n_total)
-    out["ic"], out["ic025"], out["ic975"] = information_component(n, expected, special=special)
-    scores = eb_scores(points.n, points.e, hyper, special=special)
-    for key in ("ebgm", "eb05", "eb95", "qn"):
-        out[key] = scores[key][codes]
+    for key in ("ic", "ic025", "ic975", "ebgm", "eb05", "eb95", "qn"):
+        out[key] = at_points[key][codes]
     return out

@@ -79,19 +79,27 @@ def gammaln(x: ArrayLike) -> np.ndarray | float:
     if arr.ndim == 0:
         return math.lgamma(float(arr)) if np.isfinite(arr) else float("inf")
     if arr.size < 256:  # a Python loop beats 26 array passes on a few values
-        flat = [math.lgamma(v) if math.isfinite(v) else math.inf for v in arr.ravel().tolist()]
+        values = arr.ravel().tolist()
+        if all(map(math.isfinite, values)):  # the optimiser's case: no inf or nan to guard
+            flat = list(map(math.lgamma, values))
+        else:
+            flat = [math.lgamma(v) if math.isfinite(v) else math.inf for v in values]
         return np.array(flat, dtype=np.float64).reshape(arr.shape)
     z = arr
     with np.errstate(all="ignore"):
         small = z < 5.0
-        # rational function in x below 5 (Horner from the top), in 1/x above (no overflow)
-        inv = 1.0 / z
-        num = np.zeros_like(z)
-        den = np.zeros_like(z)
-        for k in range(len(_LANCZOS_NUM)):
-            up = len(_LANCZOS_NUM) - 1 - k
-            num = np.where(small, num * z + _LANCZOS_NUM[up], num * inv + _LANCZOS_NUM[k])
-            den = np.where(small, den * z + _LANCZOS_DEN[up], den * inv + _LANCZOS_DEN[k])
+        # rational function in x below 5 (Horner from the top), in 1/x above (no overflow);
+        # each part evaluated on its own elements only (not both, then np.where)
+        num = np.empty_like(z)
+        den = np.empty_like(z)
+        for part, var, order in ((small, z, -1), (~small, None, 1)):
+            var = z[part] if var is not None else 1.0 / z[part]
+            n_part = np.zeros_like(var)
+            d_part = np.zeros_like(var)
+            for num_c, den_c in zip(_LANCZOS_NUM[::order], _LANCZOS_DEN[::order], strict=True):
+                n_part = n_part * var + num_c
+                d_part = d_part * var + den_c
+            num[part], den[part] = n_part, d_part
         out = np.log(num / den) - _LANCZOS_G
         out += (z - 0.5) * (np.log(z + _LANCZOS_G - 0.5) - 1.0)
         out = np.where((z == 1.0) | (z == 2.0), 0.0, out)
@@ -162,19 +170,29 @@ def gammainc(a: ArrayLike, x: ArrayLike) -> np.ndarray | float:
     return float(out[0]) if scalar else out
 
 
+# Both evaluations below iterate on compacted working arrays: the elements not yet converged,
+# dropped (their result stored) as they converge. Each element sees the same operations in the
+# same order as in a masked loop over the full arrays, so the results are the same bits; what
+# goes is the gather and scatter of every array on every iteration (~2x faster on caers).
+
+
 def _series(a: np.ndarray, x: np.ndarray, log_front: np.ndarray) -> np.ndarray:
     """P(a, x) = e^-x x^a / Gamma(a) * sum_k x^k / (a (a+1) ... (a+k))."""
     term = 1.0 / a
     total = term.copy()
-    ap = a.copy()
-    active = np.arange(a.size)
+    where = np.arange(a.size)  # positions of the working elements
+    ap, tm, tot, xx = a.copy(), term, total.copy(), x
     for _ in range(_MAX_TERMS):
-        ap[active] += 1.0
-        term[active] *= x[active] / ap[active]
-        total[active] += term[active]
-        active = active[np.abs(term[active]) > np.abs(total[active]) * _EPS]
-        if active.size == 0:
-            break
+        ap += 1.0
+        tm = tm * (xx / ap)
+        tot += tm
+        going = np.abs(tm) > np.abs(tot) * _EPS
+        if not going.all():
+            total[where[~going]] = tot[~going]
+            where, ap, tm, tot, xx = where[going], ap[going], tm[going], tot[going], xx[going]
+            if where.size == 0:
+                break
+    total[where] = tot
     return total * np.exp(log_front)
 
 
@@ -184,22 +202,26 @@ def _continued_fraction(a: np.ndarray, x: np.ndarray, log_front: np.ndarray) -> 
     c = np.full_like(a, 1.0 / _TINY)
     d = 1.0 / b
     h = d.copy()
-    active = np.arange(a.size)
+    where = np.arange(a.size)  # positions of the working elements
+    aa, bb, cw, dw, hw = a, b, c, d, h.copy()
     for i in range(1, _MAX_TERMS):
-        aa, bb = a[active], b[active] + 2.0
-        b[active] = bb
+        bb = bb + 2.0
         an = -i * (i - aa)
-        dd = an * d[active] + bb
+        dd = an * dw + bb
         dd = np.where(np.abs(dd) < _TINY, _TINY, dd)
-        cc = bb + an / c[active]
+        cc = bb + an / cw
         cc = np.where(np.abs(cc) < _TINY, _TINY, cc)
         dd = 1.0 / dd
         delta = dd * cc
-        d[active], c[active] = dd, cc
-        h[active] *= delta
-        active = active[np.abs(delta - 1.0) > _EPS]
-        if active.size == 0:
-            break
+        dw, cw = dd, cc
+        hw = hw * delta
+        going = np.abs(delta - 1.0) > _EPS
+        if not going.all():
+            h[where[~going]] = hw[~going]
+            where, aa, bb, cw, dw, hw = (v[going] for v in (where, aa, bb, cw, dw, hw))
+            if where.size == 0:
+                break
+    h[where] = hw
     return np.exp(log_front) * h
 
 
