@@ -163,3 +163,20 @@ def test_registry_brands_patients_write(screen, text, surface, term):
 def test_lay_vaccine_and_contraceptive_names(screen, text, surface):
     # when / then: the whole product name is one drug mention
     assert drugs(screen(text))[surface]["drug_kind"] != "class"
+
+
+@pytest.mark.parametrize(("text", "surface", "term"), [
+    # names starting with one letter (2.7 never looked them up)
+    ("a Z-pak for bronchitis gave me diarrhea", "z-pak", "Azithromycin"),
+    ("I also take d-mannose now", "d-mannose", "Mannose"),
+    # abbreviations patients write
+    ("doxy 100mg for lyme made me sunburn", "doxy", "Doxycycline"),
+    ("on mtx for my psoriasis", "mtx", "Methotrexate"),
+])
+def test_one_letter_starts_and_abbreviations(screen, text, surface, term):
+    assert drugs(screen(text))[surface]["term"] == term
+
+
+@pytest.mark.parametrize("text", ["I had a bad day", "i think it helped"])
+def test_a_and_i_never_start_a_drug_name(screen, text):
+    assert drugs(screen(text)) == {}
