@@ -116,3 +116,12 @@ def test_lay_reactions_of_drug_classes_outside_psychiatry(screen, text, span, pt
     # then
     assert found[span]["pt"] == pt
     assert found[span]["role"] == "reaction"
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    # 2.8: trailing values and times are out of the span (docs/annotation.md rule 7)
+    ("after the MMR he got a fever of 39 for two days", "fever"),
+    ("on Nexplanon I had headaches the first 2 months", "headaches"),
+])
+def test_trailing_values_and_times_are_left_out(screen, text, span):
+    assert span in events(screen(text))
