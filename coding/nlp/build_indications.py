@@ -81,7 +81,7 @@ def build_indications(drugs: dict, events: dict, terms: dict[str, dict]) -> dict
             found = set().union(*(treats.get(i, set()) for i in concept.get("ingredients", ())))
             if found:
                 treats.setdefault(code, set()).update(found)
-    return {"meta": {"name": "pv drug indications", "version": "pv1",
+    return {"meta": {"name": "pv drug indications", "version": "pv2",
                      "source": "drug_indications.tsv (FDA labels' Indications and Usage, "
                                "NIH ODS fact sheets; public domain), HPO descendants"},
             "treats": {code: sorted(treats[code]) for code in sorted(treats) if treats[code]}}

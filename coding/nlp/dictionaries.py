@@ -22,6 +22,12 @@ def _read_json_gz(name: str):
         return json.load(fh)
 
 
+def starts_a_name(first: str) -> bool:
+    """Whether a name's first token may start a match: one-letter starts count too ("Z-pak",
+    "d-mannose", "L-glutamine", "5-FU"), except "a" and "I", which start half of all phrases."""
+    return len(first) > 1 or (first.isalnum() and first not in ("a", "i"))
+
+
 @dataclass
 class DrugDictionary:
     """Drug concepts and the names that point at them.
@@ -42,7 +48,7 @@ class DrugDictionary:
         # Longest name (in tokens) starting with each first token: bounds the phrase lookups.
         for key in self.names:
             parts = key.split(" ")
-            if len(parts[0]) > 1:
+            if starts_a_name(parts[0]):
                 self._first_words[parts[0]] = max(self._first_words.get(parts[0], 0), len(parts))
 
     @property

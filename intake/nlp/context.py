@@ -539,12 +539,18 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
     historical = bool(as_a) or (not HISTORICAL_PRE.isdisjoint(pre_set) and any(
         tok in HISTORICAL_PRE and (tok != "used" or (
             p + 1 < n and norms[p + 1] == "to" and norms[p - 1:p] not in (
-                ["got"], ["get"], ["getting"]))) for p, tok in pre)) or (
+                ["got"], ["get"], ["getting"])))
+        and (tok != "past" or norms[p - 1:p] == ["the"] or norms[p + 1:p + 2] in (
+            ["few"], ["year"], ["years"], ["month"], ["months"], ["week"], ["weeks"]))
+        for p, tok in pre)) or (
         not HISTORICAL_POST.isdisjoint(post[:6]) and any(
             tok in HISTORICAL_POST and (tok != "before" or (any(
                 t in ("started", "starting", "taking", "took", "began") for t in post)
                 and "never" not in pre_set))
-            for tok in post[:6] if tok in HISTORICAL_POST))
+            # "past" after an event is a time only as "the past" ("in the past"), not a
+            # place ("so swollen i cant lift it past my shoulder")
+            and (tok != "past" or post[i - 1:i] == ["the"])
+            for i, tok in enumerate(post[:6]) if tok in HISTORICAL_POST))
     family = (not FAMILY.isdisjoint(pre_set)) and any(
         tok in FAMILY and start - p <= 8 and p not in as_a
         and not _reports_on_me(norms, p, start) for p, tok in near) or (

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from rapidfuzz import fuzz, process
 
-from coding.nlp.dictionaries import DrugDictionary, EventDictionary
+from coding.nlp.dictionaries import DrugDictionary, EventDictionary, starts_a_name
 
 # Words put in front of an event that belong to the patient's description of it
 # ("extreme fatigue", "a bit of nausea"): annotators include them, so spans do too.
@@ -135,7 +135,7 @@ class Matcher:
         # First word -> the words that can follow it in a multi-word name: a token is only
         # looked at when it is a whole name, a fuzzy candidate, or its next word fits.
         self._event_follow = _follow(self.event_table)
-        self._drug_follow = _follow(k for k in drugs.names if len(k.split(" ")[0]) > 1)
+        self._drug_follow = _follow(k for k in drugs.names if starts_a_name(k.split(" ")[0]))
         # Tokens that can never match on their own (not a single-word name, no fuzzy match):
         # skipped unless the next word continues a name. Grows as tokens are seen (bounded).
         self._not_drug: set[str] = set()

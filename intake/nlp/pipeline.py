@@ -57,7 +57,7 @@ from intake.nlp.tagger import load as load_tagger
 from intake.nlp.tokens import TextAnalyser, analyse
 
 PIPELINE_NAME = "pv-screen"
-PIPELINE_RELEASE = "2.7"
+PIPELINE_RELEASE = "2.8"
 LEARNED = Path(__file__).parent / "data" / "learned.json.gz"
 TAGGER = Path(__file__).parent / "data" / "tagger.npz"
 SENTENCES = Path(__file__).parent / "data" / "sentences.npz"
@@ -439,8 +439,11 @@ def treated_flags(pv: dict, about: bool | str) -> list[str | None] | None:
         primary = [hit for code in about_codes(about) if (hit := table.get(code)) is not None]
     if not known and not primary:
         return None
-    if not primary and known:
-        first_sentence = min(s for _, s, _ in known)
+    if not primary and known and not (isinstance(about, str) and about):
+        # The drugs of the first sentence naming any drug: when that drug is not in the
+        # table (a vaccine), a later remedy ("took advil which helped") is not what the
+        # post is about, and must not make the reactions its indications.
+        first_sentence = min(bisect.bisect_right(starts, a) - 1 for a, *_ in pv["drugs"])
         primary = [hit for _, s, hit in known if s == first_sentence]
     first = -1 if isinstance(about, str) and about else min(p for p, _, _ in known)
     event_table = _matcher().event_table

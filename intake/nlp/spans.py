@@ -35,6 +35,7 @@ all the time times at night nights during day days throughout every each morning
 evening evenings afternoon week weeks month months first few couple of too also everywhere
 lately constantly again anymore now still sometimes often daily today in on a an and or for
 to by with after since about from like that which almost nearly over
+whole mid hours hour minutes mins af lol
 """)
 # A trailing circumstance starts here ("dizzy standing up", "vomiting if I eat", "swelling in
 # my legs is bad", "itchy as hell"): the span ends before it (the annotators' clarification:
@@ -99,7 +100,8 @@ def _trim(norms: list[str], a: int, b: int, key: str, table: dict) -> tuple[int,
     if key and ka < a2 < kb and " ".join(norms[a2:b]) not in table:
         a2 = ka
     b2 = b
-    while b2 - a2 > 1 and norms[b2 - 1] in TRIM_RIGHT:
+    # Trailing values and times are out (rule 7): "fever of 39", "headaches the first 2".
+    while b2 - a2 > 1 and (norms[b2 - 1] in TRIM_RIGHT or norms[b2 - 1].isdigit()):
         b2 -= 1
     if key and ka < b2 < kb and " ".join(norms[a2:b2]) not in table:
         b2 = kb  # "sweating at night" is its own phrase

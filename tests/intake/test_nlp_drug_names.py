@@ -133,3 +133,50 @@ def test_rare_registry_brands_are_matched_exactly_only():
 ])
 def test_drug_classes_stay_flagged_class(screen, text, surface):
     assert drugs(screen(text))[surface]["drug_kind"] == "class"
+
+
+@pytest.mark.parametrize(("text", "surface", "term"), [
+    # combination brands from the UNII list's "BRAND COMPONENT SUBSTANCE" rows (2.8)
+    ("Aviane made me bleed between periods", "aviane", "Ethinylestradiol/levonorgestrel"),
+    ("Odefsey gave me headaches", "odefsey", "Emtricitabine/tenofovir alafenamide"),
+    ("Lo Minastrin Fe caused acne", "lo minastrin fe",
+     "Ethinylestradiol/ferrous fumarate/norethindrone"),
+    # a one-word brand wordfreq never saw (2.7 required Zipf > 0 and dropped it)
+    ("Solodyn made me dizzy", "solodyn", "Minocycline"),
+])
+def test_registry_brands_patients_write(screen, text, surface, term):
+    # when
+    mention = drugs(screen(text))[surface]
+    # then: exact, a brand, pointing at the right concept
+    assert mention["term"] == term
+    assert mention["brand"] is True
+    assert mention["fuzzy"] is False
+    assert surface in default_drugs().exact_only
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("the covid booster knocked me out for two days", "covid booster"),
+    ("Novavax gave me a sore arm", "novavax"),
+    ("I am on Lo Loestrin Fe since March", "lo loestrin fe"),
+    ("after the Depo shot my periods stopped", "depo shot"),
+])
+def test_lay_vaccine_and_contraceptive_names(screen, text, surface):
+    # when / then: the whole product name is one drug mention
+    assert drugs(screen(text))[surface]["drug_kind"] != "class"
+
+
+@pytest.mark.parametrize(("text", "surface", "term"), [
+    # names starting with one letter (2.7 never looked them up)
+    ("a Z-pak for bronchitis gave me diarrhea", "z-pak", "Azithromycin"),
+    ("I also take d-mannose now", "d-mannose", "Mannose"),
+    # abbreviations patients write
+    ("doxy 100mg for lyme made me sunburn", "doxy", "Doxycycline"),
+    ("on mtx for my psoriasis", "mtx", "Methotrexate"),
+])
+def test_one_letter_starts_and_abbreviations(screen, text, surface, term):
+    assert drugs(screen(text))[surface]["term"] == term
+
+
+@pytest.mark.parametrize("text", ["I had a bad day", "i think it helped"])
+def test_a_and_i_never_start_a_drug_name(screen, text):
+    assert drugs(screen(text)) == {}

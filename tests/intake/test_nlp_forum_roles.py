@@ -123,3 +123,25 @@ def test_lexicon_slots_expand_in_a_fixed_order():
         "calves were sore", "calves felt sore", "calves sore"]
     with pytest.raises(SystemExit):
         expand_slots("{arms} sore", slots)
+
+
+def test_a_later_remedy_does_not_make_vaccine_reactions_indications(screen):
+    # given: the post's first drug (a vaccine) treats nothing; a painkiller comes later
+    text = ("needed a Tdap after stepping on a nail. arm was sore and stiff for a week and a "
+            "mild fever day 1. took advil which helped.")
+    # when
+    found = events(screen(text))
+    # then: the fever and the sore arm are reactions to the vaccine, not advil's indications
+    assert found["fever"]["role"] == "reaction"
+    assert found["arm was sore"]["role"] == "reaction"
+
+
+def test_past_as_a_place_is_not_history(screen):
+    # given: "past" names where, not when
+    text = ("second Shingrix dose yesterday. arm is so swollen i cant lift it past my "
+            "shoulder, chills all night")
+    # when
+    found = events(screen(text))
+    # then
+    assert not found["chills"]["historical"]
+    assert found["chills"]["role"] == "reaction"

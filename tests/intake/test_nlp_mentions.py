@@ -93,3 +93,35 @@ def test_events_carry_five_levels_and_terminology(screen):
 def test_intensity_words_are_left_out_of_the_span(screen):
     # docs/annotation.md rule 2 (2.7; before it the span kept them, as PsyTAR does)
     assert "fatigue" in events(screen("lexapro and extreme fatigue"))
+
+
+@pytest.mark.parametrize(("text", "span", "pt"), [
+    # 2.8: reactions of vaccines, contraceptives, antibiotics, biologics in patients' words,
+    # the whole span with its body location
+    ("Shingrix left a lump at the injection site", "lump at the injection site",
+     "Subcutaneous nodule"),
+    ("after the booster I had swelling at the injection site", "swelling at the injection site",
+     "Edema"),
+    ("on Aviane I get spotting between periods", "spotting between periods", "Metrorrhagia"),
+    ("doxycycline and I burn so easily now", "burn so easily", "Cutaneous photosensitivity"),
+    ("on Humira I catch every cold going around", "catch every cold", "Recurrent infections"),
+    ("Xeloda made my palms peeled", "palms peeled", "Dry skin"),
+    ("methotrexate made my hair fall out", "hair fall out", "Alopecia"),
+    ("Topamax gave me taste changes", "taste changes", "Parageusia"),
+    ("Enbrel gave me canker sores", "canker sores", "Oral ulcer"),
+])
+def test_lay_reactions_of_drug_classes_outside_psychiatry(screen, text, span, pt):
+    # when
+    found = events(screen(text))
+    # then
+    assert found[span]["pt"] == pt
+    assert found[span]["role"] == "reaction"
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    # 2.8: trailing values and times are out of the span (docs/annotation.md rule 7)
+    ("after the MMR he got a fever of 39 for two days", "fever"),
+    ("on Nexplanon I had headaches the first 2 months", "headaches"),
+])
+def test_trailing_values_and_times_are_left_out(screen, text, span):
+    assert span in events(screen(text))
