@@ -174,15 +174,19 @@ def case_expectedness(*, case: Case) -> dict:
     drugs = [d for d in case.drugs.all() if d.role != CaseDrug.Role.CONCOMITANT]
     reactions = list(case.reactions.all())
     products_of: dict = {}
+    by_ingredients = None  # {sorted ingredient names: product ids}, read once when needed
     for drug in drugs:
         if drug.product_id:
             products_of[drug.id] = [drug.product_id]
             continue
-        names = sorted({str(i.get("name", "")).casefold() for i in drug.ingredients or []} - {""})
-        products_of[drug.id] = [
-            p.id for p in Product.objects.all() if names
-            and sorted(str(i).casefold() for i in p.ingredients or []) == names
-        ]  # fmt: skip
+        if by_ingredients is None:
+            by_ingredients = {}
+            for pid, ings in Product.objects.values_list("id", "ingredients"):
+                key = tuple(sorted(str(i).casefold() for i in ings or []))
+                by_ingredients.setdefault(key, []).append(pid)
+        names = tuple(sorted({str(i.get("name", "")).casefold() for i in drug.ingredients or []}
+                             - {""}))  # fmt: skip
+        products_of[drug.id] = by_ingredients.get(names, []) if names else []
     keys = rsi_keys_by_product(product_ids={p for ps in products_of.values() for p in ps})
     out = {}
     for drug in drugs:

@@ -39,11 +39,15 @@ def reference_term_add(
 ) -> ReferenceTerm:
     """Add one expected term to `product`'s RSI (or update its code/source if already listed).
     Term and source are minimised like everything stored (a reviewer's typing)."""
-    return _add(actor=actor, product=product, scrub=intake_scrubber(member=None, actor=actor),
-                values={"term": term, "code": code, "terminology": terminology, "source": source})
+    ref, _changed = _add(
+        actor=actor, product=product, scrub=intake_scrubber(member=None, actor=actor),
+        values={"term": term, "code": code, "terminology": terminology, "source": source},
+    )  # fmt: skip
+    return ref
 
 
-def _add(*, actor, product: Product, scrub, values: dict) -> ReferenceTerm:
+def _add(*, actor, product: Product, scrub, values: dict) -> tuple[ReferenceTerm, bool]:
+    """The term added or updated, and whether anything changed."""
     term = scrub(_clean(values["term"], field="term", limit=250))
     if not term_key(term):
         raise DomainError("term: required.", code="invalid", extra={"field": "term"})
@@ -57,19 +61,19 @@ def _add(*, actor, product: Product, scrub, values: dict) -> ReferenceTerm:
     if existing is not None:
         before = {k: getattr(existing, k) for k in values}
         if before == values:
-            return existing
+            return existing, False
         for k, v in values.items():
             setattr(existing, k, v)
         existing.save()
         audit_record(actor=actor, action="rsi.term_changed", obj=existing, before=before,
                      after=values)  # fmt: skip
-        return existing
+        return existing, True
     ref = ReferenceTerm(product=product, added_by=actor if getattr(actor, "pk", None) else None,
                         **values)  # fmt: skip
     ref.save()
     audit_record(actor=actor, action="rsi.term_added", obj=ref,
                  after={"product": str(product.id), **values})  # fmt: skip
-    return ref
+    return ref, True
 
 
 @transaction.atomic
@@ -124,12 +128,9 @@ def reference_terms_import_csv(
     keys = set()
     scrub = intake_scrubber(member=None, actor=actor)
     for _line, values in rows:
-        before = ReferenceTerm.objects.filter(product=product, term_key=term_key(values["term"]))
-        before_values = before.values("term", "code", "terminology", "source").first()
-        ref = _add(actor=actor, product=product, scrub=scrub, values=values)
+        ref, changed = _add(actor=actor, product=product, scrub=scrub, values=values)
         keys.add(ref.term_key)
-        same = before_values == {k: getattr(ref, k) for k in CSV_COLUMNS}
-        counts["unchanged" if same else "added_or_updated"] += 1
+        counts["added_or_updated" if changed else "unchanged"] += 1
     if replace:
         for ref in ReferenceTerm.objects.filter(product=product).exclude(term_key__in=keys):
             reference_term_remove(actor=actor, reference_term=ref, reason="not in imported CSV")
