@@ -128,6 +128,21 @@ def reference_terms_for_product(*, product: Product) -> QuerySet[ReferenceTerm]:
     return ReferenceTerm.objects.filter(product=product).order_by("term_key")
 
 
+def product_get_visible(*, user: User, product_id) -> Product:
+    """A product `user` may see, else 404 (partners cannot enumerate others' products)."""
+    product = product_list_visible_to(user=user).filter(id=product_id).first()
+    if product is None:
+        raise NotFound("Product not found.")
+    return product
+
+
+def reference_term_get(*, product: Product, term_id) -> ReferenceTerm:
+    ref = reference_terms_for_product(product=product).filter(id=term_id).first()
+    if ref is None:
+        raise NotFound("That term is not on this product's RSI.")
+    return ref
+
+
 def rsi_keys_by_product(*, product_ids) -> dict:
     """{product id: set of the term keys and codes its RSI lists} for the given products."""
     out: dict = {pid: set() for pid in product_ids}
@@ -167,12 +182,14 @@ def is_listed(keys: set[str], *, code: str = "", term: str = "", pt_code: str = 
     return any(c in keys for c in candidates)
 
 
-def case_expectedness(*, case: Case) -> dict:
+def case_expectedness(*, case: Case, drugs=None, reactions=None) -> dict:
     """{(drug id, reaction id): True (listed) | False (unlisted) | None (no RSI for the drug)}
     for the suspect and interacting drugs of `case`. A drug's RSI is its linked product's; a
-    drug without one uses the products that share all its ingredients."""
-    drugs = [d for d in case.drugs.all() if d.role != CaseDrug.Role.CONCOMITANT]
-    reactions = list(case.reactions.all())
+    drug without one uses the products that share all its ingredients. Pass `drugs` and
+    `reactions` when the caller has them loaded already."""
+    drugs = [d for d in (case.drugs.all() if drugs is None else drugs)
+             if d.role != CaseDrug.Role.CONCOMITANT]  # fmt: skip
+    reactions = list(case.reactions.all() if reactions is None else reactions)
     products_of: dict = {}
     by_ingredients = None  # {sorted ingredient names: product ids}, read once when needed
     for drug in drugs:

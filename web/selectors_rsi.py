@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from pv.core.exceptions import NotFound
-from pv.models import Case, CaseDrug, Product, ReferenceTerm, User
-from pv.selectors import case_expectedness, product_list_visible_to, reference_terms_for_product
+from pv.models import Case, CaseDrug, Product, User
+from pv.selectors import case_expectedness, product_list_visible_to
 
 LISTED, UNLISTED, NO_RSI = "listed", "unlisted", "no_rsi"
 EXPECTEDNESS_LABELS = {
@@ -24,25 +23,11 @@ def product_list_with_rsi_counts(*, user: User) -> QuerySet[Product]:
     return product_list_visible_to(user=user).annotate(rsi_count=Count("reference_terms"))
 
 
-def product_get_visible(*, user: User, product_id) -> Product:
-    product = product_list_visible_to(user=user).filter(id=product_id).first()
-    if product is None:
-        raise NotFound("Product not found.")
-    return product
-
-
-def reference_term_get(*, product: Product, term_id) -> ReferenceTerm:
-    ref = reference_terms_for_product(product=product).filter(id=term_id).first()
-    if ref is None:
-        raise NotFound("That term is not on this product's RSI.")
-    return ref
-
-
 def expectedness_rows(*, case: Case, drugs: list[CaseDrug], reactions: list) -> list[dict]:
     """One row per suspect (or interacting) drug × reaction: listed / unlisted / no RSI, and
     whether the pair is serious and unexpected (the expedited-reporting pair for sponsors:
     21 CFR 314.80, EU GVP VI)."""
-    verdicts = case_expectedness(case=case)
+    verdicts = case_expectedness(case=case, drugs=drugs, reactions=reactions)
     rows = []
     for d in drugs:
         if d.role == CaseDrug.Role.CONCOMITANT:

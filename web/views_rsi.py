@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views import View
 
 from pv.core.exceptions import DomainError
-from pv.selectors import reference_terms_for_product
+from pv.selectors import product_get_visible, reference_term_get, reference_terms_for_product
 from pv.services.rsi import (
     MAX_CSV_BYTES,
     reference_term_add,
@@ -21,7 +21,7 @@ from pv.services.rsi import (
     reference_terms_import_csv,
 )
 from web.mixins import StaffRequiredMixin
-from web.selectors_rsi import product_get_visible, product_list_with_rsi_counts, reference_term_get
+from web.selectors_rsi import product_list_with_rsi_counts
 from web.uuids import uuid_or_404
 
 

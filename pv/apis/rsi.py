@@ -12,11 +12,11 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pv.core.exceptions import DomainError, NotFound
+from pv.core.exceptions import DomainError
 from pv.core.partner_output import PartnerFacingSerializer
 from pv.core.permissions import IsReviewer, IsStaffOrPartner
-from pv.models import Product, ReferenceTerm
-from pv.selectors import product_list_visible_to, reference_terms_for_product
+from pv.models import Product
+from pv.selectors import product_get_visible, reference_term_get, reference_terms_for_product
 from pv.services.rsi import (
     MAX_CSV_BYTES,
     reference_term_add,
@@ -27,10 +27,7 @@ from pv.services.rsi import (
 
 
 def _product(request, product_id) -> Product:
-    product = product_list_visible_to(user=request.user).filter(id=product_id).first()
-    if product is None:
-        raise NotFound("Product not found.")
-    return product
+    return product_get_visible(user=request.user, product_id=product_id)
 
 
 class ReferenceTermOutput(PartnerFacingSerializer):
@@ -86,9 +83,7 @@ class ProductRsiTermApi(APIView):
     @extend_schema(request=InputSerializer, responses={204: None})
     def delete(self, request, product_id, term_id):
         product = _product(request, product_id)
-        ref = ReferenceTerm.objects.filter(product=product, id=term_id).first()
-        if ref is None:
-            raise NotFound("That term is not on this product's RSI.")
+        ref = reference_term_get(product=product, term_id=term_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reference_term_remove(
