@@ -100,9 +100,9 @@ def _submission_rows(user: User, submissions: list[Submission]) -> list[dict]:
                 "kind_label": _label(Submission.Kind.choices, s.kind),
                 "status_label": _label(Submission.Status.choices, s.status),
                 "ack_label": _label(Submission.AckResult.choices, s.ack_result),
-                "inbox_state": inbox_state(s),
+                "inbox_state": (state := inbox_state(s)),
                 "received_on": s.created_at.date().isoformat(),
-                "inbox_state_label": INBOX_STATES[inbox_state(s)],
+                "inbox_state_label": INBOX_STATES[state],
             }
         )
     return out

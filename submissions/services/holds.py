@@ -31,8 +31,9 @@ def coding_hold_reasons(*, case: Case, recipient: Partner) -> list[dict]:
     """Why `case` cannot be sent to `recipient` as coded: one entry per reaction that is not
     coded in a terminology the recipient accepts (empty: it can be sent)."""
     reasons = []
-    wanted = "MedDRA" if not recipient.accepts_open_terminology else "MedDRA or pv open"
-    for reaction in case.reactions.order_by("position"):
+    wanted = MEDDRA if not recipient.accepts_open_terminology else f"{MEDDRA} or pv open"
+    # .all(), not order_by: the model orders by position, and a prefetch is used when present.
+    for reaction in case.reactions.all():
         label = f"reaction {reaction.position} '{reaction.reported_term}'"
         if not reaction.code:
             message = f"needs coding: {label} has no {wanted} code"
@@ -78,7 +79,11 @@ def submission_release_held(
     submissions sweeper as the safety net. Returns {"released": n, "still_held": n}."""
     from submissions.tasks import submission_prepare_task  # noqa: PLC0415
 
-    held = Submission.objects.filter(status=S.HELD).select_related("case", "recipient")
+    held = (
+        Submission.objects.filter(status=S.HELD)
+        .select_related("case", "recipient")
+        .prefetch_related("case__reactions")
+    )
     if case is not None:
         held = held.filter(case_id=case.id)
     if stale_before is not None:
