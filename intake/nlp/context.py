@@ -223,7 +223,7 @@ def _clause_bounds(norms: list[str]) -> tuple[list[int], list[int]]:
     terms = list(compress(count(), map(TERMINATORS.__contains__, norms)))
     new_i = {p for p in compress(count(), map(_I.__contains__, norms))
              if p and norms[p - 1] in ("and", ",", "so")} if (
-        "i" in norms or "my" in norms) else set()
+        not _I.isdisjoint(norms)) else set()
     starts = sorted({p + 1 for p in terms} | new_i) if new_i else [p + 1 for p in terms]
     return starts, terms
 
@@ -246,11 +246,11 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     it to a drug becomes `other`. `drug_sentences`: sentences with a drug in scope (named in
     it or earlier in the post, or the post is about a named drug); there an event the models
     doubt stays a reaction ("Amoxicillin - broke out in hives"): the models may rank, never
-    silently drop such an event. `treated`: per event, whether a drug of the post is taken
-        `treated`: per event, "treats" when a drug of the post (or the drug it is about) is taken
-    for it, "not_for" when the post's known drugs are not for it and it follows them,
-    "before" when they are not for it and it comes before them, None when no drug of the
-    post is in the indication table (the PsyTAR-learned prior and the cues decide).
+    silently drop such an event. `treated`: per event, "treats" when a drug of the post (or
+    the drug it is about) is taken for it, "not_for" when the post's known drugs are not for
+    it and it follows them, "before" when they are not for it and it comes before them, None
+    when no drug of the post is in the indication table (the PsyTAR-learned prior and the cues
+    decide).
     """
     out: list[dict] = []
     if not events:

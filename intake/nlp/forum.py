@@ -111,11 +111,9 @@ def score(rows: list[dict], *, errors: bool = False) -> dict:
                 if m is None:
                     continue
                 role_checks += 1
-                if lab == "IND":
-                    right = m["role"] == "indication"
-                else:
-                    right = (a, b) in set(pred_adr) or _overlaps(a, b, pred_adr)
-                role_right += right
+                # An ADR is right when a reported reaction overlaps it (exact matches do too).
+                role_right += (m["role"] == "indication" if lab == "IND"
+                               else _overlaps(a, b, pred_adr))  # fmt: skip
         if errors:
             missed = [s for s in row["spans"] if s[2] == "ADR" and (s[0], s[1]) not in pred_adr]
             extra = [res_span for res_span in pred_adr if res_span not in gold["ADR"]]

@@ -191,8 +191,8 @@ def convention_extents(norms: list[str], events: list[tuple], table: dict,
         if b - a > 1:
             b = _cut_circumstance(norms, a, b, e[2])
             a, b = _trim(norms, a, b, key, table)
-        own = set(range(e[0], e[1]))
-        b = _location(norms, b, hi, taken - own)
-        a = _left_part(norms, a, lo, taken - own)
+        others = taken - set(range(e[0], e[1]))
+        b = _location(norms, b, hi, others)
+        a = _left_part(norms, a, lo, others)
         out.append((a, b, *e[2:]) if (a, b) != (e[0], e[1]) else e)
     return out
