@@ -41,18 +41,29 @@ def _not_future_date(value):
     return value
 
 
+class AboutDrugField(serializers.CharField):
+    """The drug a post or report is about (a drug-review thread), or "" (null and blank too)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=250, required=False, allow_blank=True, allow_null=True,
+                         default="", **kwargs)  # fmt: skip
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data) if data else ""
+
+    def validate_empty_values(self, data):
+        if data is None:
+            return (True, "")
+        return super().validate_empty_values(data)
+
+
 class PostInput(serializers.Serializer):
     source_id = serializers.CharField(max_length=100)
     member_source_id = serializers.CharField(max_length=100, required=False)
     forum = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     thread = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    about_drug = serializers.CharField(
-        max_length=250, required=False, allow_blank=True, allow_null=True, default=""
-    )
+    about_drug = AboutDrugField()
     text = serializers.CharField(max_length=MAX_TEXT, trim_whitespace=False)
-
-    def validate_about_drug(self, value):
-        return value or ""
     posted_at = serializers.DateTimeField(validators=[_not_future_datetime])
 
 
@@ -104,13 +115,8 @@ class ReportInput(serializers.Serializer):
     free_text = serializers.CharField(
         max_length=MAX_TEXT, required=False, allow_blank=True, default="", trim_whitespace=False
     )
-    about_drug = serializers.CharField(
-        max_length=250, required=False, allow_blank=True, allow_null=True, default=""
-    )
+    about_drug = AboutDrugField()
     submitted_at = serializers.DateTimeField(validators=[_not_future_datetime])
-
-    def validate_about_drug(self, value):
-        return value or ""
 
 
 class PostOutput(serializers.Serializer):

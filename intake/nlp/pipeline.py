@@ -401,12 +401,18 @@ def drug_scope(pv: dict, about: bool | str) -> set[int]:
     """The sentences with a drug in scope: from the first that names a drug on, or all of
     them when the post is known to be about a named drug (a drug-review thread)."""
     n = len(pv["sentences"])
-    if isinstance(about, str) and about:
+    if _named(about):
         return set(range(n))
     if not pv["drugs"]:
         return set()
     first = min(_sentences_of(pv["sentence_starts"], pv["drugs"]))
     return set(range(max(first, 0), n))
+
+
+def _named(about: bool | str) -> str:
+    """The drug name of `about_drug` ("" for `true`, `false` or none: a post known to be about
+    some drug, or not)."""
+    return about if isinstance(about, str) else ""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -434,18 +440,19 @@ def treated_flags(pv: dict, about: bool | str) -> list[str | None] | None:
             hit = table.get(code)
             if hit is not None:
                 known.append((a, bisect.bisect_right(starts, a) - 1, hit))
+    named = _named(about)
     primary: list[frozenset[str]] = []
-    if isinstance(about, str) and about:
-        primary = [hit for code in about_codes(about) if (hit := table.get(code)) is not None]
+    if named:
+        primary = [hit for code in about_codes(named) if (hit := table.get(code)) is not None]
     if not known and not primary:
         return None
-    if not primary and known and not (isinstance(about, str) and about):
+    if not primary and not named:
         # The drugs of the first sentence naming any drug: when that drug is not in the
         # table (a vaccine), a later remedy ("took advil which helped") is not what the
         # post is about, and must not make the reactions its indications.
         first_sentence = min(bisect.bisect_right(starts, a) - 1 for a, *_ in pv["drugs"])
         primary = [hit for _, s, hit in known if s == first_sentence]
-    first = -1 if isinstance(about, str) and about else min(p for p, _, _ in known)
+    first = -1 if named else min(p for p, _, _ in known)
     event_table = _matcher().event_table
     out: list[str | None] = []
     for e in events:
