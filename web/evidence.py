@@ -29,6 +29,16 @@ def _snippet(text: str, start: int, end: int) -> dict:
     }
 
 
+def case_texts(*, case, posts=None, reports=None) -> list[str]:
+    """The texts the case came from (its posts and reports' free text), else its narrative:
+    where a reviewer looks for the words behind each criterion. Pass the posts and reports the
+    page has loaded already."""
+    posts = case.source_posts.all() if posts is None else posts
+    reports = case.source_reports.all() if reports is None else reports
+    texts = [p.text for p in posts] + [r.free_text for r in reports]
+    return [t for t in texts if t] or [case.narrative]
+
+
 def seriousness_rows(*, criteria: list[str], texts: list[str]) -> list[dict]:
     """[{criterion, label, snippets: [{before, match, after, start, end}]}] for each criterion
     in `criteria` (in their order), with the words in `texts` that cue it."""

@@ -13,7 +13,7 @@ from pv.core.exceptions import DomainError
 from pv.selectors import case_get_visible, case_snapshot
 from pv.services.cases import minimum_criteria
 from submissions.services import case_e2b_preview
-from web.evidence import seriousness_rows
+from web.evidence import case_texts, seriousness_rows
 from web.history import audit_rows, changes
 from web.mixins import StaffRequiredMixin
 from web.selectors import (
@@ -63,13 +63,12 @@ class CaseView(StaffRequiredMixin, View):
         reactions = list(case.reactions.all())
         source_posts = list(case.source_posts.all())
         source_reports = list(case.source_reports.all())
-        texts = [p.text for p in source_posts] + [r.free_text for r in source_reports]
         submissions = list(case_submissions(user=request.user, case=case))
         context = {
             "case": case,
             "seriousness": seriousness_rows(
                 criteria=case.seriousness_criteria,
-                texts=[t for t in texts if t] or [case.narrative],
+                texts=case_texts(case=case, posts=source_posts, reports=source_reports),
             ),
             "versions": versions,
             "latest": next((v for v in versions if v.is_latest), case),

@@ -22,7 +22,7 @@ from pv.core.exceptions import DomainError
 from pv.models import Case, CaseDrug, CaseReaction
 from pv.selectors import case_get_visible
 from pv.services.cases import DRUG_FIELDS, REACTION_FIELDS, WHO_UMC, case_version_create
-from web.evidence import seriousness_rows
+from web.evidence import case_texts, seriousness_rows
 from web.mixins import StaffRequiredMixin
 from web.selectors_rsi import expectedness_rows
 from web.uuids import uuid_or_404
@@ -59,9 +59,6 @@ class CaseWorkView(StaffRequiredMixin, View):
         drugs = list(case.drugs.select_related("product"))
         reactions = list(case.reactions.all())
         given = {(a["drug"], a["reaction"]): a["result"] for a in case.assessments}
-        texts = [p.text for p in case.source_posts.all()] + [
-            r.free_text for r in case.source_reports.all()
-        ]
         return render(
             request,
             "pv/web/case_work.html",
@@ -79,7 +76,7 @@ class CaseWorkView(StaffRequiredMixin, View):
                     row
                     for row in seriousness_rows(
                         criteria=list(SERIOUSNESS_LABELS),
-                        texts=[t for t in texts if t] or [case.narrative],
+                        texts=case_texts(case=case),
                     )
                     if row["snippets"] or getattr(case, row["criterion"])
                 ],
