@@ -10,7 +10,9 @@
                                      re-learn intake/nlp/data/learned.json.gz, train the span
                                      tagger (intake/nlp/data/tagger.npz) and the sentence-level
                                      ADR classifier (intake/nlp/data/sentences.npz) from PsyTAR
-                                     train (classifier threshold chosen on dev)
+                                     train and the annotated forum posts of
+                                     intake/nlp/data/forum_train/ (classifier threshold chosen
+                                     on dev) [--forum PATH.jsonl ...] [--forum-weight N]
 """
 
 from __future__ import annotations
@@ -201,15 +203,31 @@ def train_main(argv: list[str]) -> int:
     parser.add_argument("--tagger-out", default=str(TAGGER), help="tagger weights (npz)")
     parser.add_argument("--sentences-out", default=str(SENTENCES),
                         help="sentence-level ADR classifier weights (npz)")
+    parser.add_argument("--forum", nargs="*", metavar="PATH.jsonl", default=None,
+                        help="annotated forum posts to train on as well (docs/annotation.md's "
+                        "format; default: every intake/nlp/data/forum_train/*.jsonl; "
+                        "--forum alone: PsyTAR only)")
+    parser.add_argument("--forum-weight", type=int, default=None,
+                        help="times each forum post counts (default: train.FORUM_WEIGHT)")
     args = parser.parse_args(argv)
     from intake.nlp.psytar import psytar_dir
-    from intake.nlp.train import train
+    from intake.nlp.train import FORUM_WEIGHT, train
 
     if not psytar_dir().exists():
         sys.stderr.write(f"pv screen-train: PsyTAR not found at {psytar_dir()} "
                          "(unset PV_PSYTAR_DIR to use the copy shipped with pv)\n")
         return 2
-    meta = train(Path(args.out), tagger_out=Path(args.tagger_out),
-                 sentences_out=Path(args.sentences_out))
+    forum = None if args.forum is None else [Path(p) for p in args.forum]
+    weight = FORUM_WEIGHT if args.forum_weight is None else args.forum_weight
+    if weight < 1:
+        sys.stderr.write("pv screen-train: --forum-weight must be 1 or more\n")
+        return 2
+    try:
+        meta = train(Path(args.out), tagger_out=Path(args.tagger_out),
+                     sentences_out=Path(args.sentences_out), forum_files=forum,
+                     forum_weight=weight)
+    except ValueError as exc:  # a forum file that is missing or malformed
+        sys.stderr.write(f"pv screen-train: {exc}\n")
+        return 2
     sys.stdout.write(json.dumps(meta) + "\n")
     return 0

@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 TAGS = ("O", "B-ADR", "I-ADR", "B-WD", "I-WD", "B-IND", "I-IND")
-LABEL_OF = {"ADR": "ADR", "WD": "WD", "SSI": "IND", "DI": "IND"}
+# PsyTAR labels and the forum posts' (docs/annotation.md: ADR, IND; DRUG is not a tag).
+LABEL_OF = {"ADR": "ADR", "WD": "WD", "SSI": "IND", "DI": "IND", "IND": "IND"}
 # Dictionary verdict per token (the `lex` feature).
 LEX_NONE, LEX_EVENT_B, LEX_EVENT_I, LEX_DRUG, LEX_MOD = 0, 1, 2, 3, 4
 N_LEX = 5

@@ -1,14 +1,16 @@
-"""Learn the screening pipeline's data-driven parts from the PsyTAR **train** split.
+"""Learn the screening pipeline's data-driven parts from the PsyTAR **train** split and the
+annotated forum training posts (`intake/nlp/data/forum_train/*.jsonl`, `intake.nlp.forum_train`).
 
     pv screen-train            (intake.cli:train_main; writes intake/nlp/data/learned.json.gz)
 
-What is learned (all counts over train only; thresholds were chosen on dev):
+What is learned (counts over the training data only, PsyTAR train and forum posts alike;
+thresholds were chosen on dev):
 - `phrases`: annotated ADR phrasings not in the dictionaries ("no sex drive", "sweating at
   night"), coded to the PT of the longest dictionary phrase inside them, kept only when the
   phrase is annotated as an ADR in at least half of its occurrences;
 - `blocked`: dictionary phrases that match often but are almost never any annotated entity;
 - `indication_prior`: per dictionary phrase, the share of matches annotated as the treated condition
-  (SSI/DI) rather than a reaction;
+  (SSI/DI; a forum post's IND) rather than a reaction;
 - `forum_words`: frequent ordinary forum words, added to the English guard for fuzzy matching.
 """
 
@@ -25,11 +27,14 @@ from rapidfuzz import fuzz, process
 
 from coding.nlp.dictionaries import common_words, default_drugs, default_events, english_words
 from coding.nlp.text import norm_phrase, tokenizer
+from intake.nlp.forum_train import digest as forum_digest
+from intake.nlp.forum_train import read_posts, sentence_rows, training_files
 from intake.nlp.matchers import Matcher
 from intake.nlp.psytar import psytar_dir, read_binary, read_conll
 from intake.nlp.tagger import LABEL_OF, TAGS, Tagger, save, train_weights
 from intake.nlp.tokens import analyse
 
+_TREATED = frozenset({"SSI", "DI", "IND"})
 MIN_PHRASE_PRECISION = 0.5
 MAX_PHRASE_TOKENS = 6
 BLOCK_MIN_MATCHES = 3
@@ -46,6 +51,10 @@ SENTENCE_EPOCHS = 5
 SENTENCE_LR = 0.05
 SENTENCE_L2 = 1e-5
 SENTENCE_SEEDS = 3
+# Forum training posts (intake/nlp/data/forum_train/): each post counts this many times in the
+# tagger's training data and its sentences this many times in the sentence classifier's;
+# chosen on the dev sets forum_a / forum_c (docs/screening.md, 2.9).
+FORUM_WEIGHT = 1
 
 
 def _doc_norms(text: str):
@@ -71,7 +80,7 @@ def learn(train: list[dict]) -> dict:
             match_n[key] += 1
             match_entity[key] += bool(labels)
             pt_adr[key] += "ADR" in labels or "WD" in labels
-            pt_ind[key] += bool(labels & {"SSI", "DI"}) and "ADR" not in labels
+            pt_ind[key] += bool(labels & _TREATED) and "ADR" not in labels
         for gs, ge, lab in sent["spans"]:
             if lab == "ADR":
                 gold_phrases[norm_phrase(sent["text"][gs:ge])] += 1
@@ -157,17 +166,26 @@ def tagger_examples(sentences: list[dict]) -> tuple[list, list, list]:
 
 
 def train_tagger(out: Path, train_sentences: list[dict], *, epochs: int = TAGGER_EPOCHS,
-                 min_count: int = TAGGER_MIN_COUNT, seeds: int = TAGGER_SEEDS) -> dict:
-    """Train the span tagger on `train_sentences`; write its weights to `out` (npz)."""
+                 min_count: int = TAGGER_MIN_COUNT, seeds: int = TAGGER_SEEDS,
+                 forum_posts: list[dict] = (), forum_weight: int = FORUM_WEIGHT,
+                 source: str = "PsyTAR train split (CC BY 4.0)") -> dict:
+    """Train the span tagger on `train_sentences` and `forum_posts` (each post `forum_weight`
+    times: an integer weight by repetition, the same shuffled passes); write its weights to
+    `out` (npz). The vocabulary counts each text once, whatever its weight."""
     from intake.nlp.pipeline import _matcher, event_words
 
-    texts, gold, _ = tagger_examples(train_sentences)
+    texts, gold, _ = tagger_examples([*train_sentences, *forum_posts])
     counts = Counter(t for norms, _ in texts for t in norms)
     vocab = ["<unk>", "<pad>", *sorted(w for w, c in counts.items() if c >= min_count)]
     suf_counts = Counter(t[-3:] for norms, _ in texts for t in norms)
     suffixes = ["<unk>", *sorted(s for s, c in suf_counts.items() if c >= min_count)]
+    n_psytar = len(train_sentences)
+    if forum_posts and forum_weight > 1:
+        texts = texts + texts[n_psytar:] * (forum_weight - 1)
+        gold = gold + gold[n_psytar:] * (forum_weight - 1)
     matcher = _matcher()
-    meta = {"source": "PsyTAR train split (CC BY 4.0)", "sentences": len(texts),
+    meta = {"source": source, "sentences": n_psytar, "forum_posts": len(forum_posts),
+            "forum_weight": forum_weight if forum_posts else 0,
             "model": "linear-chain CRF", "epochs": epochs, "lr": TAGGER_LR,
             "min_count": min_count, "seeds": seeds, "o_bias": TAGGER_O_BIAS}
     tagger = Tagger(vocab, suffixes, np.zeros((1, len(TAGS))), matcher.english,
@@ -214,11 +232,15 @@ def _f1(pred: list[bool], gold: list[int]) -> float:
 
 def train_sentence_model(out: Path, train_rows: list[dict], dev_rows: list[dict], *,
                          epochs: int = SENTENCE_EPOCHS, lr: float = SENTENCE_LR,
-                         l2: float = SENTENCE_L2, seeds: int = SENTENCE_SEEDS) -> dict:
-    """Train the sentence-level ADR classifier on `train_rows` (each row one unit), choose its
-    threshold on `dev_rows` (best F1 of the pipeline's per-post score); write `out` (npz)."""
+                         l2: float = SENTENCE_L2, seeds: int = SENTENCE_SEEDS,
+                         forum_rows: list[dict] = ()) -> dict:
+    """Train the sentence-level ADR classifier on `train_rows` and `forum_rows` (each row one
+    unit), choose its threshold on `dev_rows` (best F1 of the pipeline's per-post score);
+    write `out` (npz)."""
     from intake.nlp.sentences import SentenceModel, save, train_weights, unit_features
 
+    n_psytar = len(train_rows)
+    train_rows = [*train_rows, *forum_rows]
     train_units = screened_units([r["text"] for r in train_rows])
     feats = [unit_features(norms, any(flags), max(p_max, default=0.0))
              for norms, _, flags, p_max in train_units]
@@ -233,8 +255,10 @@ def train_sentence_model(out: Path, train_rows: list[dict], dev_rows: list[dict]
     grid = [round(0.05 + 0.01 * k, 2) for k in range(91)]
     threshold = max(grid, key=lambda t: (_f1([s >= t for s in dev_scores], gold), -abs(t - 0.5)))
     digest = hashlib.sha1(weights.tobytes() + str(threshold).encode()).hexdigest()[:8]  # noqa: S324
-    meta = {"id": f"sentences-{digest}", "source": "PsyTAR binary train split (CC BY 4.0); "
-            "threshold chosen on binary dev", "rows": len(train_rows), "epochs": epochs,
+    meta = {"id": f"sentences-{digest}", "source": "PsyTAR binary train split (CC BY 4.0)"
+            + (" + forum training posts' sentences" if forum_rows else "")
+            + "; threshold chosen on binary dev", "rows": n_psytar,
+            "forum_rows": len(forum_rows), "epochs": epochs,
             "lr": lr, "l2": l2, "seeds": seeds, "threshold": threshold,
             "dev_f1": round(_f1([s >= threshold for s in dev_scores], gold), 4)}
     save(out, weights, threshold, meta)
@@ -242,7 +266,10 @@ def train_sentence_model(out: Path, train_rows: list[dict], dev_rows: list[dict]
 
 
 def train(out: Path, split_dir: Path | None = None, tagger_out: Path | None = None,
-          sentences_out: Path | None = None) -> dict:
+          sentences_out: Path | None = None, forum_files: list[Path] | None = None,
+          forum_weight: int = FORUM_WEIGHT) -> dict:
+    """Learn everything from PsyTAR train and the forum training posts (`forum_files`, default
+    every `intake/nlp/data/forum_train/*.jsonl`; `[]` for PsyTAR only)."""
     from intake.nlp.pipeline import (
         SENTENCES,
         TAGGER,
@@ -254,22 +281,31 @@ def train(out: Path, split_dir: Path | None = None, tagger_out: Path | None = No
 
     base = split_dir or psytar_dir()
     train_sentences = read_conll(base / "all" / "train.txt")
-    learned = learn(train_sentences)
+    files = training_files() if forum_files is None else list(forum_files)
+    posts = read_posts(files)
+    source = "PsyTAR train split (CC BY 4.0)"
+    if posts:
+        source += (f" + {len(posts)} forum posts ({', '.join(f.name for f in files)}; "
+                   f"sha256 {forum_digest(files)}; pv's licence)")
+    learned = learn([*train_sentences, *posts])
     digest = hashlib.sha1(json.dumps(learned, sort_keys=True).encode()).hexdigest()[:8]  # noqa: S324
-    learned["meta"] = {"id": f"psytar-train-{digest}", "source": "PsyTAR train split (CC BY 4.0)",
+    name = "psytar-forum-train" if posts else "psytar-train"
+    learned["meta"] = {"id": f"{name}-{digest}", "source": source,
                        "phrases": len(learned["phrases"]), "blocked": len(learned["blocked"])}
     with gzip.GzipFile(out, "wb", mtime=0) as fh:
         fh.write(json.dumps(learned, sort_keys=True, separators=(",", ":")).encode())
     # The tagger's dictionary features come from the matcher built on what was just learned.
     _matcher.cache_clear()
     _tagger.cache_clear()
-    tagger_meta = train_tagger(tagger_out or TAGGER, train_sentences)
+    tagger_meta = train_tagger(tagger_out or TAGGER, train_sentences, forum_posts=posts,
+                               forum_weight=forum_weight, source=source)
     # The sentence classifier reads the pipeline's output with the tagger just trained.
     _tagger.cache_clear()
     load_pipeline.cache_clear()
     sentence_meta = train_sentence_model(
         sentences_out or SENTENCES, read_binary(base / "binary" / "train.csv"),
-        read_binary(base / "binary" / "dev.csv"))
+        read_binary(base / "binary" / "dev.csv"),
+        forum_rows=sentence_rows(posts) * (forum_weight if posts else 0))
     _sentence_model.cache_clear()
     return {**learned["meta"], "tagger": tagger_meta["id"], "sentences": sentence_meta["id"],
             "sentence_threshold": sentence_meta["threshold"],
