@@ -141,6 +141,36 @@ def _eval_set(name: str, *, as_json: bool, errors: bool) -> int:
     return 0
 
 
+def _cv_forum(*, as_json: bool) -> int:
+    from intake.nlp.crossval import cross_validate_forum
+    from intake.nlp.forum_train import read_rows, training_files
+    from intake.nlp.psytar import psytar_dir, read_binary, read_conll
+
+    files = training_files()
+    if not files:
+        sys.stderr.write("pv screen-eval: no forum training posts (intake/nlp/data/forum_train/"
+                         "*.jsonl)\n")
+        return 2
+    base = psytar_dir()
+    cv = cross_validate_forum(read_conll(base / "all" / "train.txt"), read_rows(files),
+                              binary=(read_binary(base / "binary" / "train.csv"),
+                                      read_binary(base / "binary" / "dev.csv")))
+    if as_json:
+        sys.stdout.write(json.dumps(cv, indent=2) + "\n")
+        return 0
+    _write_mentions(sys.stdout, f"forum training posts ({cv['posts']}), 5-fold CV by post",
+                    cv["adr"])
+    for kind in ("strict", "overlap"):
+        r = cv["drugs"][kind]
+        sys.stdout.write(f"  drugs {kind:8s} P {r['precision']:.3f}  R {r['recall']:.3f}  "
+                         f"F1 {r['f1']:.3f} (gold {r['gold']}, classes left out)\n")
+    for i, fold in enumerate(cv["folds"]):
+        a = fold["adr"]
+        sys.stdout.write(f"  fold {i + 1} ({fold['posts']} posts): strict "
+                         f"{a['strict']['f1']:.3f}  overlap {a['overlap']['f1']:.3f}\n")
+    return 0
+
+
 def eval_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="pv screen-eval", description="Evaluate screening on "
                                      "PsyTAR (ADR mentions, ADR sentences) and pv's own sets.")
@@ -150,6 +180,10 @@ def eval_main(argv: list[str]) -> int:
     parser.add_argument("--cv", action="store_true",
                         help="5-fold cross-validation of ADR mentions within the train split "
                         "(rebuilds the phrases and tagger per fold: about 3 minutes)")
+    parser.add_argument("--cv-forum", action="store_true",
+                        help="5-fold cross-validation (by post) over the forum training posts "
+                        "(intake/nlp/data/forum_train/*.jsonl): phrases, tagger and sentence "
+                        "classifier retrained per fold on PsyTAR train + the other folds")
     parser.add_argument("--set", dest="eval_set", metavar="NAME",
                         help="score an evaluation set in docs/annotation.md's format instead: "
                         "forum_a, forum_b, forum (both) or a path to a .jsonl frozen by its "
@@ -164,6 +198,8 @@ def eval_main(argv: list[str]) -> int:
         sys.stderr.write(f"pv screen-eval: PsyTAR not found at {psytar_dir()} "
                          "(unset PV_PSYTAR_DIR to use the copy shipped with pv)\n")
         return 2
+    if args.cv_forum:
+        return _cv_forum(as_json=args.json)
     if args.cv:
         from intake.nlp.crossval import cross_validate
 

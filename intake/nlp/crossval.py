@@ -1,6 +1,8 @@
-"""Cross-validation of ADR mentions within the PsyTAR train split.
+"""Cross-validation of ADR mentions within the PsyTAR train split, and over the annotated
+forum training posts.
 
     pv screen-eval --cv          (intake.cli:eval_main; about 3 minutes on one core)
+    pv screen-eval --cv-forum    (k-fold by post over intake/nlp/data/forum_train/*.jsonl)
 
 The dev split holds 293 ADR spans and scores several points above the test split; five
 folds of the train split (2,500 spans) predict the test figures far better, without looking
@@ -47,3 +49,47 @@ def cross_validate(sentences: list[dict], *, k: int = FOLDS) -> dict:
             for key, value in counts.items():
                 total[key] = total.get(key, 0) + value
     return {**mention_scores(total), "folds": per_fold}
+
+
+def _add(total: dict, counts: dict) -> None:
+    for key, value in counts.items():
+        total[key] = total.get(key, 0) + value
+
+
+def cross_validate_forum(psytar_train: list[dict], rows: list[dict], *, k: int = FOLDS,
+                         binary: tuple[list[dict], list[dict]] | None = None) -> dict:
+    """k-fold cross-validation over annotated forum posts (rows in docs/annotation.md's
+    format), folds by post (contiguous blocks, so most of a fold's drug classes are rarer in
+    its training part). Each fold is scored as `pv screen-eval --set` scores a set, with the
+    phrases, the tagger and, when `binary` (PsyTAR's binary train and dev rows) is given, the
+    sentence classifier learned from PsyTAR train + the other folds' posts, as
+    `pv screen-train` learns them (`FORUM_WEIGHT` included)."""
+    from intake.nlp.forum import score
+    from intake.nlp.forum_train import as_examples, sentence_rows
+    from intake.nlp.train import FORUM_WEIGHT, train_sentence_model
+
+    parts = folds(rows, k)
+    adr: dict[str, int] = {}
+    drugs: dict[str, int] = {}
+    per_fold = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, held_out in enumerate(parts):
+            rest = as_examples([r for j, part in enumerate(parts) if j != i for r in part])
+            learned = learn([*psytar_train, *rest])
+            tagger = Path(tmp) / f"tagger-{i}.npz"
+            sentences = None
+            with trained_on(learned=learned, tagger=tagger):
+                train_tagger(tagger, psytar_train, forum_posts=rest)
+            if binary is not None:
+                sentences = Path(tmp) / f"sentences-{i}.npz"
+                with trained_on(learned=learned, tagger=tagger):
+                    train_sentence_model(sentences, binary[0], binary[1],
+                                         forum_rows=sentence_rows(rest) * FORUM_WEIGHT)
+            with trained_on(learned=learned, tagger=tagger, sentences=sentences):
+                report = score(held_out)
+            per_fold.append({"posts": len(held_out), "adr": report["adr"],
+                             "drugs": report["drugs"]})
+            _add(adr, report["counts"]["adr"])
+            _add(drugs, report["counts"]["drugs"])
+    return {"posts": len(rows), "adr": mention_scores(adr), "drugs": mention_scores(drugs),
+            "folds": per_fold}

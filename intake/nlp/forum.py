@@ -122,6 +122,7 @@ def score(rows: list[dict], *, errors: bool = False) -> dict:
                                "missed": missed,
                                "extra": [[a, b, row["text"][a:b]] for a, b in extra]})
     out = {"posts": len(rows), "adr": mention_scores(adr), "drugs": mention_scores(drug),
+           "counts": {"adr": adr, "drugs": drug, "roles": [role_right, role_checks]},
            "roles": {"checked": role_checks,
                      "accuracy": round(role_right / role_checks, 4) if role_checks else 0.0}}
     if errors:

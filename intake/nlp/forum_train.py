@@ -36,9 +36,9 @@ def training_files(folder: Path = FORUM_TRAIN_DIR) -> list[Path]:
     return sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
 
 
-def read_posts(paths: list[Path]) -> list[dict]:
-    """Posts of the given files as training examples: `{"text", "spans", "about_drug", "id"}`,
-    spans `(start, end, "ADR" | "IND")` sorted; files in the order given, posts in file order."""
+def read_rows(paths: list[Path]) -> list[dict]:
+    """The posts of the given files as written (docs/annotation.md's rows, spans checked), files
+    in the order given, posts in file order."""
     from intake.nlp.forum import EvalSetError, load  # (it loads the pipeline module)
 
     out = []
@@ -46,14 +46,24 @@ def read_posts(paths: list[Path]) -> list[dict]:
         if not path.is_file():
             raise ValueError(f"forum training data: {path}: no such file")
         try:
-            rows = load(path)
+            out.extend(load(path))
         except EvalSetError as exc:
             raise ValueError(f"forum training data: {exc}") from None
-        for row in rows:
-            spans = sorted((s[0], s[1], _LABELS[s[2]]) for s in row["spans"] if s[2] in _LABELS)
-            out.append({"text": row["text"], "spans": spans, "about_drug": row.get("about_drug"),
-                        "id": row.get("id")})
     return out
+
+
+def as_examples(rows: list[dict]) -> list[dict]:
+    """Rows as training examples: `{"text", "spans", "about_drug", "id"}`, spans
+    `(start, end, "ADR" | "IND")` sorted."""
+    return [{"text": row["text"], "about_drug": row.get("about_drug"), "id": row.get("id"),
+             "spans": sorted((s[0], s[1], _LABELS[s[2]]) for s in row["spans"]
+                             if s[2] in _LABELS)}
+            for row in rows]
+
+
+def read_posts(paths: list[Path]) -> list[dict]:
+    """The posts of the given files as training examples (`read_rows`, `as_examples`)."""
+    return as_examples(read_rows(paths))
 
 
 def digest(paths: list[Path]) -> str:

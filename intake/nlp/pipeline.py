@@ -119,7 +119,7 @@ def event_words(matcher: Matcher) -> frozenset[str]:
 
 @functools.cache
 def _sentence_model() -> SentenceModel | None:
-    return load_sentence_model(SENTENCES)
+    return load_sentence_model(_overrides.get("sentences", SENTENCES))
 
 
 @functools.cache
@@ -129,18 +129,21 @@ def _tagger() -> Tagger | None:
 
 
 def _clear_models() -> None:
-    for cached in (_matcher, _tagger, load_pipeline, pipeline_version, _drug_fields,
-                   _event_fields, _text_analyser):
+    for cached in (_matcher, _tagger, _sentence_model, load_pipeline, pipeline_version,
+                   _drug_fields, _event_fields, _text_analyser):
         cached.cache_clear()
     _drug_templates.clear()
     _event_templates.clear()
 
 
 @contextlib.contextmanager
-def trained_on(*, learned: dict, tagger: Path) -> Iterator[None]:
-    """Screen with other learned data and tagger weights inside the block (a fold of a
-    cross-validation): the cached models are dropped on the way in and out."""
+def trained_on(*, learned: dict, tagger: Path, sentences: Path | None = None) -> Iterator[None]:
+    """Screen with other learned data and tagger weights (and sentence classifier, if given)
+    inside the block (a fold of a cross-validation): the cached models are dropped on the way
+    in and out."""
     _overrides.update(learned=learned, tagger=tagger)
+    if sentences is not None:
+        _overrides["sentences"] = sentences
     _clear_models()
     try:
         yield
