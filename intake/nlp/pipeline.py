@@ -57,7 +57,7 @@ from intake.nlp.tagger import load as load_tagger
 from intake.nlp.tokens import TextAnalyser, analyse
 
 PIPELINE_NAME = "pv-screen"
-PIPELINE_RELEASE = "2.8"
+PIPELINE_RELEASE = "2.9"
 LEARNED = Path(__file__).parent / "data" / "learned.json.gz"
 TAGGER = Path(__file__).parent / "data" / "tagger.npz"
 SENTENCES = Path(__file__).parent / "data" / "sentences.npz"

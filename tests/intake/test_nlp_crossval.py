@@ -14,7 +14,7 @@ def test_folds_are_contiguous_and_cover_every_sentence_once():
 def test_trained_on_swaps_the_models_for_the_block_only():
     # given the shipped pipeline
     shipped = pipeline.pipeline_version()["pipeline"]
-    assert "+psytar-train-" in shipped
+    assert "+psytar-" in shipped
     # when it runs with empty learned data and no tagger (a path that does not exist)
     with pipeline.trained_on(learned={}, tagger=pipeline.TAGGER.with_name("absent.npz")):
         inside = pipeline.pipeline_version()["pipeline"]
