@@ -45,6 +45,8 @@ when whenever if while after before around until unless because but though so as
 which where who standing getting climbing walking lying sitting typing driving going is was
 were are hit calmed every all each most at during one not
 """)
+# Before "not" in a lost ability ("couldn't get up the stairs"): not a circumstance cut.
+_NEGATED_VERBS = _words("could can cannot would did does do was is wont will")
 # Body parts (rule 1: "pain in my legs"; rule 6: alone, never an event).
 BODY_PARTS = _words("""
 head face forehead eyes eye eyelid eyelids ears ear nose lips lip mouth tongue gums gum
@@ -116,6 +118,8 @@ def _cut_circumstance(norms: list[str], a: int, b: int, key: str | None) -> int:
         if norms[i] in _CUT:
             if not key and norms[i] in ("is", "was", "were", "are"):
                 continue  # "gums were bleeding": uncoded, the verb may be the event
+            if norms[i] == "not" and norms[i - 1] in _NEGATED_VERBS:
+                continue  # "couldn't walk", "can not sit": the negation is the event's
             return i
     return b
 

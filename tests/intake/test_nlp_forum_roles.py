@@ -92,6 +92,18 @@ def test_trimming_keeps_words_a_phrase_needs():
     assert got == ["bad sleep", "headaches", "sweating", "dizzy"]
 
 
+def test_a_lost_ability_keeps_its_negation():
+    # an uncoded tagged span "couldnt get my heart rate up": "not" after "could" is the event's
+    norms = ["i", "could", "not", "get", "my", "heart", "rate", "up", "when", "running"]
+    evs = [(1, 10, None, False, "ADR")]
+    got = [" ".join(norms[a:b]) for a, b, *_ in convention_extents(norms, evs, {})]
+    assert got == ["could not get my heart rate up"]
+    # a negation after the event still ends it ("dizzy not every day")
+    norms = ["dizzy", "not", "every", "day"]
+    got = convention_extents(norms, [(0, 4, None, False, "ADR")], {})
+    assert [" ".join(norms[a:b]) for a, b, *_ in got] == ["dizzy"]
+
+
 LEXICON = [
     ("Since starting simvastatin my liver numbers went up.", "liver numbers went up",
      "HP:0002910"),
