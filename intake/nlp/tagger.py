@@ -9,7 +9,9 @@ and one sum: no per-token Python beyond one dict lookup of each token's type. De
 Viterbi with the transitions, over the runs of tokens where an entity tag is plausible at all
 (the rest are O).
 
-Trained by `pv screen-train` on the PsyTAR train split (`intake.nlp.train`): the CRF's
+Trained by `pv screen-train` on the PsyTAR train split (its spans cut to docs/annotation.md's
+extent) and, since 2.9, the annotated forum posts of `intake/nlp/data/forum_train/`
+(`intake.nlp.train`, `intake.nlp.forum_train`): the CRF's
 log-likelihood by Adagrad over mini-batches of sentences (forward-backward in numpy), weights
 averaged over epochs and shuffles. They ship in `intake/nlp/data/tagger.npz` (float16) and load
 offline.
