@@ -114,3 +114,16 @@ def test_removing_a_term_is_audited_with_its_reason(reviewer):
     event = AuditEvent.objects.get(action="rsi.term_removed")
     assert event.before["term"] == "Rash" and event.reason == "label update 2025"
     assert not ReferenceTerm.objects.exists()
+
+
+def test_removing_a_term_without_a_reason_is_refused(reviewer):
+    # given a listed term
+    ref = reference_term_add(actor=reviewer, product=ProductFactory(), term="Rash")
+    # when it is removed with no reason, or only blanks
+    for reason in ("", "  \n "):
+        with pytest.raises(DomainError, match="give a reason") as refused:
+            reference_term_remove(actor=reviewer, reference_term=ref, reason=reason)
+        assert refused.value.extra == {"field": "reason"}
+    # then it stays listed and nothing is audited as removed
+    assert ReferenceTerm.objects.filter(id=ref.id).exists()
+    assert not AuditEvent.objects.filter(action="rsi.term_removed").exists()
