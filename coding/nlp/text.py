@@ -35,17 +35,25 @@ _APOS = re.compile(r"['’]")
 # ("B12", "CoQ10", "x2", "D3") and number-first tokens ("10mg", "2x10") stay as they were.
 _GLUED_INFIXES = (r"(?<=[A-Za-z]{2})[\(\[](?=[A-Za-z0-9])",
                   r"(?<=[A-Za-z0-9])[\)\]](?=[A-Za-z0-9])")
-_GLUED_SUFFIXES = (r"(?<=[A-Za-z]{4})[0-9]+(?:\.[0-9]+)?$",)
+# A full stop after a one-letter word is a full stop ("and vitamin D. We asked"), not an
+# initial: spaCy keeps "D." / "d." as one token (its special cases "a." ... "z." and its suffix
+# rule, which splits a stop off lowercase letters only), so "vitamin D." never read as
+# "vitamin d". In posts the letter is a vitamin or a list item far more often than a name's
+# initial; the stop now splits off (and ends the sentence).
+_GLUED_SUFFIXES = (r"(?<=[A-Za-z]{4})[0-9]+(?:\.[0-9]+)?$", r"(?<=^[A-Za-z])\.$")
 
 
 def split_glued(nlp) -> None:
-    """Set up `nlp`'s tokenizer to split names from glued doses and brackets (in place)."""
+    """Set up `nlp`'s tokenizer to split names from glued doses and brackets, and a full stop
+    from a one-letter word (in place)."""
     from spacy.util import compile_infix_regex, compile_suffix_regex
 
     nlp.tokenizer.infix_finditer = compile_infix_regex(
         [*nlp.Defaults.infixes, *_GLUED_INFIXES]).finditer
     nlp.tokenizer.suffix_search = compile_suffix_regex(
         [*nlp.Defaults.suffixes, *_GLUED_SUFFIXES]).search
+    nlp.tokenizer.rules = {k: v for k, v in (nlp.tokenizer.rules or {}).items()
+                           if not (len(k) == 2 and k[1] == "." and k[0].isalpha())}
 
 
 @functools.cache
