@@ -21,6 +21,7 @@ from pathlib import Path
 
 from coding.nlp.build_indications import build_indications
 from coding.nlp.build_sources import (
+    SALT_WORDS,
     add_supplements,
     add_unii_brands,
     add_unii_combination_brands,
@@ -103,17 +104,42 @@ def build_drugs() -> dict:
             entry = [code, int(brand)]
             if entry not in names.setdefault(key, []):
                 names[key].append(entry)
+    # A salt or hydrate word alone ("citrate", "acetate") names no product ("the citrate
+    # form", "citrate free pen"); names whose words are all stop words and numbers ("at 10")
+    # are ordinary text.
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    for key in [k for k in names if k in SALT_WORDS or all(
+            w in STOP_WORDS or w.isdigit() for w in k.split())]:
+        del names[key]
     _add_classes(concepts, names, canon_code)
     _add_extras(concepts, names)
     # Registry-shipped brands (FDA UNII list) never replace a name the sources above gave;
     # the hand-chosen supplement names do (they override the ambiguous-word filter).
+    # Hormones the source lacks go in first, so the FDA brands of them resolve (Estrace).
+    hormones = add_supplements(concepts, names, "hormones.tsv")
     guard = frozenset(_guard_words())
     exact_only = add_unii_brands(concepts, names, guard, AMBIGUOUS_DRUG_NAMES)
     exact_only = sorted(exact_only + add_unii_combination_brands(
         concepts, names, guard, AMBIGUOUS_DRUG_NAMES))
-    add_supplements(concepts, names)
+    context_only, readings = add_supplements(concepts, names)
+    context_only = sorted({*context_only, *hormones[0]})
+    readings = sorted({*readings, *hormones[1], *_lab_analytes(names)})
     return {"meta": _drug_meta(), "concepts": concepts, "names": names,
-            "exact_only": exact_only}
+            "exact_only": exact_only, "context_only": context_only, "readings": readings}
+
+
+def _lab_analytes(names: dict) -> set[str]:
+    """The dictionary names of `lab_analytes.txt` (see its header): read as a lab value, not
+    a product, when a reading follows or a test precedes them."""
+    out = set()
+    for line in (DATA / "lab_analytes.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            key = norm_phrase(line.strip())
+            if key not in names:
+                raise ValueError(f"lab_analytes.txt: {line.strip()!r} is not a dictionary name")
+            out.add(key)
+    return out
 
 
 def _add_extras(concepts: dict, names: dict) -> None:

@@ -31,3 +31,98 @@ def test_a_vitamin_before_a_full_stop_is_found(screen, text, surface):
     # then: the span stops before the full stop
     assert surface in found
     assert found[surface]["end"] - found[surface]["start"] == len(surface)
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("i take garlic pills for my blood pressure", "garlic"),
+    ("he also takes potassium pills and metolazone", "potassium"),
+    ("started procardia XL 30 for my Raynaud's", "procardia"),
+    ("started estradiol patch .05 at night", "estradiol"),
+    ("moderna booster #3 gave me a swollen lymph node", "moderna"),
+    ("tried cinnamon capsules 1g a day", "cinnamon"),
+])
+def test_form_words_are_outside_the_drug_span(screen, text, surface):
+    # when / then: the name alone, without pills / XL / patch / booster / capsules
+    assert surface in drugs(screen(text))
+
+
+def test_a_form_word_stays_when_the_name_alone_is_no_drug(screen):
+    # given "flu" alone names no product
+    # when / then
+    assert "flu shot" in drugs(screen("the flu shot gave me a sore arm"))
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("i also take iron because my periods are heavy", "iron"),
+    ("she also takes fosamax and calcium and her joints ache", "calcium"),
+    ("shes on calcium and vitamin d too", "calcium"),
+    ("now its iron infusions every month", "iron"),
+    ("started vitamin D3 with K2 for osteopenia", "k2"),
+])
+def test_a_food_or_lab_word_is_a_drug_where_the_post_takes_it(screen, text, surface):
+    # when / then
+    assert surface in drugs(screen(text))
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("my iron was low on the last blood test", "iron"),
+    ("i was low on iron after the bleed", "iron"),
+    ("my potassium was high so they cut the dose", "potassium"),
+    ("i eat garlic with everything", "garlic"),
+])
+def test_a_food_or_lab_word_is_no_drug_elsewhere(screen, text, surface):
+    # when / then
+    assert surface not in drugs(screen(text))
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("turns out my b12 was low, really low", "b12"),
+    ("ASK for a b12 level every year", "b12"),
+    ("my uric acid went up and i got gout", "uric acid"),
+    ("doc said HCTZ raises uric acid", "uric acid"),
+    ("they also checked his cortisol", "cortisol"),
+])
+def test_a_lab_reading_is_no_product(screen, text, surface):
+    # when / then
+    assert surface not in drugs(screen(text))
+
+
+def test_a_vitamin_taken_is_still_a_product(screen):
+    # when / then: no reading follows
+    assert "b12" in drugs(screen("b12 shots monthly helped my energy"))
+
+
+@pytest.mark.parametrize("text", [
+    "my daughter was put on metformin for insulin resistance and PCOS",
+    "i read it helps insulin work better",
+])
+def test_bare_insulin_is_a_class_or_part_of_an_event(screen, text):
+    # when
+    found = drugs(screen(text))
+    # then: never a specific product
+    assert all(m["drug_kind"] == "class" for m in found.values() if m["text"] == "insulin")
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("just a tip if the citrate form is rough on you", "citrate"),
+    ("people have trouble with amlodipine at 10 but 5 is fine", "at 10"),
+])
+def test_salt_words_and_stop_word_names_are_no_drugs(screen, text, surface):
+    # when / then
+    assert surface not in drugs(screen(text))
+
+
+@pytest.mark.parametrize(("text", "surface", "term"), [
+    ("i take it with my multivitamin in the evening", "multivitamin", "Multivitamin"),
+    ("taking prenatal vitamins still", "prenatal vitamins", "Prenatal vitamin"),
+    ("i take glucosamine with chondroitin for my knees", "chondroitin", "Chondroitin"),
+    ("my herbalist added hawthorn for my heart", "hawthorn", "Hawthorn leaf with flower"),
+    ("she takes vitamin D and inositol", "inositol", "Inositol"),
+    ("I take florastor whenever im on antibiotics", "florastor", "Saccharomyces boulardii"),
+    ("never took progesterone after the surgery", "progesterone", "Progesterone"),
+    ("took Nyquil for a week", "nyquil", "Acetaminophen/dextromethorphan/doxylamine"),
+    ("off the simva now, on pravastatin", "simva", "Simvastatin"),
+])
+def test_supplements_hormones_and_lay_names(screen, text, surface, term):
+    # when / then
+    assert drugs(screen(text))[surface]["term"] == term

@@ -1,0 +1,98 @@
+"""What the words around a drug name say about it (pure; used by `intake.nlp.matchers`).
+
+docs/annotation.md's drug conventions, as rules over the normalised tokens of a post:
+
+- **form words are out of the span**: "iron pills", "Procardia XL", "estradiol patch",
+  "Moderna booster" -> the name alone, when the name alone is a dictionary name ("flu shot"
+  stays whole: "flu" is no drug);
+- **a lab reading is no product**: a name of a supplement or of a blood-test analyte followed
+  by a reading ("my b12 was low", "uric acid went up", "b12 level") or after a test or a change
+  ("checked his cortisol", "HCTZ raises uric acid") is dropped;
+- **a word that is as often a food or a lab value as a product** ("iron", "calcium", "garlic",
+  `~` in supplements.tsv) is a drug only where the post takes it: after a taking word ("i also
+  take iron", "on calcium"), before a form word ("iron infusions"), joined to another drug
+  ("fosamax and calcium", "vitamin D3 with K2"), or once the post has taken it so;
+- **an event phrase that starts with a one-word drug name and runs further** is the event
+  ("insulin resistance", "iron deficiency"), not a drug and a stray word.
+"""
+
+from __future__ import annotations
+
+# Form, release and device words after a name (docs/annotation.md rule 9 and its
+# clarifications): never part of a drug span.
+FORM_WORDS = frozenset("""
+pill pills tablet tablets tab tabs capsule capsules caps softgel softgels gummy gummies
+supplement supplements infusion infusions injection injections shot shots booster boosters
+jab jabs vaccine vaccines patch patches xl xr er sr cr cd la odt
+""".split())
+# A reading follows: "b12 level", "iron deficiency", "b12 was low", "uric acid went up".
+_READING_NOUNS = frozenset("""
+level levels deficiency deficient count counts test tests testing panel lab labs reading
+readings result results number numbers
+""".split())
+_READING_VERBS = frozenset("was is were are been be got get gets went came comes come has had "
+                           "have being remains stays stayed checked".split())
+_READING_STATES = frozenset("""
+low high normal fine ok okay checked tested elevated up down dropped borderline deficient
+measured through raised lowered off good bad great rising falling
+""".split())
+# ... or a test or a change precedes it: "checked his cortisol", "raises uric acid".
+_READING_BEFORE = frozenset("""
+checked check checking tested test testing measured measure raise raises raised raising lower
+lowers lowered lowering low high elevated increased decreased deplete depletes depleted
+depleting deficient
+""".split())
+_POSSESSIVES = frozenset({"my", "his", "her", "their", "your", "our", "the", "a", "its", "of"})
+# A taking word right before the name (over a few filler words): "i also take iron".
+_TAKING = frozenset("""
+take takes taking took started start starting tried try trying added adding add prescribed
+recommended on use using used given gave give giving bought buy drink drinking
+""".split())
+_FILLERS = frozenset("""
+also some a an my the daily extra otc still now just any more less over counter this that
+her his their our your regular plain liquid high low dose
+""".split())
+_JOINS = frozenset({"and", "with", "plus", "or", ","})
+
+
+def trim_form(norms: list[str], hit: tuple, names: dict) -> tuple:
+    """The hit without form words at its end, when the shorter name is a name too."""
+    i, j, key, fuzzy = hit
+    while j - i > 1 and norms[j - 1] in FORM_WORDS:
+        shorter = " ".join(norms[i:j - 1])
+        if shorter not in names:
+            break
+        j, key = j - 1, shorter
+    return (i, j, key, fuzzy)
+
+
+def is_reading(norms: list[str], i: int, j: int) -> bool:
+    """Whether the name at [i, j) is read as a lab value (see the module docstring)."""
+    n = len(norms)
+    after = norms[j] if j < n else ""
+    if after in _READING_NOUNS:
+        return True
+    if after in _READING_VERBS and any(t in _READING_STATES for t in norms[j + 1:j + 4]):
+        return True
+    k = i - 1
+    while k >= 0 and i - k <= 2 and norms[k] in _POSSESSIVES:
+        k -= 1
+    return k >= 0 and i - k <= 3 and norms[k] in _READING_BEFORE
+
+
+def taken_here(norms: list[str], i: int, j: int, drug_ends: set[int],
+               drug_starts: set[int]) -> bool:
+    """Whether a context-only name at [i, j) is taken as a product here."""
+    n = len(norms)
+    if j < n and norms[j] in FORM_WORDS:
+        return True
+    if i >= 2 and norms[i - 1] in _JOINS and i - 1 in drug_ends:
+        return True
+    if j + 1 < n and norms[j] in _JOINS and j + 1 in drug_starts:
+        return True
+    k = i - 1
+    while k >= 0 and i - k <= 3 and norms[k] in _FILLERS:
+        k -= 1
+    # "low on iron" is a reading, "on iron" a product.
+    return k >= 0 and i - k <= 4 and norms[k] in _TAKING and not (
+        norms[k] == "on" and k and norms[k - 1] in ("low", "high", "short"))
