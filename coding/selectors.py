@@ -68,7 +68,8 @@ def _artefact_object(path: str, mtime: float) -> DrugDictionary | EventDictionar
         return DrugDictionary(meta=raw["meta"], concepts=raw["concepts"], names=raw["names"],
                               exact_only=tuple(raw.get("exact_only", ())),
                               context_only=tuple(raw.get("context_only", ())),
-                              readings=tuple(raw.get("readings", ())))
+                              readings=tuple(raw.get("readings", ())),
+                              values=tuple(raw.get("values", ())))
     return EventDictionary(
         meta=raw["meta"],
         llts=raw["llts"],

@@ -29,7 +29,7 @@ from coding.nlp.build_sources import (
     common_words,
     unii_version,
 )
-from coding.nlp.text import norm_phrase
+from coding.nlp.text import FORM_WORDS, norm_phrase
 
 DATA = Path(__file__).parent / "data"
 ROOT_HPO = "HP:0000118"  # Phenotypic abnormality: its children are the organ-system "SOCs"
@@ -109,7 +109,7 @@ def build_drugs() -> dict:
     # are ordinary text.
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    for key in [k for k in names if k in SALT_WORDS or all(
+    for key in [k for k in names if k in SALT_WORDS or k in FORM_WORDS or all(
             w in STOP_WORDS or w.isdigit() for w in k.split())]:
         del names[key]
     _add_classes(concepts, names, canon_code)
@@ -124,22 +124,27 @@ def build_drugs() -> dict:
         concepts, names, guard, AMBIGUOUS_DRUG_NAMES))
     context_only, readings = add_supplements(concepts, names)
     context_only = sorted({*context_only, *hormones[0]})
-    readings = sorted({*readings, *hormones[1], *_lab_analytes(names)})
+    analytes, values = _lab_analytes(names)
+    readings = sorted({*readings, *hormones[1], *analytes})
     return {"meta": _drug_meta(), "concepts": concepts, "names": names,
-            "exact_only": exact_only, "context_only": context_only, "readings": readings}
+            "exact_only": exact_only, "context_only": context_only, "readings": readings,
+            "values": values}
 
 
-def _lab_analytes(names: dict) -> set[str]:
+def _lab_analytes(names: dict) -> tuple[set[str], list[str]]:
     """The dictionary names of `lab_analytes.txt` (see its header): read as a lab value, not
-    a product, when a reading follows or a test precedes them."""
-    out = set()
+    a product, when a reading follows or a test precedes them; and those marked "=", after
+    which a number is a value."""
+    out, values = set(), set()
     for line in (DATA / "lab_analytes.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            key = norm_phrase(line.strip())
+            key = norm_phrase(line.strip().lstrip("="))
             if key not in names:
                 raise ValueError(f"lab_analytes.txt: {line.strip()!r} is not a dictionary name")
             out.add(key)
-    return out
+            if line.startswith("="):
+                values.add(key)
+    return out, sorted(values)
 
 
 def _add_extras(concepts: dict, names: dict) -> None:

@@ -40,6 +40,7 @@ class DrugDictionary:
         "iron pills"), not where they are a food or a lab value ("my iron was low")
     readings: names of substances also measured in blood tests ("b12", "uric acid"): no
         product where a reading follows or a test precedes them ("my b12 was low")
+    values: readings never taken as a dosed product: a number after them is a value
     """
 
     meta: dict
@@ -48,6 +49,7 @@ class DrugDictionary:
     exact_only: tuple[str, ...] = ()
     context_only: tuple[str, ...] = ()
     readings: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
     _first_words: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -141,7 +143,8 @@ def default_drugs() -> DrugDictionary:
     return DrugDictionary(meta=raw["meta"], concepts=raw["concepts"], names=raw["names"],
                           exact_only=tuple(raw.get("exact_only", ())),
                           context_only=tuple(raw.get("context_only", ())),
-                          readings=tuple(raw.get("readings", ())))
+                          readings=tuple(raw.get("readings", ())),
+                          values=tuple(raw.get("values", ())))
 
 
 @functools.cache

@@ -27,6 +27,13 @@ _NORM = {
 # ("flu-like", "short - term") must not break a match.
 _SKIP = frozenset({"-", "–", "—", "‐", "'", "’", '"', "“", "”", "*", "~"})
 _APOS = re.compile(r"['’]")
+# Form, release and device words after a drug name (docs/annotation.md rule 9 and its
+# clarifications): never part of a drug span, and never a drug name on their own.
+FORM_WORDS = frozenset("""
+pill pills tablet tablets tab tabs capsule capsules caps softgel softgels gummy gummies
+supplement supplements infusion infusions injection injections shot shots booster boosters
+jab jabs vaccine vaccines patch patches spray sprays xl xr er sr cr cd la odt mist
+""".split())
 
 
 # Names glued to a dose or a bracket ("Crestor(10mg)", "Lipitor20mg", "Zoloft[50mg]"): split

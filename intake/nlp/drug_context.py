@@ -18,18 +18,18 @@ docs/annotation.md's drug conventions, as rules over the normalised tokens of a 
 
 from __future__ import annotations
 
-# Form, release and device words after a name (docs/annotation.md rule 9 and its
-# clarifications): never part of a drug span.
-FORM_WORDS = frozenset("""
-pill pills tablet tablets tab tabs capsule capsules caps softgel softgels gummy gummies
-supplement supplements infusion infusions injection injections shot shots booster boosters
-jab jabs vaccine vaccines patch patches xl xr er sr cr cd la odt
-""".split())
+from coding.nlp.text import FORM_WORDS
+
 # A reading follows: "b12 level", "iron deficiency", "b12 was low", "uric acid went up".
 _READING_NOUNS = frozenset("""
 level levels deficiency deficient count counts test tests testing panel lab labs reading
-readings result results number numbers
+readings result results number numbers rose rises risen sits sat dropped drops fell climbed
+spiked jumped moving under
 """.split())
+# Any drug's blood level is a reading ("her digoxin level was high"), and a drug named in the
+# name of a condition is no product taken ("heparin induced thrombocytopenia", "serotonin
+# syndrome", "aspirin-exacerbated respiratory disease", "calcium scan").
+_NO_PRODUCT_AFTER = frozenset("level levels induced exacerbated syndrome scan".split())
 _READING_VERBS = frozenset("was is were are been be got get gets went came comes come has had "
                            "have being remains stays stayed checked".split())
 _READING_STATES = frozenset("""
@@ -66,11 +66,19 @@ def trim_form(norms: list[str], hit: tuple, names: dict) -> tuple:
     return (i, j, key, fuzzy)
 
 
-def is_reading(norms: list[str], i: int, j: int) -> bool:
-    """Whether the name at [i, j) is read as a lab value (see the module docstring)."""
+def names_no_product(norms: list[str], j: int) -> bool:
+    """Whether the word after a drug name at [i, j) makes it a level or part of a condition's
+    name rather than a product."""
+    return j < len(norms) and norms[j] in _NO_PRODUCT_AFTER
+
+
+def is_reading(norms: list[str], i: int, j: int, values: bool = False) -> bool:
+    """Whether the name at [i, j) is read as a lab value (see the module docstring);
+    `values`: a number after it is a value, never a dose ("uric acid 4.9")."""
     n = len(norms)
     after = norms[j] if j < n else ""
-    if after in _READING_NOUNS:
+    if after in _READING_NOUNS or (values and (after.replace(".", "", 1).isdigit() or (
+            after in ("from", "at", "of") and j + 1 < n and norms[j + 1][:1].isdigit()))):
         return True
     if after in _READING_VERBS and any(t in _READING_STATES for t in norms[j + 1:j + 4]):
         return True

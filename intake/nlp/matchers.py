@@ -14,7 +14,8 @@ from collections import defaultdict
 from rapidfuzz import fuzz, process
 
 from coding.nlp.dictionaries import DrugDictionary, EventDictionary, starts_a_name
-from intake.nlp.drug_context import FORM_WORDS, is_reading, taken_here, trim_form
+from coding.nlp.text import FORM_WORDS
+from intake.nlp.drug_context import is_reading, names_no_product, taken_here, trim_form
 
 # Words put in front of an event that belong to the patient's description of it
 # ("extreme fatigue", "a bit of nausea"): annotators include them, so spans do too.
@@ -121,6 +122,7 @@ class Matcher:
         # names an event phrase starting with them outruns ("insulin resistance").
         self._context_only = frozenset(drugs.context_only)
         self._readings = frozenset(drugs.readings)
+        self._values = frozenset(drugs.values)
         self._yields = self._context_only | self._readings | {
             k for k, v in drugs.names.items() if " " not in k
             and any(code.startswith("class:") for code, _ in v)}
@@ -221,6 +223,7 @@ class Matcher:
         names = self.drugs.names
         hits = [trim_form(norms, h, names) if h[1] - h[0] > 1 and norms[h[1] - 1] in FORM_WORDS
                 else h for h in hits]
+        hits = [h for h in hits if not names_no_product(norms, h[1])]
         yields = self._yields
         if not any(h[2] in yields for h in hits):
             return hits
@@ -231,7 +234,7 @@ class Matcher:
         for hit in hits:
             i, j, key, _ = hit
             if key in yields:
-                if key in self._readings and is_reading(norms, i, j):
+                if key in self._readings and is_reading(norms, i, j, key in self._values):
                     continue
                 if key in self._context_only:
                     if key not in taken and not taken_here(norms, i, j, ends, starts):

@@ -126,3 +126,32 @@ def test_salt_words_and_stop_word_names_are_no_drugs(screen, text, surface):
 def test_supplements_hormones_and_lay_names(screen, text, surface, term):
     # when / then
     assert drugs(screen(text))[surface]["term"] == term
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("uric acid 4.9 and no flares", "uric acid"),
+    ("my uric acid sits at 5.5 now", "uric acid"),
+    ("her digoxin level was high (toxic)", "digoxin"),
+    ("the hematologist said heparin induced thrombocytopenia", "heparin"),
+    ("ER said mild serotonin syndrome from the combo", "serotonin"),
+    ("Vascepa 2 caps twice a day", "caps"),
+])
+def test_values_levels_and_condition_names_are_no_products(screen, text, surface):
+    # when / then
+    assert surface not in drugs(screen(text))
+
+
+def test_a_dose_after_a_vitamin_is_no_value(screen):
+    # when / then: "vitamin d" is taken in doses; only value-only analytes read numbers
+    assert "vitamin d" in drugs(screen("i take vitamin D 5000 for 6 months"))
+
+
+@pytest.mark.parametrize(("text", "surface", "term"), [
+    ("If your doc starts you on allo, ask for colchicine", "allo", "Allopurinol"),
+    ("I'm on HCQ 400 a day for RA", "hcq", "Hydroxychloroquine"),
+    ("used my nitro spray for the first time", "nitro", "Nitroglycerin"),
+    ("now taking mag glycinate 400", "mag glycinate", "Magnesium"),
+])
+def test_clipped_and_abbreviated_names(screen, text, surface, term):
+    # when / then
+    assert drugs(screen(text))[surface]["term"] == term
