@@ -21,7 +21,6 @@ from pathlib import Path
 
 from coding.nlp.build_indications import build_indications
 from coding.nlp.build_sources import (
-    SALT_WORDS,
     add_supplements,
     add_unii_brands,
     add_unii_combination_brands,
@@ -29,7 +28,7 @@ from coding.nlp.build_sources import (
     common_words,
     unii_version,
 )
-from coding.nlp.text import FORM_WORDS, norm_phrase
+from coding.nlp.text import FORM_WORDS, SALT_WORDS, norm_phrase
 
 DATA = Path(__file__).parent / "data"
 ROOT_HPO = "HP:0000118"  # Phenotypic abnormality: its children are the organ-system "SOCs"

@@ -28,20 +28,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from coding.nlp.text import norm_phrase
+from coding.nlp.text import SALT_WORDS, norm_phrase
 
 DATA = Path(__file__).parent / "data"
-# Substance-name words that only name the salt or hydrate: "ATORVASTATIN CALCIUM TRIHYDRATE"
-# is atorvastatin.
-_SALT = """
-hydrochloride hcl sodium calcium potassium magnesium succinate tartrate besylate maleate
-mesylate bisulfate trihydrate monohydrate dihydrate hemihydrate sesquihydrate anhydrous citrate
-sulfate phosphate acetate fumarate hyclate hydrobromide bromide chloride dipropionate propionate
-valerate bitartrate hemifumarate disodium dihydrochloride monosodium mononitrate nitrate lactate
-gluconate medoxomil cilexetil axetil pivoxil olamine tromethamine meglumine benzoate salicylate
-palmitate decanoate enanthate cypionate
-"""
-SALT_WORDS = frozenset(_SALT.split())
 # Brands at or above this Zipf frequency (about once per 10^6 words) are ordinary words.
 COMMON_ZIPF = 3.0
 # How many of wordfreq's most frequent English words guard fuzzy matching.

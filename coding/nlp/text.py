@@ -27,6 +27,16 @@ _NORM = {
 # ("flu-like", "short - term") must not break a match.
 _SKIP = frozenset({"-", "–", "—", "‐", "'", "’", '"', "“", "”", "*", "~"})
 _APOS = re.compile(r"['’]")
+# Substance-name words that only name the salt or hydrate: "ATORVASTATIN CALCIUM TRIHYDRATE"
+# is atorvastatin (the build), and "metoprolol succinate" is one drug span (the matcher).
+SALT_WORDS = frozenset("""
+hydrochloride hcl sodium calcium potassium magnesium succinate tartrate besylate maleate
+mesylate bisulfate trihydrate monohydrate dihydrate hemihydrate sesquihydrate anhydrous citrate
+sulfate phosphate acetate fumarate hyclate hydrobromide bromide chloride dipropionate propionate
+valerate bitartrate hemifumarate disodium dihydrochloride monosodium mononitrate nitrate lactate
+gluconate medoxomil cilexetil axetil pivoxil olamine tromethamine meglumine benzoate salicylate
+palmitate decanoate enanthate cypionate
+""".split())
 # Form, release and device words after a drug name (docs/annotation.md rule 9 and its
 # clarifications): never part of a drug span, and never a drug name on their own.
 FORM_WORDS = frozenset("""

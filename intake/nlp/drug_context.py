@@ -18,18 +18,26 @@ docs/annotation.md's drug conventions, as rules over the normalised tokens of a 
 
 from __future__ import annotations
 
-from coding.nlp.text import FORM_WORDS
+from coding.nlp.text import FORM_WORDS, SALT_WORDS
+
+# Product-line letters after a brand: part of its name (docs/annotation.md: a combination
+# brand is one span).
+PRODUCT_LINE = frozenset("pm dm ib hct ac d fe es hbp".split())
 
 # A reading follows: "b12 level", "iron deficiency", "b12 was low", "uric acid went up".
 _READING_NOUNS = frozenset("""
 level levels deficiency deficient count counts test tests testing panel lab labs reading
 readings result results number numbers rose rises risen sits sat dropped drops fell climbed
-spiked jumped moving under
+spiked jumped moving under checked tested measured
 """.split())
-# Any drug's blood level is a reading ("her digoxin level was high"), and a drug named in the
-# name of a condition is no product taken ("heparin induced thrombocytopenia", "serotonin
-# syndrome", "aspirin-exacerbated respiratory disease", "calcium scan").
-_NO_PRODUCT_AFTER = frozenset("level levels induced exacerbated syndrome scan".split())
+# A drug named in the name of a condition is no product taken ("heparin induced
+# thrombocytopenia", "serotonin syndrome", "aspirin-exacerbated respiratory disease",
+# "calcium scan").
+_NO_PRODUCT_AFTER = frozenset("induced exacerbated syndrome scan".split())
+# Any drug's blood level with a state is a reading ("her digoxin level was high"); a level
+# without one is the drug's ("diltiazem raises simvastatin levels").
+_LEVELS = frozenset({"level", "levels"})
+_LEVEL_STATES = frozenset("low high normal elevated toxic up down dropped borderline".split())
 _READING_VERBS = frozenset("was is were are been be got get gets went came comes come has had "
                            "have being remains stays stayed checked".split())
 _READING_STATES = frozenset("""
@@ -38,10 +46,13 @@ measured through raised lowered off good bad great rising falling
 """.split())
 # ... or a test or a change precedes it: "checked his cortisol", "raises uric acid".
 _READING_BEFORE = frozenset("""
-checked check checking tested test testing measured measure raise raises raised raising lower
+checked check checks checking tested test tests testing measured measure measures monitor
+monitors monitored monitoring watch watches watching raise raises raised raising lower
 lowers lowered lowering low high elevated increased decreased deplete depletes depleted
 depleting deficient
 """.split())
+_DIRECT_STATES = frozenset("low high normal elevated borderline deficient".split())
+_DOSE_WORDS = frozenset("dose doses dosage strength potency".split())
 _POSSESSIVES = frozenset({"my", "his", "her", "their", "your", "our", "the", "a", "its", "of"})
 # A taking word right before the name (over a few filler words): "i also take iron".
 _TAKING = frozenset("""
@@ -50,9 +61,20 @@ recommended on use using used given gave give giving bought buy drink drinking
 """.split())
 _FILLERS = frozenset("""
 also some a an my the daily extra otc still now just any more less over counter this that
-her his their our your regular plain liquid high low dose
+her his their our your regular plain liquid high low dose him me them us
 """.split())
 _JOINS = frozenset({"and", "with", "plus", "or", ","})
+
+
+def extend_name(norms: list[str], hit: tuple, names: dict) -> tuple:
+    """The hit with the salt word or product-line letters written after it, which belong to
+    the name ("metoprolol succinate", "Metop tartrate"; a brand's "Advil PM", "Mucinex DM",
+    "Claritin-D", "Benicar HCT", "Pepcid AC")."""
+    i, j, key, fuzzy = hit
+    after = norms[j] if j < len(norms) else ""
+    if after in SALT_WORDS or (after in PRODUCT_LINE and any(b for _, b in names.get(key, ()))):
+        return (i, j + 1, key, fuzzy)
+    return hit
 
 
 def trim_form(norms: list[str], hit: tuple, names: dict) -> tuple:
@@ -67,16 +89,23 @@ def trim_form(norms: list[str], hit: tuple, names: dict) -> tuple:
 
 
 def names_no_product(norms: list[str], j: int) -> bool:
-    """Whether the word after a drug name at [i, j) makes it a level or part of a condition's
-    name rather than a product."""
-    return j < len(norms) and norms[j] in _NO_PRODUCT_AFTER
+    """Whether the words after a drug name ending at `j` make it a reading of its level or
+    part of a condition's name rather than a product."""
+    after = norms[j] if j < len(norms) else ""
+    return after in _NO_PRODUCT_AFTER or (after in _LEVELS and any(
+        t in _LEVEL_STATES for t in norms[j + 1:j + 5]))
 
 
 def is_reading(norms: list[str], i: int, j: int, values: bool = False) -> bool:
     """Whether the name at [i, j) is read as a lab value (see the module docstring);
     `values`: a number after it is a value, never a dose ("uric acid 4.9")."""
     n = len(norms)
+    if j + 1 < n and norms[j] == "and":
+        # "potassium and magnesium were both low": the reading after the second name.
+        j += 2
     after = norms[j] if j < n else ""
+    if after in _DIRECT_STATES and (norms[j + 1] if j + 1 < n else "") not in _DOSE_WORDS:
+        return True  # "Labs: potassium high at 6.0", not "vitamin d high dose"
     if after in _READING_NOUNS or (values and (after.replace(".", "", 1).isdigit() or (
             after in ("from", "at", "of") and j + 1 < n and norms[j + 1][:1].isdigit()))):
         return True

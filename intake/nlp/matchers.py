@@ -15,7 +15,13 @@ from rapidfuzz import fuzz, process
 
 from coding.nlp.dictionaries import DrugDictionary, EventDictionary, starts_a_name
 from coding.nlp.text import FORM_WORDS
-from intake.nlp.drug_context import is_reading, names_no_product, taken_here, trim_form
+from intake.nlp.drug_context import (
+    extend_name,
+    is_reading,
+    names_no_product,
+    taken_here,
+    trim_form,
+)
 
 # Words put in front of an event that belong to the patient's description of it
 # ("extreme fatigue", "a bit of nausea"): annotators include them, so spans do too.
@@ -126,15 +132,16 @@ class Matcher:
         self._yields = self._context_only | self._readings | {
             k for k, v in drugs.names.items() if " " not in k
             and any(code.startswith("class:") for code, _ in v)}
-        # Fuzzy targets: single-word names of real drugs and classes, bucketed by first letter.
+        # Fuzzy targets: single-word names of real drugs and classes, bucketed by first letter
+        # (2.9: also the brands and generics the source knows by MeSH or MedlinePlus only:
+        # alendronate, Dysport, Combivent; the rare UNII brands stay exact-only).
         self._fuzzy_drugs: dict[str, list[str]] = defaultdict(list)
         exact_only = frozenset(drugs.exact_only)
         for name, entries in drugs.names.items():
             if " " in name or len(name) < _MIN_FUZZY_DRUG_LEN or not name.isalpha() \
                     or name in exact_only:
                 continue
-            if any(drugs.concepts.get(code, {}).get("drugbank_id") or code.startswith("class:")
-                   for code, _ in entries):
+            if any(drugs.concepts.get(code, {}).get("kind") != "product" for code, _ in entries):
                 self._fuzzy_drugs[name[0]].append(name)
         self._fuzzy_events: dict[str, list[str]] = defaultdict(list)
         for name, value in self.event_table.items():
@@ -223,7 +230,8 @@ class Matcher:
         names = self.drugs.names
         hits = [trim_form(norms, h, names) if h[1] - h[0] > 1 and norms[h[1] - 1] in FORM_WORDS
                 else h for h in hits]
-        hits = [h for h in hits if not names_no_product(norms, h[1])]
+        hits = [extend_name(norms, h, names) for h in hits
+                if not names_no_product(norms, h[1])]
         yields = self._yields
         if not any(h[2] in yields for h in hits):
             return hits

@@ -132,6 +132,9 @@ def test_supplements_hormones_and_lay_names(screen, text, surface, term):
     ("uric acid 4.9 and no flares", "uric acid"),
     ("my uric acid sits at 5.5 now", "uric acid"),
     ("her digoxin level was high (toxic)", "digoxin"),
+    ("Labs: potassium high at 6.0", "potassium"),
+    ("potassium and magnesium were both low", "magnesium"),
+    ("The endo checks her B12 once a year", "b12"),
     ("the hematologist said heparin induced thrombocytopenia", "heparin"),
     ("ER said mild serotonin syndrome from the combo", "serotonin"),
     ("Vascepa 2 caps twice a day", "caps"),
@@ -155,3 +158,36 @@ def test_a_dose_after_a_vitamin_is_no_value(screen):
 def test_clipped_and_abbreviated_names(screen, text, surface, term):
     # when / then
     assert drugs(screen(text))[surface]["term"] == term
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("the pharmacist said diltiazem raises simvastatin levels", "simvastatin"),
+    ("i take vitamin D high dose in winter", "vitamin d"),
+    ("the doctor gave him potassium by mouth", "potassium"),
+])
+def test_a_level_or_state_word_without_a_reading_keeps_the_drug(screen, text, surface):
+    # when / then
+    assert surface in drugs(screen(text))
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("Metop tartrate 25 twice a day after my bypass", "metop tartrate"),
+    ("Does Advil PM make anyone else feel hungover?", "advil pm"),
+    ("took Claritin-D for hay fever", "claritin-d"),
+    ("had been on Benicar HCT for years", "benicar hct"),
+])
+def test_salt_words_and_product_line_letters_belong_to_the_name(screen, text, surface):
+    # when / then
+    assert surface in drugs(screen(text))
+
+
+def test_strength_letters_stay_out(screen):
+    # when / then: "DS" is a strength (double strength), like a dose
+    assert "bactrim" in drugs(screen("the urgent care doc gave me Bactrim DS"))
+
+
+def test_a_misspelt_generic_known_by_mesh_only_is_fuzzy_matched(screen):
+    # when
+    found = drugs(screen("alendranate 70 weekly for osteoporosis"))
+    # then
+    assert found["alendranate"]["fuzzy"] is True
