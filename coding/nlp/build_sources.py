@@ -69,7 +69,11 @@ def _concept_for(substance: str, names: dict, concepts: dict) -> str | None:
                  if concepts[c]["kind"] in ("ingredient", "combination")]
         if found:
             return found[0]
-        if words[-1] not in SALT_WORDS:
+        # Salts and esters are named for their anion or acid group ("VILANTEROL TRIFENATATE",
+        # "SALMETEROL XINAFOATE", "FLUTICASONE FUROATE"): a last word ending in -ate or -ide
+        # goes like the listed salt words, when what is left is a known drug.
+        if words[-1] not in SALT_WORDS and not (len(words) > 1 and words[-1].endswith(
+                ("ate", "ide"))):
             return None
         words = words[:-1]
     return None

@@ -43,6 +43,8 @@ FORM_WORDS = frozenset("""
 pill pills tablet tablets tab tabs capsule capsules caps softgel softgels gummy gummies
 supplement supplements infusion infusions injection injections shot shots booster boosters
 jab jabs vaccine vaccines patch patches spray sprays xl xr er sr cr cd la odt mist
+inhaler inhalers ellipta diskus hfa respimat handihaler respiclick pen pens flexpen kwikpen
+autoinjector iud cream creams gel ointment lotion drops liquid syrup suppository suppositories
 """.split())
 
 

@@ -191,3 +191,20 @@ def test_a_misspelt_generic_known_by_mesh_only_is_fuzzy_matched(screen):
     found = drugs(screen("alendranate 70 weekly for osteoporosis"))
     # then
     assert found["alendranate"]["fuzzy"] is True
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("my albuterol inhaler was back in use", "albuterol"),
+    ("the Humira pen stings every time", "humira"),
+    ("hydrocortisone cream helped the rash", "hydrocortisone"),
+    ("ProAir HFA twice a day", "proair"),
+])
+def test_device_and_topical_form_words_are_outside_the_span(screen, text, surface):
+    # when / then
+    assert surface in drugs(screen(text))
+
+
+def test_a_unii_brand_whose_salt_ends_in_ate_resolves(screen):
+    # given "ANORO ELLIPTA COMPONENT VILANTEROL TRIFENATATE" (an -ate ester the salt list
+    # lacks) when / then: the brand is known
+    assert drugs(screen("Anoro made my mouth dry"))["anoro"]["drug_kind"] != "class"
