@@ -24,6 +24,7 @@ from coding.nlp.build_sources import (
     add_supplements,
     add_unii_brands,
     add_unii_combination_brands,
+    add_unii_hct_brands,
     combination_code,
     common_words,
     unii_version,
@@ -120,9 +121,12 @@ def build_drugs() -> dict:
     guard = frozenset(_guard_words())
     exact_only = add_unii_brands(concepts, names, guard, AMBIGUOUS_DRUG_NAMES)
     exact_only = sorted(exact_only + add_unii_combination_brands(
-        concepts, names, guard, AMBIGUOUS_DRUG_NAMES))
+        concepts, names, guard, AMBIGUOUS_DRUG_NAMES) + add_unii_hct_brands(concepts, names))
     context_only, readings = add_supplements(concepts, names)
     context_only = sorted({*context_only, *hormones[0]})
+    # "vit D3", "vit E": every vitamin name also under the abbreviation posts use.
+    for key in sorted(k for k in names if k.startswith("vitamin ")):
+        names.setdefault("vit " + key[len("vitamin "):], [list(e) for e in names[key]])
     analytes, values = _lab_analytes(names)
     readings = sorted({*readings, *hormones[1], *analytes})
     return {"meta": _drug_meta(), "concepts": concepts, "names": names,

@@ -161,6 +161,28 @@ def add_unii_combination_brands(concepts: dict, names: dict, guard: frozenset[st
     return sorted(added)
 
 
+def add_unii_hct_brands(concepts: dict, names: dict) -> list[str]:
+    """"BENICAR HCT COMPONENT HYDROCHLOROTHIAZIDE" (rows of any type): a known one-ingredient
+    brand plus "HCT" is that ingredient with hydrochlorothiazide (Benicar HCT, Diovan HCT,
+    Micardis HCT). Returns the names added (exact-only)."""
+    hctz = [c for c, _ in names.get("hydrochlorothiazide", ())]
+    added: list[str] = []
+    if not hctz:
+        return added
+    for name, _kind, _unii, display in sorted(_unii_rows()):
+        if _COMPONENT not in name or display != "HYDROCHLOROTHIAZIDE":
+            continue
+        words = norm_phrase(name.split(_COMPONENT)[0]).replace("-", " ").split()
+        if len(words) != 2 or words[1] != "hct" or " ".join(words) in names:
+            continue
+        base = [c for c, brand in names.get(words[0], ()) if brand
+                and concepts[c]["kind"] == "ingredient"]
+        if len(base) == 1 and base[0] != hctz[0]:
+            names[" ".join(words)] = [[combination_code(concepts, sorted([base[0], hctz[0]])), 1]]
+            added.append(" ".join(words))
+    return sorted(added)
+
+
 def add_supplements(concepts: dict, names: dict, file: str = "supplements.tsv"
                     ) -> tuple[list[str], list[str]]:
     """Supplements and vitamins from `supplements.tsv` (overrides the ambiguous-word filter:

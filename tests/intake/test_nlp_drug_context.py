@@ -208,3 +208,15 @@ def test_a_unii_brand_whose_salt_ends_in_ate_resolves(screen):
     # given "ANORO ELLIPTA COMPONENT VILANTEROL TRIFENATATE" (an -ate ester the salt list
     # lacks) when / then: the brand is known
     assert drugs(screen("Anoro made my mouth dry"))["anoro"]["drug_kind"] != "class"
+
+
+@pytest.mark.parametrize(("text", "surface", "term"), [
+    ("i take vit D3 and vit E daily", "vit d3", "Cholecalciferol"),
+    ("B-12 shots monthly", "b-12", "Vitamin B 12"),
+    ("Sudafed PE made my heart race", "sudafed pe", "Phenylephrine"),
+    ("Advil PM at night", "advil pm", "Diphenhydramine/ibuprofen"),
+    ("had been on Benicar HCT for years", "benicar hct", "Hydrochlorothiazide/olmesartan"),
+])
+def test_abbreviations_and_product_lines_are_coded_as_the_product(screen, text, surface, term):
+    # when / then
+    assert drugs(screen(text))[surface]["term"] == term
