@@ -27,25 +27,30 @@ _NORM = {
 # ("flu-like", "short - term") must not break a match.
 _SKIP = frozenset({"-", "–", "—", "‐", "'", "’", '"', "“", "”", "*", "~"})
 _APOS = re.compile(r"['’]")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 # Substance-name words that only name the salt or hydrate: "ATORVASTATIN CALCIUM TRIHYDRATE"
 # is atorvastatin (the build), and "metoprolol succinate" is one drug span (the matcher).
-SALT_WORDS = frozenset("""
+SALT_WORDS = _words("""
 hydrochloride hcl sodium calcium potassium magnesium succinate tartrate besylate maleate
 mesylate bisulfate trihydrate monohydrate dihydrate hemihydrate sesquihydrate anhydrous citrate
 sulfate phosphate acetate fumarate hyclate hydrobromide bromide chloride dipropionate propionate
 valerate bitartrate hemifumarate disodium dihydrochloride monosodium mononitrate nitrate lactate
 gluconate medoxomil cilexetil axetil pivoxil olamine tromethamine meglumine benzoate salicylate
 palmitate decanoate enanthate cypionate
-""".split())
+""")
 # Form, release and device words after a drug name (docs/annotation.md rule 9 and its
 # clarifications): never part of a drug span, and never a drug name on their own.
-FORM_WORDS = frozenset("""
+FORM_WORDS = _words("""
 pill pills tablet tablets tab tabs capsule capsules caps softgel softgels gummy gummies
 supplement supplements infusion infusions injection injections shot shots booster boosters
 jab jabs vaccine vaccines patch patches spray sprays xl xr er sr cr cd la odt mist
 inhaler inhalers ellipta diskus hfa respimat handihaler respiclick pen pens flexpen kwikpen
 autoinjector iud cream creams gel ointment lotion drops liquid syrup suppository suppositories
-""".split())
+""")
 
 
 # Names glued to a dose or a bracket ("Crestor(10mg)", "Lipitor20mg", "Zoloft[50mg]"): split
