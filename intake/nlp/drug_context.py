@@ -69,6 +69,8 @@ also some a an my the daily extra otc still now just any more less over counter 
 her his their our your regular plain liquid high low dose him me them us
 """)
 _JOINS = frozenset({"and", "with", "plus", "or", ","})
+# ... or the name is the agent of what follows: "Iron made me so constipated".
+_AGENT_AFTER = _words("made makes gave gives caused causes causing upsets constipates helped helps")
 
 
 def extend_name(norms: list[str], hit: tuple, names: dict) -> tuple:
@@ -126,7 +128,7 @@ def taken_here(norms: list[str], i: int, j: int, drug_ends: set[int],
                drug_starts: set[int]) -> bool:
     """Whether a context-only name at [i, j) is taken as a product here."""
     n = len(norms)
-    if j < n and norms[j] in FORM_WORDS:
+    if j < n and (norms[j] in FORM_WORDS or norms[j] in _AGENT_AFTER):
         return True
     if i >= 2 and norms[i - 1] in _JOINS and i - 1 in drug_ends:
         return True

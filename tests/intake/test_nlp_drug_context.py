@@ -58,6 +58,7 @@ def test_a_form_word_stays_when_the_name_alone_is_no_drug(screen):
     ("shes on calcium and vitamin d too", "calcium"),
     ("now its iron infusions every month", "iron"),
     ("started vitamin D3 with K2 for osteopenia", "k2"),
+    ("Iron made me so constipated", "iron"),
 ])
 def test_a_food_or_lab_word_is_a_drug_where_the_post_takes_it(screen, text, surface):
     # when / then
