@@ -109,8 +109,11 @@ class CaseReactionCodeApi(APIView):
         reaction = case.reactions.filter(id=reaction_id).first()
         if reaction is None:
             raise NotFound("Reaction not found.")
-        changed = case_reaction_code(actor=request.user, reaction=reaction, **data.validated_data)
+        recoded = case_reaction_code(actor=request.user, reaction=reaction, **data.validated_data)
         reaction.refresh_from_db()
-        reaction.changed = bool(changed)
-        reaction.submissions_held = case.submissions.filter(status="held").count()
+        reaction.changed = bool(recoded.changed)
+        if recoded.held is not None:  # the release of held submissions ran: it counted them
+            reaction.submissions_held = recoded.held["still_held"]
+        else:  # the coding did not change, so nothing was re-evaluated: count what waits
+            reaction.submissions_held = case.submissions.filter(status="held").count()
         return Response(self.OutputSerializer(reaction).data, status=status.HTTP_200_OK)

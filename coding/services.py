@@ -37,7 +37,7 @@ from coding.selectors import (
 from pv.audit import audit_record
 from pv.core.exceptions import DomainError
 from pv.models import Case, CaseReaction
-from pv.services.recoding import case_reactions_recode
+from pv.services.recoding import Recoded, case_reactions_recode
 
 FORMATS_BY_KIND: dict[str, set[str]] = {
     Dictionary.Kind.EVENT: {Dictionary.Format.MEDDRA},
@@ -289,21 +289,22 @@ def cases_recode_for_upgrade(*, actor, old: Dictionary, new: Dictionary) -> dict
             case=case,
             recodes=by_case[case.id],
             reason=f"MedDRA upgrade {old.version} -> {new.version}",
-        )
+        ).changed
         counts["cases"] += 1 if changed else 0
         counts["reactions"] += changed
     return counts
 
 
 @transaction.atomic
-def case_reaction_code(*, actor, reaction: CaseReaction, code: str, reason: str = "") -> int:
+def case_reaction_code(*, actor, reaction: CaseReaction, code: str, reason: str = "") -> Recoded:
     """A reviewer codes (or recodes) one reaction of a case to a term of the active event
     dictionary: an LLT code (a MedDRA release) or a PT / concept code.
 
     Coding is case processing, not new information: the reaction is recoded in place on the
     latest version, audited old -> new (`pv.services.recoding`), and the case's clock and
     version stay. A submission held for want of coding is released by the same recode.
-    Returns 1 when the coding changed, 0 when it was already that term."""
+    Returns the recode: `changed` 1 when the coding changed, 0 when it was already that term,
+    and `held`, what the release of held submissions did (None when nothing changed)."""
     case = Case.objects.select_for_update().get(id=reaction.case_id)  # as stored, not as cached
     if not case.is_latest:
         raise DomainError("Code the reactions of the latest version.", code="stale_version")

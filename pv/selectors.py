@@ -182,6 +182,24 @@ def is_listed(keys: set[str], *, code: str = "", term: str = "", pt_code: str = 
     return any(c in keys for c in candidates)
 
 
+def listedness(
+    listings, *, code: str = "", term: str = "", pt_code: str = "", pt: str = ""
+) -> bool | None:
+    """Whether a drug's RSIs list a reaction: True when any of `listings` (one key set per RSI
+    the drug has) lists it (`is_listed`), False when none does, None when the drug has no RSI
+    (there is nothing to compare with, so the reaction is not called unlisted)."""
+    listings = [keys for keys in listings if keys]
+    if not listings:
+        return None
+    return any(is_listed(keys, code=code, term=term, pt_code=pt_code, pt=pt)
+               for keys in listings)  # fmt: skip
+
+
+def rsi_keys_of_ingredients(rsi: dict[str, set[str]], names) -> set[str]:
+    """The keys `rsi` (`rsi_keys_by_ingredient`) lists for any of the ingredient `names`."""
+    return set().union(*(rsi.get(str(n).casefold().strip(), set()) for n in names))
+
+
 def case_expectedness(*, case: Case, drugs=None, reactions=None) -> dict:
     """{(drug id, reaction id): True (listed) | False (unlisted) | None (no RSI for the drug)}
     for the suspect and interacting drugs of `case`. A drug's RSI is its linked product's; a
@@ -207,10 +225,10 @@ def case_expectedness(*, case: Case, drugs=None, reactions=None) -> dict:
     keys = rsi_keys_by_product(product_ids={p for ps in products_of.values() for p in ps})
     out = {}
     for drug in drugs:
-        listing = [keys[p] for p in products_of[drug.id] if keys.get(p)]
+        listings = [keys[p] for p in products_of[drug.id]]
         for reaction in reactions:
-            out[(drug.id, reaction.id)] = None if not listing else any(
-                is_listed(k, code=reaction.code, term=reaction.term, pt_code=reaction.pt_code,
-                          pt=reaction.pt) for k in listing
+            out[(drug.id, reaction.id)] = listedness(
+                listings, code=reaction.code, term=reaction.term, pt_code=reaction.pt_code,
+                pt=reaction.pt,
             )  # fmt: skip
     return out

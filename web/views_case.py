@@ -138,15 +138,13 @@ class ReactionCodingView(StaffRequiredMixin, View):
         code = (request.POST.get("code") or "").strip()
         if not code:
             raise DomainError("Choose a term or type a code.", code="invalid")
-        held_before = reaction.case.submissions.filter(status="held").count()
-        case_reaction_code(
+        released = case_reaction_code(
             actor=request.user,
             reaction=reaction,
             code=code[:50],
             reason=(request.POST.get("reason") or "")[:2000],
-        )
+        ).released
         reaction.refresh_from_db()
-        released = held_before - reaction.case.submissions.filter(status="held").count()
         note = f" {released} held submission{'s' if released != 1 else ''} released."
         messages.success(
             request,

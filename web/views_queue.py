@@ -12,7 +12,7 @@ from django.views import View
 from intake.models import TriageItem
 from intake.services.triage import SERIOUSNESS, triage_item_claim, triage_item_release
 from intake.triage_selectors import triage_item_get, triage_queue
-from pv.selectors import is_listed, rsi_keys_by_ingredient
+from pv.selectors import listedness, rsi_keys_by_ingredient, rsi_keys_of_ingredients
 from web.mixins import StaffRequiredMixin, is_htmx
 from web.selectors import candidate_due, queue_counts, queue_page
 from web.selectors_worklists import clock_of
@@ -102,30 +102,23 @@ def _distinct(mentions) -> list:
 
 
 def _unlisted(drugs, events, rsi: dict[str, set[str]]) -> set:
-    """The events no RSI of the row's drugs lists, when at least one drug has an RSI (by
-    ingredient, as signals read it); an event of a drug without any RSI is not called
+    """The events no RSI of the row's drugs lists (`pv.selectors.listedness`), each drug's RSI
+    found by ingredient, as signals read it; an event of a drug without any RSI is not called
     unlisted (there is nothing to compare with)."""
-    listings = []
-    for d in drugs:
-        names = {
-            str(i.get("term", "")).casefold().strip() for i in d.details.get("ingredients", [])
-        }
-        names |= {d.term.casefold().strip()} if d.term else set()
-        keys = set().union(*(rsi.get(n, set()) for n in names)) if names else set()
-        if keys:
-            listings.append(keys)
-    if not listings:
-        return set()
+    listings = [rsi_keys_of_ingredients(rsi, _ingredient_names(d)) for d in drugs]
     return {
         m.id
         for m in events
         if m.code
-        and not any(
-            is_listed(keys, code=m.llt_code or m.code, term=m.llt or m.term,
-                      pt_code=m.pt_code or m.code, pt=m.pt or m.term)
-            for keys in listings
-        )
+        and listedness(listings, code=m.llt_code or m.code, term=m.llt or m.term,
+                       pt_code=m.pt_code or m.code, pt=m.pt or m.term) is False
     }  # fmt: skip
+
+
+def _ingredient_names(drug) -> list[str]:
+    """A drug mention's ingredients, and its own term (often an ingredient's name)."""
+    names = [str(i.get("term", "")) for i in drug.details.get("ingredients", [])]
+    return [*names, drug.term] if drug.term else names
 
 
 def _decorate(items) -> list[TriageItem]:

@@ -67,8 +67,6 @@ class ProductRsiRemoveView(StaffRequiredMixin, View):
         product = _product(request, product_id)
         ref = reference_term_get(product=product, term_id=uuid_or_404(term_id))
         reason = " ".join((request.POST.get("reason") or "").split())[:500]
-        if not reason:
-            raise DomainError(f"Removing “{ref.term}”: give a reason.", code="invalid")
         reference_term_remove(actor=request.user, reference_term=ref, reason=reason)
         messages.success(request, f"“{ref.term}” removed from {product.name}'s RSI.")
         return redirect(_back(product))

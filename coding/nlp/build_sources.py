@@ -17,7 +17,8 @@ Used by `python -m coding.nlp.build` only (not at run time):
   ingredient is a known drug, pointing at the combination concept (one is made when the
   dictionary has none).
 - dietary supplements and vitamins from `supplements.tsv` (see its header), resolved to the
-  dictionary's own concept when it has one, else to the substance's UNII.
+  dictionary's own concept when it has one, else to the substance's UNII (or, for a product
+  that is no one substance, a `pv:` concept of kind "product": multivitamin).
 - the common English words fuzzy matching must not turn into drugs: wordfreq's most frequent
   English words (wordfreq 3.1.1, data frozen in 2021; code Apache-2.0, data CC BY-SA 4.0).
 """
@@ -27,20 +28,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from coding.nlp.text import norm_phrase
+from coding.nlp.text import SALT_WORDS, norm_phrase
 
 DATA = Path(__file__).parent / "data"
-# Substance-name words that only name the salt or hydrate: "ATORVASTATIN CALCIUM TRIHYDRATE"
-# is atorvastatin.
-_SALT = """
-hydrochloride hcl sodium calcium potassium magnesium succinate tartrate besylate maleate
-mesylate bisulfate trihydrate monohydrate dihydrate hemihydrate sesquihydrate anhydrous citrate
-sulfate phosphate acetate fumarate hyclate hydrobromide bromide chloride dipropionate propionate
-valerate bitartrate hemifumarate disodium dihydrochloride monosodium mononitrate nitrate lactate
-gluconate medoxomil cilexetil axetil pivoxil olamine tromethamine meglumine benzoate salicylate
-palmitate decanoate enanthate cypionate
-"""
-_SALT_WORDS = frozenset(_SALT.split())
 # Brands at or above this Zipf frequency (about once per 10^6 words) are ordinary words.
 COMMON_ZIPF = 3.0
 # How many of wordfreq's most frequent English words guard fuzzy matching.
@@ -79,7 +69,11 @@ def _concept_for(substance: str, names: dict, concepts: dict) -> str | None:
                  if concepts[c]["kind"] in ("ingredient", "combination")]
         if found:
             return found[0]
-        if words[-1] not in _SALT_WORDS:
+        # Salts and esters are named for their anion or acid group ("VILANTEROL TRIFENATATE",
+        # "SALMETEROL XINAFOATE", "FLUTICASONE FUROATE"): a last word ending in -ate or -ide
+        # goes like the listed salt words, when what is left is a known drug.
+        if words[-1] not in SALT_WORDS and not (len(words) > 1 and words[-1].endswith(
+                ("ate", "ide"))):
             return None
         words = words[:-1]
     return None
@@ -167,24 +161,58 @@ def add_unii_combination_brands(concepts: dict, names: dict, guard: frozenset[st
     return sorted(added)
 
 
-def add_supplements(concepts: dict, names: dict) -> None:
+def add_unii_hct_brands(concepts: dict, names: dict) -> list[str]:
+    """"BENICAR HCT COMPONENT HYDROCHLOROTHIAZIDE" (rows of any type): a known one-ingredient
+    brand plus "HCT" is that ingredient with hydrochlorothiazide (Benicar HCT, Diovan HCT,
+    Micardis HCT). Returns the names added (exact-only)."""
+    hctz = [c for c, _ in names.get("hydrochlorothiazide", ())]
+    added: list[str] = []
+    if not hctz:
+        return added
+    for name, _kind, _unii, display in sorted(_unii_rows()):
+        if _COMPONENT not in name or display != "HYDROCHLOROTHIAZIDE":
+            continue
+        words = norm_phrase(name.split(_COMPONENT)[0]).replace("-", " ").split()
+        if len(words) != 2 or words[1] != "hct" or " ".join(words) in names:
+            continue
+        base = [c for c, brand in names.get(words[0], ()) if brand
+                and concepts[c]["kind"] == "ingredient"]
+        if len(base) == 1 and base[0] != hctz[0]:
+            names[" ".join(words)] = [[combination_code(concepts, sorted([base[0], hctz[0]])), 1]]
+            added.append(" ".join(words))
+    return sorted(added)
+
+
+def add_supplements(concepts: dict, names: dict, file: str = "supplements.tsv"
+                    ) -> tuple[list[str], list[str]]:
     """Supplements and vitamins from `supplements.tsv` (overrides the ambiguous-word filter:
-    each line was chosen as a name people use for the product)."""
+    each line was chosen as a name people use for the product). Returns (the names marked
+    `~`, which count as a product only in a taking context, the matcher's rule; every name of
+    the file, which reads as a lab value when a reading follows: "my b12 was low")."""
     by_name: dict[str, tuple[str, str]] = {}
     for name, _kind, unii, display in _unii_rows():
         by_name.setdefault(name.upper(), (unii, display))
-    for line in (DATA / "supplements.tsv").read_text(encoding="utf-8").splitlines():
+    context_only: set[str] = set()
+    readings: set[str] = set()
+    for line in (DATA / file).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         target, synonyms = line.split("\t")[:2]
-        listed = [n for n in synonyms.split("|") if n.strip()] or [target]
+        listed = [n.strip() for n in synonyms.split("|") if n.strip()] or [target]
         entries = names.get(norm_phrase(target))
         if entries:
             entries = [[c, 0] for c, _ in entries]
+        elif target.startswith("pv:"):
+            # A product that is no single substance (a multivitamin): pv's own concept.
+            code = target
+            concepts.setdefault(code, {"code": code, "name": listed[0].lstrip("~").capitalize(),
+                                       "kind": "product", "drugbank_id": None,
+                                       "ingredients": []})
+            entries = [[code, 0]]
         else:
             found = by_name.get(target.upper())
             if found is None:
-                raise ValueError(f"supplements.tsv: {target!r} is neither a dictionary name "
+                raise ValueError(f"{file}: {target!r} is neither a dictionary name "
                                  "nor a UNII substance name")
             code = "unii:" + found[0]
             concepts.setdefault(code, {"code": code, "name": target.capitalize(),
@@ -192,7 +220,12 @@ def add_supplements(concepts: dict, names: dict) -> None:
                                        "ingredients": [code]})
             entries = [[code, 0]]
         for name in listed:
-            names[norm_phrase(name)] = [list(e) for e in entries]
+            key = norm_phrase(name.lstrip("~"))
+            names[key] = [list(e) for e in entries]
+            readings.add(key)
+            if name.startswith("~"):
+                context_only.add(key)
+    return sorted(context_only), sorted(readings)
 
 
 def common_words(drug_words: set[str]) -> list[str]:

@@ -36,12 +36,20 @@ class DrugDictionary:
                        "drugbank_id", "ingredients": [codes], "members": [codes] (classes)}
     names:    normalised name -> [[code, is_brand], ...]
     exact_only: names that fuzzy matching must not aim at (rare brands of a long list)
+    context_only: names that are a product only where the post takes them ("i take iron",
+        "iron pills"), not where they are a food or a lab value ("my iron was low")
+    readings: names of substances also measured in blood tests ("b12", "uric acid"): no
+        product where a reading follows or a test precedes them ("my b12 was low")
+    values: readings never taken as a dosed product: a number after them is a value
     """
 
     meta: dict
     concepts: dict[str, dict]
     names: dict[str, list]
     exact_only: tuple[str, ...] = ()
+    context_only: tuple[str, ...] = ()
+    readings: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
     _first_words: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -133,7 +141,10 @@ def default_drugs() -> DrugDictionary:
     """The embedded open drug dictionary (loaded once per process)."""
     raw = _read_json_gz("drugs.json.gz")
     return DrugDictionary(meta=raw["meta"], concepts=raw["concepts"], names=raw["names"],
-                          exact_only=tuple(raw.get("exact_only", ())))
+                          exact_only=tuple(raw.get("exact_only", ())),
+                          context_only=tuple(raw.get("context_only", ())),
+                          readings=tuple(raw.get("readings", ())),
+                          values=tuple(raw.get("values", ())))
 
 
 @functools.cache

@@ -29,23 +29,55 @@ _SKIP = frozenset({"-", "–", "—", "‐", "'", "’", '"', "“", "”", "*",
 _APOS = re.compile(r"['’]")
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+# Substance-name words that only name the salt or hydrate: "ATORVASTATIN CALCIUM TRIHYDRATE"
+# is atorvastatin (the build), and "metoprolol succinate" is one drug span (the matcher).
+SALT_WORDS = _words("""
+hydrochloride hcl sodium calcium potassium magnesium succinate tartrate besylate maleate
+mesylate bisulfate trihydrate monohydrate dihydrate hemihydrate sesquihydrate anhydrous citrate
+sulfate phosphate acetate fumarate hyclate hydrobromide bromide chloride dipropionate propionate
+valerate bitartrate hemifumarate disodium dihydrochloride monosodium mononitrate nitrate lactate
+gluconate medoxomil cilexetil axetil pivoxil olamine tromethamine meglumine benzoate salicylate
+palmitate decanoate enanthate cypionate
+""")
+# Form, release and device words after a drug name (docs/annotation.md rule 9 and its
+# clarifications): never part of a drug span, and never a drug name on their own.
+FORM_WORDS = _words("""
+pill pills tablet tablets tab tabs capsule capsules caps softgel softgels gummy gummies
+supplement supplements infusion infusions injection injections shot shots booster boosters
+jab jabs vaccine vaccines patch patches spray sprays xl xr er sr cr cd la odt mist
+inhaler inhalers ellipta diskus hfa respimat handihaler respiclick pen pens flexpen kwikpen
+autoinjector iud cream creams gel ointment lotion drops liquid syrup suppository suppositories
+""")
+
+
 # Names glued to a dose or a bracket ("Crestor(10mg)", "Lipitor20mg", "Zoloft[50mg]"): split
 # a bracket off a word of two or more letters it touches, and a trailing number off a word of
 # four or more letters ("Lipitor20" once spaCy has taken "mg" off). Short letter-number tokens
 # ("B12", "CoQ10", "x2", "D3") and number-first tokens ("10mg", "2x10") stay as they were.
 _GLUED_INFIXES = (r"(?<=[A-Za-z]{2})[\(\[](?=[A-Za-z0-9])",
                   r"(?<=[A-Za-z0-9])[\)\]](?=[A-Za-z0-9])")
-_GLUED_SUFFIXES = (r"(?<=[A-Za-z]{4})[0-9]+(?:\.[0-9]+)?$",)
+# A full stop after a one-letter word is a full stop ("and vitamin D. We asked"), not an
+# initial: spaCy keeps "D." / "d." as one token (its special cases "a." ... "z." and its suffix
+# rule, which splits a stop off lowercase letters only), so "vitamin D." never read as
+# "vitamin d". In posts the letter is a vitamin or a list item far more often than a name's
+# initial; the stop now splits off (and ends the sentence).
+_GLUED_SUFFIXES = (r"(?<=[A-Za-z]{4})[0-9]+(?:\.[0-9]+)?$", r"(?<=^[A-Za-z])\.$")
 
 
 def split_glued(nlp) -> None:
-    """Set up `nlp`'s tokenizer to split names from glued doses and brackets (in place)."""
+    """Set up `nlp`'s tokenizer to split names from glued doses and brackets, and a full stop
+    from a one-letter word (in place)."""
     from spacy.util import compile_infix_regex, compile_suffix_regex
 
     nlp.tokenizer.infix_finditer = compile_infix_regex(
         [*nlp.Defaults.infixes, *_GLUED_INFIXES]).finditer
     nlp.tokenizer.suffix_search = compile_suffix_regex(
         [*nlp.Defaults.suffixes, *_GLUED_SUFFIXES]).search
+    nlp.tokenizer.rules = {k: v for k, v in (nlp.tokenizer.rules or {}).items()
+                           if not (len(k) == 2 and k[1] == "." and k[0].isalpha())}
 
 
 @functools.cache

@@ -14,6 +14,14 @@ from collections import defaultdict
 from rapidfuzz import fuzz, process
 
 from coding.nlp.dictionaries import DrugDictionary, EventDictionary, starts_a_name
+from coding.nlp.text import FORM_WORDS
+from intake.nlp.drug_context import (
+    extend_name,
+    is_reading,
+    names_no_product,
+    taken_here,
+    trim_form,
+)
 
 # Words put in front of an event that belong to the patient's description of it
 # ("extreme fatigue", "a bit of nausea"): annotators include them, so spans do too.
@@ -115,15 +123,25 @@ class Matcher:
             parts = key.split(" ")
             self.event_first[parts[0]] = max(self.event_first[parts[0]], len(parts))
         self.drug_first = drugs._first_words
-        # Fuzzy targets: single-word names of real drugs and classes, bucketed by first letter.
+        # Context rules (intake/nlp/drug_context.py): names that are a product only where the
+        # post takes them, names that read as a lab value before a reading, and the one-word
+        # names an event phrase starting with them outruns ("insulin resistance").
+        self._context_only = frozenset(drugs.context_only)
+        self._readings = frozenset(drugs.readings)
+        self._values = frozenset(drugs.values)
+        self._yields = self._context_only | self._readings | {
+            k for k, v in drugs.names.items() if " " not in k
+            and any(code.startswith("class:") for code, _ in v)}
+        # Fuzzy targets: single-word names of real drugs and classes, bucketed by first letter
+        # (2.9: also the brands and generics the source knows by MeSH or MedlinePlus only:
+        # alendronate, Dysport, Combivent; the rare UNII brands stay exact-only).
         self._fuzzy_drugs: dict[str, list[str]] = defaultdict(list)
         exact_only = frozenset(drugs.exact_only)
         for name, entries in drugs.names.items():
             if " " in name or len(name) < _MIN_FUZZY_DRUG_LEN or not name.isalpha() \
                     or name in exact_only:
                 continue
-            if any(drugs.concepts.get(code, {}).get("drugbank_id") or code.startswith("class:")
-                   for code, _ in entries):
+            if any(drugs.concepts.get(code, {}).get("kind") != "product" for code, _ in entries):
                 self._fuzzy_drugs[name[0]].append(name)
         self._fuzzy_events: dict[str, list[str]] = defaultdict(list)
         for name, value in self.event_table.items():
@@ -187,7 +205,8 @@ class Matcher:
                 j += 1
                 if key in names:
                     hit = (i, j, key, False)
-            if hit and hit[1] - hit[0] == 1 and self._guarded(tok, text[starts[i]:ends[i]]):
+            if hit and hit[1] - hit[0] == 1 and tok not in self._context_only \
+                    and self._guarded(tok, text[starts[i]:ends[i]]):
                 hit = None
             if hit is None and len(tok) >= _MIN_FUZZY_DRUG_LEN and tok.isalpha() \
                     and tok not in self.english and tok not in self.event_table:
@@ -201,7 +220,48 @@ class Matcher:
                 plain.add(tok)
                 if tok not in follow:
                     alone.add(tok)
+        return self._in_context(norms, out) if out else out
+
+    def _in_context(self, norms: list[str], hits: list[tuple[int, int, str, bool]]
+                    ) -> list[tuple[int, int, str, bool]]:
+        """The hits as docs/annotation.md reads them (intake/nlp/drug_context.py): form words
+        trimmed, lab readings and untaken context-only words dropped, and one-word names an
+        event phrase outruns given to the event."""
+        names = self.drugs.names
+        hits = [trim_form(norms, h, names) if h[1] - h[0] > 1 and norms[h[1] - 1] in FORM_WORDS
+                else h for h in hits]
+        hits = [extend_name(norms, h, names) for h in hits
+                if not names_no_product(norms, h[1])]
+        yields = self._yields
+        if not any(h[2] in yields for h in hits):
+            return hits
+        starts = {h[0] for h in hits}
+        ends = {h[1] for h in hits}
+        taken: set[str] = set()
+        out = []
+        for hit in hits:
+            i, j, key, _ = hit
+            if key in yields:
+                if key in self._readings and is_reading(norms, i, j, key in self._values):
+                    continue
+                if key in self._context_only:
+                    if key not in taken and not taken_here(norms, i, j, ends, starts):
+                        continue
+                    taken.add(key)
+                if j - i == 1 and self._event_runs_on(norms, i):
+                    continue
+            out.append(hit)
         return out
+
+    def _event_runs_on(self, norms: list[str], i: int) -> bool:
+        """Whether an event phrase longer than one word starts at `i`."""
+        key, j, n = norms[i], i + 1, len(norms)
+        while key in self._event_prefixes and j < n:
+            key = key + " " + norms[j]
+            j += 1
+            if key in self.event_table:
+                return True
+        return False
 
     def _guarded(self, norm: str, text: str) -> bool:
         # An exact single-word drug name that is also an ordinary word ("ambien" is not,

@@ -77,7 +77,12 @@ def _add(*, actor, product: Product, scrub, values: dict) -> tuple[ReferenceTerm
 
 
 @transaction.atomic
-def reference_term_remove(*, actor, reference_term: ReferenceTerm, reason: str = "") -> None:
+def reference_term_remove(*, actor, reference_term: ReferenceTerm, reason: str) -> None:
+    """Take one term off its product's RSI. A reason is required (it is the audit record of why
+    a reaction stopped being expected); the API and the pages both get this refusal."""
+    if not (reason or "").strip():
+        raise DomainError(f"Removing “{reference_term.term}”: give a reason.", code="invalid",
+                          extra={"field": "reason"})  # fmt: skip
     before = {"product": str(reference_term.product_id), "term": reference_term.term,
               "code": reference_term.code, "source": reference_term.source}  # fmt: skip
     audit_record(actor=actor, action="rsi.term_removed", obj=reference_term, before=before,

@@ -9,6 +9,8 @@ FDA's example instances; they are child steps only, so each lookup stays cheap.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from . import constants as k
@@ -21,6 +23,16 @@ _PAT = f"{_IE}/h:component/h:adverseEventAssessment/h:subject1/h:primaryRole"
 
 def _xp(path: str) -> etree.XPath:
     return etree.XPath(path, namespaces=_NS)
+
+
+_FDA_NUMBER = re.compile(r"[0-9]{6}")
+
+
+def is_fda_number(number: str) -> bool:
+    """Whether `number` has the form FDA gives IND and pre-ANDA numbers: six digits ("The
+    format must be "123456""). One rule for R0105/R0106 (FDA.C.5.5a/b) and W0012 (a
+    cross-reported IND)."""
+    return _FDA_NUMBER.fullmatch(number) is not None
 
 
 _DOC_TEXTS = _xp(f"{_IE}/h:reference/h:document/h:text")
@@ -207,7 +219,7 @@ def _cross_reported(message, ind_a: bool, receiver: str, centre: str, fail) -> N
         fail("R0109", "FDA.C.5.6.r")
     for el in ids:  # FDA W0012: a cross-reported IND number has FDA's 6-digit form
         number = el.get("extension")
-        if number and not (number.isdigit() and len(number) == 6):
+        if number and not is_fda_number(number):
             fail("W0012", "FDA.C.5.6.r", "warning")
     # each cross-reported IND carries a number, or the one entry is nullFlavor NA
     bad = not ids or any(el.get("nullFlavor") not in {None, "NA"}

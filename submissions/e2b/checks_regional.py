@@ -9,10 +9,9 @@ NOTES.md §7 records them; they are marked *(verify)* there.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from .checks_fda import check_fda_blocks
+from .checks_fda import check_fda_blocks, is_fda_number
 from .checks_ich import Found
 from .extract import Extract
 from .rules import element_specs, fda_rules
@@ -24,9 +23,6 @@ FDA_PREMARKET_CENTRES = frozenset({"CDER_IND", "CBER_IND", "CDER_IND_EXEMPT_BA_B
 EMA_RECEIVERS = frozenset({"EVHUMAN", "EVCTMPROD", "EVTEST"})
 _SOURCE_REQUIRED = frozenset({"FDA.C.2.r.2.8"})
 _REACTION_REQUIRED = frozenset({"FDA.E.i.3.2h"})
-
-
-_FDA_NUMBER = re.compile(r"^\d{6}$")
 
 
 def check_fda(data: Extract, batch: dict, index: int, *, initial: bool | None) -> list:
@@ -95,7 +91,7 @@ def check_fda(data: Extract, batch: dict, index: int, *, initial: bool | None) -
     # cannot be one registered with FDA (R0105 / R0106)
     for element, rule in (("FDA.C.5.5a", "R0105"), ("FDA.C.5.5b", "R0106")):
         number = msg.value(element)
-        if number is not None and not _FDA_NUMBER.match(number):
+        if number is not None and not is_fda_number(number):
             fail(rule, element)
     if premarket and centre in {"CDER_IND", "CBER_IND"}:
         if report_type in {"1", "2"} and not msg.has("FDA.C.5.5a"):

@@ -209,9 +209,9 @@ def test_real_events_despite_a_hypothetical_word(screen, text, event, hypothetic
 
 
 @pytest.mark.parametrize(("text", "drug"), [
-    ("After my second Pfizer shot I had a fever", "pfizer shot"),
+    ("After my second Pfizer shot I had a fever", "pfizer"),  # form words out (forum_c gold)
     ("sore arm from the flu shot", "flu shot"),
-    ("Moderna booster knocked me out for a day", "moderna booster"),
+    ("Moderna booster knocked me out for a day", "moderna"),
 ])
 def test_lay_vaccine_names_are_drugs(screen, text, drug):
     assert drug in {m["text"].lower() for m in screen(text)["mentions"] if m["kind"] == "drug"}

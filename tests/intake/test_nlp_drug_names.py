@@ -64,7 +64,7 @@ def test_brand_and_withdrawn_drug_names(screen, text, surface, term):
     ("niacin flush is awful", "niacin"),
     ("omega 3 and ashwagandha daily", "ashwagandha"),
     ("omega 3 and ashwagandha daily", "omega 3"),
-    ("iron supplements made me constipated", "iron supplements"),
+    ("iron supplements made me constipated", "iron"),  # form word out of the span
     ("CBD oil makes me drowsy", "cbd oil"),
 ])
 def test_supplements_and_vitamins_are_suspect_products(screen, text, surface):
@@ -158,7 +158,7 @@ def test_registry_brands_patients_write(screen, text, surface, term):
     ("the covid booster knocked me out for two days", "covid booster"),
     ("Novavax gave me a sore arm", "novavax"),
     ("I am on Lo Loestrin Fe since March", "lo loestrin fe"),
-    ("after the Depo shot my periods stopped", "depo shot"),
+    ("after the Depo shot my periods stopped", "depo"),  # form word out (forum_c gold)
 ])
 def test_lay_vaccine_and_contraceptive_names(screen, text, surface):
     # when / then: the whole product name is one drug mention

@@ -5,7 +5,13 @@ import pytest
 
 from pv.core.exceptions import DomainError
 from pv.models import AuditEvent, ReferenceTerm
-from pv.selectors import case_expectedness, is_listed, rsi_keys_by_ingredient
+from pv.selectors import (
+    case_expectedness,
+    is_listed,
+    listedness,
+    rsi_keys_by_ingredient,
+    rsi_keys_of_ingredients,
+)
 from pv.services.cases import case_create
 from pv.services.rsi import reference_term_add, reference_term_remove, reference_terms_import_csv
 from tests.conftest import CANARY_EMAIL, CANARY_NAME
@@ -107,6 +113,22 @@ def test_listedness_by_ingredient_for_signals(reviewer):
     assert rsi_keys_by_ingredient() == {"atorvastatin": {"myalgia", "10028411"}}
 
 
+def test_listedness_is_none_without_an_rsi_and_any_rsi_lists(reviewer):
+    # given two products with atorvastatin, each listing one term, and the keys by ingredient
+    for term in ("Myalgia", "Rash"):
+        product = ProductFactory(ingredients=["atorvastatin"])
+        reference_term_add(actor=reviewer, product=product, term=term)
+    rsi = rsi_keys_by_ingredient()
+    statin = rsi_keys_of_ingredients(rsi, [" Atorvastatin", "water"])
+    unknown = rsi_keys_of_ingredients(rsi, ["mystery"])
+    assert statin == {"myalgia", "rash"} and unknown == set()
+    # then a term either label lists is listed, another is not, and no RSI decides nothing
+    assert listedness([{"myalgia"}, {"rash"}], term="RASH") is True
+    assert listedness([statin, unknown], term="Insomnia") is False
+    assert listedness([unknown, set()], term="Myalgia") is None
+    assert listedness([], term="Myalgia") is None
+
+
 def test_removing_a_term_is_audited_with_its_reason(reviewer):
     product = ProductFactory()
     ref = reference_term_add(actor=reviewer, product=product, term="Rash")
@@ -114,3 +136,16 @@ def test_removing_a_term_is_audited_with_its_reason(reviewer):
     event = AuditEvent.objects.get(action="rsi.term_removed")
     assert event.before["term"] == "Rash" and event.reason == "label update 2025"
     assert not ReferenceTerm.objects.exists()
+
+
+def test_removing_a_term_without_a_reason_is_refused(reviewer):
+    # given a listed term
+    ref = reference_term_add(actor=reviewer, product=ProductFactory(), term="Rash")
+    # when it is removed with no reason, or only blanks
+    for reason in ("", "  \n "):
+        with pytest.raises(DomainError, match="give a reason") as refused:
+            reference_term_remove(actor=reviewer, reference_term=ref, reason=reason)
+        assert refused.value.extra == {"field": "reason"}
+    # then it stays listed and nothing is audited as removed
+    assert ReferenceTerm.objects.filter(id=ref.id).exists()
+    assert not AuditEvent.objects.filter(action="rsi.term_removed").exists()

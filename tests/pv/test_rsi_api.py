@@ -30,6 +30,10 @@ def test_a_reviewer_adds_lists_and_removes_with_a_reason(api_client, reviewer, s
     # and removing it needs a reason, and is audited with it
     no_reason = api_client.delete(_url(statin, f"{added.json()['id']}/"), {}, format="json")
     assert no_reason.status_code == 400
+    assert "give a reason" in no_reason.json()["message"]
+    blank = api_client.delete(_url(statin, f"{added.json()['id']}/"), {"reason": " "},
+                              format="json")  # fmt: skip
+    assert blank.status_code == 400 and blank.json()["extra"] == {"field": "reason"}
     gone = api_client.delete(_url(statin, f"{added.json()['id']}/"),
                              {"reason": "label revision 2025"}, format="json")  # fmt: skip
     assert gone.status_code == 204

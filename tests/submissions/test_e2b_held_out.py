@@ -9,6 +9,7 @@ from lxml import etree
 from submissions.e2b.validate import errors, validate
 
 from .e2b_held_out import example_paths, held_mutants, light_examples
+from .e2b_held_struct import FAULTS
 
 
 def test_the_ten_fda_examples_are_accepted():
@@ -40,3 +41,11 @@ def test_no_held_out_mutant_is_accepted():
     accepted = [m.name for m in mutants if not errors(validate(m.xml, "fda"))]
     # then each is rejected
     assert accepted == [], f"{len(accepted)} of {len(mutants)} accepted: {accepted[:20]}"
+
+
+def test_every_hand_written_fault_makes_a_mutant():
+    # given the hand-written faults (a fault that raises on every example makes none, silently)
+    made = {m.element for m in held_mutants() if m.kind == "cross-element"}
+    # then each makes at least one mutant, but the one FDA's examples give nothing to break
+    # (no past drug with a start and an end on different days)
+    assert set(FAULTS) - made == {"past_drug_end_before_start"}

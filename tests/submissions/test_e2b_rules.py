@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from submissions.e2b import validate
+from submissions.e2b.checks_fda import is_fda_number
 from submissions.e2b.rules import fda_rules, ich_element_ids
 
 from .e2b_fda_mutants import FDA_MUTANTS
@@ -82,3 +83,10 @@ def test_docs_table_accounts_for_every_ich_element():
         assert element in rows, f"{element} missing from the coverage table in docs/e2b.md"
         status, detail = rows[element]
         assert status.startswith(("encoded", "not applicable")) and detail, element
+
+
+def test_one_fda_number_rule_for_ind_pre_anda_and_cross_reported_numbers():
+    # FDA's form is six ASCII digits: R0105/R0106 and W0012 read it through one function
+    assert is_fda_number("123456") and is_fda_number("000001")
+    for bad in ("12345", "1234567", "22-222", "", "123456\n", " 123456", "١٢٣٤٥٦", "12345²"):
+        assert not is_fda_number(bad), bad

@@ -143,9 +143,10 @@ def test_coding_the_reaction_releases_builds_and_validates_the_held_submission(
     reaction = case.reactions.get()
     # when the reviewer codes it to an LLT of the active MedDRA release
     with django_capture_on_commit_callbacks(execute=True):
-        changed = case_reaction_code(actor=reviewer, reaction=reaction, code="70020011")
+        recoded = case_reaction_code(actor=reviewer, reaction=reaction, code="70020011")
     # then the reaction carries the LLT and its PT, in place on the same version
-    assert changed == 1
+    assert recoded.changed == 1
+    assert (recoded.held, recoded.released) == ({"released": 2, "still_held": 0}, 2)  # FDA, sponsor
     reaction.refresh_from_db()
     assert (reaction.code, reaction.term, reaction.pt_code, reaction.terminology) == (
         "70020011",
@@ -177,7 +178,10 @@ def test_coding_one_of_two_uncoded_reactions_keeps_it_held_for_the_other(
     case = _case(canary_member, reviewer, UNCODED, {"reported_term": "a gallbladder attack"})
     held = _prepared(case)["FDA test"]
     assert [r["reaction"] for r in held.held_reasons] == [1, 2]
-    case_reaction_code(actor=reviewer, reaction=case.reactions.get(position=1), code="70020011")
+    recoded = case_reaction_code(
+        actor=reviewer, reaction=case.reactions.get(position=1), code="70020011"
+    )
+    assert recoded.held == {"released": 0, "still_held": 2}  # FDA and the sponsor
     held.refresh_from_db()
     assert held.status == S.HELD
     assert [r["reaction"] for r in held.held_reasons] == [2]
@@ -280,7 +284,8 @@ def test_reviewer_coding_refuses_old_versions_and_unknown_codes(
     with pytest.raises(DomainError) as stale:
         case_reaction_code(actor=reviewer, reaction=v1.reactions.get(), code="70020011")
     assert stale.value.code == "stale_version"
-    assert case_reaction_code(actor=reviewer, reaction=v2.reactions.get(), code="70020011") == 1
+    recoded = case_reaction_code(actor=reviewer, reaction=v2.reactions.get(), code="70020011")
+    assert recoded.changed == 1
 
 
 def test_the_api_codes_a_reaction_and_reports_what_is_still_held(
@@ -314,6 +319,9 @@ def test_the_api_codes_a_reaction_and_reports_what_is_still_held(
         True,
         2,
     )
+    # the same code again changes nothing and releases nothing: both still held
+    again = api_client.post(url.format(first.id), {"code": "70020011"}, format="json").json()
+    assert (again["changed"], again["submissions_held"]) == (False, 2)
     with django_capture_on_commit_callbacks(execute=True):
         two = api_client.post(url.format(second.id), {"code": "70010012"}, format="json").json()
     assert (two["term"], two["submissions_held"]) == ("Insomnia", 0)

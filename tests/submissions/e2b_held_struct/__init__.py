@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from . import header, patient, regional
 
-FAULTS = {name[2:]: fn for module in (header, patient, regional)
-          for name, fn in sorted(vars(module).items())
-          if name.startswith("f_") and fn.__module__ == module.__name__}
+FAULTS: dict = {}
+for _module in (header, patient, regional):
+    for _name, _fault in sorted(vars(_module).items()):
+        if _name.startswith("f_"):  # written here or made by a `_base` builder
+            FAULTS.setdefault(_name[2:], _fault)  # one a module imports from another counts once

@@ -6,9 +6,22 @@ from __future__ import annotations
 
 import copy
 
-from lxml import etree
+from ._base import (
+    IE,
+    XSI_TYPE,
+    _source,
+    add_characteristic,
+    at,
+    characteristic,
+    one,
+    remove,
+    summary,
+    summary_row,
+    x,
+)
 
-from ._base import IE, H, _source, one, remove, x
+C11 = IE + "/h:id[@root='2.16.840.1.113883.3.989.2.1.3.1']"
+C181 = IE + "/h:id[@root='2.16.840.1.113883.3.989.2.1.3.2']"
 
 
 def f_receiver_swap(t):
@@ -77,32 +90,28 @@ def f_c12_ne_n2r4(t):
 
 
 def f_c11_no_hyphen(t):
-    el = one(t, IE + "/h:id[@root='2.16.840.1.113883.3.989.2.1.3.1']")
+    el = one(t, C11)
     el.set("extension", el.get("extension").replace("-", ""))
 
 
 def f_c11_bad_country(t):
-    el = one(t, IE + "/h:id[@root='2.16.840.1.113883.3.989.2.1.3.1']")
+    el = one(t, C11)
     e = el.get("extension")
     el.set("extension", "UK" + e[2:])
 
 
 def f_c181_bad_country(t):
-    el = one(t, IE + "/h:id[@root='2.16.840.1.113883.3.989.2.1.3.2']")
+    el = one(t, C181)
     e = el.get("extension")
     el.set("extension", "XX" + e[2:])
 
 
-def f_no_c181(t):
-    remove(one(t, IE + "/h:id[@root='2.16.840.1.113883.3.989.2.1.3.2']"))
-
-
-def f_no_c11(t):
-    remove(one(t, IE + "/h:id[@root='2.16.840.1.113883.3.989.2.1.3.1']"))
+f_no_c181 = at(C181, remove)
+f_no_c11 = at(C11, remove)
 
 
 def f_c11_root_wrong(t):
-    one(t, IE + "/h:id[@root='2.16.840.1.113883.3.989.2.1.3.1']").set("root", "2.16.840.1.113883.3.989.2.1.3.9")
+    one(t, C11).set("root", "2.16.840.1.113883.3.989.2.1.3.9")
 
 
 def f_no_primary_source(t):
@@ -137,34 +146,21 @@ def f_priority_2(t):
             p.set("value", "2")
 
 
-def f_reporter_country_drop(t):
-    for s in _source(t):
-        if one(s, "h:priorityNumber[@value='1']") is not None:
-            el = one(s, ".//h:asLocatedEntity")
-            if el is None:
-                return False
-            remove(el)
-            return None
-    return False
+def _primary_reporter_drop(path):
+    """Drop `path` of the reporter whose report is the regulatory one (priority 1)."""
 
-
-def f_reporter_qual_drop(t):
-    for s in _source(t):
-        if one(s, "h:priorityNumber[@value='1']") is not None:
-            el = one(s, ".//h:asQualifiedEntity")
-            if el is None:
-                return False
-            remove(el)
-            return None
-    return False
-
-
-def f_sender_org_drop(t):
-    el = one(t, IE + "/h:subjectOf1/h:controlActEvent/h:author/h:assignedEntity/h:representedOrganization/h:assignedEntity/h:representedOrganization/h:name")
-    if el is None:
+    def fault(t):
+        for s in _source(t):
+            if one(s, "h:priorityNumber[@value='1']") is not None:
+                return at(path, remove)(s)
         return False
-    remove(el)
-    return None
+
+    return fault
+
+
+f_reporter_country_drop = _primary_reporter_drop(".//h:asLocatedEntity")
+f_reporter_qual_drop = _primary_reporter_drop(".//h:asQualifiedEntity")
+f_sender_org_drop = at(IE + "/h:subjectOf1/h:controlActEvent/h:author/h:assignedEntity/h:representedOrganization/h:assignedEntity/h:representedOrganization/h:name", remove)
 
 
 def f_sender_type_drop(t):
@@ -186,66 +182,44 @@ def f_report_type_drop(t):
     remove(one(t, IE + "/h:subjectOf2[h:investigationCharacteristic/h:code/@code='1']"))
 
 
-def f_c161_drop(t):
-    remove(one(t, IE + "/h:component[h:observationEvent/h:code/@code='1']"))
-
-
-def f_c17_drop(t):
-    remove(one(t, IE + "/h:component[h:observationEvent/h:code/@code='23']"))
-
-
-def f_c171_drop(t):
-    el = one(t, IE + "/h:component[h:observationEvent/h:code/@code='C54588']")
-    if el is None:
-        return False
-    remove(el)
-    return None
-
-
-def f_c112_drop(t):
-    el = one(t, IE + "/h:component[h:observationEvent/h:code/@code='C156384']")
-    if el is None:
-        return False
-    remove(el)
-    return None
+f_c161_drop = at(summary_row("1"), remove)
+f_c17_drop = at(summary_row("23"), remove)
+f_c171_drop = at(summary_row("C54588"), remove)
+f_c112_drop = at(summary_row("C156384"), remove)
 
 
 def f_c161_true_no_docs(t):
-    v = one(t, IE + "/h:component/h:observationEvent[h:code/@code='1']/h:value")
+    v = one(t, summary("1"))
     if x(t, IE + "/h:reference[h:document/h:code/@code='1']"):
         for r in x(t, IE + "/h:reference[h:document/h:code/@code='1']"):
             remove(r)
     v.set("value", "true")
 
 
+def _only_value(value):
+    """The value element keeps its type and says `value`, nothing else."""
+
+    def edit(v):
+        for k in list(v.attrib):
+            if k != XSI_TYPE:
+                del v.attrib[k]
+        v.set("value", value)
+
+    return edit
+
+
 def f_c191_true_no_ids(t):
-    v = one(t, IE + "/h:subjectOf2/h:investigationCharacteristic[h:code/@code='2']/h:value")
+    v = one(t, characteristic("2"))
     if v is None:
         return False
-    for k in list(v.attrib):
-        if k != "{http://www.w3.org/2001/XMLSchema-instance}type":
-            del v.attrib[k]
-    v.set("value", "true")
+    _only_value("true")(v)
     for s in x(t, IE + "/h:subjectOf1[h:controlActEvent/h:id]"):
         remove(s)
     return None
 
 
-def f_c191_false(t):
-    v = one(t, IE + "/h:subjectOf2/h:investigationCharacteristic[h:code/@code='2']/h:value")
-    if v is None:
-        return False
-    for k in list(v.attrib):
-        if k != "{http://www.w3.org/2001/XMLSchema-instance}type":
-            del v.attrib[k]
-    v.set("value", "false")
-    return None
+f_c191_false = at(characteristic("2"), _only_value("false"))
 
 
 def f_c1111_no_reason(t):
-    ie = one(t, IE)
-    sub = etree.SubElement(ie, H + "subjectOf2", typeCode="SUBJ")
-    ic = etree.SubElement(sub, H + "investigationCharacteristic", classCode="OBS", moodCode="EVN")
-    etree.SubElement(ic, H + "code", code="3", codeSystem="2.16.840.1.113883.3.989.2.1.1.23")
-    v = etree.SubElement(ic, H + "value", code="2", codeSystem="2.16.840.1.113883.3.989.2.1.1.5")
-    v.set("{http://www.w3.org/2001/XMLSchema-instance}type", "CE")
+    add_characteristic(t, "3", code="2", codeSystem="2.16.840.1.113883.3.989.2.1.1.5")

@@ -6,7 +6,21 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ._base import DRUGS, IE, PAT, REAC, H, _drug_ids, one, remove, x
+from ._base import (
+    AGE,
+    DRUGS,
+    IE,
+    PAT,
+    REAC,
+    H,
+    _drug_ids,
+    at,
+    drop_attr,
+    one,
+    remove,
+    set_attr,
+    x,
+)
 
 
 def f_no_reactions(t):
@@ -34,46 +48,28 @@ def f_reaction_end_before_start(t):
     return None
 
 
-def f_reaction_future(t):
-    low = one(t, REAC + "/h:observation/h:effectiveTime/h:low")
-    if low is None:
-        return False
-    low.set("value", "20990101")
-    return None
+f_reaction_future = at(REAC + "/h:observation/h:effectiveTime/h:low", set_attr("value", "20990101"))
 
 
-def f_birth_future(t):
-    bt = one(t, PAT + "/h:player1/h:birthTime")
-    if bt is None or not bt.get("value"):
+def _birth_future(bt):
+    if not bt.get("value"):
         return False
     bt.set("value", "20990615")
     return None
 
 
-def f_outcome_drop(t):
-    el = one(t, REAC + "/h:observation/h:outboundRelationship2[h:observation/h:code/@code='27']")
-    if el is None:
-        return False
-    remove(el)
-    return None
+f_birth_future = at(PAT + "/h:player1/h:birthTime", _birth_future)
+f_outcome_drop = at(REAC + "/h:observation/h:outboundRelationship2[h:observation/h:code/@code='27']", remove)
+f_seriousness_drop = at(REAC + "/h:observation/h:outboundRelationship2[h:observation/h:code/@code='34']", remove)
 
 
-def f_seriousness_drop(t):
-    el = one(t, REAC + "/h:observation/h:outboundRelationship2[h:observation/h:code/@code='34']")
-    if el is None:
-        return False
-    remove(el)
-    return None
-
-
-def f_seriousness_false(t):
-    el = one(t, REAC + "/h:observation/h:outboundRelationship2/h:observation[h:code/@code='34']/h:value")
-    if el is None:
-        return False
+def _false(el):
     for k in ("nullFlavor", "value"):
         el.attrib.pop(k, None)
     el.set("value", "false")
-    return None
+
+
+f_seriousness_false = at(REAC + "/h:observation/h:outboundRelationship2/h:observation[h:code/@code='34']/h:value", _false)
 
 
 def f_no_suspect(t):
@@ -100,20 +96,8 @@ def f_role_dangling(t):
     return None
 
 
-def f_causality_dangling_reaction(t):
-    el = one(t, "//h:causalityAssessment[h:code/@code='39']/h:subject1/h:adverseEffectReference/h:id")
-    if el is None:
-        return False
-    el.set("root", "00000000-0000-0000-0000-000000000001")
-    return None
-
-
-def f_drug_no_name(t):
-    el = one(t, PAT + "/h:subjectOf2/h:organizer[h:code/@code='4']//h:kindOfProduct/h:name")
-    if el is None:
-        return False
-    remove(el)
-    return None
+f_causality_dangling_reaction = at("//h:causalityAssessment[h:code/@code='39']/h:subject1/h:adverseEffectReference/h:id", set_attr("root", "00000000-0000-0000-0000-000000000001"))
+f_drug_no_name = at(PAT + "/h:subjectOf2/h:organizer[h:code/@code='4']//h:kindOfProduct/h:name", remove)
 
 
 def f_no_drugs(t):
@@ -153,33 +137,7 @@ def f_narrative_whitespace(t):
     one(t, IE + "/h:text").text = "\n\t  \n"
 
 
-def f_medhist_none(t):
-    el = one(t, PAT + "/h:subjectOf2[h:organizer/h:code/@code='1']")
-    if el is None:
-        return False
-    remove(el)
-    return None
-
-
-def f_age_no_unit(t):
-    el = one(t, PAT + "/h:subjectOf2/h:observation[h:code/@code='3']/h:value")
-    if el is None:
-        return False
-    del el.attrib["unit"]
-    return None
-
-
-def f_age_no_value(t):
-    el = one(t, PAT + "/h:subjectOf2/h:observation[h:code/@code='3']/h:value")
-    if el is None:
-        return False
-    del el.attrib["value"]
-    return None
-
-
-def f_age_unit_wrong_list(t):
-    el = one(t, PAT + "/h:subjectOf2/h:observation[h:code/@code='3']/h:value")
-    if el is None:
-        return False
-    el.set("unit", "mg")
-    return None
+f_medhist_none = at(PAT + "/h:subjectOf2[h:organizer/h:code/@code='1']", remove)
+f_age_no_unit = at(AGE, drop_attr("unit"))
+f_age_no_value = at(AGE, drop_attr("value"))
+f_age_unit_wrong_list = at(AGE, set_attr("unit", "mg"))

@@ -6,7 +6,29 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ._base import IE, PAT, REAC, H, _source, one, remove, x
+from ._base import (
+    AGE,
+    CROSS_IND,
+    IE,
+    IND,
+    PAT,
+    PRE_ANDA,
+    REAC,
+    H,
+    add_characteristic,
+    at,
+    authorization,
+    characteristic,
+    in_sources,
+    negate,
+    one,
+    registration,
+    remove,
+    set_attr,
+    set_text,
+    summary,
+    x,
+)
 from .header import f_c1111_no_reason
 
 
@@ -18,40 +40,14 @@ def f_batch_type_upper(t):
     one(t, "/h:MCCI_IN200100UV01/h:name").set("code", "ICHICSR")
 
 
-def f_ind_number_format(t):
-    el = one(t, "//h:studyRegistration/h:id[@root='2.16.840.1.113883.3.989.5.1.2.2.1.2.1']")
-    if el is None:
-        return False
-    el.set("extension", "IND-12A")
-    return None
-
-
-def f_panda_format(t):
-    el = one(t, "//h:studyRegistration/h:id[@root='2.16.840.1.113883.3.989.5.1.2.2.1.2.2']")
-    if el is None:
-        return False
-    el.set("extension", "ANDA 5x")
-    return None
-
-
-def f_ind_drop(t):
-    el = one(t, "//h:authorization[h:studyRegistration/h:id[@root='2.16.840.1.113883.3.989.5.1.2.2.1.2.1']]")
-    if el is None:
-        return False
-    remove(el)
-    return None
-
-
-def f_panda_drop(t):
-    el = one(t, "//h:authorization[h:studyRegistration/h:id[@root='2.16.840.1.113883.3.989.5.1.2.2.1.2.2']]")
-    if el is None:
-        return False
-    remove(el)
-    return None
+f_ind_number_format = at(registration(IND), set_attr("extension", "IND-12A"))
+f_panda_format = at(registration(PRE_ANDA), set_attr("extension", "ANDA 5x"))
+f_ind_drop = at(authorization(IND), remove)
+f_panda_drop = at(authorization(PRE_ANDA), remove)
 
 
 def f_cross_ind_drop(t):
-    els = x(t, "//h:authorization[h:studyRegistration/h:id[@root='2.16.840.1.113883.3.989.5.1.2.2.1.2.3']]")
+    els = x(t, authorization(CROSS_IND))
     if not els:
         return False
     for e in els:
@@ -64,18 +60,18 @@ def f_study_type_drop(t):
     if el is None:
         return False
     remove(el)
-    if one(t, IE + "/h:subjectOf2/h:investigationCharacteristic[h:code/@code='1']/h:value").get("code") != "2":
+    if one(t, characteristic("1")).get("code") != "2":
         return False
     return None
 
 
 def f_report_type_study_to_spont(t):
-    v = one(t, IE + "/h:subjectOf2/h:investigationCharacteristic[h:code/@code='1']/h:value")
+    v = one(t, characteristic("1"))
     v.set("code", "1" if v.get("code") == "2" else "2")
 
 
 def f_report_type_3(t):
-    v = one(t, IE + "/h:subjectOf2/h:investigationCharacteristic[h:code/@code='1']/h:value")
+    v = one(t, characteristic("1"))
     v.set("code", "3")
     if one(t, "/h:MCCI_IN200100UV01/h:receiver/h:device/h:id").get("extension") == "ZZFDA":
         return False
@@ -83,7 +79,7 @@ def f_report_type_3(t):
 
 
 def f_c171_vs_c17(t):
-    v = one(t, IE + "/h:component/h:observationEvent[h:code/@code='23']/h:value")
+    v = one(t, summary("23"))
     if v.get("value") is None:
         return False
     v.set("value", "false" if v.get("value") == "true" else "true")
@@ -92,14 +88,14 @@ def f_c171_vs_c17(t):
 
 def c171_fault(t):
     """True when FDA.C.1.7.1 breaks R0012-R0016 for the mutated C.1.7 / FDA.C.1.12."""
-    c171 = one(t, IE + "/h:component/h:observationEvent[h:code/@code='C54588']/h:value")
+    c171 = one(t, summary("C54588"))
     if c171 is None:
         return False
-    c17 = one(t, IE + "/h:component/h:observationEvent[h:code/@code='23']/h:value").get("value")
-    c112 = one(t, IE + "/h:component/h:observationEvent[h:code/@code='C156384']/h:value")
+    c17 = one(t, summary("23")).get("value")
+    c112 = one(t, summary("C156384"))
     c112 = c112.get("value") if c112 is not None else None
     recv = one(t, "/h:MCCI_IN200100UV01/h:receiver/h:device/h:id").get("extension")
-    c13 = one(t, IE + "/h:subjectOf2/h:investigationCharacteristic[h:code/@code='1']/h:value").get("code")
+    c13 = one(t, characteristic("1")).get("code")
     code = c171.get("code")
     if recv == "ZZFDA":
         if c112 == "true":
@@ -113,7 +109,7 @@ def c171_fault(t):
 
 
 def f_c112_flip(t):
-    v = one(t, IE + "/h:component/h:observationEvent[h:code/@code='C156384']/h:value")
+    v = one(t, summary("C156384"))
     if v is None or v.get("value") is None:
         return False
     v.set("value", "false" if v.get("value") == "true" else "true")
@@ -121,7 +117,7 @@ def f_c112_flip(t):
 
 
 def f_c17_ni(t):
-    v = one(t, IE + "/h:component/h:observationEvent[h:code/@code='23']/h:value")
+    v = one(t, summary("23"))
     v.attrib.pop("value", None)
     v.set("nullFlavor", "NI")
 
@@ -132,7 +128,7 @@ def f_malfunction_false(t):
         return False
     for v in vs:
         v.set("value", "false")
-    c171 = one(t, IE + "/h:component/h:observationEvent[h:code/@code='C54588']/h:value")
+    c171 = one(t, summary("C54588"))
     if c171 is None or c171.get("code") != "5":
         return False
     return None
@@ -159,115 +155,39 @@ def f_device_names_drop(t):
     return done or False
 
 
-def f_email_drop(t):
-    for s in _source(t):
-        el = one(s, ".//h:telecom[starts-with(@value,'mailto:')]")
-        if el is not None:
-            remove(el)
-            return None
-    return False
+EMAIL = ".//h:telecom[starts-with(@value,'mailto:')]"
+f_email_drop = in_sources(EMAIL, remove)
+f_email_bad = in_sources(EMAIL, set_attr("value", "mailto:"))
+f_phone_bad_scheme = in_sources(".//h:telecom[starts-with(@value,'tel:')]", set_attr("value", "6102227777"))
+f_email_no_at = in_sources(EMAIL, lambda el: el.set("value", el.get("value").replace("@", ".")))
+f_race_ethnicity_swap = at("//h:observation[h:code/@code='C17049']/h:value", set_attr("code", "C17459"))  # an ethnicity code in the race list
+f_ethnicity_race_swap = at("//h:observation[h:code/@code='C16564']/h:value", set_attr("code", "C41260"))
 
 
-def f_email_bad(t):
-    for s in _source(t):
-        el = one(s, ".//h:telecom[starts-with(@value,'mailto:')]")
-        if el is not None:
-            el.set("value", "mailto:")
-            return None
-    return False
+def _coded_sex(attr, value):
+    def edit(el):
+        if not el.get("code"):
+            return False
+        el.set(attr, value)
+        return None
+
+    return edit
 
 
-def f_phone_bad_scheme(t):
-    for s in _source(t):
-        el = one(s, ".//h:telecom[starts-with(@value,'tel:')]")
-        if el is not None:
-            el.set("value", "6102227777")
-            return None
-    return False
-
-
-def f_race_ethnicity_swap(t):
-    el = one(t, "//h:observation[h:code/@code='C17049']/h:value")
-    if el is None:
-        return False
-    el.set("code", "C17459")   # an ethnicity code in the race list
-    return None
-
-
-def f_ethnicity_race_swap(t):
-    el = one(t, "//h:observation[h:code/@code='C16564']/h:value")
-    if el is None:
-        return False
-    el.set("code", "C41260")
-    return None
-
-
-def f_sex_3(t):
-    el = one(t, PAT + "/h:player1/h:administrativeGenderCode")
-    if el is None or not el.get("code"):
-        return False
-    el.set("code", "3")
-    return None
-
-
-def f_sex_oid(t):
-    el = one(t, PAT + "/h:player1/h:administrativeGenderCode")
-    if el is None or not el.get("code"):
-        return False
-    el.set("codeSystem", "2.16.840.1.113883.5.1")
-    return None
-
-
-def f_lot_too_long(t):
-    el = one(t, "//h:outboundRelationship2[@typeCode='COMP']/h:substanceAdministration//h:productInstanceInstance/h:lotNumberText")
-    if el is None:
-        return False
-    el.text = "L" * 36
-    return None
-
-
-def f_drug_name_blank(t):
-    el = one(t, PAT + "/h:subjectOf2/h:organizer[h:code/@code='4']//h:kindOfProduct/h:name")
-    if el is None:
-        return False
-    el.text = "  "
-    return None
-
-
-def f_h2_too_long(t):
-    el = one(t, "//h:component1/h:observationEvent[h:code/@code='10']/h:value")
-    if el is None:
-        return False
-    el.text = "w" * 20001
-    return None
+f_sex_3 = at(PAT + "/h:player1/h:administrativeGenderCode", _coded_sex("code", "3"))
+f_sex_oid = at(PAT + "/h:player1/h:administrativeGenderCode", _coded_sex("codeSystem", "2.16.840.1.113883.5.1"))
+f_lot_too_long = at("//h:outboundRelationship2[@typeCode='COMP']/h:substanceAdministration//h:productInstanceInstance/h:lotNumberText", set_text("L" * 36))
+f_drug_name_blank = at(PAT + "/h:subjectOf2/h:organizer[h:code/@code='4']//h:kindOfProduct/h:name", set_text("  "))
+f_h2_too_long = at("//h:component1/h:observationEvent[h:code/@code='10']/h:value", set_text("w" * 20001))
 
 
 def f_narrative_too_long(t):
     one(t, IE + "/h:text").text = "n" * 100001
 
 
-def f_reported_term_too_long(t):
-    el = one(t, REAC + "/h:observation/h:value/h:originalText")
-    if el is None:
-        return False
-    el.text = "r" * 251
-    return None
-
-
-def f_ndc_bad_format(t):
-    el = one(t, "//h:kindOfProduct/h:code[@codeSystem='2.16.840.1.113883.6.69']")
-    if el is None:
-        return False
-    el.set("code", "NDC_NOT_HYPHENATED_1234")
-    return None
-
-
-def f_application_country_uk(t):
-    el = one(t, "//h:approval//h:territory/h:code")
-    if el is None:
-        return False
-    el.set("code", "UK")
-    return None
+f_reported_term_too_long = at(REAC + "/h:observation/h:value/h:originalText", set_text("r" * 251))
+f_ndc_bad_format = at("//h:kindOfProduct/h:code[@codeSystem='2.16.840.1.113883.6.69']", set_attr("code", "NDC_NOT_HYPHENATED_1234"))
+f_application_country_uk = at("//h:approval//h:territory/h:code", set_attr("code", "UK"))
 
 
 def f_message_receiver_drop_root(t):
@@ -319,40 +239,21 @@ def f_past_drug_end_before_start(t):
     return _interval_swap(t, PAT + "/h:subjectOf2/h:organizer[h:code/@code='2']/h:component/h:substanceAdministration/h:effectiveTime")
 
 
-def f_reaction_outcome_wrong_list(t):
-    el = one(t, REAC + "/h:observation/h:outboundRelationship2/h:observation[h:code/@code='27']/h:value")
-    if el is None:
-        return False
-    el.set("code", "7")
-    return None
+f_reaction_outcome_wrong_list = at(REAC + "/h:observation/h:outboundRelationship2/h:observation[h:code/@code='27']/h:value", set_attr("code", "7"))
 
 
-def f_history_family_false(t):
-    el = one(t, "//h:observation[h:code/@code='38']/h:value")
-    if el is None:
-        return False
+def _known_false(el):
     el.attrib.pop("nullFlavor", None)
     el.set("value", "false")
-    return None
 
 
-def f_blinded_false(t):
-    el = one(t, "//h:observation[h:code/@code='6'][h:code/@codeSystem='2.16.840.1.113883.3.989.2.1.1.19']/h:value")
-    if el is None:
-        return False
-    el.set("value", "false")
-    return None
+f_history_family_false = at("//h:observation[h:code/@code='38']/h:value", _known_false)
+f_blinded_false = at("//h:observation[h:code/@code='6'][h:code/@codeSystem='2.16.840.1.113883.3.989.2.1.1.19']/h:value", set_attr("value", "false"))
 
 
 def f_c1111_reason_blank(t):
     f_c1111_no_reason(t)
-    ie = one(t, IE)
-    sub = etree.SubElement(ie, H + "subjectOf2", typeCode="SUBJ")
-    ic = etree.SubElement(sub, H + "investigationCharacteristic", classCode="OBS", moodCode="EVN")
-    etree.SubElement(ic, H + "code", code="4", codeSystem="2.16.840.1.113883.3.989.2.1.1.23")
-    v = etree.SubElement(ic, H + "value")
-    v.set("{http://www.w3.org/2001/XMLSchema-instance}type", "CE")
-    etree.SubElement(v, H + "originalText").text = "   "
+    etree.SubElement(add_characteristic(t, "4"), H + "originalText").text = "   "
 
 
 def f_meddra_llt_7digits(t):
@@ -360,58 +261,10 @@ def f_meddra_llt_7digits(t):
     el.set("code", el.get("code")[1:])
 
 
-def f_email_no_at(t):
-    for s in _source(t):
-        el = one(s, ".//h:telecom[starts-with(@value,'mailto:')]")
-        if el is not None:
-            el.set("value", el.get("value").replace("@", "."))
-            return None
-    return False
-
-
-def f_ind_five_digits(t):
-    el = one(t, "//h:studyRegistration/h:id[@root='2.16.840.1.113883.3.989.5.1.2.2.1.2.1']")
-    if el is None:
-        return False
-    el.set("extension", el.get("extension")[1:])
-    return None
-
-
-def f_panda_seven_digits(t):
-    el = one(t, "//h:studyRegistration/h:id[@root='2.16.840.1.113883.3.989.5.1.2.2.1.2.2']")
-    if el is None:
-        return False
-    el.set("extension", el.get("extension") + "1")
-    return None
-
-
-def f_dose_negative(t):
-    el = one(t, "//h:substanceAdministration/h:doseQuantity")
-    if el is None:
-        return False
-    el.set("value", "-" + el.get("value"))
-    return None
-
-
-def f_age_negative(t):
-    el = one(t, PAT + "/h:subjectOf2/h:observation[h:code/@code='3']/h:value")
-    if el is None:
-        return False
-    el.set("value", "-" + el.get("value"))
-    return None
-
-
-def f_attachment_compressed(t):
-    el = one(t, IE + "/h:reference/h:document/h:text[@representation='B64']")
-    if el is None:
-        return False
-    el.set("compression", "DF")
-    return None
-
-
-def f_attachment_not_b64(t):
-    el = one(t, IE + "/h:reference/h:document/h:text[@representation='B64']")
-    if el is None:
-        return False
-    el.set("representation", "TXT")
-    return None
+f_ind_five_digits = at(registration(IND), lambda el: el.set("extension", el.get("extension")[1:]))
+f_panda_seven_digits = at(registration(PRE_ANDA), lambda el: el.set("extension", el.get("extension") + "1"))
+f_dose_negative = at("//h:substanceAdministration/h:doseQuantity", negate("value"))
+f_age_negative = at(AGE, negate("value"))
+ATTACHMENT = IE + "/h:reference/h:document/h:text[@representation='B64']"
+f_attachment_compressed = at(ATTACHMENT, set_attr("compression", "DF"))
+f_attachment_not_b64 = at(ATTACHMENT, set_attr("representation", "TXT"))
