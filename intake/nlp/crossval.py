@@ -66,7 +66,7 @@ def cross_validate_forum(psytar_train: list[dict], rows: list[dict], *, k: int =
     `pv screen-train` learns them (`FORUM_WEIGHT` included)."""
     from intake.nlp.forum import score
     from intake.nlp.forum_train import as_examples, sentence_rows
-    from intake.nlp.train import FORUM_WEIGHT, train_sentence_model
+    from intake.nlp.train import FORUM_SENTENCES, FORUM_WEIGHT, train_sentence_model
 
     parts = folds(rows, k)
     adr: dict[str, int] = {}
@@ -84,7 +84,8 @@ def cross_validate_forum(psytar_train: list[dict], rows: list[dict], *, k: int =
                 sentences = Path(tmp) / f"sentences-{i}.npz"
                 with trained_on(learned=learned, tagger=tagger):
                     train_sentence_model(sentences, binary[0], binary[1],
-                                         forum_rows=sentence_rows(rest) * FORUM_WEIGHT)
+                                         forum_rows=sentence_rows(rest) * FORUM_WEIGHT
+                                         if FORUM_SENTENCES else [])
             with trained_on(learned=learned, tagger=tagger, sentences=sentences):
                 report = score(held_out)
             per_fold.append({"posts": len(held_out), "adr": report["adr"],

@@ -57,6 +57,8 @@ SENTENCE_SEEDS = 3
 # tagger's training data and its sentences this many times in the sentence classifier's;
 # chosen on the dev sets forum_a / forum_c (docs/screening.md, 2.9).
 FORUM_WEIGHT = 1
+# Whether the forum posts' sentences join the sentence classifier's training rows.
+FORUM_SENTENCES = True
 
 
 def _doc_norms(text: str):
@@ -320,7 +322,7 @@ def train(out: Path, split_dir: Path | None = None, tagger_out: Path | None = No
     sentence_meta = train_sentence_model(
         sentences_out or SENTENCES, read_binary(base / "binary" / "train.csv"),
         read_binary(base / "binary" / "dev.csv"),
-        forum_rows=sentence_rows(posts) * (forum_weight if posts else 0))
+        forum_rows=sentence_rows(posts) * forum_weight if FORUM_SENTENCES else [])
     _sentence_model.cache_clear()
     return {**learned["meta"], "tagger": tagger_meta["id"], "sentences": sentence_meta["id"],
             "sentence_threshold": sentence_meta["threshold"],
