@@ -30,19 +30,26 @@ def folds(sentences: list[dict], k: int = FOLDS) -> list[list[dict]]:
     return [sentences[i * n // k:(i + 1) * n // k] for i in range(k)]
 
 
-def cross_validate(sentences: list[dict], *, k: int = FOLDS) -> dict:
-    """Strict and overlap scores over all held-out folds (counts summed), and per fold."""
+def cross_validate(sentences: list[dict], *, k: int = FOLDS,
+                   forum_posts: list[dict] = ()) -> dict:
+    """Strict and overlap scores over all held-out folds (counts summed), and per fold. Each
+    fold's phrases and tagger learn from the other folds and `forum_posts` (the annotated forum
+    training posts as `intake.nlp.forum_train.as_examples` gives them), as `pv screen-train`
+    learns from PsyTAR train and those posts."""
+    from intake.nlp.train import FORUM_WEIGHT
+
     parts = folds(sentences, k)
     total: dict[str, int] = {}
     per_fold = []
     with tempfile.TemporaryDirectory() as tmp:
         for i, held_out in enumerate(parts):
             rest = [s for j, part in enumerate(parts) if j != i for s in part]
-            learned = learn(rest)
+            learned = learn([*rest, *forum_posts])
             tagger = Path(tmp) / f"tagger-{i}.npz"
             # The tagger's dictionary features come from the matcher of the fold's phrases.
             with trained_on(learned=learned, tagger=tagger):
-                train_tagger(tagger, rest)
+                train_tagger(tagger, rest, forum_posts=list(forum_posts),
+                             forum_weight=FORUM_WEIGHT)
             with trained_on(learned=learned, tagger=tagger):
                 counts = mention_counts(held_out)
             per_fold.append(mention_scores(counts))

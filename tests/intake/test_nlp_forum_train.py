@@ -186,3 +186,27 @@ def test_forum_cross_validation_scores_every_post_once_with_models_of_the_other_
     assert cv["adr"]["strict"]["gold"] == 4 and cv["drugs"]["strict"]["gold"] == 4
     # the shipped models are back after it
     assert pipeline.pipeline_version()["pipeline"] == shipped
+
+
+@pytest.mark.usefixtures("restore_models")
+def test_psytar_cross_validation_learns_each_fold_from_the_other_folds_and_the_forum_posts(
+        tmp_path, monkeypatch):
+    from intake.nlp import crossval
+    from intake.nlp.forum_train import as_examples
+    from intake.nlp.psytar import read_conll
+
+    sentences = read_conll(_tiny_psytar(tmp_path) / "all" / "train.txt")
+    posts = as_examples([_post("lisinopril gave me a dry cough", ("lisinopril", "DRUG"),
+                               ("dry cough", "ADR"))])
+    seen = {"learn": [], "tagger": []}
+    real_learn, real_tagger = crossval.learn, crossval.train_tagger
+    monkeypatch.setattr(crossval, "learn",
+                        lambda rows: seen["learn"].append(list(rows)) or real_learn(rows))
+    monkeypatch.setattr(crossval, "train_tagger", lambda path, rows, **kw: (
+        seen["tagger"].append(kw.get("forum_posts")) or real_tagger(path, rows, **kw)))
+    cv = crossval.cross_validate(sentences, k=2, forum_posts=posts)
+    assert len(cv["folds"]) == 2
+    # every fold learns from the forum post as well as from the other fold's sentences
+    assert all(posts[0] in rows and len(rows) == len(sentences) // 2 + 1
+               for rows in seen["learn"])
+    assert seen["tagger"] == [posts, posts]
