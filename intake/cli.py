@@ -6,6 +6,8 @@
     pv screen-eval [--split test]    precision/recall/F1 on PsyTAR + pv's own annotated sets
     pv screen-eval --set forum_a     ... on an evaluation set in docs/annotation.md's format
                                      (refused when it no longer matches its .sha256)
+    pv screen-eval --cv | --cv-forum 5-fold cross-validation within PsyTAR train, or by post
+                                     over the forum training posts (intake.nlp.crossval)
     pv screen-train [--out PATH] [--tagger-out PATH] [--sentences-out PATH]
                                      re-learn intake/nlp/data/learned.json.gz, train the span
                                      tagger (intake/nlp/data/tagger.npz) and the sentence-level
