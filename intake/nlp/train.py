@@ -302,10 +302,10 @@ def train(out: Path, split_dir: Path | None = None, tagger_out: Path | None = No
         load_pipeline,
     )
 
+    files = training_files() if forum_files is None else list(forum_files)
+    posts = read_posts(files)  # first: a missing or malformed forum file fails before any work
     base = split_dir or psytar_dir()
     train_sentences = read_conll(base / "all" / "train.txt")
-    files = training_files() if forum_files is None else list(forum_files)
-    posts = read_posts(files)
     source = "PsyTAR train split (CC BY 4.0)"
     if posts:
         source += (f" + {len(posts)} forum posts ({', '.join(f.name for f in files)}; "
