@@ -65,11 +65,7 @@ def _artefact_object(path: str, mtime: float) -> DrugDictionary | EventDictionar
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         raw = json.load(fh)
     if raw["kind"] == Dictionary.Kind.DRUG:
-        return DrugDictionary(meta=raw["meta"], concepts=raw["concepts"], names=raw["names"],
-                              exact_only=tuple(raw.get("exact_only", ())),
-                              context_only=tuple(raw.get("context_only", ())),
-                              readings=tuple(raw.get("readings", ())),
-                              values=tuple(raw.get("values", ())))
+        return DrugDictionary.from_raw(raw)
     return EventDictionary(
         meta=raw["meta"],
         llts=raw["llts"],

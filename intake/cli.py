@@ -6,6 +6,8 @@
     pv screen-eval [--split test]    precision/recall/F1 on PsyTAR + pv's own annotated sets
     pv screen-eval --set forum_a     ... on an evaluation set in docs/annotation.md's format
                                      (refused when it no longer matches its .sha256)
+    pv screen-eval --cv | --cv-forum 5-fold cross-validation within PsyTAR train, or by post
+                                     over the forum training posts (intake.nlp.crossval)
     pv screen-train [--out PATH] [--tagger-out PATH] [--sentences-out PATH]
                                      re-learn intake/nlp/data/learned.json.gz, train the span
                                      tagger (intake/nlp/data/tagger.npz) and the sentence-level
@@ -112,6 +114,13 @@ def _write_mentions(out: TextIO, title: str, scores: dict) -> None:
                   f"P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}\n")
 
 
+def _write_drugs(out: TextIO, scores: dict) -> None:
+    for kind in ("strict", "overlap"):
+        r = scores[kind]
+        out.write(f"  drugs {kind:8s} P {r['precision']:.3f}  R {r['recall']:.3f}  "
+                  f"F1 {r['f1']:.3f} (gold {r['gold']}, classes left out)\n")
+
+
 def _eval_set(name: str, *, as_json: bool, errors: bool) -> int:
     from intake.nlp.forum import EvalSetError, check_frozen, load, resolve, score
 
@@ -129,10 +138,7 @@ def _eval_set(name: str, *, as_json: bool, errors: bool) -> int:
             continue
         title = f"{path.name} ({report['posts']} posts, sha256 {digest[:12]})"
         _write_mentions(out, title, report["adr"])
-        for kind in ("strict", "overlap"):
-            r = report["drugs"][kind]
-            out.write(f"  drugs {kind:8s} P {r['precision']:.3f}  R {r['recall']:.3f}  "
-                      f"F1 {r['f1']:.3f} (gold {r['gold']}, classes left out)\n")
+        _write_drugs(out, report["drugs"])
         r = report["roles"]
         out.write(f"  roles: {r['accuracy']:.3f} of {r['checked']} gold ADR/IND spans a "
                   f"predicted event overlaps\n")
@@ -158,12 +164,9 @@ def _cv_forum(*, as_json: bool) -> int:
     if as_json:
         sys.stdout.write(json.dumps(cv, indent=2) + "\n")
         return 0
-    _write_mentions(sys.stdout, f"forum training posts ({cv['posts']}), 5-fold CV by post",
-                    cv["adr"])
-    for kind in ("strict", "overlap"):
-        r = cv["drugs"][kind]
-        sys.stdout.write(f"  drugs {kind:8s} P {r['precision']:.3f}  R {r['recall']:.3f}  "
-                         f"F1 {r['f1']:.3f} (gold {r['gold']}, classes left out)\n")
+    _write_mentions(sys.stdout, f"forum training posts ({cv['posts']}), "
+                    f"{len(cv['folds'])}-fold CV by post", cv["adr"])
+    _write_drugs(sys.stdout, cv["drugs"])
     for i, fold in enumerate(cv["folds"]):
         a = fold["adr"]
         sys.stdout.write(f"  fold {i + 1} ({fold['posts']} posts): strict "

@@ -52,6 +52,15 @@ class DrugDictionary:
     values: tuple[str, ...] = ()
     _first_words: dict[str, int] = field(default_factory=dict, repr=False)
 
+    @classmethod
+    def from_raw(cls, raw: dict) -> DrugDictionary:
+        """The dictionary of a drug artefact as `coding.nlp.build` writes it (JSON)."""
+        return cls(meta=raw["meta"], concepts=raw["concepts"], names=raw["names"],
+                   exact_only=tuple(raw.get("exact_only", ())),
+                   context_only=tuple(raw.get("context_only", ())),
+                   readings=tuple(raw.get("readings", ())),
+                   values=tuple(raw.get("values", ())))
+
     def __post_init__(self) -> None:
         # Longest name (in tokens) starting with each first token: bounds the phrase lookups.
         for key in self.names:
@@ -139,12 +148,7 @@ class EventDictionary:
 @functools.cache
 def default_drugs() -> DrugDictionary:
     """The embedded open drug dictionary (loaded once per process)."""
-    raw = _read_json_gz("drugs.json.gz")
-    return DrugDictionary(meta=raw["meta"], concepts=raw["concepts"], names=raw["names"],
-                          exact_only=tuple(raw.get("exact_only", ())),
-                          context_only=tuple(raw.get("context_only", ())),
-                          readings=tuple(raw.get("readings", ())),
-                          values=tuple(raw.get("values", ())))
+    return DrugDictionary.from_raw(_read_json_gz("drugs.json.gz"))
 
 
 @functools.cache

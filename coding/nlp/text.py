@@ -29,12 +29,13 @@ _SKIP = frozenset({"-", "–", "—", "‐", "'", "’", '"', "“", "”", "*",
 _APOS = re.compile(r"['’]")
 
 
-def _words(text: str) -> frozenset[str]:
+def word_set(text: str) -> frozenset[str]:
+    """The words of a whitespace-separated list, for the rule modules' word sets."""
     return frozenset(text.split())
 
 # Substance-name words that only name the salt or hydrate: "ATORVASTATIN CALCIUM TRIHYDRATE"
 # is atorvastatin (the build), and "metoprolol succinate" is one drug span (the matcher).
-SALT_WORDS = _words("""
+SALT_WORDS = word_set("""
 hydrochloride hcl sodium calcium potassium magnesium succinate tartrate besylate maleate
 mesylate bisulfate trihydrate monohydrate dihydrate hemihydrate sesquihydrate anhydrous citrate
 sulfate phosphate acetate fumarate hyclate hydrobromide bromide chloride dipropionate propionate
@@ -44,7 +45,7 @@ palmitate decanoate enanthate cypionate
 """)
 # Form, release and device words after a drug name (docs/annotation.md rule 9 and its
 # clarifications): never part of a drug span, and never a drug name on their own.
-FORM_WORDS = _words("""
+FORM_WORDS = word_set("""
 pill pills tablet tablets tab tabs capsule capsules caps softgel softgels gummy gummies
 supplement supplements infusion infusions injection injections shot shots booster boosters
 jab jabs vaccine vaccines patch patches spray sprays xl xr er sr cr cd la odt mist

@@ -53,8 +53,7 @@ def cross_validate(sentences: list[dict], *, k: int = FOLDS,
             with trained_on(learned=learned, tagger=tagger):
                 counts = mention_counts(held_out)
             per_fold.append(mention_scores(counts))
-            for key, value in counts.items():
-                total[key] = total.get(key, 0) + value
+            _add(total, counts)
     return {**mention_scores(total), "folds": per_fold}
 
 
@@ -72,8 +71,8 @@ def cross_validate_forum(psytar_train: list[dict], rows: list[dict], *, k: int =
     sentence classifier learned from PsyTAR train + the other folds' posts, as
     `pv screen-train` learns them (`FORUM_WEIGHT` included)."""
     from intake.nlp.forum import score
-    from intake.nlp.forum_train import as_examples, sentence_rows
-    from intake.nlp.train import FORUM_SENTENCES, FORUM_WEIGHT, train_sentence_model
+    from intake.nlp.forum_train import as_examples
+    from intake.nlp.train import forum_sentence_rows, train_sentence_model
 
     parts = folds(rows, k)
     adr: dict[str, int] = {}
@@ -91,8 +90,7 @@ def cross_validate_forum(psytar_train: list[dict], rows: list[dict], *, k: int =
                 sentences = Path(tmp) / f"sentences-{i}.npz"
                 with trained_on(learned=learned, tagger=tagger):
                     train_sentence_model(sentences, binary[0], binary[1],
-                                         forum_rows=sentence_rows(rest) * FORUM_WEIGHT
-                                         if FORUM_SENTENCES else [])
+                                         forum_rows=forum_sentence_rows(rest))
             with trained_on(learned=learned, tagger=tagger, sentences=sentences):
                 report = score(held_out)
             per_fold.append({"posts": len(held_out), "adr": report["adr"],

@@ -18,19 +18,14 @@ docs/annotation.md's drug conventions, as rules over the normalised tokens of a 
 
 from __future__ import annotations
 
-from coding.nlp.text import FORM_WORDS, SALT_WORDS
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
+from coding.nlp.text import FORM_WORDS, SALT_WORDS, word_set
 
 # Product-line letters after a brand: part of its name (docs/annotation.md: a combination
 # brand is one span).
-PRODUCT_LINE = _words("pm dm ib hct ac d fe es hbp")
+PRODUCT_LINE = word_set("pm dm ib hct ac d fe es hbp")
 
 # A reading follows: "b12 level", "iron deficiency", "b12 was low", "uric acid went up".
-_READING_NOUNS = _words("""
+_READING_NOUNS = word_set("""
 level levels deficiency deficient count counts test tests testing panel lab labs reading
 readings result results number numbers rose rises risen sits sat dropped drops fell climbed
 spiked jumped moving under checked tested measured
@@ -38,39 +33,40 @@ spiked jumped moving under checked tested measured
 # A drug named in the name of a condition is no product taken ("heparin induced
 # thrombocytopenia", "serotonin syndrome", "aspirin-exacerbated respiratory disease",
 # "calcium scan").
-_NO_PRODUCT_AFTER = _words("induced exacerbated syndrome scan")
+_NO_PRODUCT_AFTER = word_set("induced exacerbated syndrome scan")
 # Any drug's blood level with a state is a reading ("her digoxin level was high"); a level
 # without one is the drug's ("diltiazem raises simvastatin levels").
 _LEVELS = frozenset({"level", "levels"})
-_LEVEL_STATES = _words("low high normal elevated toxic up down dropped borderline")
-_READING_VERBS = _words("was is were are been be got get gets went came comes come has had "
-                           "have being remains stays stayed checked")
-_READING_STATES = _words("""
+_LEVEL_STATES = word_set("low high normal elevated toxic up down dropped borderline")
+_READING_VERBS = word_set("was is were are been be got get gets went came comes come has had "
+                          "have being remains stays stayed checked")
+_READING_STATES = word_set("""
 low high normal fine ok okay checked tested elevated up down dropped borderline deficient
 measured through raised lowered off good bad great rising falling
 """)
 # ... or a test or a change precedes it: "checked his cortisol", "raises uric acid".
-_READING_BEFORE = _words("""
+_READING_BEFORE = word_set("""
 checked check checks checking tested test tests testing measured measure measures monitor
 monitors monitored monitoring watch watches watching raise raises raised raising lower
 lowers lowered lowering low high elevated increased decreased deplete depletes depleted
 depleting deficient
 """)
-_DIRECT_STATES = _words("low high normal elevated borderline deficient")
-_DOSE_WORDS = _words("dose doses dosage strength potency")
+_DIRECT_STATES = word_set("low high normal elevated borderline deficient")
+_DOSE_WORDS = word_set("dose doses dosage strength potency")
 _POSSESSIVES = frozenset({"my", "his", "her", "their", "your", "our", "the", "a", "its", "of"})
 # A taking word right before the name (over a few filler words): "i also take iron".
-_TAKING = _words("""
+_TAKING = word_set("""
 take takes taking took started start starting tried try trying added adding add prescribed
 recommended on use using used given gave give giving bought buy drink drinking
 """)
-_FILLERS = _words("""
+_FILLERS = word_set("""
 also some a an my the daily extra otc still now just any more less over counter this that
 her his their our your regular plain liquid high low dose him me them us
 """)
 _JOINS = frozenset({"and", "with", "plus", "or", ","})
 # ... or the name is the agent of what follows: "Iron made me so constipated".
-_AGENT_AFTER = _words("made makes gave gives caused causes causing upsets constipates helped helps")
+_AGENT_AFTER = word_set(
+    "made makes gave gives caused causes causing upsets constipates helped helps")
 
 
 def extend_name(norms: list[str], hit: tuple, names: dict) -> tuple:

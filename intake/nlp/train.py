@@ -247,6 +247,12 @@ def _f1(pred: list[bool], gold: list[int]) -> float:
     return 2 * tp / (n_pred + n_gold) if n_pred + n_gold else 0.0
 
 
+def forum_sentence_rows(posts: list[dict], weight: int = FORUM_WEIGHT) -> list[dict]:
+    """The sentence classifier's rows from forum posts (`forum_train.sentence_rows`), each
+    `weight` times; none when `FORUM_SENTENCES` is off."""
+    return sentence_rows(posts) * weight if FORUM_SENTENCES else []
+
+
 def train_sentence_model(out: Path, train_rows: list[dict], dev_rows: list[dict], *,
                          epochs: int = SENTENCE_EPOCHS, lr: float = SENTENCE_LR,
                          l2: float = SENTENCE_L2, seeds: int = SENTENCE_SEEDS,
@@ -296,10 +302,10 @@ def train(out: Path, split_dir: Path | None = None, tagger_out: Path | None = No
         load_pipeline,
     )
 
+    files = training_files() if forum_files is None else list(forum_files)
+    posts = read_posts(files)  # first: a missing or malformed forum file fails before any work
     base = split_dir or psytar_dir()
     train_sentences = read_conll(base / "all" / "train.txt")
-    files = training_files() if forum_files is None else list(forum_files)
-    posts = read_posts(files)
     source = "PsyTAR train split (CC BY 4.0)"
     if posts:
         source += (f" + {len(posts)} forum posts ({', '.join(f.name for f in files)}; "
@@ -322,7 +328,7 @@ def train(out: Path, split_dir: Path | None = None, tagger_out: Path | None = No
     sentence_meta = train_sentence_model(
         sentences_out or SENTENCES, read_binary(base / "binary" / "train.csv"),
         read_binary(base / "binary" / "dev.csv"),
-        forum_rows=sentence_rows(posts) * forum_weight if FORUM_SENTENCES else [])
+        forum_rows=forum_sentence_rows(posts, forum_weight))
     _sentence_model.cache_clear()
     return {**learned["meta"], "tagger": tagger_meta["id"], "sentences": sentence_meta["id"],
             "sentence_threshold": sentence_meta["threshold"],
