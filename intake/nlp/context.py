@@ -304,7 +304,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
             role = _drug_aware_role(label, pre, post, start, treats=treats == "treats",
                                     worsened=worsened, listed=ei in listed,
                                     withdrawal=withdrawal, norms_of_event=norms[start:end])
-        elif label is None or label == "LOW":
+        elif label is None or label in _DOUBTED:
             # the prior learned on PsyTAR's psychiatric drugs does not apply to a condition
             # the post's known drugs are not for
             role = _role(pre, post, start, has_drug=has_drug,
@@ -319,6 +319,15 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
             # The tagger sees no ADR here, no context rule explains why and nothing in the
             # clause ties the event to a drug ("gave me", "after", "from", "on ..."): only
             # the drug being somewhere in the post would have made it a reaction.
+            role = "other"
+        elif label in _DOUBTED and role == "reaction" and named and not (
+                negated or hypothetical or historical or family or withdrawal or worsened
+                or _strong_reaction_cue(pre, post)):
+            # A drug in scope made a dictionary word a reaction, but the tagger (trained on
+            # forum posts) gives it little chance and no strong cue ties it to a drug: a
+            # condition the patient has ("i have asthma", "after my heart attack"), a word
+            # in another sense ("in the fall"), someone else's. Weak cues ("have", "felt")
+            # do not keep it: they go with conditions as much as with reactions.
             role = "other"
         if supported is not None and role == "reaction" and si >= 0 and not supported[si] \
                 and not named \
@@ -655,6 +664,21 @@ _STRONG_POST = frozenset({"worse", "increased", "increasing", "from"})
 
 
 _WORD = itemgetter(1)  # of a (position, word) pair in `pre`
+
+
+# Tagger labels of dictionary events it doubts (pipeline.py: "LOW" below
+# LEXICON_MIN_P_ADR, "DOUBT" below IN_SCOPE_MIN_P_ADR).
+_DOUBTED = frozenset({"LOW", "DOUBT"})
+
+
+def _strong_reaction_cue(pre: list[tuple[int, str]], post: list[str]) -> bool:
+    """"gave me", "caused", "worse", "side effect" before it, "from" / "after" / "since" /
+    "on" right after it, "worse" / "increased" just after it ("my asthma got worse"), or
+    "since starting" around it."""
+    words = list(map(_WORD, pre))
+    return not STRONG_REACTION_CUES.isdisjoint(words) or not _POST_CUES.isdisjoint(
+        post[:2]) or not _STRONG_POST.isdisjoint(post[:3]) or _onset_on_a_drug(words) or \
+        _onset_on_a_drug(post)
 
 
 def _reaction_cue(pre: list[tuple[int, str]], post: list[str]) -> bool:
