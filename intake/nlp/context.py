@@ -171,7 +171,8 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
             if _names_a_dose(sentence[i + 1:i + 5]) or (
                     tok == "missed" and "dose" in sentence[max(0, i - 3):i]):
                 cues.append(i)
-        elif need in nxt or (need == "taking" and _when_i_quit(sentence, i)):
+        elif need in nxt or (need == "taking" and (_when_i_quit(sentence, i) or _when_quitting(
+                sentence, i))):
             cues.append(i)  # "stopped taking it"; "when I quit , I could not eat for days"
     return cues
 
@@ -179,6 +180,14 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
 def _when_i_quit(sentence: list[str], i: int) -> bool:
     """"when / after / since I quit (stopped) , ..." with nothing quit named after it."""
     return i >= 2 and sentence[i - 1] == "i" and sentence[i - 2] in _WHEN_I and \
+        _QUIT_WHAT.isdisjoint(sentence[i + 1:i + 2])
+
+
+def _when_quitting(sentence: list[str], i: int) -> bool:
+    """"since stopping", "after quitting", "when stopped": the drug stopped, nothing quit named
+    after it ("since stopping i get palpitations", not "since stopping smoking"). It reaches
+    forward only: "the hives went away after stopping" were reactions on the drug."""
+    return i >= 1 and sentence[i - 1] in _WHEN_I and \
         _QUIT_WHAT.isdisjoint(sentence[i + 1:i + 2])
 
 
@@ -202,7 +211,8 @@ def _is_withdrawal(sentence: list[str], cues: list[int], start: int, end: int) -
         if c < start:
             if _WITHDRAWAL_FORWARD_STOPS.isdisjoint(sentence[c + 1:start]):
                 return True
-        elif c >= end and _WITHDRAWAL_BACK_STOPS.isdisjoint(sentence[end:c]) and not any(
+        elif c >= end and _WITHDRAWAL_BACK_STOPS.isdisjoint(sentence[end:c]) and not (
+                sentence[c] in WITHDRAWAL and _when_quitting(sentence, c)) and not any(
                 a == "and" and b in ("if", "when", "whenever")
                 for a, b in zip(sentence[end:c], sentence[end + 1:c], strict=False)):
             return True

@@ -4,7 +4,7 @@ a drug in scope, unless a strong cue ties it to a drug (docs/screening.md, "2.9 
 import pytest
 
 from intake.nlp import pipeline
-from intake.nlp.context import assign_context
+from intake.nlp.context import _is_withdrawal, _withdrawal_cues, assign_context
 
 
 def _role(norms: list[str], event: tuple[int, int], label: str | None, *,
@@ -53,3 +53,16 @@ def test_doubt_marks_dictionary_events_by_the_taggers_p_adr():
     assert pipeline._doubted(event, low / 2)[4] == "LOW"
     assert pipeline._doubted(event, (low + doubt) / 2)[4] == "DOUBT"
     assert pipeline._doubted(event, doubt) is event
+
+
+@pytest.mark.parametrize(("text", "event", "want"), [
+    ("but since stopping i get heart palpitations at night", (4, 6), True),
+    ("after quitting i was exhausted for 2 weeks", (4, 5), True),
+    # a reaction on the drug that outlasted it, and something else stopped
+    ("the hives went away after stopping", (1, 2), False),
+    ("since stopping smoking i get headaches", (5, 6), False),
+])
+def test_symptoms_after_the_drug_was_stopped_are_withdrawal(text, event, want):
+    sentence = text.split()
+    cues = _withdrawal_cues(sentence)
+    assert _is_withdrawal(sentence, cues, *event) is want
