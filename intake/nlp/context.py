@@ -498,7 +498,7 @@ MAX_REACH = 25
 CONTEXT_WORDS = (NEGATIONS | HYPOTHETICAL | HISTORICAL_PRE | HISTORICAL_POST | FAMILY
                  | INDICATION_PRE | WITHDRAWAL | TERMINATORS
                  | frozenset({"she", "he", "her", "his", "they", "their", "them", "him"}))
-_ANY_POST = HISTORICAL_POST | {"not", "runs"}
+_ANY_POST = HISTORICAL_POST | {"not", "runs", "risk", "risks"}
 # "didn't make me feel like I was zoned out": a negated causative reaches further.
 _CAUSATIVE = frozenset({"make", "made", "makes", "cause", "caused", "causes", "give", "gave",
                         "gives"})
@@ -553,6 +553,8 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
     if hypothetical and (_real_despite_trigger(pre, post, start) or (
             "else" in pre_set and _asks_who_else(pre))):
         hypothetical = False
+    if post[:1] in (["risk"], ["risks"]):
+        hypothetical = True  # "the clot risk is in the black box", "a bleeding risk too"
     as_a = {p for p, _ in pre if p >= 2 and norms[p - 2:p] == ["as", "a"]} if (
         "a" in pre_set or "as" in pre_set) else set()  # "as a child"
     historical = bool(as_a) or (not HISTORICAL_PRE.isdisjoint(pre_set) and any(

@@ -66,3 +66,16 @@ def test_symptoms_after_the_drug_was_stopped_are_withdrawal(text, event, want):
     sentence = text.split()
     cues = _withdrawal_cues(sentence)
     assert _is_withdrawal(sentence, cues, *event) is want
+
+
+def test_an_event_named_as_a_risk_is_hypothetical():
+    # "his rheum said the clot risk is in the black box": a risk, not a clot
+    norms = "his rheum said the clot risk is in the black box".split()
+    ctx = assign_context(norms, [(0, len(norms))], [(4, 5)], set(), has_drug=True,
+                         indication_prior={}, keys=[None], labels=[None])[0]
+    assert ctx["hypothetical"]
+    # while "a clot in my leg" is not
+    norms = "i got a clot in my leg".split()
+    ctx = assign_context(norms, [(0, len(norms))], [(3, 4)], set(), has_drug=True,
+                         indication_prior={}, keys=[None], labels=[None])[0]
+    assert not ctx["hypothetical"]
