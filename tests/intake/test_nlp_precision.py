@@ -15,7 +15,7 @@ def _role(norms: list[str], event: tuple[int, int], label: str | None, *,
                           drug_sentences={0})[0]
 
 
-ASTHMA = "i have asthma and my cardiologist started me on aspirin".split()
+ASTHMA = ["i", "have", "asthma", "and", "my", "cardiologist", "started", "me", "on", "aspirin"]
 
 
 @pytest.mark.parametrize("label", ["LOW", "DOUBT"])
@@ -42,7 +42,7 @@ def test_a_strong_cue_keeps_a_doubted_event_a_reaction(text, event, drug_at):
 
 def test_flags_keep_their_role_for_a_doubted_event():
     # "no rash on aspirin": negated; the role stays what the context set expects of it
-    ctx = _role("no rash on aspirin".split(), (1, 2), "DOUBT", drug_at=3)
+    ctx = _role(["no", "rash", "on", "aspirin"], (1, 2), "DOUBT", drug_at=3)
     assert ctx["negated"] and ctx["role"] == "reaction"
 
 
@@ -70,12 +70,12 @@ def test_symptoms_after_the_drug_was_stopped_are_withdrawal(text, event, want):
 
 def test_an_event_named_as_a_risk_is_hypothetical():
     # "his rheum said the clot risk is in the black box": a risk, not a clot
-    norms = "his rheum said the clot risk is in the black box".split()
+    norms = ["his", "rheum", "said", "the", "clot", "risk", "is", "in", "the", "black", "box"]
     ctx = assign_context(norms, [(0, len(norms))], [(4, 5)], set(), has_drug=True,
                          indication_prior={}, keys=[None], labels=[None])[0]
     assert ctx["hypothetical"]
     # while "a clot in my leg" is not
-    norms = "i got a clot in my leg".split()
+    norms = ["i", "got", "a", "clot", "in", "my", "leg"]
     ctx = assign_context(norms, [(0, len(norms))], [(3, 4)], set(), has_drug=True,
                          indication_prior={}, keys=[None], labels=[None])[0]
     assert not ctx["hypothetical"]
