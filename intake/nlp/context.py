@@ -171,7 +171,8 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
             if _names_a_dose(sentence[i + 1:i + 5]) or (
                     tok == "missed" and "dose" in sentence[max(0, i - 3):i]):
                 cues.append(i)
-        elif need in nxt or (need == "taking" and _when_i_quit(sentence, i)):
+        elif need in nxt or (need == "taking" and (_when_i_quit(sentence, i) or _when_quitting(
+                sentence, i))):
             cues.append(i)  # "stopped taking it"; "when I quit , I could not eat for days"
     return cues
 
@@ -179,6 +180,14 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
 def _when_i_quit(sentence: list[str], i: int) -> bool:
     """"when / after / since I quit (stopped) , ..." with nothing quit named after it."""
     return i >= 2 and sentence[i - 1] == "i" and sentence[i - 2] in _WHEN_I and \
+        _QUIT_WHAT.isdisjoint(sentence[i + 1:i + 2])
+
+
+def _when_quitting(sentence: list[str], i: int) -> bool:
+    """"since stopping", "after quitting", "when stopped": the drug stopped, nothing quit named
+    after it ("since stopping i get palpitations", not "since stopping smoking"). It reaches
+    forward only: "the hives went away after stopping" were reactions on the drug."""
+    return i >= 1 and sentence[i - 1] in _WHEN_I and \
         _QUIT_WHAT.isdisjoint(sentence[i + 1:i + 2])
 
 
@@ -202,7 +211,8 @@ def _is_withdrawal(sentence: list[str], cues: list[int], start: int, end: int) -
         if c < start:
             if _WITHDRAWAL_FORWARD_STOPS.isdisjoint(sentence[c + 1:start]):
                 return True
-        elif c >= end and _WITHDRAWAL_BACK_STOPS.isdisjoint(sentence[end:c]) and not any(
+        elif c >= end and _WITHDRAWAL_BACK_STOPS.isdisjoint(sentence[end:c]) and not (
+                sentence[c] in WITHDRAWAL and _when_quitting(sentence, c)) and not any(
                 a == "and" and b in ("if", "when", "whenever")
                 for a, b in zip(sentence[end:c], sentence[end + 1:c], strict=False)):
             return True
@@ -304,7 +314,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
             role = _drug_aware_role(label, pre, post, start, treats=treats == "treats",
                                     worsened=worsened, listed=ei in listed,
                                     withdrawal=withdrawal, norms_of_event=norms[start:end])
-        elif label is None or label == "LOW":
+        elif label is None or label in _DOUBTED:
             # the prior learned on PsyTAR's psychiatric drugs does not apply to a condition
             # the post's known drugs are not for
             role = _role(pre, post, start, has_drug=has_drug,
@@ -319,6 +329,15 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
             # The tagger sees no ADR here, no context rule explains why and nothing in the
             # clause ties the event to a drug ("gave me", "after", "from", "on ..."): only
             # the drug being somewhere in the post would have made it a reaction.
+            role = "other"
+        elif label in _DOUBTED and role == "reaction" and named and not (
+                negated or hypothetical or historical or family or withdrawal or worsened
+                or _strong_reaction_cue(pre, post)):
+            # A drug in scope made a dictionary word a reaction, but the tagger (trained on
+            # forum posts) gives it little chance and no strong cue ties it to a drug: a
+            # condition the patient has ("i have asthma", "after my heart attack"), a word
+            # in another sense ("in the fall"), someone else's. Weak cues ("have", "felt")
+            # do not keep it: they go with conditions as much as with reactions.
             role = "other"
         if supported is not None and role == "reaction" and si >= 0 and not supported[si] \
                 and not named \
@@ -479,7 +498,7 @@ MAX_REACH = 25
 CONTEXT_WORDS = (NEGATIONS | HYPOTHETICAL | HISTORICAL_PRE | HISTORICAL_POST | FAMILY
                  | INDICATION_PRE | WITHDRAWAL | TERMINATORS
                  | frozenset({"she", "he", "her", "his", "they", "their", "them", "him"}))
-_ANY_POST = HISTORICAL_POST | {"not", "runs"}
+_ANY_POST = HISTORICAL_POST | {"not", "runs", "risk", "risks"}
 # "didn't make me feel like I was zoned out": a negated causative reaches further.
 _CAUSATIVE = frozenset({"make", "made", "makes", "cause", "caused", "causes", "give", "gave",
                         "gives"})
@@ -534,6 +553,8 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
     if hypothetical and (_real_despite_trigger(pre, post, start) or (
             "else" in pre_set and _asks_who_else(pre))):
         hypothetical = False
+    if post[:1] in (["risk"], ["risks"]):
+        hypothetical = True  # "the clot risk is in the black box", "a bleeding risk too"
     as_a = {p for p, _ in pre if p >= 2 and norms[p - 2:p] == ["as", "a"]} if (
         "a" in pre_set or "as" in pre_set) else set()  # "as a child"
     historical = bool(as_a) or (not HISTORICAL_PRE.isdisjoint(pre_set) and any(
@@ -655,6 +676,21 @@ _STRONG_POST = frozenset({"worse", "increased", "increasing", "from"})
 
 
 _WORD = itemgetter(1)  # of a (position, word) pair in `pre`
+
+
+# Tagger labels of dictionary events it doubts (pipeline.py: "LOW" below
+# LEXICON_MIN_P_ADR, "DOUBT" below IN_SCOPE_MIN_P_ADR).
+_DOUBTED = frozenset({"LOW", "DOUBT"})
+
+
+def _strong_reaction_cue(pre: list[tuple[int, str]], post: list[str]) -> bool:
+    """"gave me", "caused", "worse", "side effect" before it, "from" / "after" / "since" /
+    "on" right after it, "worse" / "increased" just after it ("my asthma got worse"), or
+    "since starting" around it."""
+    words = list(map(_WORD, pre))
+    return not STRONG_REACTION_CUES.isdisjoint(words) or not _POST_CUES.isdisjoint(
+        post[:2]) or not _STRONG_POST.isdisjoint(post[:3]) or _onset_on_a_drug(words) or \
+        _onset_on_a_drug(post)
 
 
 def _reaction_cue(pre: list[tuple[int, str]], post: list[str]) -> bool:

@@ -64,6 +64,10 @@ SENTENCES = Path(__file__).parent / "data" / "sentences.npz"
 # Chosen on the PsyTAR dev split: below this tagger P(ADR) (the CRF's marginal), a
 # dictionary-only event is not taken as a reaction.
 LEXICON_MIN_P_ADR = 0.05
+# Below this P(ADR) a dictionary event with a drug in scope is `DOUBT`: no reaction without a
+# strong cue (context.py). Chosen on the dev sets forum_a / forum_c (docs/screening.md, 2.9
+# precision).
+IN_SCOPE_MIN_P_ADR = 0.1
 # How far (tokens) a dictionary event's CRF extent may reach beyond it, each side.
 EXTENT_REACH = 4
 _TAG = re.compile(r"<[^<>]{0,300}>")
@@ -226,8 +230,8 @@ class TaggerComponent:
         for pv, (_, p_adr) in zip(pvs, tagged, strict=True):
             # A dictionary event the tagger gives next to no chance of being an ADR is kept
             # (it is still a mention to code) but marked so its role is not "reaction".
-            pv["events"] = [(*e[:4], "LOW") if e[4] is None and max(p_adr[e[0]:e[1]])
-                            < LEXICON_MIN_P_ADR else e for e in pv["events"]]
+            pv["events"] = [e if e[4] is not None else _doubted(e, max(p_adr[e[0]:e[1]]))
+                            for e in pv["events"]]
             if "side" in pv["norms"] or "sideeffects" in pv["norms"]:
                 pv["events"] = _with_unspecified(pv["norms"], pv["events"])
         return docs
@@ -339,6 +343,16 @@ class TaggerComponent:
                 if key:
                     return key, True
         return None, False
+
+
+def _doubted(event: tuple, p_adr: float) -> tuple:
+    """A dictionary event the tagger did not tag, marked by how little chance it gives it of
+    being an ADR: "LOW" (next to none), "DOUBT" (little) or unmarked (None)."""
+    if p_adr < LEXICON_MIN_P_ADR:
+        return (*event[:4], "LOW")
+    if p_adr < IN_SCOPE_MIN_P_ADR:
+        return (*event[:4], "DOUBT")
+    return event
 
 
 def _sentences_of(starts: list[int], spans: list[tuple]) -> set[int]:

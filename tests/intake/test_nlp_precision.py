@@ -1,0 +1,81 @@
+"""2.9 precision: a dictionary event the forum-trained tagger doubts is no reaction, even with
+a drug in scope, unless a strong cue ties it to a drug (docs/screening.md, "2.9 precision")."""
+
+import pytest
+
+from intake.nlp import pipeline
+from intake.nlp.context import _is_withdrawal, _withdrawal_cues, assign_context
+
+
+def _role(norms: list[str], event: tuple[int, int], label: str | None, *,
+          drug_at: int) -> dict:
+    # given one sentence with a drug in scope (its position is a mention, not a trigger)
+    return assign_context(norms, [(0, len(norms))], [event], {drug_at}, has_drug=True,
+                          indication_prior={}, keys=[None], labels=[label],
+                          drug_sentences={0})[0]
+
+
+ASTHMA = ["i", "have", "asthma", "and", "my", "cardiologist", "started", "me", "on", "aspirin"]
+
+
+@pytest.mark.parametrize("label", ["LOW", "DOUBT"])
+def test_a_doubted_condition_next_to_a_drug_is_not_a_reaction(label):
+    # when the tagger gives "asthma" little chance of being an ADR
+    ctx = _role(ASTHMA, (2, 3), label, drug_at=9)
+    # then the drug in the sentence no longer makes it one (weak cue "have" does not either)
+    assert ctx["role"] == "other"
+
+
+def test_an_event_the_tagger_does_not_doubt_stays_a_reaction():
+    assert _role(ASTHMA, (2, 3), None, drug_at=9)["role"] == "reaction"
+
+
+@pytest.mark.parametrize(("text", "event", "drug_at"), [
+    ("aspirin gave me asthma", (3, 4), 0),             # a causative before it
+    ("my asthma got worse on aspirin", (1, 2), 5),     # made worse, after it
+    ("asthma since starting aspirin", (0, 1), 3),      # onset on the drug
+    ("rash from the aspirin", (0, 1), 3),              # "from" right after it
+])
+def test_a_strong_cue_keeps_a_doubted_event_a_reaction(text, event, drug_at):
+    assert _role(text.split(), event, "DOUBT", drug_at=drug_at)["role"] == "reaction"
+
+
+def test_flags_keep_their_role_for_a_doubted_event():
+    # "no rash on aspirin": negated; the role stays what the context set expects of it
+    ctx = _role(["no", "rash", "on", "aspirin"], (1, 2), "DOUBT", drug_at=3)
+    assert ctx["negated"] and ctx["role"] == "reaction"
+
+
+def test_doubt_marks_dictionary_events_by_the_taggers_p_adr():
+    event = (0, 1, "asthma", False, None)
+    low, doubt = pipeline.LEXICON_MIN_P_ADR, pipeline.IN_SCOPE_MIN_P_ADR
+    assert low < doubt
+    assert pipeline._doubted(event, low / 2)[4] == "LOW"
+    assert pipeline._doubted(event, (low + doubt) / 2)[4] == "DOUBT"
+    assert pipeline._doubted(event, doubt) is event
+
+
+@pytest.mark.parametrize(("text", "event", "want"), [
+    ("but since stopping i get heart palpitations at night", (4, 6), True),
+    ("after quitting i was exhausted for 2 weeks", (4, 5), True),
+    # a reaction on the drug that outlasted it, and something else stopped
+    ("the hives went away after stopping", (1, 2), False),
+    ("since stopping smoking i get headaches", (5, 6), False),
+])
+def test_symptoms_after_the_drug_was_stopped_are_withdrawal(text, event, want):
+    sentence = text.split()
+    cues = _withdrawal_cues(sentence)
+    assert _is_withdrawal(sentence, cues, *event) is want
+
+
+def test_an_event_named_as_a_risk_is_hypothetical():
+    # "his rheum said the clot risk is in the black box": a risk, not a clot
+    norms = ["his", "rheum", "said", "the", "clot", "risk", "is", "in", "the", "black", "box"]
+    ctx = assign_context(norms, [(0, len(norms))], [(4, 5)], set(), has_drug=True,
+                         indication_prior={}, keys=[None], labels=[None])[0]
+    assert ctx["hypothetical"]
+    # while "a clot in my leg" is not
+    norms = ["i", "got", "a", "clot", "in", "my", "leg"]
+    ctx = assign_context(norms, [(0, len(norms))], [(3, 4)], set(), has_drug=True,
+                         indication_prior={}, keys=[None], labels=[None])[0]
+    assert not ctx["hypothetical"]
