@@ -25,7 +25,13 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from coding.nlp.dictionaries import common_words, default_drugs, default_events, english_words
+from coding.nlp.dictionaries import (
+    common_words,
+    default_drugs,
+    default_events,
+    drug_indications,
+    english_words,
+)
 from coding.nlp.text import norm_phrase, tokenizer
 from intake.nlp.forum_train import digest as forum_digest
 from intake.nlp.forum_train import read_posts, sentence_rows, training_files
@@ -57,6 +63,12 @@ SENTENCE_SEEDS = 3
 # tagger's training data and its sentences this many times in the sentence classifier's;
 # chosen on the dev sets forum_a / forum_c (docs/screening.md, 2.9).
 FORUM_WEIGHT = 1
+# Each PsyTAR train sentence counts this many times in the tagger's training data: 2 chosen on
+# PsyTAR dev and forum_a / forum_c (3 cost forum_c 0.012 overlap; docs/screening.md, 2.9).
+TAGGER_PSYTAR_WEIGHT = 2
+# The indication prior is learned only from texts with no drug in the indication table (where
+# the pipeline applies it); chosen on PsyTAR dev and forum_a / forum_c (docs/screening.md, 2.9).
+PRIOR_WHERE_APPLIED = True
 # Whether the forum posts' sentences join the sentence classifier's training rows.
 FORUM_SENTENCES = True
 
@@ -64,6 +76,17 @@ FORUM_SENTENCES = True
 def _doc_norms(text: str):
     norms, starts, ends, _ = analyse(tokenizer()(text))
     return norms, starts, ends
+
+
+def table_drug(drugs: list, about: object = None) -> bool:
+    """Whether a text's drugs (matcher drug mentions) or the drug it is about (`about_drug`
+    as a name) are in the drug -> indication table: then the pipeline decides indication vs
+    reaction by what the drug is for (`pipeline.treated_flags`), never by the prior."""
+    table, names = drug_indications(), default_drugs().names
+    if not table:
+        return False
+    keys = [d[2] for d in drugs] + ([norm_phrase(about)] if isinstance(about, str) else [])
+    return any(code in table for key in keys for code, _ in names.get(key, ()))
 
 
 def learn(train: list[dict]) -> dict:
@@ -78,13 +101,19 @@ def learn(train: list[dict]) -> dict:
     for sent in train:
         norms, starts, ends = _doc_norms(sent["text"])
         parsed.append(norms)
-        for a, b, key, _ in base.find_mentions(norms, sent["text"], starts, ends)[2]:
+        drugs, _, events = base.find_mentions(norms, sent["text"], starts, ends)
+        # The prior only decides where no drug of the text is in the indication table: it is
+        # learned from those texts alone (PRIOR_WHERE_APPLIED), not from a forum's
+        # antihypertensive posts, whose "hypertension" the table already explains.
+        prior_counts = not (PRIOR_WHERE_APPLIED and table_drug(drugs, sent.get("about_drug")))
+        for a, b, key, _ in events:
             cs, ce = starts[a], ends[b - 1]
             labels = {lab for gs, ge, lab in sent["spans"] if gs < ce and cs < ge}
             match_n[key] += 1
             match_entity[key] += bool(labels)
-            pt_adr[key] += "ADR" in labels or "WD" in labels
-            pt_ind[key] += bool(labels & _TREATED) and "ADR" not in labels
+            if prior_counts:
+                pt_adr[key] += "ADR" in labels or "WD" in labels
+                pt_ind[key] += bool(labels & _TREATED) and "ADR" not in labels
         for gs, ge, lab in sent["spans"]:
             if lab == "ADR":
                 gold_phrases[norm_phrase(sent["text"][gs:ge])] += 1
@@ -183,9 +212,11 @@ def trimmed(sentences: list[dict]) -> list[dict]:
 def train_tagger(out: Path, train_sentences: list[dict], *, epochs: int = TAGGER_EPOCHS,
                  min_count: int = TAGGER_MIN_COUNT, seeds: int = TAGGER_SEEDS,
                  forum_posts: list[dict] = (), forum_weight: int = FORUM_WEIGHT,
+                 psytar_weight: int = TAGGER_PSYTAR_WEIGHT,
                  source: str = "PsyTAR train split (CC BY 4.0)") -> dict:
-    """Train the span tagger on `train_sentences` and `forum_posts` (each post `forum_weight`
-    times: an integer weight by repetition, the same shuffled passes); write its weights to
+    """Train the span tagger on `train_sentences` (each `psytar_weight` times when there are
+    forum posts) and `forum_posts` (each post `forum_weight` times: integer weights by
+    repetition, the same shuffled passes); write its weights to
     `out` (npz). The vocabulary counts each text once, whatever its weight."""
     from intake.nlp.pipeline import _matcher, event_words
 
@@ -200,9 +231,15 @@ def train_tagger(out: Path, train_sentences: list[dict], *, epochs: int = TAGGER
     if forum_posts and forum_weight > 1:
         texts = texts + texts[n_psytar:] * (forum_weight - 1)
         gold = gold + gold[n_psytar:] * (forum_weight - 1)
+    # The balance between the two sources: without forum posts, no repeats (2.8's training).
+    psytar_weight = psytar_weight if forum_posts else 1
+    if psytar_weight > 1:
+        texts = texts + texts[:n_psytar] * (psytar_weight - 1)
+        gold = gold + gold[:n_psytar] * (psytar_weight - 1)
     matcher = _matcher()
     meta = {"source": source, "sentences": n_psytar, "forum_posts": len(forum_posts),
             "forum_weight": forum_weight if forum_posts else 0,
+            **({"psytar_weight": psytar_weight} if psytar_weight > 1 else {}),
             "model": "linear-chain CRF", "epochs": epochs, "lr": TAGGER_LR,
             "min_count": min_count, "seeds": seeds, "o_bias": TAGGER_O_BIAS}
     tagger = Tagger(vocab, suffixes, np.zeros((1, len(TAGS))), matcher.english,

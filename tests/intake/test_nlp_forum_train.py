@@ -83,8 +83,9 @@ def test_tagger_examples_tag_adr_and_ind_and_leave_drug_tokens_o():
 
 
 def test_learn_counts_forum_ind_as_the_treated_condition_and_learns_forum_phrases():
-    # given posts where "heartburn" is the treated condition and a lay phrase is an ADR
-    treated = [_post(f"pepcid helps my heartburn a lot, day {i}", ("heartburn", "IND"))
+    # given posts (no drug named: where the prior decides) where "heartburn" is the treated
+    # condition and a lay phrase is an ADR
+    treated = [_post(f"these pills help my heartburn a lot, day {i}", ("heartburn", "IND"))
                for i in range(4)]
     lay = [_post(f"since the pills nausea hit me hard {i}", ("nausea hit me hard", "ADR"))
            for i in range(2)]
@@ -94,6 +95,34 @@ def test_learn_counts_forum_ind_as_the_treated_condition_and_learns_forum_phrase
     assert priors and max(priors.values()) > 0.5
     # ... and the annotated lay phrase becomes a learned phrase
     assert "nausea hit me hard" in learned["phrases"]
+
+
+def test_the_indication_prior_is_learned_only_where_no_drug_of_the_text_is_in_the_table():
+    # given "heartburn" annotated as the treated condition in posts naming a drug the
+    # indication table knows is for it (pepcid), or about such a drug, and in posts naming none
+    named = [_post(f"pepcid helps my heartburn a lot, day {i}", ("heartburn", "IND"))
+             for i in range(4)]
+    about = [{**_post(f"it helps my heartburn a lot, week {i}", ("heartburn", "IND")),
+              "about_drug": "famotidine"} for i in range(4)]
+    bare = [_post(f"these pills help my heartburn a lot, day {i}", ("heartburn", "IND"))
+            for i in range(4)]
+    # then the table explains the first two (the pipeline never applies the prior there) ...
+    assert learn(as_examples(named + about))["indication_prior"] == {}
+    # ... and only texts with no table drug teach it
+    assert learn(as_examples(named + about + bare))["indication_prior"] == \
+        learn(as_examples(bare))["indication_prior"] != {}
+
+
+def test_psytar_weight_repeats_psytar_sentences_in_the_tagger_training(tmp_path):
+    psytar = [{"text": "zoloft gave me a headache", "spans": [(15, 25, "ADR")]}] * 3
+    posts = as_examples([_post("lisinopril gave me a dry cough", ("dry cough", "ADR"))] * 2)
+    kwargs = {"epochs": 1, "seeds": 1, "min_count": 1, "forum_posts": posts}
+    one = train_tagger(tmp_path / "one.npz", psytar, psytar_weight=1, **kwargs)
+    two = train_tagger(tmp_path / "two.npz", psytar, psytar_weight=2, **kwargs)
+    again = train_tagger(tmp_path / "again.npz", psytar, psytar_weight=2, **kwargs)
+    assert one["id"] != two["id"] == again["id"]
+    assert (two.get("psytar_weight"), "psytar_weight" in one) == (2, False)
+    assert two["sentences"] == 3  # the sentences, not their repeats
 
 
 def test_forum_weight_repeats_posts_in_the_tagger_training(tmp_path):
