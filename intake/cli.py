@@ -190,8 +190,8 @@ def eval_main(argv: list[str]) -> int:
                         "classifier retrained per fold on PsyTAR train + the other folds")
     parser.add_argument("--set", dest="eval_set", metavar="NAME",
                         help="score an evaluation set in docs/annotation.md's format instead: "
-                        "forum_a, forum_b, forum (both) or a path to a .jsonl frozen by its "
-                        ".sha256")
+                        "forum_a … forum_d (any shipped forum_*.jsonl), forum (all) or a path "
+                        "to a .jsonl frozen by its .sha256")
     args = parser.parse_args(argv)
     if args.eval_set:
         return _eval_set(args.eval_set, as_json=args.json, errors=args.errors)
