@@ -43,7 +43,7 @@ def test_a_strong_cue_keeps_a_doubted_event_a_reaction(text, event, drug_at):
 def test_flags_keep_their_role_for_a_doubted_event():
     # "no asthma while i take aspirin": negated, and no strong cue ("on" right after the event
     # would keep it a reaction by itself); the role stays what the context set expects of it
-    ctx = _role("no asthma while i take aspirin".split(), (1, 2), "DOUBT", drug_at=5)
+    ctx = _role(["no", "asthma", "while", "i", "take", "aspirin"], (1, 2), "DOUBT", drug_at=5)
     assert ctx["negated"] and ctx["role"] == "reaction"
 
 
