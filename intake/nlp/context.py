@@ -212,7 +212,8 @@ def _is_withdrawal(sentence: list[str], cues: list[int], start: int, end: int) -
             if _WITHDRAWAL_FORWARD_STOPS.isdisjoint(sentence[c + 1:start]):
                 return True
         elif c >= end and _WITHDRAWAL_BACK_STOPS.isdisjoint(sentence[end:c]) and not (
-                sentence[c] in WITHDRAWAL and _when_quitting(sentence, c)) and not any(
+                _WITHDRAWAL_NEEDS_NEXT.get(sentence[c]) == "taking"  # a stop/quit word
+                and _when_quitting(sentence, c)) and not any(
                 a == "and" and b in ("if", "when", "whenever")
                 for a, b in zip(sentence[end:c], sentence[end + 1:c], strict=False)):
             return True

@@ -82,16 +82,13 @@ def test_an_event_named_as_a_risk_is_hypothetical():
     assert not ctx["hypothetical"]
 
 
-@pytest.mark.xfail(strict=True, reason="review2: the backward-reach exception of the stopping "
-                   "cue (context._is_withdrawal) takes any cue after 'after/since/when', not "
-                   "only stop/quit words; known, left for the lead (changes screen-eval output)")
 @pytest.mark.parametrize(("text", "event"), [
     ("i had brain zaps after tapering", (2, 4)),
     ("nausea since weaning", (0, 1)),
     ("dizziness after missed dose", (0, 1)),
 ])
 def test_symptoms_before_other_withdrawal_cues_stay_withdrawal(text, event):
-    # 2.9 before the stopping cue read these as withdrawal; only "after stopping" was meant
-    # to lose its backward reach
+    # only a stop/quit word after "after/since/when" loses its backward reach; tapering,
+    # weaning and a missed dose still reach back
     sentence = text.split()
     assert _is_withdrawal(sentence, _withdrawal_cues(sentence), *event)
