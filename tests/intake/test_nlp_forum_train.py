@@ -1,5 +1,6 @@
 """Training on annotated forum posts (pipeline 2.9): reading them, what each learner takes from
-them, and `pv screen-train` end to end on tiny made-up data (no ../shared, no PsyTAR)."""
+them, and `pv screen-train` end to end on tiny made-up data: tests/data/forum/mini.jsonl and a
+made-up PsyTAR layout in a temporary folder, nothing outside the repository."""
 
 import gzip
 import json
