@@ -20,7 +20,10 @@ from signals.selectors import (
     signal_result_list,
     signal_run_pick,
 )
+from signals.stats.columns import OUTPUT_COLUMNS
 
+# The CLI's measure columns (signals.stats.columns, from "expected" on), with the counts and
+# the signal flags around them.
 RESULT_FIELDS = [
     "period",
     "drug_key",
@@ -31,21 +34,7 @@ RESULT_FIELDS = [
     "n_drug",
     "n_event",
     "n_total",
-    "expected",
-    "rr",
-    "prr",
-    "prr_lower95",
-    "prr_upper95",
-    "chi2",
-    "ror",
-    "ror_lower95",
-    "ror_upper95",
-    "ic",
-    "ic025",
-    "ic975",
-    "ebgm",
-    "eb05",
-    "eb95",
+    *OUTPUT_COLUMNS[OUTPUT_COLUMNS.index("expected"):],
     "qn",
     "signal_prr",
     "signal_ror",
