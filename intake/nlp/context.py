@@ -326,6 +326,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
                                 withdrawal=withdrawal, before=treats == "before")
         named = drug_sentences is not None and si in drug_sentences
         if label == "LOW" and role == "reaction" and not named and not (
+                supported is not None and si >= 0 and supported[si]) and not (
                 negated or hypothetical or historical or family or _reaction_cue(pre, post)):
             # The tagger sees no ADR here, no context rule explains why and nothing in the
             # clause ties the event to a drug ("gave me", "after", "from", "on ..."): only
@@ -333,7 +334,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
             role = "other"
         elif label in _DOUBTED and role == "reaction" and named and not (
                 negated or hypothetical or historical or family or withdrawal or worsened
-                or _strong_reaction_cue(pre, post)):
+                or _strong_reaction_cue(pre, post) or _started_a_drug(pre, start)):
             # A drug in scope made a dictionary word a reaction, but the tagger (trained on
             # forum posts) gives it little chance and no strong cue ties it to a drug: a
             # condition the patient has ("i have asthma", "after my heart attack"), a word
@@ -507,7 +508,7 @@ _NO_LONGER = [["longer", w] for w in ("have", "has", "had", "get", "gets", "feel
                                        "suffer", "am")]
 _NO_ANSWERS = frozenset({"no", "nope", "none", "never", "nah", "not", "zero", "nothing"})
 _ANSWERS = _NO_ANSWERS | {"yes", "yep", "yeah", "yup", "definitely", "absolutely", "sadly"}
-_ANY_PRE = NEGATIONS | HYPOTHETICAL | HISTORICAL_PRE | FAMILY | {"as"}
+_ANY_PRE = NEGATIONS | HYPOTHETICAL | HISTORICAL_PRE | FAMILY | {"as", "before"}
 # "hoping the nausea goes away": the nausea is real, what is hoped for is its end.
 _HOPE = frozenset({"hope", "hoping", "hopefully", "praying", "wish", "wishing"})
 _IF_GOES_AWAY = _HOPE | {"if", "whether", "wonder", "wondering"}
@@ -573,11 +574,38 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
             # place ("so swollen i cant lift it past my shoulder")
             and (tok != "past" or post[i - 1:i] == ["the"])
             for i, tok in enumerate(post[:6]) if tok in HISTORICAL_POST))
+    if not historical and "before" in pre_set:
+        historical = _before_the_drug(norms, pre, start)
     family = (not FAMILY.isdisjoint(pre_set)) and any(
         tok in FAMILY and start - p <= 8 and p not in as_a
         and not _reports_on_me(norms, p, start) for p, tok in near) or (
         "runs" in post[:3] and "family" in post[:6])
     return negated, hypothetical, historical, family
+
+
+_BEGUN = _STARTING | {"prescribed", "i", "being", "going", "put", "took", "tried"}
+_SINCE_THEN = frozenset({"now", "then", "but", "since", "after", "until", "till"})
+# "before Humira i was on prednisone which gave me ...", "before trileptal i tried topamax
+# and got ...": the event is dated to another drug, not before the treatment.
+_OTHER_DRUG = frozenset({"on", "tried", "took", "taking", "gave", "caused", "made", "from"})
+
+
+def _before_the_drug(norms: list[str], pre: list[tuple[int, str]], start: int) -> bool:
+    """"before Prozac I had terrible insomnia", "Before being prescribed Zoloft I was very
+    depressed": "before" opening the event's clause on the drug (a mention right after it,
+    or starting words) dates the event before it, unless the clause moves on ("now", "but")."""
+    for i, (p, w) in enumerate(pre):
+        if w != "before":
+            continue
+        nxt = pre[i + 1][0] if i + 1 < len(pre) else start
+        # the words after the first mention (the drug) that follows "before"
+        gap = next((k for k in range(i + 1, len(pre)) if pre[k][0] > pre[k - 1][0] + 1),
+                   len(pre))
+        rest = {t for _, t in pre[gap:]}
+        if (nxt > p + 1 or not _BEGUN.isdisjoint(norms[p + 1:p + 3])) and \
+                _SINCE_THEN.isdisjoint(rest) and _OTHER_DRUG.isdisjoint(rest):
+            return True
+    return False
 
 
 _BEFORE_MONTH = frozenset({"in", "since", "last", "early", "late", "mid", "of", "by", "until",
@@ -692,6 +720,14 @@ def _strong_reaction_cue(pre: list[tuple[int, str]], post: list[str]) -> bool:
     return not STRONG_REACTION_CUES.isdisjoint(words) or not _POST_CUES.isdisjoint(
         post[:2]) or not _STRONG_POST.isdisjoint(post[:3]) or _onset_on_a_drug(words) or \
         _onset_on_a_drug(post)
+
+
+def _started_a_drug(pre: list[tuple[int, str]], start: int) -> bool:
+    """"started Lexapro 2 wks ago and cant sleep": a starting word right before a mention
+    (the drug) earlier in the event's clause dates the event's onset to the drug."""
+    return any(w in _STARTING and p + 1 < start and (
+        pre[i + 1][0] if i + 1 < len(pre) else start) > p + 1
+        for i, (p, w) in enumerate(pre))
 
 
 def _reaction_cue(pre: list[tuple[int, str]], post: list[str]) -> bool:

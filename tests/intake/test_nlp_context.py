@@ -220,3 +220,16 @@ def test_real_events_despite_a_hypothetical_word(screen, text, event, hypothetic
 ])
 def test_lay_vaccine_names_are_drugs(screen, text, drug):
     assert drug in {m["text"].lower() for m in screen(text)["mentions"] if m["kind"] == "drug"}
+
+
+@pytest.mark.parametrize(("text", "event", "historical"), [
+    ("before prozac I had terrible insomnia", "insomnia", True),
+    ("Before being prescribed Zoloft I was very depressed and suicidal.", "suicidal", True),
+    # the clause moves on to another drug, or to now: not dated before the treatment
+    ("before trileptal i tried topamax and got kidney stones", "kidney stones", False),
+    ("before humira i was on prednisone which gave me moon face", "moon face", False),
+    ("before zoloft I was fine but now I have headaches", "headaches", False),
+    ("I take it before bed and get headaches", "headaches", False),
+])
+def test_before_the_drug_dates_an_event_before_it(screen, text, event, historical):
+    assert events(screen(text))[event]["historical"] is historical

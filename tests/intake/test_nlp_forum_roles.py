@@ -3,7 +3,7 @@ non-psychiatric reactions, and spans as docs/annotation.md draws them."""
 
 import pytest
 
-from coding.nlp.build import expand_slots
+from coding.nlp.build import difficulty_variants, expand_slots
 from coding.nlp.dictionaries import default_drugs, drug_indications
 from intake.nlp.context import assign_context
 from intake.nlp.pipeline import drug_scope
@@ -139,6 +139,22 @@ def test_lexicon_slots_expand_in_a_fixed_order():
         "calves were sore", "calves felt sore", "calves sore"]
     with pytest.raises(SystemExit):
         expand_slots("{arms} sore", slots)
+
+
+def test_a_difficulty_is_said_every_interchangeable_way():
+    variants = difficulty_variants("trouble falling asleep")
+    assert {"difficulty falling asleep", "hard time falling asleep",
+            "harder time falling asleep", "problems falling asleep"} <= set(variants)
+    assert variants[0] == "trouble falling asleep" and len(set(variants)) == len(variants)
+    # only before a gerund: "trouble with my balance" and a bare "problems" stay as they are
+    assert difficulty_variants("trouble with my balance") == ["trouble with my balance"]
+    assert difficulty_variants("problems") == ["problems"]
+
+
+@pytest.mark.parametrize("text", ["I have had a hard time falling asleep on this drug.",
+                                  "since starting it I have had a tough time swallowing"])
+def test_a_lay_difficulty_wording_is_found(screen, text):
+    assert any(m["kind"] == "event" for m in screen(text)["mentions"])
 
 
 def test_a_later_remedy_does_not_make_vaccine_reactions_indications(screen):

@@ -92,3 +92,27 @@ def test_symptoms_before_other_withdrawal_cues_stay_withdrawal(text, event):
     # weaning and a missed dose still reach back
     sentence = text.split()
     assert _is_withdrawal(sentence, _withdrawal_cues(sentence), *event)
+
+
+def test_starting_the_named_drug_dates_a_doubted_event_to_it():
+    # "started lexapro 2 wks ago and cant sleep": the tagger doubts "cant sleep", but the
+    # clause opens on starting the drug (a mention right after "started")
+    norms = ["started", "lexapro", "2", "wks", "ago", "and", "can", "not", "sleep"]
+    assert _role(norms, (6, 9), "DOUBT", drug_at=1)["role"] == "reaction"
+    # a starting word with no mention after it is no such cue
+    norms = ["aspirin", ",", "i", "started", "work", "and", "have", "asthma"]
+    assert _role(norms, (7, 8), "DOUBT", drug_at=0)["role"] == "other"
+
+
+def test_the_tagger_alone_does_not_demote_an_event_in_an_adr_sentence():
+    # "I felt horrible , my mouth tasted like metal": the tagger gives "felt horrible" little
+    # chance (LOW), no drug is named; the sentence classifier reads an ADR sentence
+    norms = ["i", "felt", "horrible", ",", "my", "mouth", "tasted", "like", "metal"]
+
+    def role(supported):
+        return assign_context(norms, [(0, len(norms))], [(1, 3)], {1, 2}, has_drug=True,
+                              indication_prior={}, keys=[None], labels=["LOW"],
+                              supported=supported)[0]["role"]
+
+    assert role([True]) == "reaction"   # the two models disagree: it is kept
+    assert role([False]) == "other"     # both doubt it
