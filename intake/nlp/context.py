@@ -139,6 +139,10 @@ _WITHDRAWAL_FORWARD_STOPS = frozenset({"but", "however", "though", "although", "
                                        "whereas", ";", "except"})
 
 
+_INTENT = frozenset({"might", "may", "will", "wanna", "gonna", "want", "wants", "plan",
+                     "planning", "thinking", "considering", "should", "tempted"})
+
+
 def _withdrawal_cues(sentence: list[str]) -> list[int]:
     """Positions (in `sentence`) of the words saying the patient was coming off the drug:
     "withdrawal", "weaning", "when I miss a dose", "came off", "ran out", "stopped taking"."""
@@ -148,6 +152,10 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
     for i, tok in enumerate(sentence):
         if tok not in WITHDRAWAL:
             continue
+        before = sentence[max(0, i - 4):i]
+        if not _INTENT.isdisjoint(before[1:]) or any(
+                before[k:k + 2] == ["going", "to"] for k in range(len(before) - 1)):
+            continue  # "might go off it", "thinking of stopping": not (yet) coming off
         need = _WITHDRAWAL_NEEDS_NEXT.get(tok, "")
         nxt = sentence[i + 1:i + 3]
         if need == "":
@@ -310,7 +318,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         # cue somewhere in its sentence.
         withdrawal = bool(cues) and (label == "WD" or _is_withdrawal(
             sentence, cues, start - s_start, end - s_start))
-        worsened = norms[end - 1] in _WORSENED
+        worsened = norms[end - 1] in _WORSENED or _worse_before(norms, pre, start)
         if treats in ("treats", "not_for"):
             role = _drug_aware_role(label, pre, post, start, treats=treats == "treats",
                                     worsened=worsened, listed=ei in listed,
@@ -429,13 +437,22 @@ _NEW_EVENT = STRONG_REACTION_CUES | {"got", "getting", "developed", "develop", "
                                      "broke", "woke", "began"}
 
 
+def _worse_before(norms: list[str], pre: list[tuple[int, str]], start: int) -> bool:
+    """"higher anxiety levels", "increase in anxiety", "more depressed": a word of worsening
+    opening the event or right before it (over "in" / "of")."""
+    if norms[start] in _WORSENING:
+        return True
+    near = [w for p, w in pre[-2:] if p >= start - 2]
+    return bool(near) and near[-1] in _WORSENING and pre[-1][0] == start - 1 or (
+        len(near) == 2 and near[-1] in ("in", "of") and near[0] in _WORSENING)
+
+
 def _tagged_role(label: str, norms: list[str], pre: list[tuple[int, str]], post: list[str],
                  start: int, *, listed: bool, withdrawal: bool, before: bool = False) -> str:
     """The role of a span the tagger labelled: its label decides (ADR, WD and "side effects"
     are reactions, IND is the treated condition), with these exceptions."""
     if label == "IND":
-        if withdrawal or norms[start] in _WORSENING or (
-                pre and pre[-1][0] == start - 1 and pre[-1][1] in _WORSENING):
+        if withdrawal or _worse_before(norms, pre, start):
             # symptoms in a withdrawal sentence are withdrawal reactions; "higher anxiety
             # levels", "increase in anxiety": the condition made worse is a reaction
             return "reaction"
@@ -623,6 +640,8 @@ def _hypothetical_trigger(norms: list[str], start: int, near: list[tuple[int, st
                 continue  # "in case I get dizzy", not "in my case"
             if tok == "may" and (p and norms[p - 1] in _BEFORE_MONTH or after.isdigit()):
                 continue  # "in may I woke up with ...": the month
+            if tok == "if" and p and norms[p - 1] == "as":
+                continue  # "I feel as if I'm in a fog": a simile for what is felt
             if not (tok in ("could", "can") and after in _REAL_AFTER_MODAL) and not (
                     tok == "would" and after not in _WOULD_MIGHT) and not (
                     tok == "if" and not _DOSING_VERBS.isdisjoint(norms[p + 1:start])):
@@ -647,6 +666,9 @@ _CLAUSE_VERBS = frozenset({"was", "were", "is", "am", "are", "had", "have", "has
                            "felt", "feel", "became", "become", "started", "i"})
 
 
+_SOME = frozenset({"some", "slight", "mild", "occasional", "minor", "little", "bit"})
+
+
 def _negation_closed(norms: list[str], p: int, start: int, pre: list[tuple[int, str]]) -> bool:
     """A negation at `p` does not reach an event at `start` over a comma or ")" when what it
     negated ended there: no mention between it and the comma ("acid reflux which I never had
@@ -656,8 +678,8 @@ def _negation_closed(norms: list[str], p: int, start: int, pre: list[tuple[int, 
     free = {q for q, _ in pre}
     for c in range(p + 1, start):
         if norms[c] in (",", ")"):
-            if c + 1 < start and norms[c + 1] in _CLAUSE_VERBS:
-                return True
+            if c + 1 < start and norms[c + 1] in _CLAUSE_VERBS or norms[c + 1] in _SOME:
+                return True  # "... , was very confused", "no anxiety at all , some weight gain"
             if all(q in free for q in range(p + 1, c)):
                 return True
     return False

@@ -233,3 +233,38 @@ def test_lay_vaccine_names_are_drugs(screen, text, drug):
 ])
 def test_before_the_drug_dates_an_event_before_it(screen, text, event, historical):
     assert events(screen(text))[event]["historical"] is historical
+
+
+@pytest.mark.parametrize(("text", "event"), [
+    ("vivid nightmares, sweats, higher anxiety levels, memory problems", "anxiety"),
+    ("headaches, vomiting, increase in anxiety, blurred vision", "increase in anxiety"),
+])
+def test_a_condition_made_worse_is_a_reaction_whatever_labels_it(screen, text, event):
+    # a review of a named drug (as PsyTAR's sentences are): the condition's prior says
+    # indication, the word before it says worse
+    assert events(screen(text, about_drug=True))[event]["role"] == "reaction"
+
+
+@pytest.mark.parametrize(("text", "withdrawal"), [
+    ("Now I have acne and might go off it all together.", False),
+    ("I am thinking of stopping it because of the acne", False),
+    ("I am going to go off it because of the acne", False),
+    ("when I stopped it I got acne", True),
+])
+def test_an_intended_stop_is_no_withdrawal(screen, text, withdrawal):
+    assert events(screen(text))["acne"]["withdrawal"] is withdrawal
+
+
+def test_as_if_is_a_simile_not_a_hypothesis(screen):
+    assert events(screen("On the down side, I feel as if I'm in a fog."))["in a fog"][
+        "hypothetical"] is False
+    assert events(screen("if I get a rash I will stop"))["rash"]["hypothetical"] is True
+
+
+@pytest.mark.parametrize(("text", "event", "negated"), [
+    ("very little to no anxiety at all, some weight gain", "weight gain", False),
+    ("no nausea, some vomiting", "vomiting", False),
+    ("no nausea, vomiting or diarrhea", "vomiting", True),   # still one negated list
+])
+def test_a_quantifier_after_a_comma_ends_the_negated_list(screen, text, event, negated):
+    assert events(screen(text))[event]["negated"] is negated
