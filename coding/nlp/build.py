@@ -254,6 +254,7 @@ def build_events() -> dict:
     index = {t["name"].lower(): tid for tid, t in terms.items() if tid in keep}
     bad: list[str] = []
     slots: dict[str, list[str]] = {}
+    generated: list[tuple[str, str]] = []
     for line in (DATA / "lay_lexicon.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -261,18 +262,22 @@ def build_events() -> dict:
         if target.startswith("@"):  # a slot: "@legs<TAB>legs|calves|..." used as {legs}
             slots[target[1:]] = phrases.split("|")
             continue
-        phrases = "|".join(dict.fromkeys(
-            v for phrase in phrases.split("|") for p in expand_slots(phrase, slots)
-            for v in difficulty_variants(p)))
+        written = [p for phrase in phrases.split("|") for p in expand_slots(phrase, slots)]
         tid = target if target.startswith("HP:") else index.get(target.lower())
         if tid not in keep:
             bad.append(target)
             continue
-        for phrase in phrases.split("|"):
+        for phrase in written:
             for variant in sorted(_plural_variants(phrase)):  # sorted: reproducible order
                 key = norm_phrase(variant)
                 if key not in llts or llts[key][2] != "lay":  # first lay spelling wins
                     llts[key] = [tid, phrase, "lay"]
+        generated += [(tid, v) for p in written for v in difficulty_variants(p)[1:]]
+    # Other wordings of a difficulty only fill gaps: a phrase written in the lexicon, an HPO
+    # label or synonym keeps its own term ("difficulty walking" stays Difficulty walking,
+    # not the Ataxia line that lists "trouble walking").
+    for tid, phrase in generated:
+        llts.setdefault(norm_phrase(phrase), [tid, phrase, "lay"])
     if bad:
         raise SystemExit(f"lay lexicon targets not phenotypic abnormalities: {bad}")
     meta = {"name": "pv open events (HPO-derived)", "version": f"hpo-{data_version}+pv7",
@@ -315,14 +320,23 @@ _DIFFICULTY = ("trouble", "difficulty", "difficulties", "problems", "problem", "
                "hard time", "harder time", "tough time", "difficult time")
 
 
+# Words ending in -ing that are no gerund ("issues during sleep") or whose difficulty is
+# something else ("problem drinking").
+_NOT_GERUND = frozenset({"during", "nothing", "something", "anything", "everything", "morning",
+                         "evening", "thing", "things", "spring", "drinking", "gambling"})
+
+
 def difficulty_variants(phrase: str) -> list[str]:
     """A phrase opening on a difficulty word before a gerund ("trouble falling asleep"), in
-    every interchangeable wording; any other phrase as it is."""
-    for head in sorted(_DIFFICULTY, key=len, reverse=True):
-        rest = phrase[len(head) + 1:] if phrase.startswith(head + " ") else ""
-        if rest.split(" ", 1)[0].endswith("ing"):
-            return [phrase] + [f"{h} {rest}" for h in _DIFFICULTY if h != head]
-    return [phrase]
+    every interchangeable wording (the phrase first); any other phrase as it is."""
+    head = next((h for h in _DIFFICULTY if phrase.startswith(h + " ")), None)
+    if head is None:
+        return [phrase]
+    rest = phrase[len(head) + 1:]
+    gerund = rest.split(" ", 1)[0]
+    if not gerund.endswith("ing") or gerund in _NOT_GERUND:
+        return [phrase]
+    return [phrase] + [f"{h} {rest}" for h in _DIFFICULTY if h != head]
 
 
 def _plural_variants(phrase: str) -> set[str]:

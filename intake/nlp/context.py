@@ -139,8 +139,28 @@ _WITHDRAWAL_FORWARD_STOPS = frozenset({"but", "however", "though", "although", "
                                        "whereas", ";", "except"})
 
 
-_INTENT = frozenset({"might", "may", "will", "wanna", "gonna", "want", "wants", "plan",
-                     "planning", "thinking", "considering", "should", "tempted"})
+# Words of coming off that an intention can govern ("might go off it", "thinking of
+# stopping", "going to taper"), and the intentions: a plan is no withdrawal (yet).
+_STOPPING = frozenset({"stop", "stopping", "quit", "quitting", "off", "wean", "weaning",
+                       "taper", "tapering", "discontinuing", "withdraw", "withdrawing",
+                       "reduce", "reducing", "decrease", "decreasing", "lowering", "cutting"})
+_INTENT = frozenset({"might", "may", "wanna", "gonna", "want", "wants", "plan", "planning",
+                     "considering", "should", "tempted"})
+
+
+def _intends_to_stop(sentence: list[str], i: int) -> bool:
+    """An intention within three words before the stopping word at `i`: "might go off it",
+    "thinking of stopping", "going to taper" (not the month "in May I stopped")."""
+    lo = max(0, i - 3)
+    for q in range(lo, i):
+        w = sentence[q]
+        if w == "may" and (q and sentence[q - 1] in _BEFORE_MONTH or sentence[q + 1].isdigit()):
+            continue
+        if w in _INTENT or (w == "thinking" and sentence[q + 1] in ("of", "about")):
+            return True
+    before = sentence[lo:i]
+    return before[-2:] == ["going", "to"] or (
+        before[-3:-1] == ["going", "to"] and before[-1] in _GOING_OFF)
 
 
 def _withdrawal_cues(sentence: list[str]) -> list[int]:
@@ -152,9 +172,7 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
     for i, tok in enumerate(sentence):
         if tok not in WITHDRAWAL:
             continue
-        before = sentence[max(0, i - 4):i]
-        if not _INTENT.isdisjoint(before[1:]) or any(
-                before[k:k + 2] == ["going", "to"] for k in range(len(before) - 1)):
+        if tok in _STOPPING and _intends_to_stop(sentence, i):
             continue  # "might go off it", "thinking of stopping": not (yet) coming off
         need = _WITHDRAWAL_NEEDS_NEXT.get(tok, "")
         nxt = sentence[i + 1:i + 3]
@@ -412,8 +430,7 @@ def _drug_aware_role(label: str | None, pre: list[tuple[int, str]], post: list[s
     if not _CHANGE.isdisjoint(norms_of_event):
         return "reaction"  # "BP went up", "heart rate dropped": a change on the drug
     if worsened or listed or not _NEW_EVENT.isdisjoint(words) or (
-            not _STRONG_POST.isdisjoint(post[:3])) or _onset_on_a_drug(words) or (
-            pre and pre[-1][0] == start - 1 and pre[-1][1] in _WORSENING):
+            not _STRONG_POST.isdisjoint(post[:3])) or _onset_on_a_drug(words):
         return "reaction"
     return "indication"
 
@@ -438,13 +455,22 @@ _NEW_EVENT = STRONG_REACTION_CUES | {"got", "getting", "developed", "develop", "
 
 
 def _worse_before(norms: list[str], pre: list[tuple[int, str]], start: int) -> bool:
-    """"higher anxiety levels", "increase in anxiety", "more depressed": a word of worsening
-    opening the event or right before it (over "in" / "of")."""
+    """"higher anxiety levels", "increase in (my) anxiety", "more depressed": a word of
+    worsening opening the event or right before it (over "in" / "of" and a determiner)."""
     if norms[start] in _WORSENING:
         return True
-    near = [w for p, w in pre[-2:] if p >= start - 2]
-    return bool(near) and near[-1] in _WORSENING and pre[-1][0] == start - 1 or (
-        len(near) == 2 and near[-1] in ("in", "of") and near[0] in _WORSENING)
+    words, q = [], start  # the free words right before the event, nearest first
+    for p, w in reversed(pre[-4:]):
+        if p != q - 1:
+            break
+        words.append(w)
+        q = p
+    k = 0
+    while k < len(words) and words[k] in _DETERMINERS:
+        k += 1
+    if k < len(words) and words[k] in ("in", "of"):
+        return k + 1 < len(words) and words[k + 1] in _WORSENING
+    return k == 0 and bool(words) and words[0] in _WORSENING
 
 
 def _tagged_role(label: str, norms: list[str], pre: list[tuple[int, str]], post: list[str],
@@ -600,27 +626,40 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
     return negated, hypothetical, historical, family
 
 
-_BEGUN = _STARTING | {"prescribed", "i", "being", "going", "put", "took", "tried"}
-_SINCE_THEN = frozenset({"now", "then", "but", "since", "after", "until", "till"})
+# "before Prozac I had ...": the words that start the drug after "before", the clause words
+# that move on from the time before it, the past tense that dates the event to that time.
+_BEGUN = _STARTING | {"prescribed", "being", "put", "took", "tried"}
+_SINCE_THEN = frozenset({"since", "after", "till"})  # now / then / but / until end the clause
 # "before Humira i was on prednisone which gave me ...", "before trileptal i tried topamax
-# and got ...": the event is dated to another drug, not before the treatment.
-_OTHER_DRUG = frozenset({"on", "tried", "took", "taking", "gave", "caused", "made", "from"})
+# and got ...": the event is dated to another drug, not to the time before the treatment.
+_OTHER_DRUG = frozenset({"on", "tried", "took", "taking", "gave", "caused", "made"})
+_PAST = frozenset({"was", "were", "had", "used", "felt", "suffered", "did", "got", "struggled",
+                   "dealt", "battled"})
+
+
+def _mention_follows(pre: list[tuple[int, str]], i: int, start: int) -> bool:
+    """Whether a mention (no free word) comes right after the word `pre[i]`, before the
+    event at `start`."""
+    p = pre[i][0]
+    return p + 1 < start and (pre[i + 1][0] if i + 1 < len(pre) else start) > p + 1
 
 
 def _before_the_drug(norms: list[str], pre: list[tuple[int, str]], start: int) -> bool:
     """"before Prozac I had terrible insomnia", "Before being prescribed Zoloft I was very
     depressed": "before" opening the event's clause on the drug (a mention right after it,
-    or starting words) dates the event before it, unless the clause moves on ("now", "but")."""
+    or words of starting one) and a past tense after it date the event before the drug;
+    not a routine ("before I go to bed I get headaches"), nor another drug ("before Humira I
+    was on prednisone which gave me ..."), nor a clause moving on ("and since then")."""
     for i, (p, w) in enumerate(pre):
         if w != "before":
             continue
-        nxt = pre[i + 1][0] if i + 1 < len(pre) else start
         # the words after the first mention (the drug) that follows "before"
         gap = next((k for k in range(i + 1, len(pre)) if pre[k][0] > pre[k - 1][0] + 1),
                    len(pre))
         rest = {t for _, t in pre[gap:]}
-        if (nxt > p + 1 or not _BEGUN.isdisjoint(norms[p + 1:p + 3])) and \
-                _SINCE_THEN.isdisjoint(rest) and _OTHER_DRUG.isdisjoint(rest):
+        if (_mention_follows(pre, i, start) or not _BEGUN.isdisjoint(norms[p + 1:p + 3])) \
+                and not _PAST.isdisjoint(rest) and _SINCE_THEN.isdisjoint(rest) \
+                and _OTHER_DRUG.isdisjoint(rest):
             return True
     return False
 
@@ -666,19 +705,24 @@ _CLAUSE_VERBS = frozenset({"was", "were", "is", "am", "are", "had", "have", "has
                            "felt", "feel", "became", "become", "started", "i"})
 
 
-_SOME = frozenset({"some", "slight", "mild", "occasional", "minor", "little", "bit"})
+# A positive quantifier opening a list item ("no anxiety at all , some weight gain", "...,
+# a little dizziness"): what comes after the comma is had, not negated. ("mild", "slight" are
+# left out: "did not have nausea , mild headaches or dizziness" is one negated list.)
+_SOME = frozenset({"some", "occasional", "little", "bit"})
 
 
 def _negation_closed(norms: list[str], p: int, start: int, pre: list[tuple[int, str]]) -> bool:
     """A negation at `p` does not reach an event at `start` over a comma or ")" when what it
     negated ended there: no mention between it and the comma ("acid reflux which I never had
     before , constipation", "no big deal ), difficulty reaching orgasm"), or a new clause
-    starts after it ("without stuttering , was very confused"). "no nausea , vomiting or
+    starts after it ("without stuttering , was very confused"), or a positive quantifier
+    opens the next item ("no anxiety at all , some weight gain"). "no nausea , vomiting or
     diarrhea" stays one negated list."""
     free = {q for q, _ in pre}
     for c in range(p + 1, start):
         if norms[c] in (",", ")"):
-            if c + 1 < start and norms[c + 1] in _CLAUSE_VERBS or norms[c + 1] in _SOME:
+            nxt = norms[c + 2] if norms[c + 1] == "a" else norms[c + 1]
+            if (c + 1 < start and norms[c + 1] in _CLAUSE_VERBS) or nxt in _SOME:
                 return True  # "... , was very confused", "no anxiety at all , some weight gain"
             if all(q in free for q in range(p + 1, c)):
                 return True
@@ -744,12 +788,13 @@ def _strong_reaction_cue(pre: list[tuple[int, str]], post: list[str]) -> bool:
         _onset_on_a_drug(post)
 
 
+_STARTED = _STARTING - {"taking"}  # "taking lexapro for 2 years and have asthma": no onset
+
+
 def _started_a_drug(pre: list[tuple[int, str]], start: int) -> bool:
     """"started Lexapro 2 wks ago and cant sleep": a starting word right before a mention
     (the drug) earlier in the event's clause dates the event's onset to the drug."""
-    return any(w in _STARTING and p + 1 < start and (
-        pre[i + 1][0] if i + 1 < len(pre) else start) > p + 1
-        for i, (p, w) in enumerate(pre))
+    return any(w in _STARTED and _mention_follows(pre, i, start) for i, (_, w) in enumerate(pre))
 
 
 def _reaction_cue(pre: list[tuple[int, str]], post: list[str]) -> bool:

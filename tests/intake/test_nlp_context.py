@@ -2,6 +2,7 @@
 
 import pytest
 
+from intake.nlp.context import _worse_before
 from tests.intake.conftest import events
 
 CASES = [
@@ -228,8 +229,13 @@ def test_lay_vaccine_names_are_drugs(screen, text, drug):
     # the clause moves on to another drug, or to now: not dated before the treatment
     ("before trileptal i tried topamax and got kidney stones", "kidney stones", False),
     ("before humira i was on prednisone which gave me moon face", "moon face", False),
-    ("before zoloft I was fine but now I have headaches", "headaches", False),
+    ("before zoloft I was fine and since then I have headaches", "headaches", False),
     ("I take it before bed and get headaches", "headaches", False),
+    # a routine before a dose or bedtime is no history
+    ("Before I go to bed I get terrible headaches.", "headaches", False),
+    ("Before taking my dose each morning I feel dizzy.", "dizzy", False),
+    ("Right before Adderall wears off I get really irritable.", "irritable", False),
+    ("Before lexapro I suffered from terrible insomnia.", "insomnia", True),
 ])
 def test_before_the_drug_dates_an_event_before_it(screen, text, event, historical):
     assert events(screen(text))[event]["historical"] is historical
@@ -245,11 +251,29 @@ def test_a_condition_made_worse_is_a_reaction_whatever_labels_it(screen, text, e
     assert events(screen(text, about_drug=True))[event]["role"] == "reaction"
 
 
+@pytest.mark.parametrize(("words", "worse"), [
+    (["higher", "anxiety"], True),
+    (["increase", "in", "anxiety"], True),
+    (["worsening", "of", "my", "anxiety"], True),
+    (["relief", "of", "my", "anxiety"], False),
+    (["more", "of", "a", "friend", "than", "anxiety"], False),
+])
+def test_a_word_of_worsening_reaches_over_in_of_and_a_determiner(words, worse):
+    start = len(words) - 1  # the event is the last word; every word before it is free
+    pre = list(enumerate(words[:start]))
+    assert _worse_before(words, pre, start) is worse
+
+
 @pytest.mark.parametrize(("text", "withdrawal"), [
     ("Now I have acne and might go off it all together.", False),
-    ("I am thinking of stopping it because of the acne", False),
+    ("Might stop taking it, the acne is awful.", False),
+    ("I am thinking of coming off it because of the acne", False),
     ("I am going to go off it because of the acne", False),
     ("when I stopped it I got acne", True),
+    # intentions that govern no stopping word leave real withdrawal cues alone
+    ("In May I stopped taking it and had acne.", True),
+    ("Sometimes I will forget to take my dose and get acne.", True),
+    ("I have been going to bed without taking it and wake up with acne.", True),
 ])
 def test_an_intended_stop_is_no_withdrawal(screen, text, withdrawal):
     assert events(screen(text))["acne"]["withdrawal"] is withdrawal
@@ -264,7 +288,9 @@ def test_as_if_is_a_simile_not_a_hypothesis(screen):
 @pytest.mark.parametrize(("text", "event", "negated"), [
     ("very little to no anxiety at all, some weight gain", "weight gain", False),
     ("no nausea, some vomiting", "vomiting", False),
+    ("no nausea, a little dizziness", "dizziness", False),
     ("no nausea, vomiting or diarrhea", "vomiting", True),   # still one negated list
+    ("I did not have nausea, mild headaches on it", "headaches", True),
 ])
 def test_a_quantifier_after_a_comma_ends_the_negated_list(screen, text, event, negated):
     assert events(screen(text))[event]["negated"] is negated

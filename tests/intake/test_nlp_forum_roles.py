@@ -149,12 +149,20 @@ def test_a_difficulty_is_said_every_interchangeable_way():
     # only before a gerund: "trouble with my balance" and a bare "problems" stay as they are
     assert difficulty_variants("trouble with my balance") == ["trouble with my balance"]
     assert difficulty_variants("problems") == ["problems"]
+    assert difficulty_variants("problem drinking") == ["problem drinking"]  # not a gerund's
 
 
-@pytest.mark.parametrize("text", ["I have had a hard time falling asleep on this drug.",
-                                  "since starting it I have had a tough time swallowing"])
-def test_a_lay_difficulty_wording_is_found(screen, text):
-    assert any(m["kind"] == "event" for m in screen(text)["mentions"])
+@pytest.mark.parametrize(("text", "event", "code"), [
+    ("I have had a hard time falling asleep on this drug.", "hard time falling asleep",
+     "HP:0100785"),
+    ("since starting it I have had a tough time swallowing", "tough time swallowing",
+     "HP:0002015"),
+    # a wording written in the lexicon keeps its own term (not the Ataxia line's "trouble
+    # walking")
+    ("On Lyrica I had difficulty walking.", "difficulty walking", "HP:0001288"),
+])
+def test_a_lay_difficulty_wording_is_coded(screen, text, event, code):
+    assert events(screen(text))[event]["code"] == code
 
 
 def test_a_later_remedy_does_not_make_vaccine_reactions_indications(screen):
