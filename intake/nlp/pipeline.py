@@ -65,8 +65,8 @@ SENTENCES = Path(__file__).parent / "data" / "sentences.npz"
 # dictionary-only event is not taken as a reaction.
 LEXICON_MIN_P_ADR = 0.05
 # Below this P(ADR) a dictionary event with a drug in scope is `DOUBT`: no reaction without a
-# strong cue (context.py). Chosen on the dev sets forum_a / forum_c (docs/screening.md, 2.9
-# precision).
+# strong cue (intake/nlp/context/). Chosen on the dev sets forum_a / forum_c (docs/screening.md,
+# 2.9 precision).
 IN_SCOPE_MIN_P_ADR = 0.1
 # How far (tokens) a dictionary event's CRF extent may reach beyond it, each side.
 EXTENT_REACH = 4
