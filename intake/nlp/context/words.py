@@ -236,7 +236,7 @@ _NOT_INDICATION = frozenset({"side", "effect", "effects", "caused", "gave", "mad
 _STRONG_POST = frozenset({"worse", "increased", "increasing", "from"})
 
 
-# Tagger labels of dictionary events it doubts (pipeline.py: "LOW" below
+# Tagger labels of dictionary events it doubts (pipeline/components.py: "LOW" below
 # LEXICON_MIN_P_ADR, "DOUBT" below IN_SCOPE_MIN_P_ADR).
 _DOUBTED = frozenset({"LOW", "DOUBT"})
 
