@@ -113,7 +113,7 @@ LEXICON = [
     # 2.9: the forum-trained tagger reads a bare "gallbladder attack" with no drug named as
     # the treated condition (IND): coded right, role wrong; a known regression (docs 2.9)
     pytest.param("Two months on it and a gallbladder attack.", "gallbladder attack",
-                 "HP:0001081", marks=pytest.mark.xfail(strict=True, reason="2.9 tagger: IND")),
+                 "HP:0001081", marks=pytest.mark.xfail(strict=True, reason="2.9+ tagger: IND")),
     ("Two months on Lipitor and a gallbladder attack.", "gallbladder attack", "HP:0001081"),
     ("Amlodipine made my ankles swell and my mouth so dry.", "mouth so dry", "HP:0000217"),
     ("After Lipitor I could not lift my arm above my head.",
