@@ -52,8 +52,6 @@ TAGGER_MIN_COUNT = 2
 TAGGER_LR = 0.2
 TAGGER_O_BIAS = 0.0
 TAGGER_SEEDS = 12
-# PsyTAR's spans cut to docs/annotation.md's extent before the tagger learns them (2.9).
-TAGGER_TRIM_PSYTAR = True
 # Sentence classifier settings chosen on binary/dev.csv (its threshold too, by `train`).
 SENTENCE_EPOCHS = 5
 SENTENCE_LR = 0.05
@@ -66,11 +64,6 @@ FORUM_WEIGHT = 1
 # Each PsyTAR train sentence counts this many times in the tagger's training data: 2 chosen on
 # PsyTAR dev and forum_a / forum_c (3 cost forum_c 0.012 overlap; docs/screening.md, 2.9).
 TAGGER_PSYTAR_WEIGHT = 2
-# The indication prior is learned only from texts with no drug in the indication table (where
-# the pipeline applies it); chosen on PsyTAR dev and forum_a / forum_c (docs/screening.md, 2.9).
-PRIOR_WHERE_APPLIED = True
-# Whether the forum posts' sentences join the sentence classifier's training rows.
-FORUM_SENTENCES = True
 
 
 def _doc_norms(text: str):
@@ -82,11 +75,14 @@ def table_drug(drugs: list, about: object = None) -> bool:
     """Whether a text's drugs (matcher drug mentions) or the drug it is about (`about_drug`
     as a name) are in the drug -> indication table: then the pipeline decides indication vs
     reaction by what the drug is for (`pipeline.treated_flags`), never by the prior."""
+    from intake.nlp.pipeline import about_codes
+
     table, names = drug_indications(), default_drugs().names
     if not table:
         return False
-    keys = [d[2] for d in drugs] + ([norm_phrase(about)] if isinstance(about, str) else [])
-    return any(code in table for key in keys for code, _ in names.get(key, ()))
+    codes = [code for d in drugs for code, _ in names.get(d[2], ())]
+    return any(code in table for code in [
+        *codes, *(about_codes(about) if isinstance(about, str) else ())])
 
 
 def learn(train: list[dict]) -> dict:
@@ -103,9 +99,10 @@ def learn(train: list[dict]) -> dict:
         parsed.append(norms)
         drugs, _, events = base.find_mentions(norms, sent["text"], starts, ends)
         # The prior only decides where no drug of the text is in the indication table: it is
-        # learned from those texts alone (PRIOR_WHERE_APPLIED), not from a forum's
-        # antihypertensive posts, whose "hypertension" the table already explains.
-        prior_counts = not (PRIOR_WHERE_APPLIED and table_drug(drugs, sent.get("about_drug")))
+        # learned from those texts alone (chosen on PsyTAR dev and forum_a / forum_c,
+        # docs/screening.md 2.9), not from a forum's antihypertensive posts, whose
+        # "hypertension" the table already explains.
+        prior_counts = not table_drug(drugs, sent.get("about_drug"))
         for a, b, key, _ in events:
             cs, ce = starts[a], ends[b - 1]
             labels = {lab for gs, ge, lab in sent["spans"] if gs < ce and cs < ge}
@@ -220,8 +217,8 @@ def train_tagger(out: Path, train_sentences: list[dict], *, epochs: int = TAGGER
     `out` (npz). The vocabulary counts each text once, whatever its weight."""
     from intake.nlp.pipeline import _matcher, event_words
 
-    if TAGGER_TRIM_PSYTAR:
-        train_sentences = trimmed(train_sentences)
+    # PsyTAR's spans cut to docs/annotation.md's extent before the tagger learns them (2.9)
+    train_sentences = trimmed(train_sentences)
     texts, gold, _ = tagger_examples([*train_sentences, *forum_posts])
     counts = Counter(t for norms, _ in texts for t in norms)
     vocab = ["<unk>", "<pad>", *sorted(w for w, c in counts.items() if c >= min_count)]
@@ -286,8 +283,8 @@ def _f1(pred: list[bool], gold: list[int]) -> float:
 
 def forum_sentence_rows(posts: list[dict], weight: int = FORUM_WEIGHT) -> list[dict]:
     """The sentence classifier's rows from forum posts (`forum_train.sentence_rows`), each
-    `weight` times; none when `FORUM_SENTENCES` is off."""
-    return sentence_rows(posts) * weight if FORUM_SENTENCES else []
+    `weight` times."""
+    return sentence_rows(posts) * weight
 
 
 def train_sentence_model(out: Path, train_rows: list[dict], dev_rows: list[dict], *,
