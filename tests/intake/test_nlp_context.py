@@ -294,3 +294,44 @@ def test_as_if_is_a_simile_not_a_hypothesis(screen):
 ])
 def test_a_quantifier_after_a_comma_ends_the_negated_list(screen, text, event, negated):
     assert events(screen(text))[event]["negated"] is negated
+
+
+@pytest.mark.parametrize(("text", "event", "historical"), [
+    # "the past" opening a span of time up to now: the event is current, on the drug
+    ("Started Lipitor in May. I have had muscle aches for the past 3 weeks.", "muscle aches",
+     False),
+    ("Started Lipitor in May. For the past few weeks I have had muscle aches.", "muscle aches",
+     False),
+    ("on zoloft, and over the past month terrible insomnia", "insomnia", False),
+    # "the past" alone dates the event before the drug
+    ("In the past I had muscle aches on Zocor, none on Lipitor so far.", "muscle aches", True),
+    ("I had migraines in the past, now on topamax", "migraines", True),
+])
+def test_the_past_few_weeks_is_now_not_history(screen, text, event, historical):
+    assert events(screen(text))[event]["historical"] is historical
+
+
+@pytest.mark.parametrize(("text", "event", "role"), [
+    # "for" opening a duration is no "for my ..." indication cue
+    ("on effexor: waking up at night for hours, increase in anxiety, blurred vision",
+     "increase in anxiety", "reaction"),
+    ("on zoloft for 2 weeks, increased anxiety and nausea", "increased anxiety", "reaction"),
+    ("I have been taking it for 2 years for my anxiety and it helps", "anxiety", "indication"),
+    ("been on zoloft for the past month for depression", "depression", "indication"),
+])
+def test_for_a_time_is_no_indication_cue(screen, text, event, role):
+    assert events(screen(text))[event]["role"] == role
+
+
+@pytest.mark.parametrize(("text", "event", "hypothetical"), [
+    # the writer's hedge on what they report is no hypothesis
+    ("on lexapro, I would say my feelings are slightly muted", None, False),
+    ("I guess I can say that there are times my blood pressure increases on it",
+     "blood pressure increases", False),
+    ("I would say if you get a rash on it stop", "rash", True),
+    ("you can get headaches on it", "headaches", True),
+])
+def test_a_hedged_report_is_no_hypothesis(screen, text, event, hypothetical):
+    found = events(screen(text))
+    mention = found[event] if event else next(m for t, m in found.items() if "muted" in t)
+    assert mention["hypothetical"] is hypothetical

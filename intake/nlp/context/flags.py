@@ -13,6 +13,7 @@ from intake.nlp.context.words import (
     _CLAUSE_VERBS,
     _DETERMINERS,
     _DOSING_VERBS,
+    _DURATION,
     _GOES_AWAY,
     _HEDGE_GLUE,
     _HOPE,
@@ -71,8 +72,7 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
         tok in HISTORICAL_PRE and (tok != "used" or (
             p + 1 < n and norms[p + 1] == "to" and norms[p - 1:p] not in (
                 ["got"], ["get"], ["getting"])))
-        and (tok != "past" or norms[p - 1:p] == ["the"] or norms[p + 1:p + 2] in (
-            ["few"], ["year"], ["years"], ["month"], ["months"], ["week"], ["weeks"]))
+        and (tok != "past" or (norms[p - 1:p] == ["the"] and not _recent_span(norms[p + 1:p + 4])))
         for p, tok in pre)) or (
         not HISTORICAL_POST.isdisjoint(post[:6]) and any(
             tok in HISTORICAL_POST and (tok != "before" or (any(
@@ -80,7 +80,8 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
                 and "never" not in pre_set))
             # "past" after an event is a time only as "the past" ("in the past"), not a
             # place ("so swollen i cant lift it past my shoulder")
-            and (tok != "past" or post[i - 1:i] == ["the"])
+            and (tok != "past" or (post[i - 1:i] == ["the"] and not _recent_span(
+                post[i + 1:i + 4])))
             for i, tok in enumerate(post[:6]) if tok in HISTORICAL_POST))
     if not historical and "before" in pre_set:
         historical = _before_the_drug(norms, pre, start)
@@ -131,6 +132,8 @@ def _hypothetical_trigger(norms: list[str], start: int, near: list[tuple[int, st
                 continue  # "in may I woke up with ...": the month
             if tok == "if" and p and norms[p - 1] == "as":
                 continue  # "I feel as if I'm in a fog": a simile for what is felt
+            if tok == "would" and after == "say" and p and norms[p - 1] == "i":
+                continue  # "I would say my feelings are muted": the writer's hedge on a report
             if not (tok in ("could", "can") and after in _REAL_AFTER_MODAL) and not (
                     tok == "would" and after not in _WOULD_MIGHT) and not (
                     tok == "if" and not _DOSING_VERBS.isdisjoint(norms[p + 1:start])):
@@ -203,3 +206,10 @@ def _reports_on_me(norms: list[str], p: int, start: int) -> bool:
     ("my mom said I should...", "my husband says I'm more irritable")."""
     window = norms[p + 1:start + 4]  # "my wife said the whites of my eyes went yellow"
     return bool(window) and window[0] in _SPEECH and any(t in ("i", "me", "my") for t in window)
+
+
+def _recent_span(after_past: list[str]) -> bool:
+    """"the past" followed by these words is a span of time up to now ("for the past 3 weeks",
+    "over the past few days", "in the past month"): the event is current, not before the drug
+    ("in the past I had ...")."""
+    return any(w in _DURATION or w.isdigit() for w in after_past)

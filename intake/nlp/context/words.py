@@ -38,7 +38,7 @@ _DOSING_VERBS = frozenset({"take", "took", "taking", "takes", "increase", "incre
                            "skip", "skipped", "forget", "forgot"})
 # After these, "could"/"can" is about what happened, not what might ("could barely sleep").
 _REAL_AFTER_MODAL = frozenset({"not", "barely", "hardly", "only", "feel", "tell", "see",
-                               "definitely", "really", "actually", "literally"})
+                               "say", "definitely", "really", "actually", "literally"})
 HISTORICAL_PRE = frozenset({"used", "history", "previously", "past", "formerly", "childhood",
                             "younger", "teen", "teenager"})
 HISTORICAL_POST = frozenset({"past", "ago", "younger", "childhood", "kid", "child", "college",
@@ -254,5 +254,10 @@ _WEAK_INDICATION = frozenset({"suffer", "suffering", "suffered", "suffers", "str
 # irritability"): only these words (other mentions aside) may stand between.
 _CUE_GLUE = frozenset({"my", "the", "her", "his", "and", ",", "/", "&", "or", "with", "me",
                        "of", "some", "both"})
+# "for hours", "for the past 3 weeks", "for a while": "for" opening a duration, not a purpose.
+_DURATION = frozenset({"second", "seconds", "minute", "minutes", "min", "mins", "hour", "hours",
+                       "hr", "hrs", "day", "days", "night", "nights", "week", "weeks", "wk",
+                       "wks", "month", "months", "year", "years", "yr", "yrs", "while",
+                       "awhile", "ages", "decades", "long", "ever", "life", "now"})
 # "except for the headaches", "apart from": the event is the exception, not the indication.
 _EXCEPT = frozenset({"except", "accept", "apart", "aside", "besides", "but"})
