@@ -335,3 +335,20 @@ def test_a_hedged_report_is_no_hypothesis(screen, text, event, hypothetical):
     found = events(screen(text))
     mention = found[event] if event else next(m for t, m in found.items() if "muted" in t)
     assert mention["hypothetical"] is hypothetical
+
+
+@pytest.mark.parametrize(("text", "event", "hypothetical"), [
+    # docs/annotation.md: a question counts when the writer has the event
+    ("the only thing so far is heartburn and some numbness in my fingers? is that the metformin",
+     "numbness in my fingers", False),
+    ("Is it normal to be this dizzy on lisinopril?", "dizzy", False),
+    ("I'm 3 months in. Has anyone had hair loss on clonazepam?", "hair loss", False),
+    ("anybody on eliquis get nosebleeds? my third one this week", "nosebleeds", False),
+    # ... and not when it asks whether the event will come, or about others only
+    ("is insomnia common with wellbutrin?", "insomnia", True),
+    ("would zoloft make my anxiety worse?", "anxiety worse", True),
+    ("now im terrified after reading this thread. will it give me diabetes?", "diabetes", True),
+    ("Has anyone had hair loss from lexapro?", "hair loss", True),
+])
+def test_a_question_doubts_only_what_may_come(screen, text, event, hypothetical):
+    assert events(screen(text))[event]["hypothetical"] is hypothetical

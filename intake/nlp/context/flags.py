@@ -6,6 +6,8 @@ import bisect
 
 from intake.nlp.context.words import (
     _ANSWERS,
+    _ANYONE,
+    _ASKS_IF_IT_WILL,
     _BECAUSE,
     _BEFORE_MONTH,
     _BEGUN,
@@ -14,6 +16,7 @@ from intake.nlp.context.words import (
     _DETERMINERS,
     _DOSING_VERBS,
     _DURATION,
+    _FIRST_PERSON,
     _GOES_AWAY,
     _HEDGE_GLUE,
     _HOPE,
@@ -59,8 +62,10 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
         negated = True
     # A question reaches back over no comma: "urine retention ?, edema" doubts one item of
     # a list, "I get headaches , is that normal ?" asks about a real one.
-    hypothetical = (ended_by == "?" and answer not in _ANSWERS and "," not in post) or (
-        not HYPOTHETICAL.isdisjoint(pre_set)) and _hypothetical_trigger(norms, start, near)
+    hypothetical = (ended_by == "?" and answer not in _ANSWERS and "," not in post and not (
+        _ASKS_IF_IT_WILL.isdisjoint(pre_set) and _ASKS_IF_IT_WILL.isdisjoint(post))) or (
+        not HYPOTHETICAL.isdisjoint(pre_set)) and _hypothetical_trigger(norms, start, near) or (
+        not _ANYONE.isdisjoint(pre_set) and _asks_others(norms, pre, start, c_end))
     if hypothetical and (_real_despite_trigger(pre, post, start) or (
             "else" in pre_set and _asks_who_else(pre))):
         hypothetical = False
@@ -178,6 +183,17 @@ def _asks_who_else(pre: list[tuple[int, str]]) -> bool:
     toks = [t for _, t in pre]
     return any(t in ("anyone", "anybody") and toks[i + 1:i + 2] == ["else"]
                for i, t in enumerate(toks))
+
+
+def _asks_others(norms: list[str], pre: list[tuple[int, str]], start: int, c_end: int) -> bool:
+    """"Has anyone had hair loss on it?" (within 8 words) asks about others when the writer
+    says nothing of themselves outside the question; in a post about the writer it is the
+    writer's own event looking for company."""
+    if not any(t in _ANYONE and start - p <= 8 for p, t in pre):
+        return False
+    first = pre[0][0]
+    return _FIRST_PERSON.isdisjoint(norms[:first]) and _FIRST_PERSON.isdisjoint(
+        norms[c_end + 1:])
 
 
 def _real_despite_trigger(pre: list[tuple[int, str]], post: list[str], start: int) -> bool:
