@@ -352,3 +352,20 @@ def test_a_hedged_report_is_no_hypothesis(screen, text, event, hypothetical):
 ])
 def test_a_question_doubts_only_what_may_come(screen, text, event, hypothetical):
     assert events(screen(text))[event]["hypothetical"] is hypothetical
+
+
+def test_for_me_is_whom_not_what_for(screen):
+    found = events(screen("ozempic 1mg for type 2. side effects for me: hair falling out, and "
+                          "tired the day after"))
+    assert found["hair falling out"]["role"] == "reaction"
+
+
+@pytest.mark.parametrize(("text", "event", "hypothetical"), [
+    # "does X cause Y?" in a post where the writer tells of themselves: the writer's own Y
+    ("Does lisinopril cause a dry cough? I'm on 10mg since May.", "dry cough", False),
+    # ... asked alone: general talk
+    ("Does lisinopril cause a dry cough?", "dry cough", True),
+])
+def test_does_it_cause_asks_about_the_writer_who_speaks_of_themselves(screen, text, event,
+                                                                    hypothetical):
+    assert events(screen(text))[event]["hypothetical"] is hypothetical

@@ -128,7 +128,10 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         # cue somewhere in its sentence.
         withdrawal = bool(cues) and (label == "WD" or _is_withdrawal(
             sentence, cues, start - s_start, end - s_start))
-        worsened = norms[end - 1] in _WORSENED or _worse_before(norms, pre, start)
+        # "higher anxiety levels", "anxiety worsened" and "never had a panic attack until I
+        # started zoloft" (new on the drug): a reaction whatever the drug is for
+        worsened = norms[end - 1] in _WORSENED or _worse_before(norms, pre, start) or (
+            ended_by in ("until", "till") and "never" in pre_set)
         if treats in ("treats", "not_for"):
             role = _drug_aware_role(label, pre, post, start, treats=treats == "treats",
                                     worsened=worsened, listed=ei in listed,

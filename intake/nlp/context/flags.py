@@ -7,6 +7,7 @@ import bisect
 from intake.nlp.context.words import (
     _ANSWERS,
     _ANYONE,
+    _ASKS_IF_IT_DOES,
     _ASKS_IF_IT_WILL,
     _BECAUSE,
     _BEFORE_MONTH,
@@ -62,8 +63,10 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
         negated = True
     # A question reaches back over no comma: "urine retention ?, edema" doubts one item of
     # a list, "I get headaches , is that normal ?" asks about a real one.
-    hypothetical = (ended_by == "?" and answer not in _ANSWERS and "," not in post and not (
-        _ASKS_IF_IT_WILL.isdisjoint(pre_set) and _ASKS_IF_IT_WILL.isdisjoint(post))) or (
+    hypothetical = (ended_by == "?" and answer not in _ANSWERS and "," not in post and (
+        not (_ASKS_IF_IT_WILL.isdisjoint(pre_set) and _ASKS_IF_IT_WILL.isdisjoint(post)) or (
+            not (_ASKS_IF_IT_DOES.isdisjoint(pre_set) and _ASKS_IF_IT_DOES.isdisjoint(post))
+            and _says_nothing_of_self(norms, pre, c_end)))) or (
         not HYPOTHETICAL.isdisjoint(pre_set)) and _hypothetical_trigger(norms, start, near) or (
         not _ANYONE.isdisjoint(pre_set) and _asks_others(norms, pre, start, c_end))
     if hypothetical and (_real_despite_trigger(pre, post, start) or (
@@ -189,9 +192,13 @@ def _asks_others(norms: list[str], pre: list[tuple[int, str]], start: int, c_end
     """"Has anyone had hair loss on it?" (within 8 words) asks about others when the writer
     says nothing of themselves outside the question; in a post about the writer it is the
     writer's own event looking for company."""
-    if not any(t in _ANYONE and start - p <= 8 for p, t in pre):
-        return False
-    first = pre[0][0]
+    return any(t in _ANYONE and start - p <= 8 for p, t in pre) and _says_nothing_of_self(
+        norms, pre, c_end)
+
+
+def _says_nothing_of_self(norms: list[str], pre: list[tuple[int, str]], c_end: int) -> bool:
+    """No first-person word in the text outside the question (its words `pre` to `c_end`)."""
+    first = pre[0][0] if pre else c_end
     return _FIRST_PERSON.isdisjoint(norms[:first]) and _FIRST_PERSON.isdisjoint(
         norms[c_end + 1:])
 

@@ -14,6 +14,7 @@ from intake.nlp.context.words import (
     _DURATION,
     _EMOTIONS,
     _EXCEPT,
+    _FOR_WHOM,
     _LIST_GLUE,
     _NEW_EVENT,
     _NOT_INDICATION,
@@ -185,18 +186,21 @@ def _indication_cue(pre: list[tuple[int, str]], start: int, *, strong: bool = Fa
     if INDICATION_PRE.isdisjoint(map(_WORD, pre)):
         return False  # most events: no cue word at all (decided at C speed)
     return any(tok in INDICATION_PRE and not (strong and tok in _WEAK_INDICATION) and not (
-        tok == "for" and (i and pre[i - 1][1] in _EXCEPT or _for_a_time(pre, i))) and (
+        tok == "for" and (i and pre[i - 1][1] in _EXCEPT or _for_no_purpose(pre, i))) and (
         start - p <= 4 or _CUE_GLUE.issuperset(t for _, t in pre[i + 1:]))
         for i, (p, tok) in enumerate(pre)) and \
         _NOT_INDICATION.isdisjoint(map(_WORD, pre))
 
 
-def _for_a_time(pre: list[tuple[int, str]], i: int) -> bool:
+def _for_no_purpose(pre: list[tuple[int, str]], i: int) -> bool:
     """"for" at `pre[i]` opens a duration ("waking up for hours , increase in anxiety", "for
-    the past 3 weeks"): a number or a unit of time among the next three words, all free."""
+    the past 3 weeks": a number or a unit of time among the next three words, all free) or
+    names whom it is for ("side effects for me : hair falling out"), not what it treats."""
     p = pre[i][0]
-    return any(q == p + k and (w in _DURATION or w.isdigit())
-               for k, (q, w) in enumerate(pre[i + 1:i + 4], start=1))
+    return (i + 1 < len(pre) and pre[i + 1] == (p + 1, pre[i + 1][1])
+            and pre[i + 1][1] in _FOR_WHOM) or any(
+        q == p + k and (w in _DURATION or w.isdigit())
+        for k, (q, w) in enumerate(pre[i + 1:i + 4], start=1))
 
 
 def _role(pre: list[tuple[int, str]], post: list[str], start: int, *, has_drug: bool,

@@ -188,8 +188,10 @@ _NO_LONGER = [["longer", w] for w in ("have", "has", "had", "get", "gets", "feel
 # A question doubts its event only when it asks whether it will happen or is caused ("will it
 # give me diabetes?", "is insomnia common with it?"); "is it normal to be so hungry on
 # Zoloft?" asks about a real one (docs/annotation.md: a question counts when the writer has it).
-_ASKS_IF_IT_WILL = frozenset({"will", "gonna", "would", "could", "might", "may", "should",
-                              "cause", "causes", "common", "commonly"})
+_ASKS_IF_IT_WILL = frozenset({"will", "gonna", "would", "could", "might", "may", "should"})
+# "Does gabapentin cause hair loss?" asks whether it does: about the writer's own hair loss in a
+# post where the writer tells of themselves ("I'm on 600 a day"), general talk otherwise.
+_ASKS_IF_IT_DOES = frozenset({"cause", "causes", "common", "commonly"})
 # "Has anyone had hair loss on it?" reports the writer's own event when the post is about the
 # writer elsewhere; asked alone it is a question about others.
 _ANYONE = frozenset({"anyone", "anybody"})
@@ -268,5 +270,8 @@ _DURATION = frozenset({"second", "seconds", "minute", "minutes", "min", "mins", 
                        "hr", "hrs", "day", "days", "night", "nights", "week", "weeks", "wk",
                        "wks", "month", "months", "year", "years", "yr", "yrs", "while",
                        "awhile", "ages", "decades", "long", "ever", "life", "now"})
+# "side effects for me : ...", "worked for him": whom it is for ("for her" may be "for her
+# anxiety": left out).
+_FOR_WHOM = frozenset({"me", "him", "us", "them", "you", "myself", "himself", "herself"})
 # "except for the headaches", "apart from": the event is the exception, not the indication.
 _EXCEPT = frozenset({"except", "accept", "apart", "aside", "besides", "but"})
