@@ -369,3 +369,20 @@ def test_for_me_is_whom_not_what_for(screen):
 def test_does_it_cause_asks_about_the_writer_who_speaks_of_themselves(screen, text, event,
                                                                     hypothetical):
     assert events(screen(text))[event]["hypothetical"] is hypothetical
+
+
+@pytest.mark.parametrize(("text", "event", "negated", "hypothetical"), [
+    # an event nobody foretold is real
+    ("the thing nobody warned me about on wegovy is loose skin on my arms",
+     "loose skin on my arms", False, False),
+    ("no one told me about the hair loss on ozempic", "hair loss", False, False),
+    ("my doctor warned me about hair loss on ozempic", "hair loss", False, True),
+    ("not one headache on it", "headache", True, False),
+    # "see if it lifts" / "I'll update if it clears": the event is there
+    ("going back down to 2.5 mg to see if the low mood lifts", "low mood", False, False),
+    ("I'll update if the confusion clears.", "confusion", False, False),
+])
+def test_unforetold_and_waiting_to_clear_events_are_real(screen, text, event, negated,
+                                                         hypothetical):
+    found = events(screen(text))[event]
+    assert (found["negated"], found["hypothetical"]) == (negated, hypothetical)

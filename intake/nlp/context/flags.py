@@ -24,12 +24,14 @@ from intake.nlp.context.words import (
     _IF_GOES_AWAY,
     _NO_ANSWERS,
     _NO_LONGER,
+    _NOBODY,
     _OTHER_DRUG,
     _PAST,
     _REAL_AFTER_MODAL,
     _SINCE_THEN,
     _SOME,
     _SPEECH,
+    _UNWARNED,
     _WOULD_MIGHT,
     FAMILY,
     HISTORICAL_POST,
@@ -140,6 +142,8 @@ def _hypothetical_trigger(norms: list[str], start: int, near: list[tuple[int, st
                 continue  # "in may I woke up with ...": the month
             if tok == "if" and p and norms[p - 1] == "as":
                 continue  # "I feel as if I'm in a fog": a simile for what is felt
+            if tok in _UNWARNED and not _NOBODY.isdisjoint(norms[max(0, p - 2):p]):
+                continue  # "nobody warned me about the loose skin": real, not foretold
             if tok == "would" and after == "say" and p and norms[p - 1] == "i":
                 continue  # "I would say my feelings are muted": the writer's hedge on a report
             if not (tok in ("could", "can") and after in _REAL_AFTER_MODAL) and not (
@@ -157,7 +161,8 @@ def _negation_reaches(norms: list[str], start: int, pre: list[tuple[int, str]],
         if tok in NEGATIONS:
             after = norms[p + 1]  # p < start, so p + 1 is a position of the text
             if start - p <= (9 if after in _CAUSATIVE else 6) and after not in \
-                    PSEUDO_NEGATIONS and not _negation_closed(norms, p, start, pre):
+                    PSEUDO_NEGATIONS and not (after == "one" and norms[p + 2:p + 3] and norms[
+                        p + 2] in _UNWARNED) and not _negation_closed(norms, p, start, pre):
                 return True
     return False
 

@@ -9,7 +9,12 @@ TERMINATORS = frozenset({";", "but", "though", "although", "however", "except", 
 NEGATIONS = frozenset({"no", "not", "never", "without", "nor", "zero", "none", "denies",
                        "denied", "neither", "free", "lack", "absence"})
 # "not only", "no doubt", "not sure" ... look like negation but are not.
+# "nobody warned me about the hair loss", "no one told me about the loose skin", "my doctor
+# never mentioned the weight gain": the event is real and was not foretold.
+_UNWARNED = frozenset({"warned", "warn", "told", "tell", "mentioned", "mention"})
+_NOBODY = frozenset({"nobody", "noone", "never", "not", "no"})
 PSEUDO_NEGATIONS = frozenset({"only", "just", "doubt", "sure", "idea", "wonder", "longer",
+                              "warned", "warn", "told", "tell", "mentioned",
                               "matter", "joke", "kidding", "bad", "certain", "know", "even",
                               "able", "until", "because", "realize", "realise", "expect",
                               "believe", "mention", "forget", "to",
@@ -207,7 +212,8 @@ _HEDGE_GLUE = frozenset({"a", "bit", "of", "some", "little", "slight", "mild", "
 _GOES_AWAY = frozenset({"away", "subside", "subsides", "ease", "eases", "stop", "stops",
                         "pass", "passes", "off", "fade", "fades", "improve", "improves",
                         "better", "lessen", "lessens", "settle", "settles", "disappear",
-                        "disappears", "down", "less"})
+                        "disappears", "down", "less", "lift", "lifts", "clear", "clears",
+                        "resolve", "resolves", "calm", "calms", "wear", "wears"})
 # "because of the weight gain" / "due to the rash": the event is the reason, so it happened.
 # "because of (the) weight gain", "get rid of (the) fatigue": the event is there.
 _BECAUSE = (("because", "of"), ("due", "to"), ("thanks", "to"), ("cause", "of"), ("rid", "of"))
