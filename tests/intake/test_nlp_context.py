@@ -386,3 +386,42 @@ def test_unforetold_and_waiting_to_clear_events_are_real(screen, text, event, ne
                                                          hypothetical):
     found = events(screen(text))[event]
     assert (found["negated"], found["hypothetical"]) == (negated, hypothetical)
+
+
+@pytest.mark.parametrize(("text", "event", "attribute", "value"), [
+    # review of 2.11's rules: what they must not reach
+    ("In the past I had 2 kidney stones. Now on topiramate and have tingling.", "kidney stones",
+     "historical", True),
+    ("I've had constipation in the past, long before I was on oxycodone.", "constipation",
+     "historical", True),
+    ("I would say you will probably gain weight on it.", "gain weight", "hypothetical", True),
+    ("I start zoloft next week. Does it cause weight gain?", "weight gain", "hypothetical",
+     True),
+    ("I start Accutane on Monday. Has anyone had depression on it?", "depression",
+     "hypothetical", True),
+    ("I'm scared to start metformin. Anyone had diarrhea from it?", "diarrhea", "hypothetical",
+     True),
+    ("Does lisinopril make you cough?", "cough", "hypothetical", True),
+    # ... and what they should
+    ("Has anyone had hair loss on gabapentin? Mine is falling out in clumps.", "hair loss",
+     "hypothetical", False),
+    ("Anyone know why I get headaches on lexapro?", "headaches", "hypothetical", False),
+    ("Could my headaches be from the lexapro?", "headaches", "hypothetical", False),
+    ("I never had a panic attack till I started zoloft.", "panic attack", "negated", False),
+])
+def test_reviewed_reach_of_the_time_question_and_hedge_rules(screen, text, event, attribute,
+                                                             value):
+    assert events(screen(text))[event][attribute] is value
+
+
+@pytest.mark.parametrize(("text", "event", "role"), [
+    ("I take naltrexone for long covid brain fog and it helps.", "brain fog", "indication"),
+    ("Benadryl for nights I cant sleep.", "cant sleep", "indication"),
+    ("I never realized how bad my anxiety was until I started lexapro.", "anxiety",
+     "indication"),
+    ("I never had high blood pressure until I turned 50, now on lisinopril.",
+     "high blood pressure", "indication"),
+    ("Never had anxiety until I started adderall.", "anxiety", "reaction"),
+])
+def test_reviewed_reach_of_the_for_and_until_rules(screen, text, event, role):
+    assert events(screen(text))[event]["role"] == role

@@ -29,8 +29,10 @@ from intake.nlp.context.withdrawal import _is_withdrawal, _withdrawal_cues
 from intake.nlp.context.words import (
     _ANY_POST,
     _ANY_PRE,
+    _BEGAN_A_DRUG,
     _DOUBTED,
     _I,
+    _REALIZED,
     _WORSENED,
     CONTEXT_WORDS,
     MAX_REACH,
@@ -131,7 +133,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         # "higher anxiety levels", "anxiety worsened" and "never had a panic attack until I
         # started zoloft" (new on the drug): a reaction whatever the drug is for
         worsened = norms[end - 1] in _WORSENED or _worse_before(norms, pre, start) or (
-            ended_by in ("until", "till") and "never" in pre_set)
+            ended_by in ("until", "till") and "never" in pre_set and _REALIZED.isdisjoint(
+                pre_set) and not _BEGAN_A_DRUG.isdisjoint(norms[c_end + 1:c_end + 4]))
         if treats in ("treats", "not_for"):
             role = _drug_aware_role(label, pre, post, start, treats=treats == "treats",
                                     worsened=worsened, listed=ei in listed,
@@ -144,7 +147,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
                          else 0.0, worsened=worsened)
         else:
             role = _tagged_role(label, norms, pre, post, start, listed=ei in listed,
-                                withdrawal=withdrawal, before=treats == "before")
+                                withdrawal=withdrawal, worsened=worsened,
+                                before=treats == "before")
         named = drug_sentences is not None and si in drug_sentences
         if label == "LOW" and role == "reaction" and not named and not (
                 supported is not None and si >= 0 and supported[si]) and not (

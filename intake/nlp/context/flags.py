@@ -13,10 +13,10 @@ from intake.nlp.context.words import (
     _BEFORE_MONTH,
     _BEGUN,
     _CAUSATIVE,
+    _CAUSED_BY,
     _CLAUSE_VERBS,
     _DETERMINERS,
     _DOSING_VERBS,
-    _DURATION,
     _FIRST_PERSON,
     _GOES_AWAY,
     _HEDGE_GLUE,
@@ -25,12 +25,14 @@ from intake.nlp.context.words import (
     _NO_ANSWERS,
     _NO_LONGER,
     _NOBODY,
+    _NOT_YET,
     _OTHER_DRUG,
     _PAST,
     _REAL_AFTER_MODAL,
     _SINCE_THEN,
     _SOME,
     _SPEECH,
+    _TO_START,
     _UNWARNED,
     _WOULD_MIGHT,
     FAMILY,
@@ -39,6 +41,7 @@ from intake.nlp.context.words import (
     HYPOTHETICAL,
     NEGATIONS,
     PSEUDO_NEGATIONS,
+    a_time_span,
 )
 
 
@@ -51,7 +54,7 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
     # What answers a question ("nausea? no, none at all" / "insomnia? yes, every night").
     answer = norms[c_end + 1] if ended_by == "?" and c_end + 1 < n else ""
     negated = not NEGATIONS.isdisjoint(pre_set) and _negation_reaches(norms, start, pre, near)
-    if negated and ("before" in post or ended_by == "until") and "never" in pre_set:
+    if negated and ("before" in post or ended_by in ("until", "till")) and "never" in pre_set:
         # "never had headaches before (taking X)", "never had a panic attack until I took
         # X": new, not absent
         negated = False
@@ -82,7 +85,7 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
         tok in HISTORICAL_PRE and (tok != "used" or (
             p + 1 < n and norms[p + 1] == "to" and norms[p - 1:p] not in (
                 ["got"], ["get"], ["getting"])))
-        and (tok != "past" or (norms[p - 1:p] == ["the"] and not _recent_span(norms[p + 1:p + 4])))
+        and (tok != "past" or (norms[p - 1:p] == ["the"] and not _recent_span(norms[p + 1:p + 5])))
         for p, tok in pre)) or (
         not HISTORICAL_POST.isdisjoint(post[:6]) and any(
             tok in HISTORICAL_POST and (tok != "before" or (any(
@@ -91,7 +94,7 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
             # "past" after an event is a time only as "the past" ("in the past"), not a
             # place ("so swollen i cant lift it past my shoulder")
             and (tok != "past" or (post[i - 1:i] == ["the"] and not _recent_span(
-                post[i + 1:i + 4])))
+                post[i + 1:i + 5])))
             for i, tok in enumerate(post[:6]) if tok in HISTORICAL_POST))
     if not historical and "before" in pre_set:
         historical = _before_the_drug(norms, pre, start)
@@ -144,7 +147,8 @@ def _hypothetical_trigger(norms: list[str], start: int, near: list[tuple[int, st
                 continue  # "I feel as if I'm in a fog": a simile for what is felt
             if tok in _UNWARNED and not _NOBODY.isdisjoint(norms[max(0, p - 2):p]):
                 continue  # "nobody warned me about the loose skin": real, not foretold
-            if tok == "would" and after == "say" and p and norms[p - 1] == "i":
+            if tok in ("would", "can", "could") and after == "say" and p and norms[
+                    p - 1] == "i" and not _FIRST_PERSON.isdisjoint(norms[p + 2:max(start, p + 5)]):
                 continue  # "I would say my feelings are muted": the writer's hedge on a report
             if not (tok in ("could", "can") and after in _REAL_AFTER_MODAL) and not (
                     tok == "would" and after not in _WOULD_MIGHT) and not (
@@ -194,18 +198,30 @@ def _asks_who_else(pre: list[tuple[int, str]]) -> bool:
 
 
 def _asks_others(norms: list[str], pre: list[tuple[int, str]], start: int, c_end: int) -> bool:
-    """"Has anyone had hair loss on it?" (within 8 words) asks about others when the writer
-    says nothing of themselves outside the question; in a post about the writer it is the
-    writer's own event looking for company."""
-    return any(t in _ANYONE and start - p <= 8 for p, t in pre) and _says_nothing_of_self(
-        norms, pre, c_end)
+    """"Has anyone had hair loss on it?" (within 8 words) asks about others unless the writer
+    is on the drug and says so; "anyone know why I get headaches on it?" asks about the
+    writer's own."""
+    asked = [p for p, t in pre if t in _ANYONE and start - p <= 8]
+    return bool(asked) and _FIRST_PERSON.isdisjoint(norms[asked[0] + 1:start]) and \
+        _says_nothing_of_self(norms, pre, c_end)
 
 
 def _says_nothing_of_self(norms: list[str], pre: list[tuple[int, str]], c_end: int) -> bool:
-    """No first-person word in the text outside the question (its words `pre` to `c_end`)."""
+    """Whether a question (its words `pre` to `c_end`) is not about the writer's own event: no
+    first-person word outside it, or the writer is not on the drug yet ("I start zoloft next
+    week", "scared to start", "have not started"). A post for a relative ("my mom is on
+    lisinopril. has anyone had a cough on it?") asks about the relative's own event: the
+    person posted for is the patient (docs/annotation.md)."""
     first = pre[0][0] if pre else c_end
-    return _FIRST_PERSON.isdisjoint(norms[:first]) and _FIRST_PERSON.isdisjoint(
-        norms[c_end + 1:])
+    outside = norms[:first] + norms[c_end + 1:]
+    if _FIRST_PERSON.isdisjoint(outside):
+        return True
+    for k, w in enumerate(norms):
+        if w in _TO_START and not _NOT_YET.isdisjoint(norms[max(0, k - 2):k + 4]):
+            return True
+        if w == "not" and norms[k + 1:k + 2] in (["started"], ["taken"], ["tried"]):
+            return True
+    return False
 
 
 def _real_despite_trigger(pre: list[tuple[int, str]], post: list[str], start: int) -> bool:
@@ -216,6 +232,9 @@ def _real_despite_trigger(pre: list[tuple[int, str]], post: list[str], start: in
     if toks and toks[-1] in _DETERMINERS and pre[-1][0] == start - 1 and any(
             t in _GOES_AWAY for t in post[:6]):
         return True  # "how long did the cough take to go away?": the cough is there
+    if toks and toks[-1] in _DETERMINERS and post[:1] == ["be"] and post[1:2] and post[
+            1] in _CAUSED_BY:
+        return True  # "could my headaches be from the lexapro?": the headaches are there
     triggers = [(p, t) for p, t in pre if t in HYPOTHETICAL and start - p <= 8]
     if not triggers:
         return False
@@ -237,7 +256,7 @@ def _reports_on_me(norms: list[str], p: int, start: int) -> bool:
 
 
 def _recent_span(after_past: list[str]) -> bool:
-    """"the past" followed by these words is a span of time up to now ("for the past 3 weeks",
-    "over the past few days", "in the past month"): the event is current, not before the drug
-    ("in the past I had ...")."""
-    return any(w in _DURATION or w.isdigit() for w in after_past)
+    """"the past" followed by an amount and a unit of time ("for the past 3 weeks", "over the
+    past few days", "in the past month") is a span up to now: the event is current, not
+    before the drug ("in the past I had 2 kidney stones", "in the past while at uni")."""
+    return a_time_span(["the", *after_past])  # "the past month": "the" is its amount

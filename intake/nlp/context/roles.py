@@ -11,7 +11,6 @@ from intake.nlp.context.words import (
     _CHANGE,
     _CUE_GLUE,
     _DETERMINERS,
-    _DURATION,
     _EMOTIONS,
     _EXCEPT,
     _FOR_WHOM,
@@ -32,6 +31,7 @@ from intake.nlp.context.words import (
     INDICATION_PRE,
     REACTION_CUES,
     STRONG_REACTION_CUES,
+    a_time_span,
 )
 
 _WORD = itemgetter(1)  # of a (position, word) pair in `pre`
@@ -103,11 +103,12 @@ def _worse_before(norms: list[str], pre: list[tuple[int, str]], start: int) -> b
 
 
 def _tagged_role(label: str, norms: list[str], pre: list[tuple[int, str]], post: list[str],
-                 start: int, *, listed: bool, withdrawal: bool, before: bool = False) -> str:
+                 start: int, *, listed: bool, withdrawal: bool, worsened: bool = False,
+                 before: bool = False) -> str:
     """The role of a span the tagger labelled: its label decides (ADR, WD and "side effects"
     are reactions, IND is the treated condition), with these exceptions."""
     if label == "IND":
-        if withdrawal or _worse_before(norms, pre, start):
+        if withdrawal or worsened or _worse_before(norms, pre, start):
             # symptoms in a withdrawal sentence are withdrawal reactions; "higher anxiety
             # levels", "increase in anxiety": the condition made worse is a reaction
             return "reaction"
@@ -193,14 +194,16 @@ def _indication_cue(pre: list[tuple[int, str]], start: int, *, strong: bool = Fa
 
 
 def _for_no_purpose(pre: list[tuple[int, str]], i: int) -> bool:
-    """"for" at `pre[i]` opens a duration ("waking up for hours , increase in anxiety", "for
-    the past 3 weeks": a number or a unit of time among the next three words, all free) or
-    names whom it is for ("side effects for me : hair falling out"), not what it treats."""
+    """"for" at `pre[i]` opens a span of time ("waking up for hours , increase in anxiety",
+    "for 2 weeks", "for the past 3 weeks") or names whom it is for ("side effects for me :
+    hair falling out"), not what it treats ("for long covid", "for day time sleepiness")."""
     p = pre[i][0]
-    return (i + 1 < len(pre) and pre[i + 1] == (p + 1, pre[i + 1][1])
-            and pre[i + 1][1] in _FOR_WHOM) or any(
-        q == p + k and (w in _DURATION or w.isdigit())
-        for k, (q, w) in enumerate(pre[i + 1:i + 4], start=1))
+    following = []
+    for q, w in pre[i + 1:i + 6]:
+        if q != p + 1 + len(following):
+            break  # a mention comes next: the span of time (if any) ends there
+        following.append(w)
+    return bool(following) and (following[0] in _FOR_WHOM or a_time_span(following))
 
 
 def _role(pre: list[tuple[int, str]], post: list[str], start: int, *, has_drug: bool,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 TERMINATORS = frozenset({";", "but", "though", "although", "however", "except", "?", "!", ".",
                          "yet", "whereas", "besides", "apart", "other", "aside", "otherwise",
-                         "still", "until", "unfortunately", "now", "then", "only", "instead"})
+                         "still", "until", "till", "unfortunately", "now", "then", "only",
+                         "instead"})
 NEGATIONS = frozenset({"no", "not", "never", "without", "nor", "zero", "none", "denies",
                        "denied", "neither", "free", "lack", "absence"})
 # "not only", "no doubt", "not sure" ... look like negation but are not.
@@ -43,7 +44,7 @@ _DOSING_VERBS = frozenset({"take", "took", "taking", "takes", "increase", "incre
                            "skip", "skipped", "forget", "forgot"})
 # After these, "could"/"can" is about what happened, not what might ("could barely sleep").
 _REAL_AFTER_MODAL = frozenset({"not", "barely", "hardly", "only", "feel", "tell", "see",
-                               "say", "definitely", "really", "actually", "literally"})
+                               "definitely", "really", "actually", "literally"})
 HISTORICAL_PRE = frozenset({"used", "history", "previously", "past", "formerly", "childhood",
                             "younger", "teen", "teenager"})
 HISTORICAL_POST = frozenset({"past", "ago", "younger", "childhood", "kid", "child", "college",
@@ -196,17 +197,25 @@ _NO_LONGER = [["longer", w] for w in ("have", "has", "had", "get", "gets", "feel
 _ASKS_IF_IT_WILL = frozenset({"will", "gonna", "would", "could", "might", "may", "should"})
 # "Does gabapentin cause hair loss?" asks whether it does: about the writer's own hair loss in a
 # post where the writer tells of themselves ("I'm on 600 a day"), general talk otherwise.
-_ASKS_IF_IT_DOES = frozenset({"cause", "causes", "common", "commonly"})
+_ASKS_IF_IT_DOES = frozenset({"cause", "causes", "make", "makes", "give", "gives", "link",
+                              "linked", "chance", "chances", "common", "commonly"})
 # "Has anyone had hair loss on it?" reports the writer's own event when the post is about the
 # writer elsewhere; asked alone it is a question about others.
 _ANYONE = frozenset({"anyone", "anybody"})
-_FIRST_PERSON = frozenset({"i", "me", "my", "im", "i'm", "ive", "i've", "id", "i'd", "myself"})
+_FIRST_PERSON = frozenset({"i", "me", "my", "mine", "im", "i'm", "ive", "i've", "id", "i'd",
+                           "myself"})
+# "I start zoloft next week", "scared to start", "have not started it yet": not on it yet.
+_TO_START = frozenset({"start", "starting", "begin", "beginning", "try", "trying", "take"})
+_NOT_YET = frozenset({"will", "to", "next", "tomorrow", "soon", "about", "going", "gonna",
+                      "supposed", "should", "monday", "tuesday", "wednesday", "thursday",
+                      "friday", "saturday", "sunday"})
 _NO_ANSWERS = frozenset({"no", "nope", "none", "never", "nah", "not", "zero", "nothing"})
 _ANSWERS = _NO_ANSWERS | {"yes", "yep", "yeah", "yup", "definitely", "absolutely", "sadly"}
 _ANY_PRE = NEGATIONS | HYPOTHETICAL | HISTORICAL_PRE | FAMILY | _ANYONE | {"as", "before"}
 # "hoping the nausea goes away": the nausea is real, what is hoped for is its end.
 _HOPE = frozenset({"hope", "hoping", "hopefully", "praying", "wish", "wishing"})
 _IF_GOES_AWAY = _HOPE | {"if", "whether", "wonder", "wondering"}
+_CAUSED_BY = frozenset({"from", "caused", "causing", "related", "due", "because"})
 _DETERMINERS = frozenset({"the", "my", "this", "that", "these", "those"})
 _HEDGE_GLUE = frozenset({"a", "bit", "of", "some", "little", "slight", "mild", "minor"})
 _GOES_AWAY = frozenset({"away", "subside", "subsides", "ease", "eases", "stop", "stops",
@@ -259,6 +268,10 @@ _DOUBTED = frozenset({"LOW", "DOUBT"})
 
 
 _STARTED = _STARTING - {"taking"}  # "taking lexapro for 2 years and have asthma": no onset
+# "never had a panic attack until I started / took / went on zoloft": new on the drug; not
+# "never realized how bad my anxiety was until I started lexapro".
+_BEGAN_A_DRUG = _STARTED | {"took", "went", "put", "switched", "tried"}
+_REALIZED = frozenset({"realized", "realised", "knew", "noticed", "understood", "appreciated"})
 
 
 # Patients "suffer", "struggle with" and "deal with" their reactions too ("still suffer
@@ -271,11 +284,30 @@ _WEAK_INDICATION = frozenset({"suffer", "suffering", "suffered", "suffers", "str
 # irritability"): only these words (other mentions aside) may stand between.
 _CUE_GLUE = frozenset({"my", "the", "her", "his", "and", ",", "/", "&", "or", "with", "me",
                        "of", "some", "both"})
-# "for hours", "for the past 3 weeks", "for a while": "for" opening a duration, not a purpose.
-_DURATION = frozenset({"second", "seconds", "minute", "minutes", "min", "mins", "hour", "hours",
-                       "hr", "hrs", "day", "days", "night", "nights", "week", "weeks", "wk",
-                       "wks", "month", "months", "year", "years", "yr", "yrs", "while",
-                       "awhile", "ages", "decades", "long", "ever", "life", "now"})
+# A span of time: "3 weeks", "a few days", "couple of months", "the past year", "hours".
+_TIME_UNITS = frozenset({"second", "seconds", "minute", "minutes", "min", "mins", "hour", "hours",
+                         "hr", "hrs", "day", "days", "week", "weeks", "wk", "wks", "month",
+                         "months", "year", "years", "yr", "yrs", "decade", "decades"})
+_AMOUNT = frozenset({"a", "an", "one", "few", "couple", "of", "several", "many", "some", "past",
+                     "last", "first", "next", "the"})
+_PLURAL_TIMES = frozenset({"hours", "hrs", "days", "weeks", "wks", "months", "years", "yrs",
+                           "decades", "ages", "awhile"})
+
+
+def a_time_span(words: list[str]) -> bool:
+    """Whether `words` open a span of time: an amount ("3", "a few", "couple of", "the past")
+    then a unit of time ("3 weeks", "the past few days", "a while"), or a plural unit alone
+    ("hours", "years", "ages"). "long", "day time", "nights I cant sleep" are not."""
+    k = 0
+    while k < len(words) and k < 4 and (words[k] in _AMOUNT or words[k].isdigit()):
+        k += 1
+    if k == len(words):
+        return False
+    if k == 0:
+        return words[0] in _PLURAL_TIMES
+    return words[k] in _TIME_UNITS or (words[k] == "while" and words[k - 1] == "a")
+
+
 # "side effects for me : ...", "worked for him": whom it is for ("for her" may be "for her
 # anxiety": left out).
 _FOR_WHOM = frozenset({"me", "him", "us", "them", "you", "myself", "himself", "herself"})
