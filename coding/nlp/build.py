@@ -115,7 +115,9 @@ def build_drugs() -> dict:
 
     for key in [k for k in names if k in SALT_WORDS or k in FORM_WORDS or all(
             w in STOP_WORDS or w.isdigit() for w in k.split()) or not _PRONOUNS.isdisjoint(
-            k.split())]:
+            k.split()) or (k.startswith("s ") and k[2:] in names)]:
+        # (the last: a stereoisomer written "S-amlodipine" is "s amlodipine", as is "my dad's
+        # amlodipine": the name without the prefix finds what patients write)
         del names[key]
     _add_classes(concepts, names, canon_code)
     # Registry-shipped brands (FDA UNII list) never replace a name the sources above gave;

@@ -114,6 +114,22 @@ def test_forum_short_forms_and_brands(screen, text, surface, term):
 
 
 @pytest.mark.parametrize(("text", "surface", "term"), [
+    # a possessive before a drug is no stereoisomer prefix ("S-amlodipine" = "s amlodipine")
+    ("my dad's amlodipine made his ankles swell", "amlodipine", "Amlodipine"),
+    ("Mum’s warfarin dose was changed again", "warfarin", "Warfarin"),
+    # UK names (2.11)
+    ("on thyroxine 100mcg and my hair is thinning", "thyroxine", "Levothyroxine"),
+    ("Zapain makes me so constipated", "zapain", None),
+    ("GTN spray gives me a pounding headache", "gtn", "Nitroglycerin"),
+])
+def test_possessives_and_uk_names(screen, text, surface, term):
+    found = drugs(screen(text))
+    assert surface in found and found[surface]["fuzzy"] is False
+    if term:
+        assert found[surface]["term"] == term
+
+
+@pytest.mark.parametrize(("text", "surface", "term"), [
     ("ibuprofin gave me heartburn", "ibuprofin", "Ibuprofen"),
     ("lipiter hurt my muscles", "lipiter", "Atorvastatin"),
     ("losarten made me dizzy", "losarten", "Losartan"),
