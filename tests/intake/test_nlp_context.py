@@ -280,8 +280,9 @@ def test_an_intended_stop_is_no_withdrawal(screen, text, withdrawal):
 
 
 def test_as_if_is_a_simile_not_a_hypothesis(screen):
-    assert events(screen("On the down side, I feel as if I'm in a fog."))["in a fog"][
-        "hypothetical"] is False
+    found = events(screen("On the down side, I feel as if I'm in a fog."))
+    fog = next(m for text, m in found.items() if text.endswith("in a fog"))  # span: the tagger's
+    assert fog["hypothetical"] is False
     assert events(screen("if I get a rash I will stop"))["rash"]["hypothetical"] is True
 
 
@@ -325,16 +326,14 @@ def test_for_a_time_is_no_indication_cue(screen, text, event, role):
 
 @pytest.mark.parametrize(("text", "event", "hypothetical"), [
     # the writer's hedge on what they report is no hypothesis
-    ("on lexapro, I would say my feelings are slightly muted", None, False),
-    ("I guess I can say that there are times my blood pressure increases on it",
-     "blood pressure increases", False),
+    ("on lexapro, I would say my headaches are worse", "headaches", False),
+    ("I guess I can say that there are times I feel dizzy on it", "dizzy", False),
+    ("I would say you will probably get headaches on it", "headaches", True),
     ("I would say if you get a rash on it stop", "rash", True),
     ("you can get headaches on it", "headaches", True),
 ])
 def test_a_hedged_report_is_no_hypothesis(screen, text, event, hypothetical):
-    found = events(screen(text))
-    mention = found[event] if event else next(m for t, m in found.items() if "muted" in t)
-    assert mention["hypothetical"] is hypothetical
+    assert events(screen(text))[event]["hypothetical"] is hypothetical
 
 
 @pytest.mark.parametrize(("text", "event", "hypothetical"), [
