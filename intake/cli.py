@@ -190,7 +190,7 @@ def eval_main(argv: list[str]) -> int:
                         "classifier retrained per fold on PsyTAR train + the other folds")
     parser.add_argument("--set", dest="eval_set", metavar="NAME",
                         help="score an evaluation set in docs/annotation.md's format instead: "
-                        "forum_a … forum_d (any shipped forum_*.jsonl), forum (all) or a path "
+                        "forum_a … forum_f (any shipped forum_*.jsonl), forum (all) or a path "
                         "to a .jsonl frozen by its .sha256")
     args = parser.parse_args(argv)
     if args.eval_set:

@@ -9,11 +9,11 @@ TERMINATORS = frozenset({";", "but", "though", "although", "however", "except", 
                          "instead"})
 NEGATIONS = frozenset({"no", "not", "never", "without", "nor", "zero", "none", "denies",
                        "denied", "neither", "free", "lack", "absence"})
-# "not only", "no doubt", "not sure" ... look like negation but are not.
 # "nobody warned me about the hair loss", "no one told me about the loose skin", "my doctor
 # never mentioned the weight gain": the event is real and was not foretold.
 _UNWARNED = frozenset({"warned", "warn", "told", "tell", "mentioned", "mention"})
 _NOBODY = frozenset({"nobody", "noone", "never", "not", "no"})
+# "not only", "no doubt", "not sure", "never warned" ... look like negation but are not.
 PSEUDO_NEGATIONS = frozenset({"only", "just", "doubt", "sure", "idea", "wonder", "longer",
                               "warned", "warn", "told", "tell", "mentioned",
                               "matter", "joke", "kidding", "bad", "certain", "know", "even",
