@@ -28,45 +28,32 @@ from intake.nlp.tagger.crf import _packed as _packed
 from intake.nlp.tagger.crf import _path_spans as _path_spans
 from intake.nlp.tagger.crf import _unpacked as _unpacked
 from intake.nlp.tagger.features import (
-    BIGRAM_BUCKETS,
     LABEL_OF,
     LEX_DRUG,
     LEX_EVENT_B,
     LEX_EVENT_I,
     LEX_MOD,
     LEX_NONE,
-    N_CLASS,
-    N_LEX,
     TAGS,
-    WORD_OFFSETS,
-    stable_hash,
-    word_class,
 )
-from intake.nlp.tagger.model import LIST_SEPARATORS, LIVE_O, Tagger, load, save, split_list
+from intake.nlp.tagger.model import Tagger, load, save, split_list
 from intake.nlp.tagger.training import train_weights
 
-# The private names above (`name as name`) are re-exported too: the tests use them.
+# What the pipeline, the training and the tests use; the private names (`name as name`) are
+# re-exported for the tests. Everything else is imported from its module.
 __all__ = [
     "ALLOWED",
-    "BIGRAM_BUCKETS",
     "LABEL_OF",
     "LEX_DRUG",
     "LEX_EVENT_B",
     "LEX_EVENT_I",
     "LEX_MOD",
     "LEX_NONE",
-    "LIST_SEPARATORS",
-    "LIVE_O",
-    "N_CLASS",
-    "N_LEX",
     "TAGS",
-    "WORD_OFFSETS",
     "Tagger",
     "decode_runs",
     "load",
     "save",
     "split_list",
-    "stable_hash",
     "train_weights",
-    "word_class",
 ]
