@@ -107,6 +107,10 @@ def add_unii_brands(concepts: dict, names: dict, guard: frozenset[str],
 _COMPONENT = " COMPONENT "
 # Form, release and device words after a brand ("BREO ELLIPTA", "AKYNZEO CAPSULE"): the
 # annotation convention leaves them out of a drug span, so the brand is read without them.
+# Kept apart from coding.nlp.text.FORM_WORDS on purpose: with that list here "bevespi" and
+# "kisqali femara" would go and "akynzeo for", "combogesic iv", "kisqali femara co pack" come
+# in; adding this list's "for" (iv co kit pack aerosphere) to that one would make the matcher
+# take "calcium for the bones" as a product.
 _FORM = """
 capsule capsules tablet tablets injection for iv ellipta respiclick aerosphere hfa inhaler
 xr xl er sr cr cd odt kit pack co

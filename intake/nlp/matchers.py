@@ -79,6 +79,21 @@ def _prefixes(names) -> frozenset[str]:
     return frozenset(out)
 
 
+def _longest_phrase(norms: list[str], i: int, limit: int, table: dict, prefixes: frozenset[str]
+                    ) -> tuple[int, int, str, bool] | None:
+    """The longest `table` phrase starting at `norms[i]` and ending by `limit` (exclusive), as
+    a hit (i, end, phrase, False), or None. The walk goes on while the words so far are a
+    prefix of a longer phrase (`_prefixes`): one set probe per token for most tokens."""
+    key, j = norms[i], i + 1
+    hit = (i, j, key, False) if key in table else None
+    while key in prefixes and j < limit:
+        key = key + " " + norms[j]
+        j += 1
+        if key in table:
+            hit = (i, j, key, False)
+    return hit
+
+
 def positions(mentions: list[tuple]) -> set[int]:
     """The norm positions the (start, end, ...) mentions cover."""
     return {p for m in mentions for p in range(m[0], m[1])}
@@ -198,13 +213,7 @@ class Matcher:
             if i < nxt:
                 continue
             tok = norms[i]
-            hit = (i, i + 1, tok, False) if tok in names and tok in first else None
-            key, j = tok, i + 1
-            while key in prefixes and j < n and tok in first:
-                key = key + " " + norms[j]
-                j += 1
-                if key in names:
-                    hit = (i, j, key, False)
+            hit = _longest_phrase(norms, i, n, names, prefixes) if tok in first else None
             if hit and hit[1] - hit[0] == 1 and tok not in self._context_only \
                     and self._guarded(tok, text[starts[i]:ends[i]]):
                 hit = None
@@ -255,13 +264,8 @@ class Matcher:
 
     def _event_runs_on(self, norms: list[str], i: int) -> bool:
         """Whether an event phrase longer than one word starts at `i`."""
-        key, j, n = norms[i], i + 1, len(norms)
-        while key in self._event_prefixes and j < n:
-            key = key + " " + norms[j]
-            j += 1
-            if key in self.event_table:
-                return True
-        return False
+        hit = _longest_phrase(norms, i, len(norms), self.event_table, self._event_prefixes)
+        return hit is not None and hit[1] > i + 1
 
     def _guarded(self, norm: str, text: str) -> bool:
         # An exact single-word drug name that is also an ordinary word ("ambien" is not,
@@ -304,18 +308,11 @@ class Matcher:
             if i < nxt or i in taken:
                 continue
             tok = norms[i]
-            hit = (i, i + 1, tok, False) if tok in table else None
-            if tok in prefixes:
-                limit = n
-                if taken:  # a phrase must stop before the next drug
-                    k = bisect.bisect_right(taken_sorted, i)
-                    limit = taken_sorted[k] if k < len(taken_sorted) else n
-                key, j = tok, i + 1
-                while key in prefixes and j < limit:
-                    key = key + " " + norms[j]
-                    j += 1
-                    if key in table:
-                        hit = (i, j, key, False)
+            limit = n
+            if taken and tok in prefixes:  # a phrase must stop before the next drug
+                k = bisect.bisect_right(taken_sorted, i)
+                limit = taken_sorted[k] if k < len(taken_sorted) else n
+            hit = _longest_phrase(norms, i, limit, table, prefixes)
             if hit is None and len(tok) >= _MIN_FUZZY_EVENT_LEN and tok.isalpha() \
                     and tok not in self.english:
                 key = self._fuzzy_event(tok)
