@@ -59,7 +59,7 @@ def test_doubt_marks_dictionary_events_by_the_taggers_p_adr():
 @pytest.mark.parametrize(("text", "event", "want"), [
     ("but since stopping i get heart palpitations at night", (4, 6), True),
     ("after quitting i was exhausted for 2 weeks", (4, 5), True),
-    # a reaction on the drug that outlasted it, and something else stopped
+    # a reaction on the drug that ended with it, and something else stopped
     ("the hives went away after stopping", (1, 2), False),
     ("since stopping smoking i get headaches", (5, 6), False),
 ])
@@ -88,10 +88,29 @@ def test_an_event_named_as_a_risk_is_hypothetical():
     ("dizziness after missed dose", (0, 1)),
 ])
 def test_symptoms_before_other_withdrawal_cues_stay_withdrawal(text, event):
-    # only a stop/quit word after "after/since/when" loses its backward reach; tapering,
-    # weaning and a missed dose still reach back
+    # tapering, weaning and a missed dose reach back to the events before them
     sentence = text.split()
     assert _is_withdrawal(sentence, _withdrawal_cues(sentence), *event)
+
+
+@pytest.mark.parametrize(("text", "event", "want"), [
+    # a reaction that ended when the drug stopped (a positive dechallenge) stays a reaction
+    ("my headaches went away when i stopped taking it", (1, 2), False),
+    ("the rash cleared after i stopped the amoxicillin", (1, 2), False),
+    ("the itching stopped once i was off it", (1, 2), False),
+    ("after i quit lipitor the leg cramps were gone in a week", (4, 6), False),
+    # a reaction the stopping followed
+    ("i got dizzy and stopped taking it", (2, 3), False),
+    # symptoms dated to the stopping are withdrawal, whichever side the cue is on
+    ("i had headaches for a week after stopping", (2, 3), True),
+    ("i had brain zaps when i stopped taking it", (2, 4), True),
+    ("dizzy and nauseous coming off it", (0, 1), True),
+    ("i get dizzy if i miss a dose", (2, 3), True),
+    ("after i stopped lexapro i had brain zaps for weeks", (6, 8), True),
+])
+def test_withdrawal_is_what_the_stopping_brought_not_what_it_ended(text, event, want):
+    sentence = text.split()
+    assert _is_withdrawal(sentence, _withdrawal_cues(sentence), *event) is want
 
 
 def test_starting_the_named_drug_dates_a_doubted_event_to_it():

@@ -6,13 +6,17 @@ from __future__ import annotations
 from intake.nlp.context.words import (
     _BEFORE_MONTH,
     _DOSE_WORDS,
+    _ENDED,
+    _ENDED_BACK,
     _GOING_OFF,
     _HOW_MANY,
     _INTENT,
+    _NOUN_CUES,
     _OFF_THE,
     _QUIT_WHAT,
     _STOPPING,
     _WHEN_I,
+    _WHEN_STOPPING,
     _WITHDRAWAL_BACK_STOPS,
     _WITHDRAWAL_FORWARD_STOPS,
     _WITHDRAWAL_NEEDS_NEXT,
@@ -83,8 +87,7 @@ def _when_i_quit(sentence: list[str], i: int) -> bool:
 
 def _when_quitting(sentence: list[str], i: int) -> bool:
     """"since stopping", "after quitting", "when stopped": the drug stopped, nothing quit named
-    after it ("since stopping i get palpitations", not "since stopping smoking"). It reaches
-    forward only: "the hives went away after stopping" were reactions on the drug."""
+    after it ("since stopping i get palpitations", not "since stopping smoking")."""
     return i >= 1 and sentence[i - 1] in _WHEN_I and \
         _QUIT_WHAT.isdisjoint(sentence[i + 1:i + 2])
 
@@ -104,15 +107,27 @@ def _is_withdrawal(sentence: list[str], cues: list[int], start: int, end: int) -
     it in the sentence with no turn between ("during withdrawal I had headaches, dizziness"),
     or right after it in its own list item ("dizziness upon missed dose"): in "nausea, and
     withdrawal was hell" or "tingles in my hands and if I miss a dose I get dizzy" the
-    first events were on the drug."""
+    first events were on the drug. An event that ended when the drug stopped ("the rash
+    cleared after I stopped", "since stopping the leg pain is gone") and one the stopping
+    followed ("I got dizzy and stopped taking it") were reactions on the drug."""
     for c in cues:
         if c < start:
-            if _WITHDRAWAL_FORWARD_STOPS.isdisjoint(sentence[c + 1:start]):
+            if _WITHDRAWAL_FORWARD_STOPS.isdisjoint(sentence[c + 1:start]) and \
+                    _ENDED.isdisjoint(sentence[end:end + 4]):
                 return True
-        elif c >= end and _WITHDRAWAL_BACK_STOPS.isdisjoint(sentence[end:c]) and not (
-                _WITHDRAWAL_NEEDS_NEXT.get(sentence[c]) == "taking"  # a stop/quit word
-                and _when_quitting(sentence, c)) and not any(
+        elif c >= end and _WITHDRAWAL_BACK_STOPS.isdisjoint(sentence[end:c]) and not any(
                 a == "and" and b in ("if", "when", "whenever")
-                for a, b in zip(sentence[end:c], sentence[end + 1:c], strict=False)):
+                for a, b in zip(sentence[end:c], sentence[end + 1:c], strict=False)) and \
+                _ENDED_BACK.isdisjoint(sentence[end:c]) and _stopping_is_its_time(
+                    sentence, end, c):
             return True
     return False
+
+
+def _stopping_is_its_time(sentence: list[str], end: int, c: int) -> bool:
+    """The stopping cue at `c`, after an event ending at `end`, dates the event: a word of
+    time between them ("when I stopped", "upon a missed dose"), a participle ("coming off
+    it", "tapering down") or a noun cue ("headaches from the withdrawal")."""
+    cue = sentence[c]
+    return cue in _NOUN_CUES or cue.endswith("ing") or sentence[c - 1].endswith("ing") or \
+        not _WHEN_STOPPING.isdisjoint(sentence[end:c])

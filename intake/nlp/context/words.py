@@ -129,6 +129,18 @@ _HOW_MANY = frozenset({"a", "one", "two", "three", "few", "couple", "several"})
 # the event was why the patient stopped ("the weight gain is why I quit").
 _WITHDRAWAL_BACK_STOPS = frozenset({",", ";", ":", "(", ")", "-", "but", ".", "because",
                                     "reason", "why", "so", "made", "make", "making"})
+# An event that ends when the drug stops is a reaction on the drug (a positive dechallenge:
+# "the rash cleared after I stopped", "the itching stopped once I was off it").
+_ENDED = frozenset({"gone", "disappeared", "disappear", "stopped", "vanished", "cleared",
+                    "away", "resolved", "faded", "ceased", "ended", "normal"})
+_ENDED_BACK = _ENDED | frozenset({"better", "improved", "subsided", "eased", "lifted"})
+# What ties a stopping word after an event to it as the event's time ("dizzy when I stopped",
+# "zaps upon a missed dose", "sick if I skip a day"); without one the stopping comes after the
+# event ("I got dizzy and stopped taking it"). Cues that are nouns name the time themselves.
+_WHEN_STOPPING = frozenset({"when", "whenever", "after", "upon", "on", "once", "since", "if",
+                            "while", "during", "from", "as", "between", "every", "each"})
+_NOUN_CUES = frozenset({"withdrawal", "withdrawals", "withdrawl", "withdrawls",
+                        "discontinuation", "turkey"})
 # A cue before an event reaches forward to the sentence end, unless the sentence turns.
 _WITHDRAWAL_FORWARD_STOPS = frozenset({"but", "however", "though", "although", "while",
                                        "whereas", ";", "except"})
