@@ -133,7 +133,8 @@ _WITHDRAWAL_BACK_STOPS = frozenset({",", ";", ":", "(", ")", "-", "but", ".", "b
 # "the rash cleared after I stopped", "the itching stopped once I was off it").
 _ENDED = frozenset({"gone", "disappeared", "disappear", "stopped", "vanished", "cleared",
                     "away", "resolved", "faded", "ceased", "ended", "normal"})
-_ENDED_BACK = _ENDED | frozenset({"better", "improved", "subsided", "eased", "lifted"})
+_ENDED_BACK = _ENDED | frozenset({"better", "improved", "subsided", "eased", "lifted", "clear",
+                                   "clearing"})
 # What ties a stopping word after an event to it as the event's time ("dizzy when I stopped",
 # "zaps upon a missed dose", "sick if I skip a day"); without one the stopping comes after the
 # event ("I got dizzy and stopped taking it"). Cues that are nouns name the time themselves.
