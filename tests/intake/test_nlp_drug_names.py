@@ -218,3 +218,77 @@ def test_one_letter_starts_and_abbreviations(screen, text, surface, term):
 @pytest.mark.parametrize("text", ["I had a bad day", "i think it helped"])
 def test_a_and_i_never_start_a_drug_name(screen, text):
     assert drugs(screen(text)) == {}
+
+
+@pytest.mark.parametrize(("text", "surface", "ingredients"), [
+    # chemotherapy regimen acronyms (+pv10): one span, coded to the regimen's ingredients
+    ("FOLFOX gave me cold sensitivity in my fingers", "folfox",
+     {"Fluorouracil", "Leucovorin", "Oxaliplatin"}),
+    ("6 cycles of R-CHOP and my hair fell out", "r-chop",
+     {"Rituximab", "Cyclophosphamide", "Doxorubicin", "Vincristine", "Prednisone"}),
+    ("finished 4 rounds of AC-T, the neuropathy is awful", "ac-t",
+     {"Doxorubicin", "Cyclophosphamide", "Paclitaxel"}),
+    ("TCHP for HER2+ breast cancer, diarrhea every cycle", "tchp",
+     {"Docetaxel", "Carboplatin", "Trastuzumab", "Pertuzumab"}),
+    ("ABVD for Hodgkins, bone pain every time", "abvd",
+     {"Doxorubicin", "Bleomycin", "Vinblastine", "Dacarbazine"}),
+    ("gem/cis every three weeks, nausea for days", "gem/cis", {"Gemcitabine", "Cisplatin"}),
+])
+def test_regimen_acronyms_are_coded_to_their_ingredients(screen, text, surface, ingredients):
+    # when
+    mention = drugs(screen(text))[surface]
+    # then: a combination of exactly the regimen's drugs, found exactly
+    assert mention["drug_kind"] == "combination"
+    assert {i["term"] for i in mention["ingredients"]} == ingredients
+    assert mention["fuzzy"] is False
+
+
+def test_a_two_drug_regimen_written_with_a_slash_is_two_drugs(screen):
+    # "Carbo/Taxol": two names joined by "/" are two spans (docs/annotation.md)
+    found = drugs(screen("Carbo/Taxol for ovarian cancer, 6 rounds"))
+    assert found["carbo"]["term"] == "Carboplatin"
+    assert "taxol" in found
+
+
+@pytest.mark.parametrize("text", [
+    # regimen letters that are ordinary text far more often: not in the dictionary (+pv10)
+    "turn the AC on, it's too hot",
+    "using the AC all night for the hot flashes",
+    "my TC was 210 and LDL 130",
+    "chop the onions and rest",
+    "she's a gem, my GP",
+    "the night nurse came in at 2am",
+    "tch tch, what a mess",
+])
+def test_regimen_letters_in_ordinary_text_are_not_drugs(screen, text):
+    # when / then
+    assert drugs(screen(text)) == {}
+
+
+def test_enteric_coated_and_a_product_line_stay_as_before(screen):
+    # "EC-" is enteric coated, "Pepcid AC" a product line: neither is a regimen
+    assert set(drugs(screen("EC-Naprosyn 500 twice a day for my back"))) == {"naprosyn"}
+    assert drugs(screen("Pepcid AC worked fine"))["pepcid ac"]["term"] == "Famotidine"
+
+
+@pytest.mark.parametrize(("text", "surface", "term"), [
+    # vaccines by brand or disease (+pv10)
+    ("got Arexvy yesterday and my arm is sore", "arexvy",
+     "Respiratory syncytial virus vaccine, adjuvanted"),
+    ("the RSV vaccine knocked me out for a day", "rsv vaccine",
+     "Respiratory syncytial virus vaccine, adjuvanted"),
+    ("Capvaxive gave me a headache", "capvaxive", "Pneumococcal conjugate vaccine"),
+    ("Heplisav second dose and so tired", "heplisav", "Hepatitis B Vaccine"),
+    # UK / IE / AU over-the-counter brands with their ingredients (+pv10)
+    ("took two Nurofen Plus and felt sick", "nurofen plus", "Ibuprofen and codeine"),
+    ("Lemsip makes me drowsy", "lemsip", "Acetaminophen/phenylephrine"),
+    ("Solpadeine Max constipated me badly", "solpadeine max", "Acetaminophen and Codeine"),
+    ("Strepsils numbed my throat", "strepsils", "Amylmetacresol/dichlorobenzyl alcohol"),
+    # a US brand the registry coded to one of its two ingredients
+    ("Auvelity gave me dizziness", "auvelity", "Bupropion/dextromethorphan"),
+])
+def test_vaccine_otc_and_recent_brands(screen, text, surface, term):
+    # when
+    mention = drugs(screen(text))[surface]
+    # then
+    assert (mention["term"], mention["fuzzy"]) == (term, False)
