@@ -22,7 +22,7 @@ from tests.intake.conftest import drugs, events
 
 def test_version_names_the_release_the_learned_data_and_the_tagger():
     version = pipeline_version()["pipeline"]
-    assert version.startswith("pv-screen/2.11+psytar-")
+    assert version.startswith("pv-screen/2.12+psytar-")
     assert "+tagger-" in version
     assert "+sentences-" in version
 

@@ -16,7 +16,7 @@ from intake.nlp.tagger import Tagger
 from intake.nlp.tagger import load as load_tagger
 
 PIPELINE_NAME = "pv-screen"
-PIPELINE_RELEASE = "2.11"
+PIPELINE_RELEASE = "2.12"
 LEARNED = Path(__file__).parent.parent / "data" / "learned.json.gz"
 TAGGER = Path(__file__).parent.parent / "data" / "tagger.npz"
 SENTENCES = Path(__file__).parent.parent / "data" / "sentences.npz"
