@@ -122,6 +122,11 @@ def test_treated_condition_in_a_list_of_reactions_is_a_reaction(screen):
      {"role": "indication"}),
     ("I took zoloft for 2 weeks and got headaches", "headaches", {}),
     ("I no longer have headaches on topamax", "headaches", {"negated": True}),
+    # "no longer" right before or after the event: gone as well; not when it came back
+    ("Since Zoloft I'm no longer depressed", "depressed", {"negated": True}),
+    ("on topamax the nausea is no longer there", "nausea", {"negated": True}),
+    ("on topamax the headaches no longer bother me", "headaches", {"negated": True}),
+    ("the headaches on topamax lasted longer than a week", "headaches", {}),
     # a negation does not reach over a comma once what it negated has ended
     ("On zoloft I had acid reflux which I never had before , constipation", "constipation", {}),
     ("On zoloft I couldn't talk without stuttering , was very confused", "confused", {}),

@@ -296,3 +296,14 @@ def test_events_the_models_doubt_stay_reactions_when_the_text_says_so(screen, te
     # a drug named in the sentence, or a hospital visit, ties the event to the report
     (m,) = [m for k, m in events(screen(text)).items() if event in k]
     assert m["role"] == "reaction"
+
+
+def test_or_cuts_a_span_only_between_two_dictionary_events():
+    from intake.nlp.tagger.features import LEX_EVENT_B, LEX_NONE
+
+    # "vomiting or diarrhea": two events; "highs or lows", "eating or drinking": one
+    norms = ["vomiting", "or", "diarrhea"]
+    lex = [LEX_EVENT_B, LEX_NONE, LEX_EVENT_B]
+    assert split_list(norms, 0, 3, lex) == [(0, 1), (2, 3)]
+    assert split_list(norms, 0, 3) == [(0, 3)]  # without the verdicts: one span
+    assert split_list(["not", "eating", "or", "drinking"], 0, 4, [LEX_NONE] * 4) == [(0, 4)]

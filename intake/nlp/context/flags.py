@@ -32,6 +32,7 @@ from intake.nlp.context.words import (
     _SINCE_THEN,
     _SOME,
     _SPEECH,
+    _STILL_GONE,
     _TO_START,
     _UNWARNED,
     _WOULD_MIGHT,
@@ -43,6 +44,14 @@ from intake.nlp.context.words import (
     PSEUDO_NEGATIONS,
     a_time_span,
 )
+
+
+def _gone_now(post: list[str]) -> bool:
+    """"no longer there / a problem / bothers me" right after an event (not "no longer
+    controlled": worse)."""
+    i = post.index("longer")
+    return 0 < i < 3 and post[i - 1] == "no" and post[i + 1:i + 2] != [] and \
+        post[i + 1] in _STILL_GONE
 
 
 def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[str],
@@ -59,9 +68,12 @@ def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[
         # X": new, not absent
         negated = False
     if not negated and ("no" in pre_set or "not" in pre_set) and any(
-            tok in ("no", "not") and norms[p + 1:p + 3] in _NO_LONGER
+            tok in ("no", "not") and (norms[p + 1:p + 3] in _NO_LONGER or (
+                p + 2 == start and norms[p + 1] == "longer"))
             for p, tok in near if start - p <= 6):
-        negated = True  # "I no longer have suicidal thoughts": gone
+        negated = True  # "I no longer have suicidal thoughts", "I'm no longer depressed": gone
+    if not negated and "longer" in post[:3] and _gone_now(post):
+        negated = True  # "the nausea is no longer there", "headaches no longer bother me"
     if not negated and "not" in post[:4] and any(t in ("issue", "problem") for t in post[:8]):
         negated = True  # "weight gain has not been an issue"
     if not negated and answer in _NO_ANSWERS:

@@ -198,10 +198,13 @@ MAX_REACH = 25
 CONTEXT_WORDS = (NEGATIONS | HYPOTHETICAL | HISTORICAL_PRE | HISTORICAL_POST | FAMILY
                  | INDICATION_PRE | WITHDRAWAL | TERMINATORS
                  | frozenset({"she", "he", "her", "his", "they", "their", "them", "him"}))
-_ANY_POST = HISTORICAL_POST | {"not", "runs", "risk", "risks"}
+_ANY_POST = HISTORICAL_POST | {"not", "runs", "risk", "risks", "longer"}
 # "didn't make me feel like I was zoned out": a negated causative reaches further.
 _CAUSATIVE = frozenset({"make", "made", "makes", "cause", "caused", "causes", "give", "gave",
                         "gives"})
+# After "no longer" following an event: it is gone ("the nausea is no longer there").
+_STILL_GONE = frozenset({"there", "present", "around", "an", "a", "bothers", "bother",
+                         "bothering", "happens", "happening", "occurs", "noticeable"})
 _NO_LONGER = [["longer", w] for w in ("have", "has", "had", "get", "gets", "feel", "experience",
                                        "suffer", "am")]
 # A question doubts its event only when it asks whether it will happen or is caused ("will it

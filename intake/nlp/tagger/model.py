@@ -23,6 +23,8 @@ from intake.nlp.tagger.features import (
     _PAD_ROWS,
     _PAD_WORD,
     BIGRAM_BUCKETS,
+    LEX_EVENT_B,
+    LEX_EVENT_I,
     N_CLASS,
     N_LEX,
     TAGS,
@@ -206,8 +208,8 @@ class Tagger:
             for r, a, b, label in _path_spans(paths, going.T):
                 col = starts[r]
                 t = bisect.bisect_right(firsts, col) - 1
-                norms = texts[t][0]
-                for x, y in split_list(norms, col - firsts[t] + a, col - firsts[t] + b):
+                norms, lex = texts[t]
+                for x, y in split_list(norms, col - firsts[t] + a, col - firsts[t] + b, lex):
                     spans[t].append((x, y, label,
                                      sum(p_adr[firsts[t] + x:firsts[t] + y]) / (y - x)))
         for sp in spans:
@@ -254,16 +256,24 @@ LIVE_O = 0.9
 # A decoded span is cut at these words: in the PsyTAR train split fewer than 1 % of the
 # annotated ADR spans hold a comma or an "and" ("sweating , decreased appetite" is two).
 LIST_SEPARATORS = frozenset({",", ";", "and", "&", "/"})
+_EVENT_WORD = (LEX_EVENT_B, LEX_EVENT_I)
 
 
-def split_list(norms: list[str], start: int, end: int) -> list[tuple[int, int]]:
-    """The parts of span [start, end) between list separators (separators left out)."""
-    if LIST_SEPARATORS.isdisjoint(norms[start:end]):  # most spans: no separator
+def split_list(norms: list[str], start: int, end: int,
+               lex: list[int] | None = None) -> list[tuple[int, int]]:
+    """The parts of span [start, end) between list separators (separators left out); with
+    the tokens' dictionary verdicts `lex`, also at an "or" between two dictionary events
+    ("vomiting or diarrhea", not "no highs or lows", "not eating or drinking")."""
+    if LIST_SEPARATORS.isdisjoint(norms[start:end]) and (
+            lex is None or "or" not in norms[start:end]):  # most spans: no separator
         return [(start, end)] if end > start else []
     parts = []
     a = start
     for i in range(start, end + 1):
-        if i == end or norms[i] in LIST_SEPARATORS:
+        if i == end or norms[i] in LIST_SEPARATORS or (
+                lex is not None and norms[i] == "or" and i + 1 < end
+                and lex[i + 1] == LEX_EVENT_B and any(lex[k] in _EVENT_WORD
+                                                     for k in range(a, i))):
             if i > a:
                 parts.append((a, i))
             a = i + 1
