@@ -307,3 +307,19 @@ def test_or_cuts_a_span_only_between_two_dictionary_events():
     assert split_list(norms, 0, 3, lex) == [(0, 1), (2, 3)]
     assert split_list(norms, 0, 3) == [(0, 3)]  # without the verdicts: one span
     assert split_list(["not", "eating", "or", "drinking"], 0, 4, [LEX_NONE] * 4) == [(0, 4)]
+
+
+def test_a_tagged_span_never_runs_over_a_sentence_end():
+    from intake.nlp.pipeline.components import _within_sentences
+
+    # a post read as one sequence: a span over a line break is cut where the next line starts
+    p_adr = [0.0, 0.9, 0.8, 0.1, 0.7]
+    assert _within_sentences([(1, 5, "ADR", 0.6)], [0, 3], p_adr) == [
+        (1, 3, "ADR", (0.9 + 0.8) / 2), (3, 5, "ADR", (0.1 + 0.7) / 2)]
+    assert _within_sentences([(1, 3, "ADR", 0.85)], [0, 3], p_adr) == [(1, 3, "ADR", 0.85)]
+
+
+def test_a_list_on_separate_lines_gives_one_event_per_line(screen):
+    text = "atorvastatin 80mg.\n- tendons in my heels ache\n- tired all the time\n"
+    events = [m["text"] for m in screen(text)["mentions"] if m["kind"] == "event"]
+    assert "\n" not in "".join(events) and "tired" in events

@@ -7,7 +7,7 @@ import bisect
 import functools
 import gc
 import math
-from itertools import repeat
+from itertools import pairwise, repeat
 
 import spacy
 from spacy.language import Language
@@ -97,6 +97,24 @@ class MentionsComponent:
         return doc
 
 
+def _within_sentences(spans: list[tuple], starts: list[int], p_adr: list[float]
+                      ) -> list[tuple]:
+    """Tagged spans cut where a sentence starts inside them: the tagger reads a post as one
+    sequence, but a span never runs over a full stop or a line break ("heels ache / - tired
+    all the time" is two events)."""
+    if len(starts) < 2:
+        return spans
+    out = []
+    for a, b, label, p in spans:
+        k = bisect.bisect_right(starts, a)
+        if k == len(starts) or starts[k] >= b:
+            out.append((a, b, label, p))  # most spans: within one sentence
+            continue
+        for x, y in pairwise([a, *(q for q in starts[k:] if q < b), b]):
+            out.append((x, y, label, sum(p_adr[x:y]) / (y - x)))
+    return out
+
+
 class TaggerComponent:
     """Trained span tagger: its ADR / withdrawal / indication spans replace the dictionary
     events they overlap (which code them); dictionary events it does not cover stay."""
@@ -126,7 +144,8 @@ class TaggerComponent:
         for pv, (spans, p_adr) in zip(pvs, tagged, strict=True):
             pv["p_adr"] = p_adr
             if spans:
-                pv["events"] = self._merge(pv, spans)
+                pv["events"] = self._merge(pv, _within_sentences(
+                    spans, pv["sentence_starts"], p_adr))
         self._extend(pvs)
         for pv, (_, p_adr) in zip(pvs, tagged, strict=True):
             # A dictionary event the tagger gives next to no chance of being an ADR is kept
