@@ -99,14 +99,35 @@ def test_symptoms_before_other_withdrawal_cues_stay_withdrawal(text, event):
     ("the rash cleared after i stopped the amoxicillin", (1, 2), False),
     ("the itching stopped once i was off it", (1, 2), False),
     ("after i quit lipitor the leg cramps were gone in a week", (4, 6), False),
-    # a reaction the stopping followed
+    ("once i stopped the statin the muscle pain got better", (6, 8), False),
+    ("after i stopped the amoxicillin the rash on my arms and legs cleared up", (6, 7), False),
+    ("the swelling went down after stopping", (1, 2), False),
+    # ... and so does one that outlasted it
+    ("the muscle pain persisted for months after stopping simvastatin", (1, 3), False),
+    ("the tinnitus is still there after stopping", (1, 2), False),
+    # a reaction the stopping followed, whatever words stand between
     ("i got dizzy and stopped taking it", (2, 3), False),
+    ("i had headaches every day and stopped taking it", (2, 3), False),
+    ("i got heart palpitations from it and stopped taking it", (2, 4), False),
+    ("i gained 20 lbs and my doctor is tapering me off", (1, 4), False),
+    ("i had bad insomnia and i am weaning off it now", (3, 4), False),
+    ("i stopped taking it because of the weight gain", (7, 9), False),
+    # stopping something else
+    ("i got headaches after stopping coffee", (2, 3), False),
     # symptoms dated to the stopping are withdrawal, whichever side the cue is on
     ("i had headaches for a week after stopping", (2, 3), True),
     ("i had brain zaps when i stopped taking it", (2, 4), True),
-    ("dizzy and nauseous coming off it", (0, 1), True),
+    ("dizzy and nauseous coming off it", (2, 3), True),
     ("i get dizzy if i miss a dose", (2, 3), True),
+    ("i get headaches every time i miss a dose", (2, 3), True),
     ("after i stopped lexapro i had brain zaps for weeks", (6, 8), True),
+    ("people feel brain zaps when trying to go off", (2, 4), True),
+    ("withdrawal : the tinnitus and the jelly legs lasted most of the taper", (3, 4), True),
+    # ... also when they went away later or something else ended
+    ("after stopping zoloft i had nausea right away", (5, 6), True),
+    ("since stopping lexapro i get headaches that never go away", (5, 6), True),
+    ("after quitting i felt dizzy and my appetite disappeared", (3, 4), True),
+    ("i stopped cold turkey because of the fatigue and 3 days later chest pain", (12, 14), True),
 ])
 def test_withdrawal_is_what_the_stopping_brought_not_what_it_ended(text, event, want):
     sentence = text.split()

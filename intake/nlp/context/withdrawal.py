@@ -5,21 +5,27 @@ from __future__ import annotations
 
 from intake.nlp.context.words import (
     _BEFORE_MONTH,
+    _CAME_AFTER,
+    _CLAUSE_BEFORE,
     _DOSE_WORDS,
     _ENDED,
-    _ENDED_BACK,
+    _ENDED_PAIRS,
     _GOING_OFF,
     _HOW_MANY,
     _INTENT,
-    _NOUN_CUES,
+    _LASTED,
+    _LIST_BREAK,
     _OFF_THE,
     _QUIT_WHAT,
     _STOPPING,
+    _STOPPING_SUBJECT,
     _WHEN_I,
     _WHEN_STOPPING,
     _WITHDRAWAL_BACK_STOPS,
     _WITHDRAWAL_FORWARD_STOPS,
     _WITHDRAWAL_NEEDS_NEXT,
+    _WITHDRAWAL_NOUNS,
+    ENDED_REACH,
     WITHDRAWAL,
 )
 
@@ -105,29 +111,67 @@ def _names_a_dose(words: list[str]) -> bool:
 def _is_withdrawal(sentence: list[str], cues: list[int], start: int, end: int) -> bool:
     """An event at [start, end) of `sentence` is a withdrawal symptom when a cue comes before
     it in the sentence with no turn between ("during withdrawal I had headaches, dizziness"),
-    or right after it in its own list item ("dizziness upon missed dose"): in "nausea, and
-    withdrawal was hell" or "tingles in my hands and if I miss a dose I get dizzy" the
-    first events were on the drug. An event that ended when the drug stopped ("the rash
-    cleared after I stopped", "since stopping the leg pain is gone") and one the stopping
+    or after it as its time ("dizziness upon missed dose", "brain zaps when I stopped"): in
+    "nausea, and withdrawal was hell" or "tingles in my hands and if I miss a dose I get dizzy"
+    the first events were on the drug. An event that ended with the drug or outlasted it ("the
+    rash cleared after I stopped", "the pain persisted after stopping") and one the stopping
     followed ("I got dizzy and stopped taking it") were reactions on the drug."""
     for c in cues:
         if c < start:
-            if _WITHDRAWAL_FORWARD_STOPS.isdisjoint(sentence[c + 1:start]) and \
-                    _ENDED.isdisjoint(sentence[end:end + 4]):
+            after_cue = sentence[c + 1:start]
+            if _WITHDRAWAL_FORWARD_STOPS.isdisjoint(after_cue) and not _why_stopped(
+                    after_cue) and not (_ends(sentence[end:end + ENDED_REACH])
+                                        and _CAME_AFTER.isdisjoint(after_cue)):
                 return True
-        elif c >= end and _WITHDRAWAL_BACK_STOPS.isdisjoint(sentence[end:c]) and not any(
-                a == "and" and b in ("if", "when", "whenever")
-                for a, b in zip(sentence[end:c], sentence[end + 1:c], strict=False)) and \
-                _ENDED_BACK.isdisjoint(sentence[end:c]) and _stopping_is_its_time(
-                    sentence, end, c):
+        elif c >= end and _dated_by_the_cue_after(sentence, end, c):
             return True
     return False
 
 
-def _stopping_is_its_time(sentence: list[str], end: int, c: int) -> bool:
-    """The stopping cue at `c`, after an event ending at `end`, dates the event: a word of
-    time between them ("when I stopped", "upon a missed dose"), a participle ("coming off
-    it", "tapering down") or a noun cue ("headaches from the withdrawal")."""
+def _why_stopped(words: list[str]) -> bool:
+    """"(stopped taking it) because of the weight gain", "due to hair loss" right before the
+    event: it was the reason, so it came first ("because you get dizzy" is what stopping
+    brings)."""
+    tail = words[-3:]
+    return any(w in ("because", "due") and nxt in ("of", "to")
+               for w, nxt in zip(tail, tail[1:], strict=False))
+
+
+def _ends(words: list[str]) -> bool:
+    """`words` (after an event) say it ended or lasted on: "eased", "cleared", "went away",
+    "back to normal", "persisted"; the first list break ends the search."""
+    for i, w in enumerate(words):
+        if w in _LIST_BREAK:
+            return False
+        if w in _ENDED or (i and w in _ENDED_PAIRS and words[i - 1] in _ENDED_PAIRS[w]):
+            return True
+    return False
+
+
+_NOT_ITS_OWN = _CLAUSE_BEFORE | _WHEN_STOPPING  # "and I'm tapering", "after stopping"
+
+
+def _dated_by_the_cue_after(sentence: list[str], end: int, c: int) -> bool:
+    """The stopping cue at `c`, after an event ending at `end`, is the event's time: nothing
+    ends the reach between them, the event did not end (or outlast the drug: "lasted 3 days
+    after stopping"), and the cue is a noun ("headaches from the withdrawal"), a participle of
+    its own ("dizzy coming off it") or follows a word of time ("when I stopped", "upon a
+    missed dose")."""
+    between = sentence[end:c]
+    if not _WITHDRAWAL_BACK_STOPS.isdisjoint(between) or _ends(between) or any(
+            a == "and" and b in ("if", "when", "whenever")
+            for a, b in zip(between, between[1:], strict=False)):
+        return False
     cue = sentence[c]
-    return cue in _NOUN_CUES or cue.endswith("ing") or sentence[c - 1].endswith("ing") or \
-        not _WHEN_STOPPING.isdisjoint(sentence[end:c])
+    if cue in _WITHDRAWAL_NOUNS:
+        return True
+    first = c - 1 if cue == "off" and c > end else c  # "coming off": the verb comes first
+    if sentence[first].endswith("ing") and first >= end and \
+            sentence[first - 1] not in _NOT_ITS_OWN:
+        return True
+    q = first - 1
+    while q >= end and sentence[q] in _STOPPING_SUBJECT:
+        q -= 1  # "when I was coming off", "upon a missed dose": back to the word of time
+    if q < end or sentence[q] not in _WHEN_STOPPING:
+        return False
+    return sentence[q] not in ("after", "since") or _LASTED.isdisjoint(between)

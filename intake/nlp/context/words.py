@@ -118,7 +118,10 @@ _GOING_OFF = frozenset({"came", "coming", "come", "got", "get", "getting", "went
 _OFF_THE = frozenset({"meds", "med", "medication", "medications", "medicine", "drug", "drugs",
                       "pills", "pill", "stuff"})
 _WHEN_I = frozenset({"when", "after", "since", "once", "until", "till"})
-_QUIT_WHAT = frozenset({"smoking", "drinking", "my", "work", "job", "caffeine", "alcohol"})
+_QUIT_WHAT = frozenset({"smoking", "drinking", "my", "work", "job", "caffeine", "alcohol",
+                        "coffee", "tea", "soda", "breastfeeding", "nursing", "exercise",
+                        "exercising", "running", "gym", "for", "eating", "dieting", "dairy",
+                        "sugar", "gluten", "vaping", "weed", "driving"})
 # What a missed or cut dose is called ("missed 3 days", "late for a dose", "miss dosing").
 _DOSE_WORDS = frozenset({"dose", "doses", "dosing", "dosage", "pill", "pills", "meds", "day",
                          "days"})
@@ -129,19 +132,47 @@ _HOW_MANY = frozenset({"a", "one", "two", "three", "few", "couple", "several"})
 # the event was why the patient stopped ("the weight gain is why I quit").
 _WITHDRAWAL_BACK_STOPS = frozenset({",", ";", ":", "(", ")", "-", "but", ".", "because",
                                     "reason", "why", "so", "made", "make", "making"})
-# An event that ends when the drug stops is a reaction on the drug (a positive dechallenge:
-# "the rash cleared after I stopped", "the itching stopped once I was off it").
-_ENDED = frozenset({"gone", "disappeared", "disappear", "stopped", "vanished", "cleared",
-                    "away", "resolved", "faded", "ceased", "ended", "normal"})
-_ENDED_BACK = _ENDED | frozenset({"better", "improved", "subsided", "eased", "lifted", "clear",
-                                   "clearing"})
-# What ties a stopping word after an event to it as the event's time ("dizzy when I stopped",
-# "zaps upon a missed dose", "sick if I skip a day"); without one the stopping comes after the
-# event ("I got dizzy and stopped taking it"). Cues that are nouns name the time themselves.
+# Words saying an event went away.
+_WENT_AWAY = frozenset({"gone", "disappeared", "stopped", "vanished", "better", "improved",
+                        "subsided", "eased", "lifted", "cured", "relieved", "resolved"})
+# A positive dechallenge: an event that ended when the drug stopped was a reaction on the
+# drug ("the rash cleared after I stopped", "once I stopped the statin the muscle pain got
+# better"), and so was one that outlasted it ("the muscle pain persisted after stopping").
+_ENDED = _WENT_AWAY | frozenset({"disappear", "cleared", "clear", "clearing", "faded", "ceased",
+                                 "ended", "wore", "improve"})
+# ... and one that outlasted it, told with "after" / "since" ("lasted 3 days after stopping";
+# "lasted most of the taper" is withdrawal).
+_LASTED = frozenset({"persisted", "persists", "lasted", "lingered", "continued", "remained",
+                     "stayed", "still"})
+# Two-word endings ("went away", "back to normal", "went down"): the second word with the
+# first words it needs.
+_ENDED_PAIRS = {"away": frozenset({"went", "go", "goes", "going", "gone"}),
+                "normal": frozenset({"to"}), "down": frozenset({"went", "gone", "come", "came"})}
+# How far after an event its ending is looked for ("the rash on my arms and legs cleared"),
+# up to the end of its list item.
+ENDED_REACH = 6
+_LIST_BREAK = frozenset({",", ";", ":", "but", "(", ")", "-"})
+# Between a stopping cue and an event, words saying the event came after it ("since stopping
+# I get headaches that never go away", "I had dizziness that went away"): not a dechallenge.
+_CAME_AFTER = frozenset({"i", "im", "had", "have", "has", "get", "gets", "got", "getting",
+                         "felt", "feel", "feeling", "developed", "started", "began",
+                         "experienced", "noticed", "was", "were"})
+# What ties a stopping word after an event to it as the event's time, right before the
+# stopping ("dizzy when I stopped", "zaps upon a missed dose", "sick if I skip a day");
+# without one the stopping came after the event ("I got dizzy and stopped taking it").
 _WHEN_STOPPING = frozenset({"when", "whenever", "after", "upon", "on", "once", "since", "if",
-                            "while", "during", "from", "as", "between", "every", "each"})
-_NOUN_CUES = frozenset({"withdrawal", "withdrawals", "withdrawl", "withdrawls",
-                        "discontinuation", "turkey"})
+                            "while", "during", "as", "between", "time", "days"})
+# The words that may stand between that word and the stopping ("when I was coming off").
+_STOPPING_SUBJECT = frozenset({"i", "im", "i'm", "m", "was", "am", "had", "have", "been", "a",
+                               "the", "my", "first", "finally", "tried", "try", "trying", "to",
+                               "he", "she", "we", "they", "you", "did", "do"})
+# Withdrawal cues that are nouns: they name the time themselves ("headaches from withdrawal").
+_WITHDRAWAL_NOUNS = frozenset({"withdrawal", "withdrawals", "withdrawl", "withdrawls",
+                               "discontinuation", "turkey"})
+# Before a participle cue ("tapering", "coming off"), these make it a clause of its own ("my
+# doctor is tapering me off", "and I'm coming off it"), not the event's time.
+_CLAUSE_BEFORE = frozenset({"am", "m", "im", "i'm", "is", "are", "was", "were", "be", "been",
+                            "i", "he", "she", "we", "they", "and", "then", "so", "now"})
 # A cue before an event reaches forward to the sentence end, unless the sentence turns.
 _WITHDRAWAL_FORWARD_STOPS = frozenset({"but", "however", "though", "although", "while",
                                        "whereas", ";", "except"})
@@ -161,8 +192,6 @@ _INTENT = frozenset({"might", "may", "wanna", "gonna", "want", "wants", "plan", 
 _I = frozenset({"i", "my"})
 
 
-_WENT_AWAY = frozenset({"gone", "disappeared", "stopped", "vanished", "better", "improved",
-                        "subsided", "eased", "lifted", "cured", "relieved", "resolved"})
 
 
 # Feelings that, followed by what they are about, are the writer's attitude, not a reaction.
