@@ -124,13 +124,13 @@ def build_drugs() -> dict:
     # the hand-chosen supplement names do (they override the ambiguous-word filter).
     # Hormones the source lacks go in first, so the FDA brands of them resolve (Estrace).
     hormones = add_supplements(concepts, names, "hormones.tsv")
-    _add_extras(concepts, names)  # after the hormones: brands of estradiol, testosterone
+    extras_in_context = _add_extras(concepts, names)  # after the hormones (Estrace ...)
     guard = frozenset(_guard_words())
     exact_only = add_unii_brands(concepts, names, guard, AMBIGUOUS_DRUG_NAMES)
     exact_only = sorted(exact_only + add_unii_combination_brands(
         concepts, names, guard, AMBIGUOUS_DRUG_NAMES) + add_unii_hct_brands(concepts, names))
     context_only, readings = add_supplements(concepts, names)
-    context_only = sorted({*context_only, *hormones[0]})
+    context_only = sorted({*context_only, *hormones[0], *extras_in_context})
     # "vit D3", "vit E": every vitamin name also under the abbreviation posts use.
     for key in sorted(k for k in names if k.startswith("vitamin ")):
         names.setdefault("vit " + key[len("vitamin "):], [list(e) for e in names[key]])
@@ -157,13 +157,17 @@ def _lab_analytes(names: dict) -> tuple[set[str], list[str]]:
     return out, sorted(values)
 
 
-def _add_extras(concepts: dict, names: dict) -> None:
-    """Brands and misspellings from `drug_extra.tsv` (see its header)."""
+def _add_extras(concepts: dict, names: dict) -> list[str]:
+    """Brands and misspellings from `drug_extra.tsv` (see its header); returns the names
+    marked "~" (a drug only where the post takes it)."""
+    context_only = []
     for line in (DATA / "drug_extra.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         name, target = line.split("\t")[:2]
-        key = norm_phrase(name)
+        key = norm_phrase(name.lstrip("~"))
+        if name.startswith("~"):
+            context_only.append(key)
         if not target.startswith("+"):
             entries = names.get(norm_phrase(target))
             if not entries:
@@ -178,6 +182,7 @@ def _add_extras(concepts: dict, names: dict) -> None:
                 raise ValueError(f"drug_extra.tsv: no ingredient {ingredient!r}")
             codes.append(found[0])
         names[key] = [[combination_code(concepts, codes), 1]]
+    return context_only
 
 
 def _add_classes(concepts: dict, names: dict, canon_code: dict) -> None:

@@ -63,7 +63,7 @@ _FILLERS = word_set("""
 also some a an my the daily extra otc still now just any more less over counter this that
 her his their our your regular plain liquid high low dose him me them us
 """)
-_JOINS = frozenset({"and", "with", "plus", "or", ","})
+_JOINS = frozenset({"and", "with", "plus", "or", ",", "/", "+"})
 # ... or the name is the agent of what follows: "Iron made me so constipated".
 _AGENT_AFTER = word_set(
     "made makes gave gives caused causes causing upsets constipates helped helps")
