@@ -56,19 +56,6 @@ def test_doubt_marks_dictionary_events_by_the_taggers_p_adr():
     assert pipeline._doubted(event, doubt) is event
 
 
-@pytest.mark.parametrize(("text", "event", "want"), [
-    ("but since stopping i get heart palpitations at night", (4, 6), True),
-    ("after quitting i was exhausted for 2 weeks", (4, 5), True),
-    # a reaction on the drug that ended with it, and something else stopped
-    ("the hives went away after stopping", (1, 2), False),
-    ("since stopping smoking i get headaches", (5, 6), False),
-])
-def test_symptoms_after_the_drug_was_stopped_are_withdrawal(text, event, want):
-    sentence = text.split()
-    cues = _withdrawal_cues(sentence)
-    assert _is_withdrawal(sentence, cues, *event) is want
-
-
 def test_an_event_named_as_a_risk_is_hypothetical():
     # "his rheum said the clot risk is in the black box": a risk, not a clot
     norms = ["his", "rheum", "said", "the", "clot", "risk", "is", "in", "the", "black", "box"]
@@ -82,17 +69,6 @@ def test_an_event_named_as_a_risk_is_hypothetical():
     assert not ctx["hypothetical"]
 
 
-@pytest.mark.parametrize(("text", "event"), [
-    ("i had brain zaps after tapering", (2, 4)),
-    ("nausea since weaning", (0, 1)),
-    ("dizziness after missed dose", (0, 1)),
-])
-def test_symptoms_before_other_withdrawal_cues_stay_withdrawal(text, event):
-    # tapering, weaning and a missed dose reach back to the events before them
-    sentence = text.split()
-    assert _is_withdrawal(sentence, _withdrawal_cues(sentence), *event)
-
-
 @pytest.mark.parametrize(("text", "event", "want"), [
     # a reaction that ended when the drug stopped (a positive dechallenge) stays a reaction
     ("my headaches went away when i stopped taking it", (1, 2), False),
@@ -102,6 +78,7 @@ def test_symptoms_before_other_withdrawal_cues_stay_withdrawal(text, event):
     ("once i stopped the statin the muscle pain got better", (6, 8), False),
     ("after i stopped the amoxicillin the rash on my arms and legs cleared up", (6, 7), False),
     ("the swelling went down after stopping", (1, 2), False),
+    ("the hives went away after stopping", (1, 2), False),
     # ... and so does one that outlasted it
     ("the muscle pain persisted for months after stopping simvastatin", (1, 3), False),
     ("the tinnitus is still there after stopping", (1, 2), False),
@@ -114,8 +91,14 @@ def test_symptoms_before_other_withdrawal_cues_stay_withdrawal(text, event):
     ("i stopped taking it because of the weight gain", (7, 9), False),
     # stopping something else
     ("i got headaches after stopping coffee", (2, 3), False),
+    ("since stopping smoking i get headaches", (5, 6), False),
     # symptoms dated to the stopping are withdrawal, whichever side the cue is on
     ("i had headaches for a week after stopping", (2, 3), True),
+    ("but since stopping i get heart palpitations at night", (4, 6), True),
+    ("after quitting i was exhausted for 2 weeks", (4, 5), True),
+    ("i had brain zaps after tapering", (2, 4), True),
+    ("nausea since weaning", (0, 1), True),
+    ("dizziness after missed dose", (0, 1), True),
     ("i had brain zaps when i stopped taking it", (2, 4), True),
     ("dizzy and nauseous coming off it", (2, 3), True),
     ("i get dizzy if i miss a dose", (2, 3), True),
