@@ -50,8 +50,7 @@ def _gone_now(post: list[str]) -> bool:
     """"no longer there / a problem / bothers me" right after an event (not "no longer
     controlled": worse)."""
     i = post.index("longer")
-    return 0 < i < 3 and post[i - 1] == "no" and post[i + 1:i + 2] != [] and \
-        post[i + 1] in _STILL_GONE
+    return 0 < i < 3 and post[i - 1] == "no" and not _STILL_GONE.isdisjoint(post[i + 1:i + 2])
 
 
 def _flags(norms: list[str], start: int, pre: list[tuple[int, str]], post: list[str],

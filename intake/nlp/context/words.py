@@ -137,7 +137,7 @@ _WENT_AWAY = frozenset({"gone", "disappeared", "stopped", "vanished", "better", 
                         "subsided", "eased", "lifted", "cured", "relieved", "resolved"})
 # A positive dechallenge: an event that ended when the drug stopped was a reaction on the
 # drug ("the rash cleared after I stopped", "once I stopped the statin the muscle pain got
-# better"), and so was one that outlasted it ("the muscle pain persisted after stopping").
+# better")
 _ENDED = _WENT_AWAY | frozenset({"disappear", "cleared", "clear", "clearing", "faded", "ceased",
                                  "ended", "wore", "improve"})
 # ... and one that outlasted it, told with "after" / "since" ("lasted 3 days after stopping";
@@ -190,8 +190,6 @@ _INTENT = frozenset({"might", "may", "wanna", "gonna", "want", "wants", "plan", 
 # "..., and I" / "and my lips swelled" (2.7): a new clause; a set probe is quicker than
 # "i".__eq__ per token
 _I = frozenset({"i", "my"})
-
-
 
 
 # Feelings that, followed by what they are about, are the writer's attitude, not a reaction.
