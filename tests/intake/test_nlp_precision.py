@@ -111,6 +111,17 @@ def test_an_event_named_as_a_risk_is_hypothetical():
     ("since stopping lexapro i get headaches that never go away", (5, 6), True),
     ("after quitting i felt dizzy and my appetite disappeared", (3, 4), True),
     ("i stopped cold turkey because of the fatigue and 3 days later chest pain", (12, 14), True),
+    # ... and when what ended it was a dose taken again, or the words name it withdrawal
+    ("when i miss a dose the dizziness goes away once i take it", (6, 7), True),
+    ("the withdrawal headaches finally went away after 10 days", (2, 3), True),
+    ("since weaning off klonopin the rebound anxiety has improved a lot", (6, 7), True),
+    # a dose lowered ends a reaction as stopping does
+    ("my psychiatrist lowered the dose and the urge to gamble faded", (7, 10), False),
+    # the time since stopping, in a span of time or a preposition
+    ("dizziness and irritability 3 days off lexapro", (0, 1), True),
+    ("shaking and sweating 12 hours without my meds", (0, 1), True),
+    ("i had nausea and sweats 2 weeks into the taper", (2, 3), True),
+    ("i was nauseous for days after my last taper step", (2, 3), True),
 ])
 def test_withdrawal_is_what_the_stopping_brought_not_what_it_ended(text, event, want):
     sentence = text.split()

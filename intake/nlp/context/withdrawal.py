@@ -15,10 +15,13 @@ from intake.nlp.context.words import (
     _INTENT,
     _LASTED,
     _LIST_BREAK,
+    _MISSED_DOSE,
     _OFF_THE,
     _QUIT_WHAT,
+    _RESUMED,
     _STOPPING,
     _STOPPING_SUBJECT,
+    _TIME_UNITS,
     _WHEN_I,
     _WHEN_STOPPING,
     _WITHDRAWAL_BACK_STOPS,
@@ -120,12 +123,27 @@ def _is_withdrawal(sentence: list[str], cues: list[int], start: int, end: int) -
         if c < start:
             after_cue = sentence[c + 1:start]
             if _WITHDRAWAL_FORWARD_STOPS.isdisjoint(after_cue) and not _why_stopped(
-                    after_cue) and not (_ends(sentence[end:end + ENDED_REACH])
-                                        and _CAME_AFTER.isdisjoint(after_cue)):
+                    after_cue) and not _ended_with_the_drug(sentence, c, start, end):
                 return True
         elif c >= end and _dated_by_the_cue_after(sentence, end, c):
             return True
     return False
+
+
+_NOT_ENDED_BY = _MISSED_DOSE | _WITHDRAWAL_NOUNS  # "the withdrawal headaches went away"
+
+
+def _ended_with_the_drug(sentence: list[str], c: int, start: int, end: int) -> bool:
+    """After the stopping cue at `c`, the event at [start, end) ended: a reaction the stopping
+    ended ("after I stopped the amoxicillin the rash cleared"), unless the event came after
+    the stopping ("since stopping I get headaches that never go away"), is named withdrawal
+    ("the withdrawal headaches went away", "the rebound anxiety improved"), the cue is a
+    missed dose, or the drug taken again ended it ("the dizziness goes away once I take it")."""
+    after_cue = sentence[c + 1:start]
+    return sentence[c] not in _NOT_ENDED_BY and _CAME_AFTER.isdisjoint(after_cue) and \
+        _WITHDRAWAL_NOUNS.isdisjoint(sentence[max(c + 1, start - 2):end]) and \
+        _ends(sentence[end:end + ENDED_REACH]) and \
+        _RESUMED.isdisjoint(sentence[end:end + 2 * ENDED_REACH])
 
 
 def _why_stopped(words: list[str]) -> bool:
@@ -149,6 +167,8 @@ def _ends(words: list[str]) -> bool:
 
 
 _NOT_ITS_OWN = _CLAUSE_BEFORE | _WHEN_STOPPING  # "and I'm tapering", "after stopping"
+# A word of time or a span of time right before the stopping ("12 hours without my meds").
+_DATES_IT = _WHEN_STOPPING | _TIME_UNITS
 
 
 def _dated_by_the_cue_after(sentence: list[str], end: int, c: int) -> bool:
@@ -169,9 +189,11 @@ def _dated_by_the_cue_after(sentence: list[str], end: int, c: int) -> bool:
     if sentence[first].endswith("ing") and first >= end and \
             sentence[first - 1] not in _NOT_ITS_OWN:
         return True
+    if first < c and sentence[first] in _TIME_UNITS:
+        return True  # "dizzy 3 days off lexapro"
     q = first - 1
     while q >= end and sentence[q] in _STOPPING_SUBJECT:
         q -= 1  # "when I was coming off", "upon a missed dose": back to the word of time
-    if q < end or sentence[q] not in _WHEN_STOPPING:
+    if q < end or sentence[q] not in _DATES_IT:
         return False
     return sentence[q] not in ("after", "since") or _LASTED.isdisjoint(between)

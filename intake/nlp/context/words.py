@@ -161,14 +161,23 @@ _CAME_AFTER = frozenset({"i", "im", "had", "have", "has", "get", "gets", "got", 
 # stopping ("dizzy when I stopped", "zaps upon a missed dose", "sick if I skip a day");
 # without one the stopping came after the event ("I got dizzy and stopped taking it").
 _WHEN_STOPPING = frozenset({"when", "whenever", "after", "upon", "on", "once", "since", "if",
-                            "while", "during", "as", "between", "time", "days"})
+                            "while", "during", "as", "between", "time", "into", "post",
+                            "throughout"})
 # The words that may stand between that word and the stopping ("when I was coming off").
 _STOPPING_SUBJECT = frozenset({"i", "im", "i'm", "m", "was", "am", "had", "have", "been", "a",
-                               "the", "my", "first", "finally", "tried", "try", "trying", "to",
+                               "the", "my", "first", "last", "finally", "tried", "try",
+                               "trying", "to",
                                "he", "she", "we", "they", "you", "did", "do"})
+# Missed-dose cues: a symptom that goes away after one was withdrawal ("the dizziness goes
+# away once I take it"); after stopping, tapering or a lower dose it may have been a reaction
+# that ended (a dechallenge).
+_MISSED_DOSE = frozenset({"missed", "skipped", "skip", "miss", "missing", "late", "forget",
+                          "forgot", "ran", "run", "not", "dont", "didnt", "without"})
+# Taking the drug again after a symptom ended: it was withdrawal.
+_RESUMED = frozenset({"take", "took", "taking", "restarted", "resumed", "back"})
 # Withdrawal cues that are nouns: they name the time themselves ("headaches from withdrawal").
 _WITHDRAWAL_NOUNS = frozenset({"withdrawal", "withdrawals", "withdrawl", "withdrawls",
-                               "discontinuation", "turkey"})
+                               "discontinuation", "turkey", "rebound"})
 # Before a participle cue ("tapering", "coming off"), these make it a clause of its own ("my
 # doctor is tapering me off", "and I'm coming off it"), not the event's time.
 _CLAUSE_BEFORE = frozenset({"am", "m", "im", "i'm", "is", "are", "was", "were", "be", "been",
