@@ -128,6 +128,28 @@ def test_withdrawal_is_what_the_stopping_brought_not_what_it_ended(text, event, 
     assert _is_withdrawal(sentence, _withdrawal_cues(sentence), *event) is want
 
 
+@pytest.mark.parametrize(("text", "event", "want"), [
+    # a stop word before a drug's name is a cue as "stopped taking" is
+    ("i stopped the zoloft 2 weeks ago and im so irritable", (8, 9), True),
+    ("quit paxil last week and im dizzy all day", (5, 6), True),
+    ("coming off the prednisone gave me terrible joint pain", (6, 8), True),
+    # ... and the same readings of what came first apply
+    ("i got dizzy and stopped the zoloft", (2, 3), False),
+    ("stopped my crestor b/c insomnia and weird dreams", (4, 5), False),
+    ("stopped the aleve , swelling down by half", (4, 5), False),
+    ("stopped the statin for 4 weeks and the arm pain eased , restarted at 20mg", (8, 10), False),
+    ("i had a high potassium that meant stopping the ramipril", (4, 5), False),
+])
+def test_a_stop_word_before_a_drug_name_is_a_cue(screen, text, event, want):
+    # given: the drug positions the pipeline found
+    drugs = frozenset(m["start"] for m in screen(text)["mentions"] if m["kind"] == "drug")
+    sentence = text.split()
+    starts = [len(" ".join(sentence[:k])) + (k > 0) for k in range(len(sentence))]
+    drug_at = frozenset(k for k, a in enumerate(starts) if a in drugs)
+    # when / then
+    assert _is_withdrawal(sentence, _withdrawal_cues(sentence, drug_at), *event) is want
+
+
 def test_starting_the_named_drug_dates_a_doubted_event_to_it():
     # "started lexapro 2 wks ago and cant sleep": the tagger doubts "cant sleep", but the
     # clause opens on starting the drug (a mention right after "started")

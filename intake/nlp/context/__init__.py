@@ -65,7 +65,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
                    labels: list[str | None] | None = None,
                    supported: list[bool] | None = None,
                    drug_sentences: set[int] | None = None,
-                   treated: list[str | None] | None = None) -> list[dict]:
+                   treated: list[str | None] | None = None,
+                   drug_starts: frozenset[int] = frozenset()) -> list[dict]:
     """Context attributes for each (start, end) event span in `events` (norm positions).
 
     `inside`: positions covered by any mention (their words are not triggers).
@@ -81,7 +82,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     the drug it is about) is taken for it, "not_for" when the post's known drugs are not for
     it and it follows them, "before" when they are not for it and it comes before them, None
     when no drug of the post is in the indication table (the PsyTAR-learned prior and the cues
-    decide).
+    decide). `drug_starts`: where the post's drug mentions start ("stopped the zoloft" is a
+    withdrawal cue as "stopped taking" is).
     """
     out: list[dict] = []
     if not events:
@@ -124,7 +126,9 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         cached = withdrawal_of.get(si)
         if cached is None:
             sentence = norms[s_start:s_end]
-            cached = withdrawal_of[si] = (sentence, _withdrawal_cues(sentence))
+            drugs_here = frozenset(p - s_start for p in drug_starts if s_start <= p < s_end) \
+                if drug_starts else frozenset()
+            cached = withdrawal_of[si] = (sentence, _withdrawal_cues(sentence, drugs_here))
         sentence, cues = cached
         # The cue's reach decides; a span the tagger itself calls withdrawal only needs a
         # cue somewhere in its sentence.

@@ -8,6 +8,7 @@ from intake.nlp.context.words import (
     _CAME_AFTER,
     _CLAUSE_BEFORE,
     _DOSE_WORDS,
+    _DRUG_DETERMINERS,
     _ENDED,
     _ENDED_PAIRS,
     _GOING_OFF,
@@ -18,6 +19,8 @@ from intake.nlp.context.words import (
     _MISSED_DOSE,
     _OFF_THE,
     _QUIT_WHAT,
+    _REASON,
+    _REASON_GLUE,
     _RESUMED,
     _STOPPING,
     _STOPPING_SUBJECT,
@@ -48,9 +51,11 @@ def _intends_to_stop(sentence: list[str], i: int) -> bool:
         before[-3:-1] == ["going", "to"] and before[-1] in _GOING_OFF)
 
 
-def _withdrawal_cues(sentence: list[str]) -> list[int]:
+def _withdrawal_cues(sentence: list[str], drugs: frozenset[int] = frozenset()) -> list[int]:
     """Positions (in `sentence`) of the words saying the patient was coming off the drug:
-    "withdrawal", "weaning", "when I miss a dose", "came off", "ran out", "stopped taking"."""
+    "withdrawal", "weaning", "when I miss a dose", "came off", "ran out", "stopped taking";
+    with `drugs` (the sentence positions where a drug mention starts) also a stop word before
+    a drug: "stopped the zoloft", "quit paxil", "came off the prednisone"."""
     if WITHDRAWAL.isdisjoint(sentence):
         return []  # the common case, at C speed
     cues = []
@@ -63,6 +68,9 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
         nxt = sentence[i + 1:i + 3]
         if need == "":
             cues.append(i)
+        elif drugs and need in ("taking", None) and _drug_next(sentence, i, drugs) and (
+                need == "taking" or (i and sentence[i - 1] in _GOING_OFF)):
+            cues.append(i)  # "stopped the zoloft", "got off the effexor"
         elif need is None:
             # "came off", "being off it", not "get off to sleep" nor "off work"
             if i and sentence[i - 1] in _GOING_OFF and (sentence[i + 1:i + 2] not in (
@@ -86,6 +94,11 @@ def _withdrawal_cues(sentence: list[str]) -> list[int]:
                 sentence, i))):
             cues.append(i)  # "stopped taking it"; "when I quit , I could not eat for days"
     return cues
+
+
+def _drug_next(sentence: list[str], i: int, drugs: frozenset[int]) -> bool:
+    """A drug mention starts right after the word at `i`, or after one determiner."""
+    return i + 1 in drugs or (i + 2 in drugs and sentence[i + 1] in _DRUG_DETERMINERS)
 
 
 def _when_i_quit(sentence: list[str], i: int) -> bool:
@@ -142,26 +155,36 @@ def _ended_with_the_drug(sentence: list[str], c: int, start: int, end: int) -> b
     after_cue = sentence[c + 1:start]
     return sentence[c] not in _NOT_ENDED_BY and _CAME_AFTER.isdisjoint(after_cue) and \
         _WITHDRAWAL_NOUNS.isdisjoint(sentence[max(c + 1, start - 2):end]) and \
-        _ends(sentence[end:end + ENDED_REACH]) and \
-        _RESUMED.isdisjoint(sentence[end:end + 2 * ENDED_REACH])
+        _ends(sentence[end:end + ENDED_REACH]) and not _resumed(sentence[end:end + 2 * ENDED_REACH])
+
+
+def _resumed(words: list[str]) -> bool:
+    """The drug taken again in the event's own clause ("goes away once I take it")."""
+    for w in words:
+        if w in _LIST_BREAK:
+            return False
+        if w in _RESUMED:
+            return True
+    return False
 
 
 def _why_stopped(words: list[str]) -> bool:
-    """"(stopped taking it) because of the weight gain", "due to hair loss" right before the
-    event: it was the reason, so it came first ("because you get dizzy" is what stopping
-    brings)."""
-    tail = words[-3:]
-    return any(w in ("because", "due") and nxt in ("of", "to")
-               for w, nxt in zip(tail, tail[1:], strict=False))
+    """"(stopped taking it) because of the weight gain", "due to hair loss", "b/c insomnia"
+    right before the event: it was the reason, so it came first ("because you get dizzy" is
+    what stopping brings)."""
+    k = len(words)
+    while k and words[k - 1] in _REASON_GLUE:
+        k -= 1
+    return k > 0 and (words[k - 1] in _REASON or words[k - 3:k] == ["b", "/", "c"])
 
 
 def _ends(words: list[str]) -> bool:
-    """`words` (after an event) say it ended or lasted on: "eased", "cleared", "went away",
-    "back to normal", "persisted"; the first list break ends the search."""
+    """`words` (after an event) say it ended: "eased", "cleared", "went away", "back to
+    normal", "(swelling) down by half"; the first list break ends the search."""
     for i, w in enumerate(words):
         if w in _LIST_BREAK:
             return False
-        if w in _ENDED or (i and w in _ENDED_PAIRS and words[i - 1] in _ENDED_PAIRS[w]):
+        if w in _ENDED or (w in _ENDED_PAIRS and (i == 0 or words[i - 1] in _ENDED_PAIRS[w])):
             return True
     return False
 
@@ -186,9 +209,9 @@ def _dated_by_the_cue_after(sentence: list[str], end: int, c: int) -> bool:
     if cue in _WITHDRAWAL_NOUNS:
         return True
     first = c - 1 if cue == "off" and c > end else c  # "coming off": the verb comes first
-    if sentence[first].endswith("ing") and first >= end and \
-            sentence[first - 1] not in _NOT_ITS_OWN:
-        return True
+    if sentence[first].endswith("ing") and first >= end and sentence[first] not in (
+            "stopping", "quitting") and sentence[first - 1] not in _NOT_ITS_OWN:
+        return True  # "dizzy coming off it", "nausea tapering" (not "that meant stopping")
     if first < c and sentence[first] in _TIME_UNITS:
         return True  # "dizzy 3 days off lexapro"
     q = first - 1

@@ -118,6 +118,8 @@ _GOING_OFF = frozenset({"came", "coming", "come", "got", "get", "getting", "went
 _OFF_THE = frozenset({"meds", "med", "medication", "medications", "medicine", "drug", "drugs",
                       "pills", "pill", "stuff"})
 _WHEN_I = frozenset({"when", "after", "since", "once", "until", "till"})
+# Between a stop word and the drug it names ("stopped the zoloft", "quit my lexapro").
+_DRUG_DETERMINERS = frozenset({"the", "my", "his", "her", "their", "taking", "using", "all"})
 _QUIT_WHAT = frozenset({"smoking", "drinking", "my", "work", "job", "caffeine", "alcohol",
                         "coffee", "tea", "soda", "breastfeeding", "nursing", "exercise",
                         "exercising", "running", "gym", "for", "eating", "dieting", "dairy",
@@ -139,7 +141,7 @@ _WENT_AWAY = frozenset({"gone", "disappeared", "stopped", "vanished", "better", 
 # drug ("the rash cleared after I stopped", "once I stopped the statin the muscle pain got
 # better")
 _ENDED = _WENT_AWAY | frozenset({"disappear", "cleared", "clear", "clearing", "faded", "ceased",
-                                 "ended", "wore", "improve"})
+                                 "ended", "wore", "improve", "less", "fewer"})
 # ... and one that outlasted it, told with "after" / "since" ("lasted 3 days after stopping";
 # "lasted most of the taper" is withdrawal).
 _LASTED = frozenset({"persisted", "persists", "lasted", "lingered", "continued", "remained",
@@ -173,8 +175,11 @@ _STOPPING_SUBJECT = frozenset({"i", "im", "i'm", "m", "was", "am", "had", "have"
 # that ended (a dechallenge).
 _MISSED_DOSE = frozenset({"missed", "skipped", "skip", "miss", "missing", "late", "forget",
                           "forgot", "ran", "run", "not", "dont", "didnt", "without"})
-# Taking the drug again after a symptom ended: it was withdrawal.
-_RESUMED = frozenset({"take", "took", "taking", "restarted", "resumed", "back"})
+# Taking the drug again after a symptom ended: it was withdrawal ("goes away once I take it").
+_RESUMED = frozenset({"take", "took", "taking", "restarted", "resumed"})
+# The reason a drug was stopped, right before the event ("stopped my crestor b/c insomnia").
+_REASON = frozenset({"because", "bc", "b/c", "cause", "cos", "coz", "cuz", "due"})
+_REASON_GLUE = frozenset({"of", "to", "the", "my", "a", "an", "all", "this", "that", "these"})
 # Withdrawal cues that are nouns: they name the time themselves ("headaches from withdrawal").
 _WITHDRAWAL_NOUNS = frozenset({"withdrawal", "withdrawals", "withdrawl", "withdrawls",
                                "discontinuation", "turkey", "rebound"})
@@ -184,7 +189,8 @@ _CLAUSE_BEFORE = frozenset({"am", "m", "im", "i'm", "is", "are", "was", "were", 
                             "i", "he", "she", "we", "they", "and", "then", "so", "now"})
 # A cue before an event reaches forward to the sentence end, unless the sentence turns.
 _WITHDRAWAL_FORWARD_STOPS = frozenset({"but", "however", "though", "although", "while",
-                                       "whereas", ";", "except"})
+                                       "whereas", ";", "except", "restarted", "resumed",
+                                       "rechallenged"})
 
 
 # Words of coming off that an intention can govern ("might go off it", "thinking of

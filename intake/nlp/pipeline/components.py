@@ -315,7 +315,8 @@ class ContextComponent:
             has_drug=bool(pv["drugs"]) or bool(about),
             indication_prior=self.prior, keys=[e[2] for e in events],
             labels=[e[4] for e in events], supported=supported,
-            drug_sentences=drug_scope(pv, about), treated=treated_flags(pv, about))
+            drug_sentences=drug_scope(pv, about), treated=treated_flags(pv, about),
+            drug_starts=frozenset(d[0] for d in pv["drugs"]))
         # After the context rules, which read the words around each event as they were.
         norms = pv["norms"]
         keep = [not body_part_only(norms, e[0], e[1]) for e in events]
