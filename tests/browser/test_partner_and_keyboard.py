@@ -98,7 +98,8 @@ def test_inbox_filters_and_sort_live_in_the_url_and_pages_show_human_values(
         assert "Disability, Other medically important condition" in text
         assert "Consumer or other non health professional" in text
         assert "Oral" in text and "Drug withdrawn" in text and "Recovered/resolved" in text
-        assert "048" not in text
+        # the raw route code "048" is not shown (a random case number may hold the digits)
+        assert not re.search(r"\b048\b", text)
     shot(p, "partner_case_human_values")
 
 
