@@ -66,7 +66,7 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
                    supported: list[bool] | None = None,
                    drug_sentences: set[int] | None = None,
                    treated: list[str | None] | None = None,
-                   drug_starts: frozenset[int] = frozenset()) -> list[dict]:
+                   drug_positions: set[int] | frozenset[int] = frozenset()) -> list[dict]:
     """Context attributes for each (start, end) event span in `events` (norm positions).
 
     `inside`: positions covered by any mention (their words are not triggers).
@@ -82,8 +82,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
     the drug it is about) is taken for it, "not_for" when the post's known drugs are not for
     it and it follows them, "before" when they are not for it and it comes before them, None
     when no drug of the post is in the indication table (the PsyTAR-learned prior and the cues
-    decide). `drug_starts`: where the post's drug mentions start ("stopped the zoloft" is a
-    withdrawal cue as "stopped taking" is).
+    decide). `drug_positions`: the positions the post's drug mentions cover ("stopped the
+    zoloft" is a withdrawal cue as "stopped taking" is).
     """
     out: list[dict] = []
     if not events:
@@ -126,9 +126,8 @@ def assign_context(norms: list[str], sentences: list[tuple[int, int]],
         cached = withdrawal_of.get(si)
         if cached is None:
             sentence = norms[s_start:s_end]
-            drugs_here = frozenset(p - s_start for p in drug_starts if s_start <= p < s_end) \
-                if drug_starts else frozenset()
-            cached = withdrawal_of[si] = (sentence, _withdrawal_cues(sentence, drugs_here))
+            cached = withdrawal_of[si] = (sentence, _withdrawal_cues(
+                sentence, drug_positions, s_start))
         sentence, cues = cached
         # The cue's reach decides; a span the tagger itself calls withdrawal only needs a
         # cue somewhere in its sentence.

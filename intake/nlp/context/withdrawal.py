@@ -51,11 +51,13 @@ def _intends_to_stop(sentence: list[str], i: int) -> bool:
         before[-3:-1] == ["going", "to"] and before[-1] in _GOING_OFF)
 
 
-def _withdrawal_cues(sentence: list[str], drugs: frozenset[int] = frozenset()) -> list[int]:
+def _withdrawal_cues(sentence: list[str], drugs: set[int] | frozenset[int] = frozenset(),
+                     offset: int = 0) -> list[int]:
     """Positions (in `sentence`) of the words saying the patient was coming off the drug:
     "withdrawal", "weaning", "when I miss a dose", "came off", "ran out", "stopped taking";
-    with `drugs` (the sentence positions where a drug mention starts) also a stop word before
-    a drug: "stopped the zoloft", "quit paxil", "came off the prednisone"."""
+    with `drugs` (the text positions drug mentions cover; the sentence starts at `offset`)
+    also a stop word before a drug: "stopped the zoloft", "quit paxil", "came off the
+    prednisone"."""
     if WITHDRAWAL.isdisjoint(sentence):
         return []  # the common case, at C speed
     cues = []
@@ -68,7 +70,7 @@ def _withdrawal_cues(sentence: list[str], drugs: frozenset[int] = frozenset()) -
         nxt = sentence[i + 1:i + 3]
         if need == "":
             cues.append(i)
-        elif drugs and need in ("taking", None) and _drug_next(sentence, i, drugs) and (
+        elif drugs and need in ("taking", None) and _drug_next(sentence, i, drugs, offset) and (
                 need == "taking" or (i and sentence[i - 1] in _GOING_OFF)):
             cues.append(i)  # "stopped the zoloft", "got off the effexor"
         elif need is None:
@@ -96,9 +98,11 @@ def _withdrawal_cues(sentence: list[str], drugs: frozenset[int] = frozenset()) -
     return cues
 
 
-def _drug_next(sentence: list[str], i: int, drugs: frozenset[int]) -> bool:
-    """A drug mention starts right after the word at `i`, or after one determiner."""
-    return i + 1 in drugs or (i + 2 in drugs and sentence[i + 1] in _DRUG_DETERMINERS)
+def _drug_next(sentence: list[str], i: int, drugs: set[int] | frozenset[int],
+               offset: int) -> bool:
+    """A drug mention comes right after the word at `i`, or after one determiner."""
+    at = offset + i
+    return at + 1 in drugs or (at + 2 in drugs and sentence[i + 1] in _DRUG_DETERMINERS)
 
 
 def _when_i_quit(sentence: list[str], i: int) -> bool:
@@ -158,14 +162,15 @@ def _ended_with_the_drug(sentence: list[str], c: int, start: int, end: int) -> b
         _ends(sentence[end:end + ENDED_REACH]) and not _resumed(sentence[end:end + 2 * ENDED_REACH])
 
 
+def _list_item(words: list[str]) -> list[str]:
+    """`words` up to the first list break: the event's own list item."""
+    end = next((i for i, w in enumerate(words) if w in _LIST_BREAK), len(words))
+    return words[:end]
+
+
 def _resumed(words: list[str]) -> bool:
     """The drug taken again in the event's own clause ("goes away once I take it")."""
-    for w in words:
-        if w in _LIST_BREAK:
-            return False
-        if w in _RESUMED:
-            return True
-    return False
+    return not _RESUMED.isdisjoint(_list_item(words))
 
 
 def _why_stopped(words: list[str]) -> bool:
@@ -181,12 +186,9 @@ def _why_stopped(words: list[str]) -> bool:
 def _ends(words: list[str]) -> bool:
     """`words` (after an event) say it ended: "eased", "cleared", "went away", "back to
     normal", "(swelling) down by half"; the first list break ends the search."""
-    for i, w in enumerate(words):
-        if w in _LIST_BREAK:
-            return False
-        if w in _ENDED or (w in _ENDED_PAIRS and (i == 0 or words[i - 1] in _ENDED_PAIRS[w])):
-            return True
-    return False
+    item = _list_item(words)
+    return any(w in _ENDED or (w in _ENDED_PAIRS and (i == 0 or item[i - 1] in _ENDED_PAIRS[w]))
+               for i, w in enumerate(item))
 
 
 _NOT_ITS_OWN = _CLAUSE_BEFORE | _WHEN_STOPPING  # "and I'm tapering", "after stopping"

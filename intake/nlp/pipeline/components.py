@@ -316,7 +316,7 @@ class ContextComponent:
             indication_prior=self.prior, keys=[e[2] for e in events],
             labels=[e[4] for e in events], supported=supported,
             drug_sentences=drug_scope(pv, about), treated=treated_flags(pv, about),
-            drug_starts=frozenset(d[0] for d in pv["drugs"]))
+            drug_positions=pv["drug_positions"])
         # After the context rules, which read the words around each event as they were.
         norms = pv["norms"]
         keep = [not body_part_only(norms, e[0], e[1]) for e in events]
